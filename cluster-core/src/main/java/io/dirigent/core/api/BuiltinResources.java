@@ -1,0 +1,83 @@
+package io.dirigent.core.api;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.validation.NameRules.NameRule;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.util.List;
+import java.util.Map;
+
+/** The resources Dirigent serves, with Kubernetes' names, scopes and subresources. */
+final class BuiltinResources {
+
+  /** Controllers fill in the status of these kinds; what a client sends on create is dropped. */
+  private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
+
+  private BuiltinResources() {}
+
+  /** Field selectors that read the JSON path of the same name, plus any {@code renamed} ones. */
+  private static Map<String, String> fields(Map<String, String> renamed, String... paths) {
+    var fields = new java.util.HashMap<String, String>(renamed);
+    for (String path : paths) {
+      fields.put(path, path);
+    }
+    return fields;
+  }
+
+  private static ObjectNode status(String phase) {
+    return JsonNodeFactory.instance.objectNode().put("phase", phase);
+  }
+
+  static ResourceRegistry.Builder register(ResourceRegistry.Builder registry) {
+    return registry
+        .register(core(Namespace.class, "namespaces", List.of("ns"), false, true, NameRule.DNS1123_LABEL, Map.of("status.phase", "status.phase"), status("Active"), false))
+        .register(core(Node.class, "nodes", List.of("no"), false, true, NameRule.DNS1123_SUBDOMAIN, Map.of("spec.unschedulable", "spec.unschedulable"), null, false))
+        .register(core(Pod.class, "pods", List.of("po"), true, true, NameRule.DNS1123_SUBDOMAIN, fields(Map.of(),
+            "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+            "status.phase", "status.podIP", "status.nominatedNodeName"), status("Pending"), true))
+        .register(core(Service.class, "services", List.of("svc"), true, true, NameRule.DNS1123_LABEL, Map.of(), EMPTY, false))
+        .register(core(Endpoints.class, "endpoints", List.of("ep"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
+        .register(core(Event.class, "events", List.of("ev"), true, false, NameRule.DNS1123_SUBDOMAIN, fields(Map.of("source", "source.component"),
+            "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+            "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+            "reason", "reportingComponent", "type"), null, false))
+        .register(core(ConfigMap.class, "configmaps", List.of("cm"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
+        .register(core(Secret.class, "secrets", List.of(), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of("type", "type"), null, false))
+        .register(new ResourceType("coordination.k8s.io", "v1", "Lease", "leases", "lease", List.of(), true, false, false, NameRule.DNS1123_SUBDOMAIN, Lease.class, Map.of(), null, false))
+        .register(apps(ReplicaSet.class, "replicasets", List.of("rs"), true))
+        .register(apps(Deployment.class, "deployments", List.of("deploy"), true))
+        .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false));
+  }
+
+  private static ResourceType core(
+      Class<? extends HasMetadata> type,
+      String plural,
+      List<String> shortNames,
+      boolean namespaced,
+      boolean hasStatus,
+      NameRule nameRule,
+      Map<String, String> fields,
+      ObjectNode initialStatus,
+      boolean gracefulDeletion) {
+    String kind = type.getSimpleName();
+    return new ResourceType("", "v1", kind, plural, kind.toLowerCase(), shortNames, namespaced, hasStatus, false, nameRule, type, fields, initialStatus, gracefulDeletion);
+  }
+
+  private static ResourceType apps(
+      Class<? extends HasMetadata> type, String plural, List<String> shortNames, boolean hasScale) {
+    String kind = type.getSimpleName();
+    return new ResourceType("apps", "v1", kind, plural, kind.toLowerCase(), shortNames, true, true, hasScale, NameRule.DNS1123_SUBDOMAIN, type, Map.of(), EMPTY, false);
+  }
+}

@@ -1,0 +1,107 @@
+package io.dirigent.core.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Objects in the store are JSON trees in Kubernetes' wire shape; this converts them to and from
+ * fabric8's typed model and reads the metadata fields the store works with.
+ *
+ * <p>Trees handed to or returned by the store are never mutated afterwards: every change works on
+ * a {@link ObjectNode#deepCopy() copy}.
+ */
+public final class KubeJson {
+
+  /** One mapper for model conversion; thread-safe once configured. */
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private static final DateTimeFormatter RFC3339 =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private KubeJson() {}
+
+  /** The tree form of a typed object. */
+  public static ObjectNode toTree(HasMetadata object) {
+    return MAPPER.valueToTree(object);
+  }
+
+  /** The typed form of a tree. */
+  public static <T> T toTyped(JsonNode tree, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(tree, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** {@code metadata}, created when absent. Only for trees still being built. */
+  public static ObjectNode metadata(ObjectNode object) {
+    JsonNode meta = object.get("metadata");
+    if (meta instanceof ObjectNode node) {
+      return node;
+    }
+    return object.putObject("metadata");
+  }
+
+  /** A metadata string field, or "" when absent. */
+  public static String meta(JsonNode object, String field) {
+    JsonNode value = object.path("metadata").path(field);
+    return value.isValueNode() ? value.asText("") : "";
+  }
+
+  public static String name(JsonNode object) {
+    return meta(object, "name");
+  }
+
+  public static String namespace(JsonNode object) {
+    return meta(object, "namespace");
+  }
+
+  public static String uid(JsonNode object) {
+    return meta(object, "uid");
+  }
+
+  /** The resourceVersion as a number; 0 when absent. */
+  public static long resourceVersion(JsonNode object) {
+    String rv = meta(object, "resourceVersion");
+    return rv.isEmpty() ? 0 : Long.parseLong(rv);
+  }
+
+  /** A string map under metadata (labels, annotations); empty when absent. */
+  public static Map<String, String> stringMap(JsonNode object, String field) {
+    JsonNode node = object.path("metadata").path(field);
+    if (!node.isObject()) {
+      return Map.of();
+    }
+    var map = new LinkedHashMap<String, String>();
+    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+    return map;
+  }
+
+  /**
+   * Sets an integer field the way a JSON parser would have read it (an int when it fits), so a
+   * tree the store built equals the same tree read back from a journal or a client.
+   */
+  public static void putInteger(ObjectNode node, String field, long value) {
+    if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+      node.put(field, (int) value);
+    } else {
+      node.put(field, value);
+    }
+  }
+
+  /** Kubernetes' timestamp form: RFC 3339 in UTC, whole seconds. */
+  public static String timestamp(Instant time) {
+    return RFC3339.format(time.truncatedTo(ChronoUnit.SECONDS));
+  }
+}

@@ -1,0 +1,110 @@
+package io.dirigent.core.cluster;
+
+import com.typesafe.config.Config;
+import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.store.ObjectEntity;
+import io.dirigent.core.store.ResourceIndex;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreSettings;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+
+/**
+ * One Dirigent cluster member: its actor system, joined to the cluster, with the store's sharded
+ * entities registered. Control-plane members host the object entities and indexes and make sure
+ * the system namespaces exist.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+  public static final String CONTROL_PLANE = "control-plane";
+  public static final String WORKER = "worker";
+
+  private final ActorSystem<Void> system;
+  private final ResourceRegistry registry;
+  private final Store store;
+  private final CompletionStage<Void> ready;
+
+  private ClusterNode(ActorSystem<Void> system, ResourceRegistry registry) {
+    this.system = system;
+    this.registry = registry;
+    StoreSettings settings = StoreSettings.from(system);
+    boolean controlPlane = Cluster.get(system).selfMember().hasRole(CONTROL_PLANE);
+    // Entities start on demand; the schema must be there before this member hosts any.
+    CompletionStage<Void> schema = controlPlane ? StoreSchema.ensure(system) : CompletableFuture.completedFuture(null);
+    this.store = new Store(system, registry);
+    this.ready = schema
+        .thenRun(() -> {
+          ObjectEntity.init(system, registry, settings);
+          ResourceIndex.init(system, registry, settings);
+          joinCluster(system);
+        })
+        .thenCompose(joined -> awaitUp())
+        .thenCompose(up -> controlPlane ? SystemNamespaces.ensure(system, store) : CompletableFuture.completedFuture(null));
+  }
+
+  /** Starts a member with the given overrides on top of Dirigent's configuration. */
+  public static ClusterNode start(String name, Config overrides) {
+    return start(name, overrides, ResourceRegistry.builtin());
+  }
+
+  public static ClusterNode start(String name, Config overrides, ResourceRegistry registry) {
+    Config config = DirigentConfig.load(overrides);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
+    return new ClusterNode(system, registry);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public ResourceRegistry registry() {
+    return registry;
+  }
+
+  /** Completes when this member is Up and, on a control-plane member, the store answers. */
+  public CompletionStage<Void> ready() {
+    return ready;
+  }
+
+  /** Leaves the cluster and stops the actor system. */
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  private static void joinCluster(ActorSystem<?> system) {
+    Cluster cluster = Cluster.get(system);
+    List<String> seeds = system.settings().config().getStringList("dirigent.cluster.seed-nodes");
+    List<Address> addresses = seeds.isEmpty()
+        ? List.of(cluster.selfMember().address())
+        : seeds.stream().map(seed -> AddressFromURIString.parse("pekko://" + system.name() + "@" + seed)).toList();
+    cluster.manager().tell(new JoinSeedNodes(addresses));
+  }
+
+  private CompletionStage<Void> awaitUp() {
+    CompletableFuture<Void> up = new CompletableFuture<>();
+    Cluster cluster = Cluster.get(system);
+    var poll = system.scheduler().scheduleAtFixedRate(
+        java.time.Duration.ZERO, java.time.Duration.ofMillis(100),
+        () -> {
+          if (cluster.selfMember().status() == MemberStatus.up()) {
+            up.complete(null);
+          }
+        },
+        system.executionContext());
+    return up.whenComplete((ok, failure) -> poll.cancel());
+  }
+}

@@ -1,0 +1,288 @@
+package io.dirigent.core.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.CborSerializable;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.store.ObjectWrites.Decision;
+import io.dirigent.core.store.ObjectWrites.Reject;
+import io.dirigent.core.store.ObjectWrites.Unchanged;
+import io.dirigent.core.store.ObjectWrites.Write;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The single writer of one API object: an event-sourced entity whose journal holds every version
+ * the object ever had, deleted incarnations included.
+ *
+ * <p>A write is decided by {@link ObjectWrites}, stamped with a resourceVersion from the
+ * resource's {@link ResourceIndex} (the sequencer), persisted, acknowledged, and then reported to
+ * the index, which releases it to watchers in resourceVersion order. While a write is in flight
+ * other writes wait in the stash, so the index never has two outstanding versions from one
+ * object; reads are answered at once from the last persisted version.
+ */
+public final class ObjectEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<ObjectEntity.Command, ObjectEntity.Event, ObjectEntity.State> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Object");
+
+  // ---- protocol ----
+
+  /** Messages the entity handles. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Create the object; AlreadyExists if it exists. */
+  public record Create(ObjectNode object, String user, boolean dryRun, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Replace the object (or only its status); a resourceVersion in the body is a precondition.
+   */
+  public record Update(ObjectNode object, boolean statusOnly, String user, boolean dryRun, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Delete the object, or mark it for deletion while finalizers or a grace period hold it. */
+  public record Delete(DeleteOptions options, String user, boolean dryRun, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Read the last persisted version. */
+  public record Get(ActorRef<Current> replyTo) implements Command {}
+
+  /**
+   * The index asks what became of a version it handed out and never heard back about (the
+   * writer's member may have died mid-write). Answered once any write in flight has finished.
+   */
+  public record Resolve(long resourceVersion, ActorRef<ResourceIndex.Command> replyTo) implements Command {}
+
+  /** The index's answer to our request for a resourceVersion. */
+  private record VersionAnswer(long resourceVersion, String failure) implements Command {}
+
+  /** Replies to writes. */
+  public sealed interface Reply extends CborSerializable {}
+
+  /** The write happened (or was a no-op, or a dry run): the resulting version. */
+  public record Accepted(ObjectNode object, boolean deleted) implements Reply {}
+
+  /** The write was refused; nothing was persisted. */
+  public record Rejected(StoreError error) implements Reply {}
+
+  /**
+   * The last persisted version: {@code latest} is null if the object never existed, and the
+   * final version if it was deleted ({@code exists} false).
+   */
+  public record Current(ObjectNode latest, boolean exists) implements CborSerializable {
+    public long resourceVersion() {
+      return latest == null ? 0 : KubeJson.resourceVersion(latest);
+    }
+  }
+
+  // ---- events and state ----
+
+  /** Journal entries. */
+  public sealed interface Event extends CborSerializable {}
+
+  /** One version of the object, with who wrote it, when, and how. */
+  public record Changed(Operation operation, long resourceVersion, Instant time, String user, ObjectNode object)
+      implements Event {}
+
+  /** The newest version, live or deleted; null if the object never existed. */
+  public record State(ObjectNode latest, boolean exists) implements CborSerializable {
+    static final State EMPTY = new State(null, false);
+
+    State apply(Changed event) {
+      return new State(event.object(), event.operation() != Operation.DELETE);
+    }
+
+    /** The live object, or null. */
+    ObjectNode live() {
+      return exists ? latest : null;
+    }
+
+    long resourceVersion() {
+      return latest == null ? 0 : KubeJson.resourceVersion(latest);
+    }
+  }
+
+  // ---- wiring ----
+
+  /** Registers the entity with cluster sharding on this member. */
+  public static void init(ActorSystem<?> system, ResourceRegistry registry, StoreSettings settings) {
+    ClusterSharding.get(system)
+        .init(Entity.of(TYPE_KEY, entity -> {
+              ObjectKey key = ObjectKey.fromEntityId(entity.getEntityId());
+              return create(key, registry, settings, ResourceIndex.entityRef(system, key.resource()));
+            })
+            .withRole(settings.role()));
+  }
+
+  /** The entity of {@code key}, taking its versions from {@code index}. */
+  public static Behavior<Command> create(
+      ObjectKey key, ResourceRegistry registry, StoreSettings settings, RecipientRef<ResourceIndex.Command> index) {
+    ResourceType type = registry.byResource(key.resource())
+        .orElseThrow(() -> new IllegalArgumentException("not a served resource: " + key.resource()));
+    return Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index));
+  }
+
+  private final ActorContext<Command> context;
+  private final ObjectKey key;
+  private final ResourceType type;
+  private final StoreSettings settings;
+  private final RecipientRef<ResourceIndex.Command> index;
+  private final Clock clock = Clock.systemUTC();
+  /** The write waiting for its resourceVersion; transient, never persisted. */
+  private InFlight inFlight;
+
+  private record InFlight(Write write, String user, ActorRef<Reply> replyTo) {}
+
+  private ObjectEntity(
+      ActorContext<Command> context, ObjectKey key, ResourceType type, StoreSettings settings, RecipientRef<ResourceIndex.Command> index) {
+    super(
+        PersistenceId.of(TYPE_KEY.name(), key.entityId()),
+        SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
+    this.context = context;
+    this.key = key;
+    this.type = type;
+    this.settings = settings;
+    this.index = index;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Events are never deleted on snapshot: they are the object's history.
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), new Current(state.latest(), state.exists())))
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(Update.class, this::onUpdate)
+        .onCommand(Delete.class, this::onDelete)
+        .onCommand(Resolve.class, this::onResolve)
+        .onCommand(VersionAnswer.class, this::onVersionAnswer)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onCreate(State state, Create create) {
+    if (inFlight != null) {
+      return Effect().stash();
+    }
+    Decision decision = ObjectWrites.create(type, state.live(), create.object(), clock.instant());
+    return decide(state, decision, create.user(), create.dryRun(), create.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onUpdate(State state, Update update) {
+    if (inFlight != null) {
+      return Effect().stash();
+    }
+    Decision decision = ObjectWrites.update(type, state.live(), update.object(), update.statusOnly(), clock.instant());
+    return decide(state, decision, update.user(), update.dryRun(), update.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onDelete(State state, Delete delete) {
+    if (inFlight != null) {
+      return Effect().stash();
+    }
+    Decision decision = ObjectWrites.delete(type, state.live(), key.name(), delete.options(), clock.instant());
+    return decide(state, decision, delete.user(), delete.dryRun(), delete.replyTo());
+  }
+
+  private ReplyEffect<Event, State> decide(
+      State state, Decision decision, String user, boolean dryRun, ActorRef<Reply> replyTo) {
+    if (decision instanceof Reject reject) {
+      return Effect().reply(replyTo, new Rejected(reject.error()));
+    }
+    if (decision instanceof Unchanged unchanged) {
+      return Effect().reply(replyTo, new Accepted(unchanged.object(), false));
+    }
+    Write write = (Write) decision;
+    if (dryRun) {
+      return Effect().reply(replyTo, new Accepted(write.object(), write.deleted()));
+    }
+    return requestVersion(state, write, user, replyTo);
+  }
+
+  /**
+   * Ask the sequencer for the next resourceVersion. The request carries what we last persisted,
+   * so the index can settle a version a previous incarnation of this entity left unresolved.
+   */
+  private ReplyEffect<Event, State> requestVersion(State state, Write write, String user, ActorRef<Reply> replyTo) {
+    inFlight = new InFlight(write, user, replyTo);
+    context.ask(
+        ResourceIndex.VersionReply.class,
+        index,
+        settings.versionTimeout(),
+        ref -> new ResourceIndex.AcquireVersion(key.indexKey(), state.resourceVersion(), state.latest(), state.exists(), ref),
+        (reply, failure) -> {
+          if (reply instanceof ResourceIndex.VersionGranted granted) {
+            return new VersionAnswer(granted.resourceVersion(), null);
+          }
+          if (reply instanceof ResourceIndex.VersionRefused refused) {
+            return new VersionAnswer(0, refused.reason());
+          }
+          return new VersionAnswer(0, "the " + type.resource() + " index did not answer: " + failure.getMessage());
+        });
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onVersionAnswer(State state, VersionAnswer answer) {
+    InFlight write = inFlight;
+    inFlight = null;
+    if (write == null) {
+      return Effect().noReply();
+    }
+    if (answer.failure() != null) {
+      context.getLog().warn("write refused key={} reason={}", key, answer.failure());
+      return Effect().reply(write.replyTo(),
+              new Rejected(StoreError.of(StoreError.Reason.UNAVAILABLE,
+                  "the store could not order this write, try again: " + answer.failure())))
+          .thenUnstashAll();
+    }
+    long rv = answer.resourceVersion();
+    ObjectNode object = write.write().object();
+    KubeJson.metadata(object).put("resourceVersion", Long.toString(rv));
+    var event = new Changed(write.write().operation(), rv, clock.instant(), write.user(), object);
+    return Effect().persist(event)
+        .thenRun(s -> index.tell(new ResourceIndex.Commit(key.indexKey(), rv, object, write.write().deleted())))
+        .thenReply(write.replyTo(), s -> new Accepted(object, write.write().deleted()))
+        .thenUnstashAll();
+  }
+
+  private ReplyEffect<Event, State> onResolve(State state, Resolve resolve) {
+    if (inFlight != null) {
+      return Effect().stash();
+    }
+    return Effect().reply(resolve.replyTo(),
+        new ResourceIndex.Resolved(key.indexKey(), resolve.resourceVersion(), state.resourceVersion(), state.latest(), state.exists()));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Changed.class, State::apply)
+        .build();
+  }
+}

@@ -1,0 +1,441 @@
+package io.dirigent.core.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.CborSerializable;
+import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.store.VersionSequencer.Released;
+import io.dirigent.core.store.WatchCache.Change;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The index of one resource type: its sequencer and its watch cache. One per resource in the
+ * cluster (a sharded entity that is never passivated), it
+ *
+ * <ul>
+ *   <li>hands out resourceVersions to the object entities and releases their committed changes
+ *       in version order ({@link VersionSequencer});
+ *   <li>keeps every current object and the latest changes in memory and serves list and watch
+ *       from them ({@link WatchCache});
+ *   <li>durably records the versions it reserved and every object key it has seen, so that after
+ *       a restart it continues above every version ever handed out and rebuilds the cache by
+ *       asking each object's entity for its latest version.
+ * </ul>
+ *
+ * A key is registered before the first version of a new object is granted, so an object whose
+ * create was acknowledged is always found again by the rebuild. Registrations and reservations
+ * from many writers are group-committed in one persist.
+ */
+public final class ResourceIndex
+    extends EventSourcedBehaviorWithEnforcedReplies<ResourceIndex.Command, ResourceIndex.Event, ResourceIndex.State> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "ResourceIndex");
+
+  // ---- protocol ----
+
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * An entity asks for the version of its next write, telling what it has persisted last so a
+   * version left outstanding by a previous incarnation can be settled.
+   */
+  public record AcquireVersion(String key, long latestVersion, ObjectNode latest, boolean exists, ActorRef<VersionReply> replyTo)
+      implements Command {}
+
+  public sealed interface VersionReply extends CborSerializable {}
+
+  public record VersionGranted(long resourceVersion) implements VersionReply {}
+
+  public record VersionRefused(String reason) implements VersionReply {}
+
+  /** An entity persisted the version it was granted. */
+  public record Commit(String key, long resourceVersion, ObjectNode object, boolean deleted) implements Command {}
+
+  /** An entity's answer to {@link ObjectEntity.Resolve}. */
+  public record Resolved(String key, long askedVersion, long latestVersion, ObjectNode latest, boolean exists)
+      implements Command {}
+
+  /** List matching objects; {@code limit} 0 means all. */
+  public record ListObjects(ObjectFilter filter, int limit, String continueToken, ActorRef<ListReply> replyTo)
+      implements Command {}
+
+  public sealed interface ListReply extends CborSerializable {}
+
+  public record Listed(List<ObjectNode> items, long resourceVersion, String continueToken, long remaining) implements ListReply {}
+
+  public record ListFailed(StoreError error) implements ListReply {}
+
+  /**
+   * Watch matching objects. With {@code fromVersion} null the watch starts with an ADDED event
+   * per current object; otherwise it resumes after that version (or ends with a 410 error when
+   * the version is no longer retained).
+   */
+  public record Watch(ObjectFilter filter, Long fromVersion, boolean bookmarks, ActorRef<WatchRelay.Command> subscriber)
+      implements Command {}
+
+  public record Unwatch(ActorRef<WatchRelay.Command> subscriber) implements Command {}
+
+  private record Flush() implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record Rebuilt(Map<String, ObjectEntity.Current> objects) implements Command {}
+
+  private record RebuildFailed(String reason) implements Command {}
+
+  private record SubscriberGone(ActorRef<WatchRelay.Command> subscriber) implements Command {}
+
+  // ---- events and state ----
+
+  public sealed interface Event extends CborSerializable {}
+
+  /** Versions up to {@code upTo} may be handed out. */
+  public record VersionsReserved(long upTo) implements Event {}
+
+  /** Objects with these keys exist or existed. */
+  public record KeysRegistered(List<String> keys) implements Event {}
+
+  /** The durable part: how far versions are reserved, how many keys are registered. */
+  public record State(long reservedUpTo, long keyCount) implements CborSerializable {}
+
+  // ---- wiring ----
+
+  public static void init(ActorSystem<?> system, ResourceRegistry registry, StoreSettings settings) {
+    ClusterSharding.get(system)
+        .init(Entity.of(TYPE_KEY, entity -> create(entity.getEntityId(), registry, settings))
+            .withRole(settings.role())
+            .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
+  }
+
+  public static EntityRef<Command> entityRef(ActorSystem<?> system, String resource) {
+    return ClusterSharding.get(system).entityRefFor(TYPE_KEY, resource);
+  }
+
+  static Behavior<Command> create(String resource, ResourceRegistry registry, StoreSettings settings) {
+    ResourceType type = registry.byResource(resource)
+        .orElseThrow(() -> new IllegalArgumentException("not a served resource: " + resource));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new Tick(), settings.tickInterval());
+      return new ResourceIndex(context, timers, type, settings);
+    }));
+  }
+
+  private record Subscriber(ObjectFilter.Compiled filter, boolean bookmarks) {}
+
+  private final ActorContext<Command> context;
+  private final ResourceType type;
+  private final StoreSettings settings;
+  private final WatchCache cache;
+  /** Every key ever registered; derived from the journal, too large to copy per event. */
+  private final Set<String> knownKeys = new HashSet<>();
+  private final List<AcquireVersion> waiting = new ArrayList<>();
+  private final Map<ActorRef<WatchRelay.Command>, Subscriber> subscribers = new HashMap<>();
+  private VersionSequencer sequencer;
+  private boolean ready;
+  private boolean flushScheduled;
+  private long lastBookmarkNanos = System.nanoTime();
+
+  private ResourceIndex(ActorContext<Command> context, TimerScheduler<Command> timers, ResourceType type, StoreSettings settings) {
+    super(
+        PersistenceId.of(TYPE_KEY.name(), type.resource()),
+        SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
+    this.context = context;
+    this.type = type;
+    this.settings = settings;
+    this.cache = new WatchCache(type.resource(), settings.watchWindow(), UUID.randomUUID().toString());
+  }
+
+  @Override
+  public State emptyState() {
+    return new State(0, 0);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          sequencer = new VersionSequencer(state.reservedUpTo());
+          startRebuild();
+        })
+        .build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(AcquireVersion.class, this::onAcquire)
+        .onCommand(Flush.class, this::onFlush)
+        .onCommand(Commit.class, (state, commit) -> {
+          sequencer.commit(commit.key(), commit.resourceVersion(), commit.object(), commit.deleted());
+          return release();
+        })
+        .onCommand(Resolved.class, (state, resolved) -> {
+          sequencer.settle(resolved.key(), resolved.askedVersion(), resolved.latestVersion(), resolved.latest(), resolved.exists());
+          return release();
+        })
+        .onCommand(ListObjects.class, this::onList)
+        .onCommand(Watch.class, this::onWatch)
+        .onCommand(Unwatch.class, (state, unwatch) -> forget(unwatch.subscriber()))
+        .onCommand(SubscriberGone.class, (state, gone) -> forget(gone.subscriber()))
+        .onCommand(Tick.class, this::onTick)
+        .onCommand(Rebuilt.class, this::onRebuilt)
+        .onCommand(RebuildFailed.class, (state, failed) -> {
+          context.getLog().warn("index rebuild failed resource={} reason={}; retrying", type.resource(), failed.reason());
+          startRebuild();
+          return Effect().noReply();
+        })
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(VersionsReserved.class, (state, reserved) -> new State(reserved.upTo(), state.keyCount()))
+        .onEvent(KeysRegistered.class, (state, registered) -> {
+          knownKeys.addAll(registered.keys());
+          return new State(state.reservedUpTo(), state.keyCount() + registered.keys().size());
+        })
+        .build();
+  }
+
+  // ---- versions ----
+
+  private ReplyEffect<Event, State> onAcquire(State state, AcquireVersion acquire) {
+    sequencer.settle(acquire.key(), 0, acquire.latestVersion(), acquire.latest(), acquire.exists());
+    if (knownKeys.contains(acquire.key()) && sequencer.available() > 0) {
+      long version = sequencer.grant(acquire.key(), System.nanoTime());
+      acquire.replyTo().tell(new VersionGranted(version));
+    } else {
+      waiting.add(acquire);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        context.getSelf().tell(new Flush());
+      }
+    }
+    return release();
+  }
+
+  /** Persists, in one write, the keys and reservation the waiting requests need, then grants. */
+  private ReplyEffect<Event, State> onFlush(State state, Flush flush) {
+    flushScheduled = false;
+    List<AcquireVersion> batch = List.copyOf(waiting);
+    waiting.clear();
+    List<Event> events = new ArrayList<>();
+    List<String> newKeys = batch.stream().map(AcquireVersion::key).filter(k -> !knownKeys.contains(k)).distinct().toList();
+    if (!newKeys.isEmpty()) {
+      events.add(new KeysRegistered(newKeys));
+    }
+    if (sequencer.available() < batch.size()) {
+      events.add(new VersionsReserved(sequencer.reservedUpTo() + Math.max(settings.versionBlock(), batch.size())));
+    }
+    if (events.isEmpty()) {
+      grantAll(batch);
+      return Effect().noReply();
+    }
+    return Effect().persist(events)
+        .thenRun(s -> {
+          sequencer.extendReservation(s.reservedUpTo());
+          grantAll(batch);
+        })
+        .thenNoReply();
+  }
+
+  private void grantAll(List<AcquireVersion> batch) {
+    long now = System.nanoTime();
+    for (AcquireVersion acquire : batch) {
+      acquire.replyTo().tell(new VersionGranted(sequencer.grant(acquire.key(), now)));
+    }
+  }
+
+  private ReplyEffect<Event, State> release() {
+    releaseChanges();
+    return Effect().noReply();
+  }
+
+  /** Applies every releasable change to the cache and tells the watchers. */
+  private void releaseChanges() {
+    if (ready) {
+      for (Released released : sequencer.drain()) {
+        Change change = cache.apply(released.key(), released.resourceVersion(), released.object(), released.deleted());
+        if (change != null) {
+          subscribers.forEach((subscriber, s) -> {
+            WatchEvent event = eventFor(change, s.filter());
+            if (event != null) {
+              subscriber.tell(new WatchRelay.Deliver(event));
+            }
+          });
+        }
+      }
+    }
+  }
+
+  private ReplyEffect<Event, State> onTick(State state, Tick tick) {
+    long now = System.nanoTime();
+    for (Map.Entry<String, Long> overdue : sequencer.overdue(now - settings.resolveAfter().toNanos())) {
+      context.getLog().info("resolving outstanding version resource={} key={} version={}", type.resource(), overdue.getKey(), overdue.getValue());
+      ObjectKey key = ObjectKey.fromIndexKey(type.resource(), overdue.getKey());
+      ClusterSharding.get(context.getSystem()).entityRefFor(ObjectEntity.TYPE_KEY, key.entityId())
+          .tell(new ObjectEntity.Resolve(overdue.getValue(), context.getSelf()));
+    }
+    if (ready && now - lastBookmarkNanos >= settings.bookmarkInterval().toNanos()) {
+      lastBookmarkNanos = now;
+      WatchEvent bookmark = WatchEvent.bookmark(type.apiVersion(), type.kind(), cache.resourceVersion());
+      subscribers.forEach((subscriber, s) -> {
+        if (s.bookmarks()) {
+          subscriber.tell(new WatchRelay.Deliver(bookmark));
+        }
+      });
+    }
+    return Effect().noReply();
+  }
+
+  // ---- rebuild ----
+
+  private void startRebuild() {
+    ready = false;
+    List<String> keys = List.copyOf(knownKeys);
+    ActorSystem<?> system = context.getSystem();
+    ClusterSharding sharding = ClusterSharding.get(system);
+    var done = Source.from(keys)
+        .mapAsyncUnordered(settings.rebuildParallelism(), key -> sharding
+            .entityRefFor(ObjectEntity.TYPE_KEY, ObjectKey.fromIndexKey(type.resource(), key).entityId())
+            .ask(ObjectEntity.Get::new, settings.askTimeout())
+            .thenApply(current -> Map.entry(key, current)))
+        .runWith(Sink.seq(), system);
+    context.pipeToSelf(done, (entries, failure) -> {
+      if (failure != null) {
+        return new RebuildFailed(failure.toString());
+      }
+      Map<String, ObjectEntity.Current> objects = new HashMap<>();
+      entries.forEach(e -> objects.put(e.getKey(), e.getValue()));
+      return new Rebuilt(objects);
+    });
+  }
+
+  private ReplyEffect<Event, State> onRebuilt(State state, Rebuilt rebuilt) {
+    Map<String, ObjectNode> live = new HashMap<>();
+    long newest = 0;
+    for (Map.Entry<String, ObjectEntity.Current> entry : rebuilt.objects().entrySet()) {
+      ObjectEntity.Current current = entry.getValue();
+      newest = Math.max(newest, current.resourceVersion());
+      if (current.exists()) {
+        live.put(entry.getKey(), current.latest());
+      }
+    }
+    cache.reset(live, newest);
+    ready = true;
+    context.getLog().info("index ready resource={} objects={} keys={} resourceVersion={}", type.resource(), live.size(), rebuilt.objects().size(), newest);
+    releaseChanges();
+    return Effect().noReply().thenUnstashAll();
+  }
+
+  // ---- list and watch ----
+
+  private ReplyEffect<Event, State> onList(State state, ListObjects list) {
+    if (!ready) {
+      return Effect().stash();
+    }
+    try {
+      ObjectFilter.Compiled filter = list.filter().compile(type);
+      WatchCache.Page page = cache.list(filter.namespace(), filter::matches, list.limit(), list.continueToken());
+      return Effect().reply(list.replyTo(), new Listed(page.items(), page.resourceVersion(), page.continueToken(), page.remaining()));
+    } catch (StoreException e) {
+      return Effect().reply(list.replyTo(), new ListFailed(e.error()));
+    }
+  }
+
+  private ReplyEffect<Event, State> onWatch(State state, Watch watch) {
+    if (!ready) {
+      return Effect().stash();
+    }
+    ActorRef<WatchRelay.Command> subscriber = watch.subscriber();
+    subscriber.tell(new WatchRelay.Started(context.getSelf()));
+    ObjectFilter.Compiled filter;
+    try {
+      filter = watch.filter().compile(type);
+    } catch (StoreException e) {
+      subscriber.tell(new WatchRelay.Deliver(WatchEvent.error(e.error())));
+      return Effect().noReply();
+    }
+    if (watch.fromVersion() == null) {
+      for (ObjectNode object : cache.snapshot(filter.namespace(), filter::matches)) {
+        subscriber.tell(new WatchRelay.Deliver(new WatchEvent(WatchEvent.Type.ADDED, object)));
+      }
+    } else {
+      WatchCache.Start start = cache.watchFrom(watch.fromVersion());
+      if (start.gone() != null) {
+        subscriber.tell(new WatchRelay.Deliver(WatchEvent.error(start.gone())));
+        return Effect().noReply();
+      }
+      for (Change change : start.replay()) {
+        WatchEvent event = eventFor(change, filter);
+        if (event != null) {
+          subscriber.tell(new WatchRelay.Deliver(event));
+        }
+      }
+    }
+    subscribers.put(subscriber, new Subscriber(filter, watch.bookmarks()));
+    context.watchWith(subscriber, new SubscriberGone(subscriber));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> forget(ActorRef<WatchRelay.Command> subscriber) {
+    if (subscribers.remove(subscriber) != null) {
+      context.unwatch(subscriber);
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * What a watcher with {@code filter} sees of a change: an object that starts or stops matching
+   * arrives as ADDED or DELETED, as in Kubernetes' watch cache.
+   */
+  static WatchEvent eventFor(Change change, ObjectFilter.Compiled filter) {
+    boolean now = filter.matches(change.object());
+    boolean before = change.previous() != null && filter.matches(change.previous());
+    return switch (change.type()) {
+      case ADDED -> now ? new WatchEvent(WatchEvent.Type.ADDED, change.object()) : null;
+      case DELETED -> before || now ? new WatchEvent(WatchEvent.Type.DELETED, change.object()) : null;
+      case MODIFIED -> {
+        if (now && before) {
+          yield new WatchEvent(WatchEvent.Type.MODIFIED, change.object());
+        } else if (now) {
+          yield new WatchEvent(WatchEvent.Type.ADDED, change.object());
+        } else if (before) {
+          yield new WatchEvent(WatchEvent.Type.DELETED, change.object());
+        }
+        yield null;
+      }
+      default -> null;
+    };
+  }
+}

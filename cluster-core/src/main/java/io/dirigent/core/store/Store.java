@@ -1,0 +1,376 @@
+package io.dirigent.core.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.validation.FieldError;
+import io.dirigent.core.validation.ObjectValidator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * The typed, asynchronous client of the object store: what the API server, the controllers, the
+ * node agent and tests use. Every operation goes to the object's entity or to its resource's
+ * index anywhere in the cluster; nothing blocks.
+ *
+ * <p>Failures complete the stage with a {@link StoreException} whose {@link StoreError} says
+ * what was wrong. A store that does not answer within {@code dirigent.store.ask-timeout} gives a
+ * TIMEOUT error, never a hang.
+ *
+ * <p>Each operation comes in two forms: on JSON trees with an explicit {@link ResourceType} (the
+ * API server's), and on fabric8 model objects (everyone else's).
+ */
+public final class Store {
+
+  /** generateName's suffix alphabet and length, as Kubernetes uses. */
+  private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  private static final int SUFFIX_LENGTH = 5;
+  private static final int GENERATE_NAME_ATTEMPTS = 8;
+
+  private final ActorSystem<?> system;
+  private final ResourceRegistry registry;
+  private final StoreSettings settings;
+  private final ClusterSharding sharding;
+  private final ResourceType namespaces;
+  private final String readJournal;
+  private final SecureRandom random = new SecureRandom();
+
+  public Store(ActorSystem<?> system, ResourceRegistry registry) {
+    this.system = system;
+    this.registry = registry;
+    this.settings = StoreSettings.from(system);
+    this.sharding = ClusterSharding.get(system);
+    this.namespaces = registry.byResource("namespaces").orElseThrow();
+    this.readJournal = system.settings().config().getString("dirigent.store.read-journal");
+  }
+
+  public ResourceRegistry registry() {
+    return registry;
+  }
+
+  // ---- JSON form ----
+
+  /**
+   * Creates an object in {@code namespace} (ignored for cluster-scoped kinds). A
+   * {@code metadata.generateName} without a name gets a unique generated name.
+   */
+  public CompletionStage<ObjectNode> create(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+    ObjectNode body;
+    try {
+      body = prepare(type, namespace, object, true);
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletionStage<Void> namespaceCheck = type.namespaced() ? requireActiveNamespace(KubeJson.namespace(body)) : CompletableFuture.completedFuture(null);
+    return namespaceCheck.thenCompose(ok -> createNamed(type, body, options, GENERATE_NAME_ATTEMPTS));
+  }
+
+  private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, int attemptsLeft) {
+    boolean generated = KubeJson.name(body).isEmpty();
+    ObjectNode named = body;
+    if (generated) {
+      named = body.deepCopy();
+      KubeJson.metadata(named).put("name", KubeJson.meta(body, "generateName") + randomSuffix());
+    }
+    ObjectKey key = keyOf(type, named);
+    ObjectNode toCreate = named;
+    CompletionStage<ObjectNode> result = write(key, replyTo -> new ObjectEntity.Create(toCreate, options.user(), options.dryRun(), replyTo))
+        .thenApply(DeleteResult::object);
+    if (!generated || attemptsLeft <= 1) {
+      return result;
+    }
+    return result.handle((created, failure) -> {
+      if (failure != null && reasonOf(failure) == StoreError.Reason.ALREADY_EXISTS) {
+        return createNamed(type, body, options, attemptsLeft - 1);
+      }
+      return failure == null ? CompletableFuture.completedFuture(created) : CompletableFuture.<ObjectNode>failedFuture(unwrap(failure));
+    }).thenCompose(stage -> stage);
+  }
+
+  /** The object, or NOT_FOUND. */
+  public CompletionStage<ObjectNode> get(ResourceType type, String namespace, String name) {
+    ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
+    return current(key).thenApply(current -> {
+      if (!current.exists()) {
+        throw StoreError.notFound(type.resource(), name).toException();
+      }
+      return current.latest();
+    });
+  }
+
+  /**
+   * Replaces an object. A {@code metadata.resourceVersion} in the body is a precondition: if the
+   * object has moved on, CONFLICT. Without it, the update is unconditional.
+   */
+  public CompletionStage<ObjectNode> update(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+    return replace(type, namespace, object, false, options);
+  }
+
+  /** Replaces only the status of an object; the rest of the body is ignored. */
+  public CompletionStage<ObjectNode> updateStatus(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+    return replace(type, namespace, object, true, options);
+  }
+
+  private CompletionStage<ObjectNode> replace(ResourceType type, String namespace, ObjectNode object, boolean statusOnly, WriteOptions options) {
+    ObjectNode body;
+    try {
+      body = prepare(type, namespace, object, false);
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return write(keyOf(type, body), replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), replyTo))
+        .thenApply(DeleteResult::object);
+  }
+
+  /** Deletes an object, or marks it for deletion while finalizers or a grace period hold it. */
+  public CompletionStage<DeleteResult> delete(ResourceType type, String namespace, String name, DeleteOptions delete, WriteOptions options) {
+    if (type == namespaces && ObjectValidator.SYSTEM_NAMESPACES.contains(name)) {
+      return CompletableFuture.failedFuture(StoreError.of(StoreError.Reason.FORBIDDEN,
+          "namespaces \"%s\" is forbidden: this namespace may not be deleted".formatted(name)).toException());
+    }
+    ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
+    return write(key, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), replyTo));
+  }
+
+  /** One page of matching objects, consistent at the returned resourceVersion. */
+  public CompletionStage<ListResult> list(ResourceType type, ListOptions options) {
+    try {
+      options.filter().compile(type);
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return index(type)
+        .<ResourceIndex.ListReply>ask(replyTo -> new ResourceIndex.ListObjects(options.filter(), options.limit(), options.continueToken(), replyTo), settings.askTimeout())
+        .handle((reply, failure) -> {
+          if (failure != null) {
+            throw timeout(failure, "list " + type.resource());
+          }
+          if (reply instanceof ResourceIndex.ListFailed failed) {
+            throw failed.error().toException();
+          }
+          var listed = (ResourceIndex.Listed) reply;
+          return new ListResult(listed.items(), Long.toString(listed.resourceVersion()), listed.continueToken(), listed.remaining());
+        });
+  }
+
+  /**
+   * Watches matching objects, delivering every change after the start exactly once, in order.
+   * The stream completes after an ERROR event (410 when the start version is no longer
+   * retained: list again) and stops the watch when cancelled.
+   */
+  public Source<WatchEvent, NotUsed> watch(ResourceType type, WatchOptions options) {
+    try {
+      options.filter().compile(type);
+      options.startVersion();
+    } catch (StoreException e) {
+      return Source.failed(e);
+    }
+    return ActorSource.<WatchEvent>actorRef(
+            event -> false, event -> java.util.Optional.empty(), settings.watchBuffer(), OverflowStrategy.fail())
+        .mapMaterializedValue(target -> watch(type, options, target))
+        .takeWhile(event -> event.type() != WatchEvent.Type.ERROR, true)
+        .mapMaterializedValue(relay -> NotUsed.getInstance());
+  }
+
+  /**
+   * Watches matching objects on behalf of an actor: {@code subscriber} receives the events. The
+   * watch ends when the subscriber stops, after an ERROR event, or when the returned relay is
+   * sent {@link WatchRelay.Stop}.
+   */
+  public ActorRef<WatchRelay.Command> watch(ResourceType type, WatchOptions options, ActorRef<WatchEvent> subscriber) {
+    Long start = options.startVersion();
+    ActorRef<WatchRelay.Command> relay = system.systemActorOf(WatchRelay.create(subscriber), "watch-" + UUID.randomUUID(), Props.empty());
+    index(type).tell(new ResourceIndex.Watch(options.filter(), start, options.bookmarks(), relay));
+    return relay;
+  }
+
+  /** Every version the object ever had, oldest first, including deleted incarnations. */
+  public CompletionStage<List<HistoryEntry>> history(ResourceType type, String namespace, String name) {
+    ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
+    String persistenceId = PersistenceId.of(ObjectEntity.TYPE_KEY.name(), key.entityId()).id();
+    CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(system)
+        .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournal);
+    return journal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .map(envelope -> (ObjectEntity.Changed) envelope.event())
+        .map(changed -> new HistoryEntry(changed.resourceVersion(), changed.time(), changed.operation(), changed.user(), changed.object()))
+        .runWith(Sink.seq(), system)
+        .thenApply(entries -> {
+          if (entries.isEmpty()) {
+            throw StoreError.notFound(type.resource(), name).toException();
+          }
+          return List.copyOf(entries);
+        });
+  }
+
+  // ---- typed form ----
+
+  public <T extends HasMetadata> CompletionStage<T> create(T object) {
+    return create(object, WriteOptions.DEFAULT);
+  }
+
+  public <T extends HasMetadata> CompletionStage<T> create(T object, WriteOptions options) {
+    ResourceType type = registry.of(object.getClass());
+    return create(type, object.getMetadata() == null ? null : object.getMetadata().getNamespace(), KubeJson.toTree(object), options)
+        .thenApply(created -> typed(created, object));
+  }
+
+  public <T extends HasMetadata> CompletionStage<T> get(Class<T> kind, String namespace, String name) {
+    return get(registry.of(kind), namespace, name).thenApply(found -> KubeJson.toTyped(found, kind));
+  }
+
+  public <T extends HasMetadata> CompletionStage<T> update(T object) {
+    ResourceType type = registry.of(object.getClass());
+    return update(type, object.getMetadata().getNamespace(), KubeJson.toTree(object), WriteOptions.DEFAULT)
+        .thenApply(updated -> typed(updated, object));
+  }
+
+  public <T extends HasMetadata> CompletionStage<T> updateStatus(T object) {
+    ResourceType type = registry.of(object.getClass());
+    return updateStatus(type, object.getMetadata().getNamespace(), KubeJson.toTree(object), WriteOptions.DEFAULT)
+        .thenApply(updated -> typed(updated, object));
+  }
+
+  public <T extends HasMetadata> CompletionStage<DeleteResult> delete(Class<T> kind, String namespace, String name, DeleteOptions options) {
+    return delete(registry.of(kind), namespace, name, options, WriteOptions.DEFAULT);
+  }
+
+  public <T extends HasMetadata> CompletionStage<ListResult> list(Class<T> kind, ListOptions options) {
+    return list(registry.of(kind), options);
+  }
+
+  public <T extends HasMetadata> Source<WatchEvent, NotUsed> watch(Class<T> kind, WatchOptions options) {
+    return watch(registry.of(kind), options);
+  }
+
+  public <T extends HasMetadata> CompletionStage<List<HistoryEntry>> history(Class<T> kind, String namespace, String name) {
+    return history(registry.of(kind), namespace, name);
+  }
+
+  // ---- internals ----
+
+  @SuppressWarnings("unchecked")
+  private static <T extends HasMetadata> T typed(ObjectNode tree, T like) {
+    return (T) KubeJson.toTyped(tree, like.getClass());
+  }
+
+  /** Validates and normalizes a body for {@code namespace}; INVALID or BAD_REQUEST when wrong. */
+  private ObjectNode prepare(ResourceType type, String namespace, ObjectNode object, boolean create) {
+    if (object == null) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "no object in the request").toException();
+    }
+    ObjectNode body = object.deepCopy();
+    String bodyNamespace = KubeJson.namespace(body);
+    if (type.namespaced()) {
+      String target = namespace == null || namespace.isEmpty() ? bodyNamespace : namespace;
+      if (!bodyNamespace.isEmpty() && !bodyNamespace.equals(target)) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST,
+            "the namespace of the provided object (%s) does not match the namespace sent on the request (%s)".formatted(bodyNamespace, target)).toException();
+      }
+      KubeJson.metadata(body).put("namespace", target.isEmpty() ? "default" : target);
+    } else {
+      KubeJson.metadata(body).remove("namespace");
+    }
+    List<FieldError> errors = ObjectValidator.validate(type, body, create);
+    if (!errors.isEmpty()) {
+      String name = KubeJson.name(body).isEmpty() ? KubeJson.meta(body, "generateName") : KubeJson.name(body);
+      throw StoreError.invalid(type.kind(), name, errors).toException();
+    }
+    return body;
+  }
+
+  private CompletionStage<Void> requireActiveNamespace(String namespace) {
+    return current(new ObjectKey(namespaces.resource(), "", namespace)).thenAccept(current -> {
+      if (!current.exists()) {
+        throw StoreError.notFound("namespaces", namespace).toException();
+      }
+      if (current.latest().path("metadata").hasNonNull("deletionTimestamp")) {
+        throw StoreError.of(StoreError.Reason.FORBIDDEN,
+            "unable to create new content in namespace %s because it is being terminated".formatted(namespace)).toException();
+      }
+    });
+  }
+
+  private CompletionStage<ObjectEntity.Current> current(ObjectKey key) {
+    return entity(key).<ObjectEntity.Current>ask(ObjectEntity.Get::new, settings.askTimeout())
+        .handle((current, failure) -> {
+          if (failure != null) {
+            throw timeout(failure, "read " + key);
+          }
+          return current;
+        });
+  }
+
+  private CompletionStage<DeleteResult> write(ObjectKey key, java.util.function.Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
+    return entity(key).ask(command::apply, settings.askTimeout())
+        .handle((reply, failure) -> {
+          if (failure != null) {
+            throw timeout(failure, "write " + key);
+          }
+          if (reply instanceof ObjectEntity.Rejected rejected) {
+            throw rejected.error().toException();
+          }
+          var accepted = (ObjectEntity.Accepted) reply;
+          return new DeleteResult(accepted.object(), accepted.deleted());
+        });
+  }
+
+  private EntityRef<ObjectEntity.Command> entity(ObjectKey key) {
+    return sharding.entityRefFor(ObjectEntity.TYPE_KEY, key.entityId());
+  }
+
+  private EntityRef<ResourceIndex.Command> index(ResourceType type) {
+    return sharding.entityRefFor(ResourceIndex.TYPE_KEY, type.resource());
+  }
+
+  private static ObjectKey keyOf(ResourceType type, ObjectNode body) {
+    return new ObjectKey(type.resource(), type.namespaced() ? KubeJson.namespace(body) : "", KubeJson.name(body));
+  }
+
+  private String randomSuffix() {
+    StringBuilder suffix = new StringBuilder(SUFFIX_LENGTH);
+    for (int i = 0; i < SUFFIX_LENGTH; i++) {
+      suffix.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+    }
+    return suffix.toString();
+  }
+
+  private RuntimeException timeout(Throwable failure, String what) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof StoreException e) {
+      return e;
+    }
+    if (cause instanceof TimeoutException) {
+      return StoreError.of(StoreError.Reason.TIMEOUT,
+          "the store did not answer to %s within %s; the operation may or may not have happened".formatted(what, settings.askTimeout())).toException();
+    }
+    return StoreError.of(StoreError.Reason.UNAVAILABLE, "the store failed to %s: %s".formatted(what, cause)).toException();
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
+  private static StoreError.Reason reasonOf(Throwable failure) {
+    return unwrap(failure) instanceof StoreException e ? e.reason() : null;
+  }
+}

@@ -1,0 +1,265 @@
+package io.dirigent.core.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * The in-memory index of one resource (Kubernetes' watch cache): the current objects in key
+ * order, and a bounded log of the latest changes in release order, each with the version it
+ * replaced. Lists are served from the objects; a list continued at an older position is rebuilt
+ * by rolling the log back; watches replay the log from any retained position.
+ *
+ * <p>Not thread-safe: owned by one {@link ResourceIndex} actor.
+ */
+final class WatchCache {
+
+  /** One released change. {@code previous} is null for additions. */
+  record Change(long position, WatchEvent.Type type, String key, long resourceVersion, ObjectNode object, ObjectNode previous) {}
+
+  /** One page of a list. {@code continueToken} is null on the last page. */
+  record Page(List<ObjectNode> items, long resourceVersion, String continueToken, long remaining) {}
+
+  /** Where a watch starts: the changes to replay, or why it cannot start. */
+  record Start(List<Change> replay, StoreError gone) {}
+
+  private final String resource;
+  private final int capacity;
+  /** Identifies this incarnation in continue tokens: positions mean nothing to another one. */
+  private final String epoch;
+  private final TreeMap<String, ObjectNode> objects = new TreeMap<>();
+  /** Deleted keys with the resourceVersion of their deletion, while their change is retained. */
+  private final Map<String, Long> tombstones = new HashMap<>();
+  private final ArrayDeque<Change> log = new ArrayDeque<>();
+  private final Map<Long, Long> positionByVersion = new HashMap<>();
+  /** The position and version just before the oldest retained change. */
+  private long basePosition;
+  private long baseVersion;
+
+  WatchCache(String resource, int capacity, String epoch) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive");
+    }
+    this.resource = resource;
+    this.capacity = capacity;
+    this.epoch = epoch;
+  }
+
+  /** Starts over from a rebuilt set of objects, all as of {@code version}. */
+  void reset(Map<String, ObjectNode> initial, long version) {
+    objects.clear();
+    objects.putAll(initial);
+    tombstones.clear();
+    log.clear();
+    positionByVersion.clear();
+    basePosition = 0;
+    baseVersion = version;
+  }
+
+  /** The resourceVersion a list taken now is consistent with. */
+  long resourceVersion() {
+    return log.isEmpty() ? baseVersion : log.peekLast().resourceVersion();
+  }
+
+  int size() {
+    return objects.size();
+  }
+
+  /**
+   * Applies a committed version and returns the change to publish, or null when the cache
+   * already holds this or a newer version of the object (a repeated notification).
+   */
+  Change apply(String key, long version, ObjectNode object, boolean deleted) {
+    ObjectNode previous = objects.get(key);
+    long known = previous != null ? KubeJson.resourceVersion(previous) : tombstones.getOrDefault(key, 0L);
+    if (known >= version) {
+      return null;
+    }
+    WatchEvent.Type type;
+    if (deleted) {
+      if (previous == null) {
+        tombstones.put(key, version);
+        return null;
+      }
+      objects.remove(key);
+      tombstones.put(key, version);
+      type = WatchEvent.Type.DELETED;
+    } else {
+      objects.put(key, object);
+      tombstones.remove(key);
+      type = previous == null ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
+    }
+    long position = basePosition + log.size() + 1;
+    Change change = new Change(position, type, key, version, object, previous);
+    log.addLast(change);
+    positionByVersion.put(version, position);
+    while (log.size() > capacity) {
+      Change dropped = log.removeFirst();
+      positionByVersion.remove(dropped.resourceVersion());
+      tombstones.remove(dropped.key(), dropped.resourceVersion());
+      basePosition = dropped.position();
+      baseVersion = dropped.resourceVersion();
+    }
+    return change;
+  }
+
+  /** Current objects matching {@code filter}, in key order. */
+  List<ObjectNode> snapshot(String namespace, Predicate<ObjectNode> filter) {
+    List<ObjectNode> items = new ArrayList<>();
+    for (ObjectNode object : range(objects, namespace, null).values()) {
+      if (filter.test(object)) {
+        items.add(object);
+      }
+    }
+    return items;
+  }
+
+  /**
+   * One page of at most {@code limit} matching objects (0: no limit). With a continue token, the
+   * page continues the list it came from, at the same resourceVersion.
+   */
+  Page list(String namespace, Predicate<ObjectNode> filter, int limit, String continueToken) {
+    long position = basePosition + log.size();
+    long version = resourceVersion();
+    String after = null;
+    NavigableMap<String, ObjectNode> view = objects;
+    if (continueToken != null && !continueToken.isEmpty()) {
+      Token token = Token.decode(continueToken, epoch);
+      if (token.position() < basePosition || token.position() > position) {
+        throw StoreError.of(StoreError.Reason.GONE,
+            "The provided continue parameter is too old to display a consistent list result."
+                + " Start a new list without the continue parameter.").toException();
+      }
+      position = token.position();
+      version = token.resourceVersion();
+      after = token.lastKey();
+      view = asOf(position);
+    }
+    List<ObjectNode> items = new ArrayList<>();
+    String lastKey = null;
+    long remaining = 0;
+    for (Map.Entry<String, ObjectNode> entry : range(view, namespace, after).entrySet()) {
+      if (!filter.test(entry.getValue())) {
+        continue;
+      }
+      if (limit > 0 && items.size() == limit) {
+        remaining++;
+        continue;
+      }
+      items.add(entry.getValue());
+      lastKey = entry.getKey();
+    }
+    String next = remaining > 0 ? new Token(epoch, position, version, lastKey).encode() : null;
+    return new Page(items, version, next, remaining);
+  }
+
+  /**
+   * The changes a watch from {@code version} must replay. A version older than the retained log
+   * is gone: the watcher has to list again.
+   */
+  Start watchFrom(long version) {
+    Long position = positionByVersion.get(version);
+    if (position == null && version == baseVersion) {
+      position = basePosition;
+    }
+    if (position == null) {
+      if (version < baseVersion) {
+        return new Start(List.of(), StoreError.of(StoreError.Reason.GONE,
+            "too old resource version: %d (%d)".formatted(version, baseVersion)));
+      }
+      // A version between retained ones that was never released (abandoned), or one from the
+      // future: start after everything at or below it.
+      List<Change> replay = new ArrayList<>();
+      for (Change change : log) {
+        if (change.resourceVersion() > version) {
+          replay.add(change);
+        }
+      }
+      return new Start(replay, null);
+    }
+    List<Change> replay = new ArrayList<>();
+    for (Iterator<Change> it = log.descendingIterator(); it.hasNext(); ) {
+      Change change = it.next();
+      if (change.position() <= position) {
+        break;
+      }
+      replay.add(change);
+    }
+    java.util.Collections.reverse(replay);
+    return new Start(replay, null);
+  }
+
+  /** The objects as they were at {@code position}: the current ones with later changes undone. */
+  private NavigableMap<String, ObjectNode> asOf(long position) {
+    TreeMap<String, ObjectNode> view = new TreeMap<>(objects);
+    for (Iterator<Change> it = log.descendingIterator(); it.hasNext(); ) {
+      Change change = it.next();
+      if (change.position() <= position) {
+        break;
+      }
+      if (change.previous() == null) {
+        view.remove(change.key());
+      } else {
+        view.put(change.key(), change.previous());
+      }
+    }
+    return view;
+  }
+
+  private static NavigableMap<String, ObjectNode> range(NavigableMap<String, ObjectNode> map, String namespace, String after) {
+    NavigableMap<String, ObjectNode> view = map;
+    if (namespace != null && !namespace.isEmpty()) {
+      view = view.subMap(namespace + "/", true, namespace + "0", false); // '0' sorts right after '/'
+    }
+    if (after != null) {
+      view = view.tailMap(after, false);
+    }
+    return view;
+  }
+
+  /** A continue token: where the list was taken and the last key returned. */
+  private record Token(String epoch, long position, long resourceVersion, String lastKey) {
+
+    String encode() {
+      String raw = epoch + "\n" + position + "\n" + resourceVersion + "\n" + lastKey;
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Token decode(String token, String currentEpoch) {
+      String[] parts;
+      try {
+        parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 4);
+      } catch (IllegalArgumentException e) {
+        parts = new String[0];
+      }
+      if (parts.length != 4) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "continue key is not valid: " + token).toException();
+      }
+      if (!parts[0].equals(currentEpoch)) {
+        throw StoreError.of(StoreError.Reason.GONE,
+            "The provided continue parameter is too old to display a consistent list result:"
+                + " the index restarted since. Start a new list without the continue parameter.").toException();
+      }
+      try {
+        return new Token(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]), parts[3]);
+      } catch (NumberFormatException e) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "continue key is not valid: " + token).toException();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WatchCache[" + resource + ", objects=" + objects.size() + ", log=" + log.size() + "]";
+  }
+}

@@ -1,0 +1,76 @@
+package io.dirigent.core.store;
+
+import io.dirigent.core.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Stands between a {@link ResourceIndex} and one watcher. It forwards events, and ends the
+ * watch when either side goes away: when the watcher stops it unsubscribes; when the index stops
+ * (its member left, so it restarts elsewhere and rebuilds) the watcher gets a 410 error, as a
+ * Kubernetes client does when its watch cache is gone, and lists again.
+ */
+public final class WatchRelay {
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** The index accepted the watch; sent before any event. */
+  public record Started(ActorRef<ResourceIndex.Command> index) implements Command {}
+
+  public record Deliver(WatchEvent event) implements Command {}
+
+  /** Ends the watch from the watcher's side. */
+  public record Stop() implements Command {}
+
+  private WatchRelay() {}
+
+  /**
+   * A relay that delivers to {@code target} and, once an ERROR event went out, stops. The
+   * caller sends the {@link ResourceIndex.Watch} naming the relay.
+   */
+  public static Behavior<Command> create(ActorRef<WatchEvent> target) {
+    return Behaviors.setup(context -> {
+      context.watch(target);
+      return waiting(target);
+    });
+  }
+
+  private static Behavior<Command> waiting(ActorRef<WatchEvent> target) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Started.class, started -> relaying(target, started.index()))
+        .onMessage(Deliver.class, deliver -> deliver(target, deliver.event()))
+        .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onSignal(Terminated.class, terminated -> Behaviors.stopped())
+        .build();
+  }
+
+  private static Behavior<Command> relaying(ActorRef<WatchEvent> target, ActorRef<ResourceIndex.Command> index) {
+    return Behaviors.setup(context -> {
+      context.watch(index);
+      return Behaviors.receive(Command.class)
+          .onMessage(Deliver.class, deliver -> deliver(target, deliver.event()))
+          .onMessage(Stop.class, stop -> {
+            index.tell(new ResourceIndex.Unwatch(context.getSelf()));
+            return Behaviors.stopped();
+          })
+          .onMessage(Started.class, started -> Behaviors.same())
+          .onSignal(Terminated.class, terminated -> {
+            if (terminated.getRef().equals(index)) {
+              target.tell(WatchEvent.error(StoreError.of(StoreError.Reason.GONE,
+                  "the watch ended because the store's index for this resource moved; list again")));
+            } else {
+              index.tell(new ResourceIndex.Unwatch(context.getSelf()));
+            }
+            return Behaviors.stopped();
+          })
+          .build();
+    });
+  }
+
+  private static Behavior<Command> deliver(ActorRef<WatchEvent> target, WatchEvent event) {
+    target.tell(event);
+    return event.type() == WatchEvent.Type.ERROR ? Behaviors.stopped() : Behaviors.same();
+  }
+}

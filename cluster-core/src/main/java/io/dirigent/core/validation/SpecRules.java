@@ -1,0 +1,141 @@
+package io.dirigent.core.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.selector.LabelSelector;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The fields each kind requires, and the rules between them, in Kubernetes' words: a pod needs
+ * containers with names and images; a workload's selector must match its template's labels; a
+ * service port must be a port number.
+ */
+final class SpecRules {
+
+  private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
+  private SpecRules() {}
+
+  static List<FieldError> validate(ResourceType type, ObjectNode object) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonNode spec = object.path("spec");
+    switch (type.resource()) {
+      case "pods" -> podSpec(spec, "spec", errors);
+      case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
+      case "services" -> service(spec, errors);
+      case "configmaps", "secrets" -> {
+        configKeys(object.path("data"), "data", errors);
+        configKeys(object.path("binaryData"), "binaryData", errors);
+        configKeys(object.path("stringData"), "stringData", errors);
+      }
+      default -> { }
+    }
+    return errors;
+  }
+
+  private static void podSpec(JsonNode spec, String path, List<FieldError> errors) {
+    JsonNode containers = spec.path("containers");
+    if (!containers.isArray() || containers.isEmpty()) {
+      errors.add(FieldError.required(path + ".containers", ""));
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    containerList(spec.path("initContainers"), path + ".initContainers", names, errors);
+    containerList(containers, path + ".containers", names, errors);
+    String restartPolicy = spec.path("restartPolicy").asText("");
+    if (!restartPolicy.isEmpty() && !Set.of("Always", "OnFailure", "Never").contains(restartPolicy)) {
+      errors.add(FieldError.notSupported(path + ".restartPolicy", restartPolicy, List.of("Always", "OnFailure", "Never")));
+    }
+  }
+
+  private static void containerList(JsonNode list, String path, Set<String> names, List<FieldError> errors) {
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode container = list.get(i);
+      String at = path + "[" + i + "]";
+      String name = container.path("name").asText("");
+      if (name.isEmpty()) {
+        errors.add(FieldError.required(at + ".name", ""));
+      } else {
+        NameRules.dns1123Label(name).forEach(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
+        if (!names.add(name)) {
+          errors.add(FieldError.duplicate(at + ".name", name));
+        }
+      }
+      if (container.path("image").asText("").isBlank()) {
+        errors.add(FieldError.required(at + ".image", ""));
+      }
+      JsonNode ports = container.path("ports");
+      for (int p = 0; p < ports.size(); p++) {
+        portNumber(ports.get(p).path("containerPort"), at + ".ports[" + p + "].containerPort", true, errors);
+      }
+    }
+  }
+
+  private static void workload(ResourceType type, JsonNode spec, List<FieldError> errors) {
+    JsonNode replicas = spec.path("replicas");
+    if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
+      errors.add(FieldError.invalid("spec.replicas", replicas.asText(), "must be greater than or equal to 0"));
+    }
+    JsonNode selector = spec.path("selector");
+    if (!selector.isObject() || selector.isEmpty()) {
+      errors.add(FieldError.required("spec.selector", ""));
+    }
+    JsonNode template = spec.path("template");
+    if (!template.isObject()) {
+      errors.add(FieldError.required("spec.template", ""));
+      return;
+    }
+    Map<String, String> labels = KubeJson.stringMap(template, "labels");
+    if (selector.isObject() && !selector.isEmpty()) {
+      try {
+        LabelSelector parsed = LabelSelector.of(KubeJson.toTyped(selector, io.fabric8.kubernetes.api.model.LabelSelector.class));
+        if (parsed.isEverything()) {
+          errors.add(FieldError.invalid("spec.selector", selector.toString(), "empty selector is invalid for " + type.resource()));
+        } else if (!parsed.matches(labels)) {
+          errors.add(FieldError.invalid("spec.template.metadata.labels", labels.toString(), "`selector` does not match template `labels`"));
+        }
+      } catch (IllegalArgumentException e) {
+        errors.add(FieldError.invalid("spec.selector", selector.toString(), e.getMessage()));
+      }
+    }
+    podSpec(template.path("spec"), "spec.template.spec", errors);
+  }
+
+  private static void service(JsonNode spec, List<FieldError> errors) {
+    JsonNode ports = spec.path("ports");
+    boolean headless = "None".equals(spec.path("clusterIP").asText(""));
+    if ((!ports.isArray() || ports.isEmpty()) && !headless && !"ExternalName".equals(spec.path("type").asText(""))) {
+      errors.add(FieldError.required("spec.ports", ""));
+    }
+    for (int i = 0; i < ports.size(); i++) {
+      portNumber(ports.get(i).path("port"), "spec.ports[" + i + "].port", true, errors);
+    }
+  }
+
+  private static void portNumber(JsonNode port, String path, boolean required, List<FieldError> errors) {
+    if (port.isMissingNode() || port.isNull()) {
+      if (required) {
+        errors.add(FieldError.required(path, ""));
+      }
+      return;
+    }
+    if (!port.canConvertToInt() || port.asInt() < 1 || port.asInt() > 65535) {
+      errors.add(FieldError.invalid(path, port.asText(), "must be between 1 and 65535, inclusive"));
+    }
+  }
+
+  private static void configKeys(JsonNode data, String path, List<FieldError> errors) {
+    data.fieldNames().forEachRemaining(key -> {
+      if (!CONFIG_KEY.matcher(key).matches() || key.length() > 253) {
+        errors.add(FieldError.invalid(path, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      }
+    });
+  }
+}

@@ -1,0 +1,78 @@
+package io.dirigent.core.store;
+
+import static io.dirigent.core.testing.Await.error;
+import static io.dirigent.core.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.testing.WatchRecorder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The contract plus what only a durable journal can promise: nothing is lost across restarts. */
+public abstract class DurableStoreContract extends StoreContract {
+
+  /** Stops the member and starts a new one on the same data. */
+  protected void restart() throws Exception {
+    node.close();
+    node = startNode();
+    store = node.store();
+  }
+
+  @Test
+  void everyAcknowledgedWriteSurvivesARestartAndVersionsKeepIncreasing() throws Exception {
+    String ns = namespace();
+    List<ConfigMap> created = IntStream.range(0, 30)
+        .mapToObj(i -> result(store.create(configMap(ns, "cm-" + i, Map.of("n", Integer.toString(i % 3)), "v1"))))
+        .toList();
+    for (int i = 0; i < 10; i++) {
+      result(store.update(new ConfigMapBuilder(created.get(i)).withData(Map.of("value", "v2")).build()));
+    }
+    for (int i = 20; i < 30; i++) {
+      result(store.delete(ConfigMap.class, ns, "cm-" + i, DeleteOptions.defaults()));
+    }
+    ListResult before = result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(ns))));
+    List<HistoryEntry> historyBefore = result(store.history(ConfigMap.class, ns, "cm-25"));
+
+    restart();
+
+    ListResult after = result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(ns))));
+    assertThat(after.items(ConfigMap.class)).isEqualTo(before.items(ConfigMap.class));
+    assertThat(after.items()).hasSize(20);
+    assertThat(result(store.get(ConfigMap.class, ns, "cm-3")).getData()).containsEntry("value", "v2");
+    assertThat(error(store.get(ConfigMap.class, ns, "cm-25")).reason()).isEqualTo(StoreError.Reason.NOT_FOUND);
+    assertThat(result(store.history(ConfigMap.class, ns, "cm-25"))).isEqualTo(historyBefore);
+    assertThat(result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(ns).withLabels("n=1")))).items())
+        .hasSize(7);
+
+    ConfigMap next = result(store.update(new ConfigMapBuilder(result(store.get(ConfigMap.class, ns, "cm-0")))
+        .withData(Map.of("value", "v3")).build()));
+    long newest = before.items().stream().mapToLong(o -> Long.parseLong(o.path("metadata").path("resourceVersion").asText())).max().orElseThrow();
+    assertThat(rv(next)).isGreaterThan(newest);
+    ConfigMap recreated = result(store.create(configMap(ns, "cm-25", Map.of(), "again")));
+    assertThat(rv(recreated)).isGreaterThan(rv(next));
+  }
+
+  @Test
+  void aWatchFromTheLastListBeforeARestartResumesAfterIt() throws Exception {
+    String ns = namespace();
+    result(store.create(configMap(ns, "a", Map.of(), "1")));
+    String listed = result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.ALL))).resourceVersion();
+
+    restart();
+
+    try (WatchRecorder watch = new WatchRecorder(store.watch(ConfigMap.class, WatchOptions.from(ObjectFilter.inNamespace(ns), listed)), node.system())) {
+      ConfigMap b = result(store.create(configMap(ns, "b", Map.of(), "1")));
+      List<WatchEvent> events = watch.awaitCount(1);
+      assertThat(events.get(0).type()).isEqualTo(WatchEvent.Type.ADDED);
+      assertThat(events.get(0).resourceVersion()).isEqualTo(rv(b));
+    }
+  }
+
+  @Override
+  protected abstract ClusterNode startNode() throws Exception;
+}
