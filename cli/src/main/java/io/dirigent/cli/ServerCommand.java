@@ -1,0 +1,131 @@
+package io.dirigent.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.dirigent.core.cluster.ClusterNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.cluster.typed.Cluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dirigent server}: runs one cluster member in the foreground until it is stopped. Once
+ * the member is Up and the store answers, it writes {@code server.ready} in the data directory;
+ * {@code bin/dirigent up} waits for that file.
+ */
+@Command(name = "server", description = "Run a Dirigent cluster member in the foreground.")
+public final class ServerCommand implements Callable<Integer> {
+
+  /** Written into the data directory once the member is ready; removed when it stops. */
+  public static final String READY_FILE = "server.ready";
+
+  @Option(names = "--data-dir", description = "Where the server keeps its data (default: ~/.dirigent).")
+  Path dataDir = Path.of(System.getProperty("user.home"), ".dirigent");
+
+  @Option(names = "--api-port", description = "Port of the API server (default: 6443).")
+  Integer apiPort;
+
+  @Option(names = "--store", description = "The journal: h2 (embedded, default) or cassandra.")
+  String store;
+
+  @Option(names = "--cassandra", split = ",", paramLabel = "HOST:PORT", description = "Cassandra contact points (with --store cassandra).")
+  List<String> cassandraContactPoints;
+
+  @Option(names = "--cassandra-keyspace", description = "Cassandra keyspace (default: dirigent).")
+  String cassandraKeyspace;
+
+  @Option(names = "--host", description = "Address other members reach this one on (default: 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", description = "Cluster port (default: 2551).")
+  Integer port;
+
+  @Option(names = "--seed-nodes", split = ",", paramLabel = "HOST:PORT", description = "Members to join; none: start a new cluster.")
+  List<String> seedNodes;
+
+  @Option(names = "--roles", split = ",", description = "control-plane, worker or both (default: both).")
+  List<String> roles;
+
+  @Option(names = "--ready-timeout", description = "Seconds to wait for the member to become ready (default: 120).")
+  int readyTimeoutSeconds = 120;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dataDir.toAbsolutePath();
+    Files.createDirectories(data);
+    Files.deleteIfExists(data.resolve(READY_FILE));
+    ClusterNode node = ClusterNode.start("dirigent", ConfigFactory.parseMap(overrides(data)));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      deleteQuietly(data.resolve(READY_FILE));
+      node.close();
+    }, "dirigent-shutdown"));
+    try {
+      node.ready().toCompletableFuture().get(readyTimeoutSeconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      node.system().log().error("the member did not become ready within {} s: {}", readyTimeoutSeconds, e.toString());
+      node.close();
+      return 1;
+    }
+    writeReady(data, describe(node, data));
+    node.system().log().info("dirigent is ready: {}", describe(node, data).replace('\n', ' '));
+    node.system().getWhenTerminated().toCompletableFuture().join();
+    deleteQuietly(data.resolve(READY_FILE));
+    return 0;
+  }
+
+  Map<String, Object> overrides(Path data) {
+    Map<String, Object> config = new HashMap<>();
+    config.put("dirigent.data-dir", data.toString());
+    put(config, "dirigent.api.port", apiPort);
+    put(config, "dirigent.store.plugin", store);
+    put(config, "dirigent.cassandra.contact-points", cassandraContactPoints);
+    put(config, "dirigent.cassandra.keyspace", cassandraKeyspace);
+    put(config, "dirigent.cluster.host", host);
+    put(config, "dirigent.cluster.port", port);
+    put(config, "dirigent.cluster.seed-nodes", seedNodes);
+    put(config, "dirigent.cluster.roles", roles);
+    // The server stops the JVM when the member leaves the cluster or is downed.
+    config.put("pekko.coordinated-shutdown.exit-jvm", "on");
+    return config;
+  }
+
+  private static void put(Map<String, Object> config, String key, Object value) {
+    if (value != null) {
+      config.put(key, value);
+    }
+  }
+
+  private static String describe(ClusterNode node, Path data) {
+    Config config = node.system().settings().config();
+    var self = Cluster.get(node.system()).selfMember();
+    return String.join("\n",
+        "pid=" + ProcessHandle.current().pid(),
+        "member=" + self.address(),
+        "roles=" + String.join(",", self.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList()),
+        "store=" + config.getString("dirigent.store.plugin"),
+        "data-dir=" + data);
+  }
+
+  private static void writeReady(Path data, String content) throws IOException {
+    Path tmp = data.resolve(READY_FILE + ".tmp");
+    Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, data.resolve(READY_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // Best effort on the way out; a stale file is overwritten on the next start.
+    }
+  }
+}
