@@ -100,6 +100,24 @@ public final class KubeJson {
     }
   }
 
+  /**
+   * Whether two trees say the same thing: numbers compare by value, so a long written by a typed
+   * client equals the int a journal or parser reads back for it.
+   */
+  public static boolean sameContent(JsonNode a, JsonNode b) {
+    return a.equals(NUMBERS_BY_VALUE, b);
+  }
+
+  private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+    if (x.equals(y)) {
+      return 0;
+    }
+    if (x.isNumber() && y.isNumber()) {
+      return x.decimalValue().compareTo(y.decimalValue());
+    }
+    return 1;
+  };
+
   /** Kubernetes' timestamp form: RFC 3339 in UTC, whole seconds. */
   public static String timestamp(Instant time) {
     return RFC3339.format(time.truncatedTo(ChronoUnit.SECONDS));

@@ -107,7 +107,7 @@ final class ObjectWrites {
         }
       }
     }
-    if (withoutVersion(next).equals(withoutVersion(current))) {
+    if (KubeJson.sameContent(withoutVersion(next), withoutVersion(current))) {
       return new Unchanged(current);
     }
     if (!statusOnly && specChanged(current, next)) {
@@ -184,7 +184,7 @@ final class ObjectWrites {
 
   /** Whatever is not metadata or status counts as spec: a change to it bumps the generation. */
   private static boolean specChanged(ObjectNode before, ObjectNode after) {
-    return !withoutMetadataAndStatus(before).equals(withoutMetadataAndStatus(after));
+    return !KubeJson.sameContent(withoutMetadataAndStatus(before), withoutMetadataAndStatus(after));
   }
 
   private static ObjectNode withoutMetadataAndStatus(ObjectNode object) {
