@@ -68,6 +68,11 @@ public final class Store {
     return registry;
   }
 
+  /** The actor system the store runs in, e.g. to run watch streams. */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
   // ---- JSON form ----
 
   /**
