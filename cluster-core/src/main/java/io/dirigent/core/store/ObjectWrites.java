@@ -107,7 +107,7 @@ final class ObjectWrites {
         }
       }
     }
-    if (KubeJson.sameContent(withoutVersion(next), withoutVersion(current))) {
+    if (sameButVersion(next, current)) {
       return new Unchanged(current);
     }
     if (!statusOnly && specChanged(current, next)) {
@@ -184,21 +184,43 @@ final class ObjectWrites {
 
   /** Whatever is not metadata or status counts as spec: a change to it bumps the generation. */
   private static boolean specChanged(ObjectNode before, ObjectNode after) {
-    return !KubeJson.sameContent(withoutMetadataAndStatus(before), withoutMetadataAndStatus(after));
+    return !sameFields(before, after, Set.of("metadata", "status"));
   }
 
-  private static ObjectNode withoutMetadataAndStatus(ObjectNode object) {
-    ObjectNode copy = object.deepCopy();
-    copy.remove("metadata");
-    copy.remove("status");
-    return copy;
+  /** The same object but for its resourceVersion (and managedFields, which are bookkeeping). */
+  private static boolean sameButVersion(ObjectNode a, ObjectNode b) {
+    if (!sameFields(a, b, Set.of("metadata"))) {
+      return false;
+    }
+    JsonNode metaA = a.path("metadata");
+    JsonNode metaB = b.path("metadata");
+    if (metaA instanceof ObjectNode objectA && metaB instanceof ObjectNode objectB) {
+      return sameFields(objectA, objectB, Set.of("resourceVersion", "managedFields"));
+    }
+    return KubeJson.sameContent(metaA, metaB);
   }
 
-  private static ObjectNode withoutVersion(ObjectNode object) {
-    ObjectNode copy = object.deepCopy();
-    KubeJson.metadata(copy).remove("resourceVersion");
-    KubeJson.metadata(copy).remove("managedFields");
-    return copy;
+  /** Whether the two objects have the same fields, leaving out {@code ignored}; no copies. */
+  private static boolean sameFields(ObjectNode a, ObjectNode b, Set<String> ignored) {
+    int sizeA = 0;
+    for (var it = a.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (ignored.contains(field)) {
+        continue;
+      }
+      sizeA++;
+      JsonNode other = b.get(field);
+      if (other == null || !KubeJson.sameContent(a.get(field), other)) {
+        return false;
+      }
+    }
+    int sizeB = 0;
+    for (var it = b.fieldNames(); it.hasNext(); ) {
+      if (!ignored.contains(it.next())) {
+        sizeB++;
+      }
+    }
+    return sizeA == sizeB;
   }
 
   private static Set<String> finalizers(JsonNode object) {
