@@ -73,6 +73,9 @@ public final class StoreBenchmark {
         List<ConfigMap> warm = bench.creates("warmup-" + round + "-", writers, 2_000);
         bench.updates("warmup", writers, warm, 4_000);
       }
+      // The bare journal plugin in the same system, right before the store: the reference figure.
+      double baseline = JournalBaseline.measure(node.system(), writers, operations, 400);
+      System.out.printf("| %s | bare plugin: persist (reference) | %d | %d | %.0f | | |%n", plugin, writers, operations, baseline);
       List<ConfigMap> objects = bench.creates(plugin + " | create", writers, operations);
       bench.updates(plugin + " | update", writers, objects, operations);
       bench.watchLatency(plugin + " | watch delivery", watchRate, watchSeconds);

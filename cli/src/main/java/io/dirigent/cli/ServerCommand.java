@@ -64,6 +64,7 @@ public final class ServerCommand implements Callable<Integer> {
     Files.createDirectories(data);
     Files.deleteIfExists(data.resolve(READY_FILE));
     ClusterNode node = ClusterNode.start("dirigent", ConfigFactory.parseMap(overrides(data)));
+    this.node = node;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       deleteQuietly(data.resolve(READY_FILE));
       node.close();
@@ -77,9 +78,21 @@ public final class ServerCommand implements Callable<Integer> {
     }
     writeReady(data, describe(node, data));
     node.system().log().info("dirigent is ready: {}", describe(node, data).replace('\n', ' '));
+    // A member that is downed or leaves terminates its actor system; the server then exits.
     node.system().getWhenTerminated().toCompletableFuture().join();
     deleteQuietly(data.resolve(READY_FILE));
     return 0;
+  }
+
+  /** The running member, once started; for stopping it in-process (tests). */
+  private volatile ClusterNode node;
+
+  /** Stops the member; {@link #call()} then returns. */
+  void stop() {
+    ClusterNode running = node;
+    if (running != null) {
+      running.close();
+    }
   }
 
   Map<String, Object> overrides(Path data) {
@@ -93,8 +106,6 @@ public final class ServerCommand implements Callable<Integer> {
     put(config, "dirigent.cluster.port", port);
     put(config, "dirigent.cluster.seed-nodes", seedNodes);
     put(config, "dirigent.cluster.roles", roles);
-    // The server stops the JVM when the member leaves the cluster or is downed.
-    config.put("pekko.coordinated-shutdown.exit-jvm", "on");
     return config;
   }
 

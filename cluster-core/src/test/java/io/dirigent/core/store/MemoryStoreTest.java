@@ -1,13 +1,49 @@
 package io.dirigent.core.store;
 
+import static io.dirigent.core.testing.Await.error;
+import static io.dirigent.core.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.testing.TestNodes;
+import io.dirigent.core.testing.WatchRecorder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.Test;
 
-/** The store contract on the in-memory journal. */
+/** The store contract on the in-memory journal, plus failures only it can inject. */
 class MemoryStoreTest extends StoreContract {
 
   @Override
   protected ClusterNode startNode() {
     return TestNodes.memory();
+  }
+
+  @Test
+  void aFailedPersistGivesTheCallerAClearErrorAndTheObjectRecovers() {
+    String ns = namespace();
+    ConfigMap created = result(store.create(configMap(ns, "a", Map.of(), "1")));
+    try (WatchRecorder watch = new WatchRecorder(store.watch(ConfigMap.class,
+        WatchOptions.from(ObjectFilter.inNamespace(ns), created.getMetadata().getResourceVersion())), node.system())) {
+      PersistenceTestKit.create(node.system()).failNextPersisted();
+
+      StoreError failed = error(store.update(new ConfigMapBuilder(created).withData(Map.of("value", "lost")).build()));
+      assertThat(failed.reason()).isEqualTo(StoreError.Reason.TIMEOUT);
+      assertThat(failed.message()).contains("did not answer").contains("may or may not have happened");
+
+      // The entity restarted with back-off; the version it had been given was never persisted.
+      ConfigMap current = result(store.get(ConfigMap.class, ns, "a"));
+      assertThat(current).isEqualTo(created);
+      ConfigMap updated = result(store.update(new ConfigMapBuilder(current).withData(Map.of("value", "2")).build()));
+
+      List<WatchEvent> events = watch.awaitCount(1);
+      assertThat(events).hasSize(1);
+      assertThat(events.get(0).resourceVersion()).isEqualTo(rv(updated));
+      assertThat(result(store.history(ConfigMap.class, ns, "a"))).extracting(HistoryEntry::operation)
+          .containsExactly(Operation.CREATE, Operation.UPDATE);
+    }
   }
 }

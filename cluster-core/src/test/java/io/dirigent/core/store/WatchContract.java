@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.Test;
 
 /** List and watch: selectors, paging, resumption, 410, and ordering under concurrent writers. */
@@ -137,6 +139,24 @@ abstract class WatchContract extends StoreTestBase {
       assertThat(watch.awaitCount(4).get(3).resourceVersion()).isEqualTo(rv(c));
       assertThat(watch.events()).hasSize(4);
     }
+  }
+
+  @Test
+  void anActorCanWatchAndStopWatching() {
+    String ns = namespace();
+    ConfigMap a = result(store.create(configMap(ns, "a", Map.of(), "1")));
+    TestProbe<WatchEvent> probe = TestProbe.create(node.system());
+    ActorRef<WatchRelay.Command> relay = store.watch(type("configmaps"),
+        WatchOptions.from(ObjectFilter.inNamespace(ns), a.getMetadata().getResourceVersion()), probe.ref());
+    ConfigMap b = result(store.create(configMap(ns, "b", Map.of(), "1")));
+    WatchEvent added = probe.expectMessageClass(WatchEvent.class, java.time.Duration.ofSeconds(10));
+    assertThat(added.type()).isEqualTo(WatchEvent.Type.ADDED);
+    assertThat(added.resourceVersion()).isEqualTo(rv(b));
+
+    relay.tell(new WatchRelay.Stop());
+    probe.expectTerminated(relay, java.time.Duration.ofSeconds(10));
+    result(store.create(configMap(ns, "c", Map.of(), "1")));
+    probe.expectNoMessage(java.time.Duration.ofMillis(300));
   }
 
   @Test

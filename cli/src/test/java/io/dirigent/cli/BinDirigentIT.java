@@ -1,0 +1,66 @@
+package io.dirigent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's main command, for real: bin/dirigent up, status, down on the packaged build. */
+class BinDirigentIT {
+
+  private static final Path SCRIPT = Path.of("..", "bin", "dirigent").toAbsolutePath().normalize();
+
+  record Run(int exit, String output) {}
+
+  @Test
+  void upStartsAReadyServerInTheBackgroundAndDownStopsIt(@TempDir Path dataDir) throws Exception {
+    Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0");
+    try {
+      assertThat(up.exit()).as(up.output()).isZero();
+      assertThat(up.output()).contains("Dirigent is up.").contains("store:          h2");
+      long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
+      assertThat(ProcessHandle.of(pid)).isPresent();
+
+      Run again = run("up", "--data-dir", dataDir.toString(), "--port", "0");
+      assertThat(again.exit()).isZero();
+      assertThat(again.output()).contains("already running (pid " + pid + ")");
+
+      Run status = run("status", "--data-dir", dataDir.toString());
+      assertThat(status.exit()).isZero();
+      assertThat(status.output()).contains("Dirigent is up.");
+    } finally {
+      Run down = run("down", "--data-dir", dataDir.toString());
+      assertThat(down.exit()).as(down.output()).isZero();
+      assertThat(down.output()).contains("stopped");
+    }
+    Run status = run("status", "--data-dir", dataDir.toString());
+    assertThat(status.exit()).isEqualTo(1);
+    assertThat(status.output()).contains("not running");
+  }
+
+  @Test
+  void aServerThatCannotStartIsReportedWithItsLog(@TempDir Path dataDir) throws Exception {
+    Run up = run("up", "--data-dir", dataDir.toString(), "--store", "etcd", "--port", "0");
+    assertThat(up.exit()).isEqualTo(1);
+    assertThat(up.output()).contains("unknown store plugin 'etcd'").contains("the server exited before it was ready");
+    assertThat(dataDir.resolve("server.pid")).doesNotExist();
+  }
+
+  private static Run run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (!process.waitFor(240, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/dirigent " + String.join(" ", args) + " did not finish within 240 s");
+    }
+    return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,55 @@
+package io.dirigent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirigent.core.testing.Await;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+
+  @Test
+  void theServerWritesItsReadyFileOnceTheMemberIsUpAndTheStoreAnswers(@TempDir Path dataDir) throws Exception {
+    ServerCommand server = new ServerCommand();
+    CommandLine command = new CommandLine(server);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+        command.execute("--data-dir", dataDir.toString(), "--port", "0", "--ready-timeout", "60"));
+    Path ready = dataDir.resolve(ServerCommand.READY_FILE);
+    Await.until("the ready file", Duration.ofSeconds(90), () -> Files.exists(ready) || exit.isDone());
+
+    String content = Files.readString(ready);
+    assertThat(content).contains("pid=" + ProcessHandle.current().pid())
+        .containsPattern("member=pekko://dirigent@127\\.0\\.0\\.1:\\d+")
+        .contains("roles=control-plane,worker")
+        .contains("store=h2");
+    assertThat(dataDir.resolve("store")).isDirectory();
+
+    server.stop();
+    assertThat(exit.get()).isZero();
+    assertThat(ready).doesNotExist();
+  }
+
+  @Test
+  void anUnknownOptionIsOneClearLineAndANonZeroExit() {
+    StringWriter err = new StringWriter();
+    int exit = Dirigent.commandLine().setErr(new PrintWriter(err)).execute("server", "--no-such-option");
+    assertThat(exit).isNotZero();
+    assertThat(err.toString()).startsWith("Unknown option: '--no-such-option'");
+  }
+
+  @Test
+  void anUnknownStorePluginIsRefusedWithTheChoices(@TempDir Path dataDir) {
+    StringWriter err = new StringWriter();
+    int exit = Dirigent.commandLine().setErr(new PrintWriter(err))
+        .execute("server", "--data-dir", dataDir.toString(), "--store", "etcd", "--port", "0");
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("error: unknown store plugin 'etcd': use h2 or cassandra");
+  }
+}
