@@ -22,11 +22,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The single writer of one API object: an event-sourced entity whose journal holds every version
@@ -70,7 +72,13 @@ public final class ObjectEntity
   public record Resolve(long resourceVersion, ActorRef<ResourceIndex.Command> replyTo) implements Command {}
 
   /** The index's answer to our request for a resourceVersion. */
-  private record VersionAnswer(long resourceVersion, String failure) implements Command {}
+  private record VersionAnswer(long resourceVersion, ActorRef<ResourceIndex.Command> from, String failure) implements Command {}
+
+  /** After a restart: let the writes that waited in the stash through. */
+  private record Resume() implements Command {}
+
+  /** The index incarnation we talked to directly has stopped. */
+  private record IndexGone(ActorRef<ResourceIndex.Command> index) implements Command {}
 
   /** Replies to writes. */
   public sealed interface Reply extends CborSerializable {}
@@ -144,8 +152,15 @@ public final class ObjectEntity
   private final StoreSettings settings;
   private final RecipientRef<ResourceIndex.Command> index;
   private final Clock clock = Clock.systemUTC();
+  /**
+   * The index incarnation that last granted us a version, addressed directly to save the shard
+   * region's hops; null until the first grant and after it stops. Transient.
+   */
+  private ActorRef<ResourceIndex.Command> indexActor;
   /** The write waiting for its resourceVersion; transient, never persisted. */
   private InFlight inFlight;
+  /** Whether writes wait in the stash behind the one in flight. Transient. */
+  private boolean stashed;
 
   private record InFlight(Write write, String user, ActorRef<Reply> replyTo) {}
 
@@ -172,6 +187,23 @@ public final class ObjectEntity
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
   }
 
+  /**
+   * A failed persist restarts the entity with back-off; this instance and its stash live on. The
+   * write that failed is over (its caller times out), and the writes stashed behind it are let
+   * through in order.
+   */
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          inFlight = null;
+          if (stashed) {
+            context.getSelf().tell(new Resume());
+          }
+        })
+        .build();
+  }
+
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
@@ -182,12 +214,22 @@ public final class ObjectEntity
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Resolve.class, this::onResolve)
         .onCommand(VersionAnswer.class, this::onVersionAnswer)
+        .onCommand(Resume.class, (state, resume) -> {
+          stashed = false;
+          return Effect().noReply().thenUnstashAll();
+        })
+        .onCommand(IndexGone.class, (state, gone) -> {
+          if (gone.index().equals(indexActor)) {
+            indexActor = null;
+          }
+          return Effect().noReply();
+        })
         .build();
   }
 
   private ReplyEffect<Event, State> onCreate(State state, Create create) {
     if (inFlight != null) {
-      return Effect().stash();
+      return stash();
     }
     Decision decision = ObjectWrites.create(type, state.live(), create.object(), clock.instant());
     return decide(state, decision, create.user(), create.dryRun(), create.replyTo());
@@ -195,7 +237,7 @@ public final class ObjectEntity
 
   private ReplyEffect<Event, State> onUpdate(State state, Update update) {
     if (inFlight != null) {
-      return Effect().stash();
+      return stash();
     }
     Decision decision = ObjectWrites.update(type, state.live(), update.object(), update.statusOnly(), clock.instant());
     return decide(state, decision, update.user(), update.dryRun(), update.replyTo());
@@ -203,7 +245,7 @@ public final class ObjectEntity
 
   private ReplyEffect<Event, State> onDelete(State state, Delete delete) {
     if (inFlight != null) {
-      return Effect().stash();
+      return stash();
     }
     Decision decision = ObjectWrites.delete(type, state.live(), key.name(), delete.options(), clock.instant());
     return decide(state, decision, delete.user(), delete.dryRun(), delete.replyTo());
@@ -232,17 +274,17 @@ public final class ObjectEntity
     inFlight = new InFlight(write, user, replyTo);
     context.ask(
         ResourceIndex.VersionReply.class,
-        index,
+        indexActor != null ? indexActor : index,
         settings.versionTimeout(),
         ref -> new ResourceIndex.AcquireVersion(key.indexKey(), state.resourceVersion(), state.latest(), state.exists(), ref),
         (reply, failure) -> {
           if (reply instanceof ResourceIndex.VersionGranted granted) {
-            return new VersionAnswer(granted.resourceVersion(), null);
+            return new VersionAnswer(granted.resourceVersion(), granted.index(), null);
           }
           if (reply instanceof ResourceIndex.VersionRefused refused) {
-            return new VersionAnswer(0, refused.reason());
+            return new VersionAnswer(0, null, refused.reason());
           }
-          return new VersionAnswer(0, "the " + type.resource() + " index did not answer: " + failure.getMessage());
+          return new VersionAnswer(0, null, "the " + type.resource() + " index did not answer: " + failure.getMessage());
         });
     return Effect().noReply();
   }
@@ -254,25 +296,50 @@ public final class ObjectEntity
       return Effect().noReply();
     }
     if (answer.failure() != null) {
+      forgetIndex();
       context.getLog().warn("write refused key={} reason={}", key, answer.failure());
+      stashed = false;
       return Effect().reply(write.replyTo(),
               new Rejected(StoreError.of(StoreError.Reason.UNAVAILABLE,
                   "the store could not order this write, try again: " + answer.failure())))
           .thenUnstashAll();
     }
+    if (answer.from() != null && !answer.from().equals(indexActor)) {
+      forgetIndex();
+      indexActor = answer.from();
+      context.watchWith(indexActor, new IndexGone(indexActor));
+    }
+    RecipientRef<ResourceIndex.Command> commitTo = indexActor != null ? indexActor : index;
     long rv = answer.resourceVersion();
     ObjectNode object = write.write().object();
     KubeJson.metadata(object).put("resourceVersion", Long.toString(rv));
     var event = new Changed(write.write().operation(), rv, clock.instant(), write.user(), object);
     return Effect().persist(event)
-        .thenRun(s -> index.tell(new ResourceIndex.Commit(key.indexKey(), rv, object, write.write().deleted())))
+        .thenRun(s -> {
+          commitTo.tell(new ResourceIndex.Commit(key.indexKey(), rv, object, write.write().deleted()));
+          // The stash is let through right after this; a failed persist leaves the flag set
+          // for the restart to act on.
+          stashed = false;
+        })
         .thenReply(write.replyTo(), s -> new Accepted(object, write.write().deleted()))
         .thenUnstashAll();
   }
 
+  private ReplyEffect<Event, State> stash() {
+    stashed = true;
+    return Effect().stash();
+  }
+
+  private void forgetIndex() {
+    if (indexActor != null) {
+      context.unwatch(indexActor);
+      indexActor = null;
+    }
+  }
+
   private ReplyEffect<Event, State> onResolve(State state, Resolve resolve) {
     if (inFlight != null) {
-      return Effect().stash();
+      return stash();
     }
     return Effect().reply(resolve.replyTo(),
         new ResourceIndex.Resolved(key.indexKey(), resolve.resourceVersion(), state.resourceVersion(), state.latest(), state.exists()));

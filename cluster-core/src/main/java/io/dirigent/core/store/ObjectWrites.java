@@ -141,8 +141,15 @@ final class ObjectWrites {
     if (isMarkedForDeletion(current)) {
       // Only a shorter grace period moves an object that is already going.
       long remaining = current.path("metadata").path("deletionGracePeriodSeconds").asLong(0);
-      if (grace == 0 && remaining > 0 && finalizers(current).isEmpty()) {
-        return new Write(Operation.DELETE, current.deepCopy(), true);
+      if (grace == 0 && remaining > 0) {
+        if (finalizers(current).isEmpty()) {
+          return new Write(Operation.DELETE, current.deepCopy(), true);
+        }
+        // Finalizers still hold it; the shortened grace period lets it go as soon as they do.
+        ObjectNode next = current.deepCopy();
+        KubeJson.metadata(next).put("deletionTimestamp", KubeJson.timestamp(now));
+        KubeJson.putInteger(KubeJson.metadata(next), "deletionGracePeriodSeconds", 0);
+        return new Write(Operation.DELETE_REQUESTED, next, false);
       }
       return new Unchanged(current);
     }

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -71,7 +71,15 @@ public final class ResourceIndex
 
   public sealed interface VersionReply extends CborSerializable {}
 
-  public record VersionGranted(long resourceVersion) implements VersionReply {}
+  /**
+   * The version to write, and the index itself: the entity sends its commit and later requests
+   * straight to it, past the shard region, for as long as it lives.
+   */
+  public record VersionGranted(long resourceVersion, ActorRef<Command> index) implements VersionReply {
+    public VersionGranted(long resourceVersion) {
+      this(resourceVersion, null);
+    }
+  }
 
   public record VersionRefused(String reason) implements VersionReply {}
 
@@ -106,7 +114,10 @@ public final class ResourceIndex
 
   private record Tick() implements Command {}
 
-  private record Rebuilt(Map<String, ObjectEntity.Current> objects) implements Command {}
+  /** An object's latest version as its entity reported it; null if it did not answer. */
+  private record Recovered(String key, ObjectEntity.Current current) implements Command {}
+
+  private record Rebuilt(List<Recovered> objects) implements Command {}
 
   private record RebuildFailed(String reason) implements Command {}
 
@@ -156,6 +167,8 @@ public final class ResourceIndex
   /** Every key ever registered; derived from the journal, too large to copy per event. */
   private final Set<String> knownKeys = new HashSet<>();
   private final List<AcquireVersion> waiting = new ArrayList<>();
+  /** Objects whose entities did not answer during the rebuild. */
+  private final Set<String> unanswered = new HashSet<>();
   private final Map<ActorRef<WatchRelay.Command>, Subscriber> subscribers = new HashMap<>();
   private VersionSequencer sequencer;
   private boolean ready;
@@ -163,9 +176,11 @@ public final class ResourceIndex
   private long lastBookmarkNanos = System.nanoTime();
 
   private ResourceIndex(ActorContext<Command> context, TimerScheduler<Command> timers, ResourceType type, StoreSettings settings) {
-    super(
-        PersistenceId.of(TYPE_KEY.name(), type.resource()),
-        SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
+    // No in-place restart on a failed persist: the index stops, its watchers' relays end their
+    // watches (410), callers waiting for versions time out, and sharding starts a fresh
+    // incarnation on the next message. Its transient state (keys, cache, watchers, timers) is
+    // then always exactly what its journal and the entities say.
+    super(PersistenceId.of(TYPE_KEY.name(), type.resource()));
     this.context = context;
     this.type = type;
     this.settings = settings;
@@ -207,6 +222,7 @@ public final class ResourceIndex
         .onCommand(SubscriberGone.class, (state, gone) -> forget(gone.subscriber()))
         .onCommand(Tick.class, this::onTick)
         .onCommand(Rebuilt.class, this::onRebuilt)
+        .onCommand(Recovered.class, this::onRecovered)
         .onCommand(RebuildFailed.class, (state, failed) -> {
           context.getLog().warn("index rebuild failed resource={} reason={}; retrying", type.resource(), failed.reason());
           startRebuild();
@@ -231,9 +247,18 @@ public final class ResourceIndex
 
   private ReplyEffect<Event, State> onAcquire(State state, AcquireVersion acquire) {
     sequencer.settle(acquire.key(), 0, acquire.latestVersion(), acquire.latest(), acquire.exists());
+    // An entity asks again only after its earlier request failed (timed out while we were
+    // persisting): that one is answered as refused, and only the newest is granted.
+    waiting.removeIf(earlier -> {
+      if (!earlier.key().equals(acquire.key())) {
+        return false;
+      }
+      earlier.replyTo().tell(new VersionRefused("superseded by a newer request for " + acquire.key()));
+      return true;
+    });
     if (knownKeys.contains(acquire.key()) && sequencer.available() > 0) {
       long version = sequencer.grant(acquire.key(), System.nanoTime());
-      acquire.replyTo().tell(new VersionGranted(version));
+      acquire.replyTo().tell(new VersionGranted(version, context.getSelf()));
     } else {
       waiting.add(acquire);
       if (!flushScheduled) {
@@ -272,7 +297,7 @@ public final class ResourceIndex
   private void grantAll(List<AcquireVersion> batch) {
     long now = System.nanoTime();
     for (AcquireVersion acquire : batch) {
-      acquire.replyTo().tell(new VersionGranted(sequencer.grant(acquire.key(), now)));
+      acquire.replyTo().tell(new VersionGranted(sequencer.grant(acquire.key(), now), context.getSelf()));
     }
   }
 
@@ -285,17 +310,22 @@ public final class ResourceIndex
   private void releaseChanges() {
     if (ready) {
       for (Released released : sequencer.drain()) {
-        Change change = cache.apply(released.key(), released.resourceVersion(), released.object(), released.deleted());
-        if (change != null) {
-          subscribers.forEach((subscriber, s) -> {
-            WatchEvent event = eventFor(change, s.filter());
-            if (event != null) {
-              subscriber.tell(new WatchRelay.Deliver(event));
-            }
-          });
-        }
+        publish(cache.apply(released.key(), released.resourceVersion(), released.object(), released.deleted()));
       }
     }
+  }
+
+  /** Tells every watcher what it sees of {@code change}; null (a repeat) is nothing. */
+  private void publish(Change change) {
+    if (change == null) {
+      return;
+    }
+    subscribers.forEach((subscriber, s) -> {
+      WatchEvent event = eventFor(change, s.filter());
+      if (event != null) {
+        subscriber.tell(new WatchRelay.Deliver(event));
+      }
+    });
   }
 
   private ReplyEffect<Event, State> onTick(State state, Tick tick) {
@@ -305,6 +335,9 @@ public final class ResourceIndex
       ObjectKey key = ObjectKey.fromIndexKey(type.resource(), overdue.getKey());
       ClusterSharding.get(context.getSystem()).entityRefFor(ObjectEntity.TYPE_KEY, key.entityId())
           .tell(new ObjectEntity.Resolve(overdue.getValue(), context.getSelf()));
+    }
+    for (String key : unanswered) {
+      context.pipeToSelf(latestOf(key), (current, failure) -> new Recovered(key, failure == null ? current : null));
     }
     if (ready && now - lastBookmarkNanos >= settings.bookmarkInterval().toNanos()) {
       lastBookmarkNanos = now;
@@ -322,40 +355,64 @@ public final class ResourceIndex
 
   private void startRebuild() {
     ready = false;
-    List<String> keys = List.copyOf(knownKeys);
-    ActorSystem<?> system = context.getSystem();
-    ClusterSharding sharding = ClusterSharding.get(system);
-    var done = Source.from(keys)
-        .mapAsyncUnordered(settings.rebuildParallelism(), key -> sharding
-            .entityRefFor(ObjectEntity.TYPE_KEY, ObjectKey.fromIndexKey(type.resource(), key).entityId())
-            .ask(ObjectEntity.Get::new, settings.askTimeout())
-            .thenApply(current -> Map.entry(key, current)))
-        .runWith(Sink.seq(), system);
+    var done = Source.from(List.copyOf(knownKeys))
+        .mapAsyncUnordered(settings.rebuildParallelism(), key -> latestOf(key)
+            .handle((current, failure) -> new Recovered(key, failure == null ? current : null)))
+        .runWith(Sink.seq(), context.getSystem());
     context.pipeToSelf(done, (entries, failure) -> {
       if (failure != null) {
         return new RebuildFailed(failure.toString());
       }
-      Map<String, ObjectEntity.Current> objects = new HashMap<>();
-      entries.forEach(e -> objects.put(e.getKey(), e.getValue()));
-      return new Rebuilt(objects);
+      return new Rebuilt(List.copyOf(entries));
     });
   }
 
+  private CompletionStage<ObjectEntity.Current> latestOf(String key) {
+    return ClusterSharding.get(context.getSystem())
+        .entityRefFor(ObjectEntity.TYPE_KEY, ObjectKey.fromIndexKey(type.resource(), key).entityId())
+        .ask(ObjectEntity.Get::new, settings.askTimeout());
+  }
+
+  /**
+   * The cache starts from every object's latest version. An object whose entity did not answer
+   * (it cannot recover, or timed out) is left out for now and asked again on every tick; it
+   * joins the cache, as an ADDED change, once it answers.
+   */
   private ReplyEffect<Event, State> onRebuilt(State state, Rebuilt rebuilt) {
     Map<String, ObjectNode> live = new HashMap<>();
     long newest = 0;
-    for (Map.Entry<String, ObjectEntity.Current> entry : rebuilt.objects().entrySet()) {
-      ObjectEntity.Current current = entry.getValue();
+    for (Recovered recovered : rebuilt.objects()) {
+      ObjectEntity.Current current = recovered.current();
+      if (current == null) {
+        unanswered.add(recovered.key());
+        continue;
+      }
       newest = Math.max(newest, current.resourceVersion());
       if (current.exists()) {
-        live.put(entry.getKey(), current.latest());
+        live.put(recovered.key(), current.latest());
       }
     }
     cache.reset(live, newest);
     ready = true;
     context.getLog().info("index ready resource={} objects={} keys={} resourceVersion={}", type.resource(), live.size(), rebuilt.objects().size(), newest);
+    if (!unanswered.isEmpty()) {
+      context.getLog().error("index resource={} could not read {} objects, retrying: {}", type.resource(), unanswered.size(), unanswered);
+    }
     releaseChanges();
     return Effect().noReply().thenUnstashAll();
+  }
+
+  /** A late answer from an object left out of the rebuild. */
+  private ReplyEffect<Event, State> onRecovered(State state, Recovered recovered) {
+    if (recovered.current() == null || !unanswered.remove(recovered.key())) {
+      return Effect().noReply();
+    }
+    ObjectEntity.Current current = recovered.current();
+    if (current.latest() != null) {
+      publish(cache.apply(recovered.key(), current.resourceVersion(), current.latest(), !current.exists()));
+    }
+    context.getLog().info("index resource={} read object {} after the rebuild", type.resource(), recovered.key());
+    return Effect().noReply();
   }
 
   // ---- list and watch ----

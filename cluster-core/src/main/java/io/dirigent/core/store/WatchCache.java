@@ -38,8 +38,11 @@ final class WatchCache {
   /** Identifies this incarnation in continue tokens: positions mean nothing to another one. */
   private final String epoch;
   private final TreeMap<String, ObjectNode> objects = new TreeMap<>();
-  /** Deleted keys with the resourceVersion of their deletion, while their change is retained. */
-  private final Map<String, Long> tombstones = new HashMap<>();
+  /**
+   * Deleted keys with the resourceVersion of their deletion, so that a late repeat of an older
+   * version cannot bring them back; as many as the log retains changes.
+   */
+  private final Map<String, Long> tombstones;
   private final ArrayDeque<Change> log = new ArrayDeque<>();
   private final Map<Long, Long> positionByVersion = new HashMap<>();
   /** The position and version just before the oldest retained change. */
@@ -52,6 +55,12 @@ final class WatchCache {
     }
     this.resource = resource;
     this.capacity = capacity;
+    this.tombstones = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        return size() > capacity;
+      }
+    };
     this.epoch = epoch;
   }
 

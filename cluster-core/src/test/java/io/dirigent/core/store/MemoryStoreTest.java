@@ -46,4 +46,19 @@ class MemoryStoreTest extends StoreContract {
           .containsExactly(Operation.CREATE, Operation.UPDATE);
     }
   }
+
+  @Test
+  void writesWaitingBehindAFailedPersistGoThroughAfterTheRestart() {
+    String ns = namespace();
+    ConfigMap created = result(store.create(configMap(ns, "a", Map.of(), "1")));
+    PersistenceTestKit.create(node.system()).failNextPersisted();
+
+    var failing = store.update(new ConfigMapBuilder(created).withData(Map.of("value", "lost")).build());
+    var waiting = store.update(new ConfigMapBuilder(created).withData(Map.of("value", "kept")).build());
+
+    assertThat(error(failing).reason()).isEqualTo(StoreError.Reason.TIMEOUT);
+    ConfigMap kept = result(waiting);
+    assertThat(kept.getData()).containsEntry("value", "kept");
+    assertThat(result(store.get(ConfigMap.class, ns, "a"))).isEqualTo(kept);
+  }
 }

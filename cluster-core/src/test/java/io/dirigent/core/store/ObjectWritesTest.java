@@ -272,6 +272,21 @@ class ObjectWritesTest {
   }
 
   @Test
+  void graceZeroOnATerminatingPodHeldByFinalizersLetsItGoWhenTheyDo() {
+    var held = new PodBuilder(pod("web", "n1")).editMetadata().withFinalizers("example.com/hold").endMetadata().build();
+    ObjectNode terminating = stamp(ObjectWrites.delete(PODS, stored(PODS, held), "web", DeleteOptions.defaults(), NOW), 2);
+
+    Write shortened = write(ObjectWrites.delete(PODS, terminating, "web", DeleteOptions.defaults().withGracePeriod(0), NOW));
+    assertThat(shortened.operation()).isEqualTo(Operation.DELETE_REQUESTED);
+    assertThat(shortened.object().at("/metadata/deletionGracePeriodSeconds").asLong()).isZero();
+
+    ObjectNode released = stamp(shortened, 3).deepCopy();
+    KubeJson.metadata(released).putArray("finalizers");
+    Write gone = write(ObjectWrites.update(PODS, stamp(shortened, 3), released, false, NOW));
+    assertThat(gone.deleted()).isTrue();
+  }
+
+  @Test
   void deleteOfAnUnboundPodDeletesAtOnce() {
     Write write = write(ObjectWrites.delete(PODS, stored(PODS, pod("web", null)), "web", DeleteOptions.defaults(), NOW));
 
