@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.pattern.Patterns;
 
 /**
  * Makes sure the namespaces Kubernetes always has exist ({@code default}, {@code kube-system},
@@ -49,8 +50,10 @@ final class SystemNamespaces {
             return CompletableFuture.failedFuture(cause);
           }
           system.log().info("waiting for the store to create namespace {}: {}", name, cause.getMessage());
-          return Patterns.after(RETRY_DELAY, system.classicSystem().scheduler(), system.executionContext(),
-              () -> ensureOne(system, store, namespaces, name, attemptsLeft - 1));
+          // Not Patterns.after: its stage never completes when the value is null, as a Void is.
+          Executor later = CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS, system.executionContext());
+          return CompletableFuture.runAsync(() -> { }, later)
+              .thenCompose(retry -> ensureOne(system, store, namespaces, name, attemptsLeft - 1));
         });
   }
 }
