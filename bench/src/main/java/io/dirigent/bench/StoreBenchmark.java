@@ -10,6 +10,7 @@ import io.dirigent.core.store.WatchOptions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,8 +65,8 @@ public final class StoreBenchmark {
       node.store().create(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       StoreBenchmark bench = new StoreBenchmark(node.store(), namespace);
-      System.out.println("| store | measurement | writers | operations | throughput (ops/s) | p50 (ms) | p99 (ms) |");
-      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.println("| store | measurement | writers | operations | throughput (ops/s) | p50 (ms) | p99 (ms) | CPU per op (µs) |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
       // Warm up until the JIT has settled (on two cores the compiler competes with the store for
       // a minute or more); what is measured after it is the steady state.
       long warmupEnd = System.nanoTime() + Duration.ofSeconds(warmupSeconds).toNanos();
@@ -74,8 +75,10 @@ public final class StoreBenchmark {
         bench.updates("warmup", writers, warm, 4_000);
       }
       // The bare journal plugin in the same system, right before the store: the reference figure.
+      long cpuBefore = processCpuNanos();
       double baseline = JournalBaseline.measure(node.system(), writers, operations, 400);
-      System.out.printf("| %s | bare plugin: persist (reference) | %d | %d | %.0f | | |%n", plugin, writers, operations, baseline);
+      System.out.printf("| %s | bare plugin: persist (reference) | %d | %d | %.0f | | | %.0f |%n",
+          plugin, writers, operations, baseline, (processCpuNanos() - cpuBefore) / 1e3 / operations);
       List<ConfigMap> objects = bench.creates(plugin + " | create", writers, operations);
       bench.updates(plugin + " | update", writers, objects, operations);
       bench.watchLatency(plugin + " | watch delivery", watchRate, watchSeconds);
@@ -91,6 +94,7 @@ public final class StoreBenchmark {
     List<ConfigMap> created = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger next = new AtomicInteger();
     String prefix = label.startsWith("warmup") ? label : "c-";
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -107,7 +111,7 @@ public final class StoreBenchmark {
       }).toCompletableFuture());
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    report(label, writers, total, System.nanoTime() - start, latencies);
+    report(label, writers, total, System.nanoTime() - start, processCpuNanos() - cpuStart, latencies);
     return created;
   }
 
@@ -115,6 +119,7 @@ public final class StoreBenchmark {
   private void updates(String label, int writers, List<ConfigMap> objects, int total) throws Exception {
     Latencies latencies = new Latencies();
     AtomicInteger done = new AtomicInteger();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -138,7 +143,7 @@ public final class StoreBenchmark {
       }).toCompletableFuture());
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    report(label, writers, total, System.nanoTime() - start, latencies);
+    report(label, writers, total, System.nanoTime() - start, processCpuNanos() - cpuStart, latencies);
   }
 
   /**
@@ -153,6 +158,7 @@ public final class StoreBenchmark {
         .runWith(Sink.foreach((WatchEvent event) -> seen.put(event.resourceVersion(), System.nanoTime())), store.system());
     int total = rate * seconds;
     long intervalNanos = Duration.ofSeconds(1).toNanos() / rate;
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (int i = 0; i < total; i++) {
@@ -180,7 +186,7 @@ public final class StoreBenchmark {
     if (latencies.count() != total) {
       System.out.printf("| %s | MISSING %d of %d events |%n", label, total - latencies.count(), total);
     }
-    report(label + " at " + rate + "/s", 1, total, System.nanoTime() - start, latencies);
+    report(label + " at " + rate + "/s", 1, total, System.nanoTime() - start, processCpuNanos() - cpuStart, latencies);
   }
 
   private static CompletionStage<Void> loop(java.util.function.Supplier<CompletionStage<Void>> step) {
@@ -196,12 +202,21 @@ public final class StoreBenchmark {
         .withData(Map.of("value", value)).build();
   }
 
-  private static void report(String label, int writers, int operations, long elapsedNanos, Latencies latencies) {
+  private static void report(String label, int writers, int operations, long elapsedNanos, long cpuNanos, Latencies latencies) {
     if (label.startsWith("warmup")) {
       return;
     }
     double seconds = elapsedNanos / 1e9;
-    System.out.printf("| %s | %d | %d | %.0f | %.2f | %.2f |%n",
-        label, writers, operations, operations / seconds, latencies.percentileMillis(50), latencies.percentileMillis(99));
+    System.out.printf("| %s | %d | %d | %.0f | %.2f | %.2f | %.0f |%n",
+        label, writers, operations, operations / seconds, latencies.percentileMillis(50), latencies.percentileMillis(99),
+        cpuNanos / 1e3 / operations);
+  }
+
+  /**
+   * CPU time this process has used, all threads together. CPU per operation varies far less
+   * than throughput from run to run on a shared two-core machine.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }
