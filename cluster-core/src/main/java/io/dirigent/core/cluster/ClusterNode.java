@@ -73,7 +73,10 @@ public final class ClusterNode implements AutoCloseable {
     return registry;
   }
 
-  /** Completes when this member is Up and, on a control-plane member, the store answers. */
+  /**
+   * Completes when this member is Up and, on a control-plane member, the store answers; fails if
+   * the member stops first.
+   */
   public CompletionStage<Void> ready() {
     return ready;
   }
@@ -105,6 +108,10 @@ public final class ClusterNode implements AutoCloseable {
           }
         },
         system.executionContext());
+    // A member that gives up joining (no seed node answered) shuts itself down: say so at once
+    // rather than leave the caller waiting.
+    system.getWhenTerminated().thenRun(() -> up.completeExceptionally(new IllegalStateException(
+        "the member stopped before it was Up; could it reach the seed nodes " + system.settings().config().getStringList("dirigent.cluster.seed-nodes") + "?")));
     return up.whenComplete((ok, failure) -> poll.cancel());
   }
 }

@@ -204,7 +204,7 @@ public final class Store {
    */
   public ActorRef<WatchRelay.Command> watch(ResourceType type, WatchOptions options, ActorRef<WatchEvent> subscriber) {
     Long start = options.startVersion();
-    ActorRef<WatchRelay.Command> relay = system.systemActorOf(WatchRelay.create(subscriber), "watch-" + UUID.randomUUID(), Props.empty());
+    ActorRef<WatchRelay.Command> relay = system.systemActorOf(WatchRelay.create(subscriber, settings.askTimeout()), "watch-" + UUID.randomUUID(), Props.empty());
     index(type).tell(new ResourceIndex.Watch(options.filter(), start, options.bookmarks(), relay));
     return relay;
   }
@@ -234,41 +234,72 @@ public final class Store {
   }
 
   public <T extends HasMetadata> CompletionStage<T> create(T object, WriteOptions options) {
-    ResourceType type = registry.of(object.getClass());
-    return create(type, object.getMetadata() == null ? null : object.getMetadata().getNamespace(), KubeJson.toTree(object), options)
-        .thenApply(created -> typed(created, object));
+    return typedWrite(object, (type, namespace, tree) -> create(type, namespace, tree, options));
   }
 
   public <T extends HasMetadata> CompletionStage<T> get(Class<T> kind, String namespace, String name) {
-    return get(registry.of(kind), namespace, name).thenApply(found -> KubeJson.toTyped(found, kind));
+    return attempt(() -> get(registry.of(kind), namespace, name).thenApply(found -> KubeJson.toTyped(found, kind)));
   }
 
   public <T extends HasMetadata> CompletionStage<T> update(T object) {
-    ResourceType type = registry.of(object.getClass());
-    return update(type, object.getMetadata().getNamespace(), KubeJson.toTree(object), WriteOptions.DEFAULT)
-        .thenApply(updated -> typed(updated, object));
+    return typedWrite(object, (type, namespace, tree) -> update(type, namespace, tree, WriteOptions.DEFAULT));
   }
 
   public <T extends HasMetadata> CompletionStage<T> updateStatus(T object) {
-    ResourceType type = registry.of(object.getClass());
-    return updateStatus(type, object.getMetadata().getNamespace(), KubeJson.toTree(object), WriteOptions.DEFAULT)
-        .thenApply(updated -> typed(updated, object));
+    return typedWrite(object, (type, namespace, tree) -> updateStatus(type, namespace, tree, WriteOptions.DEFAULT));
   }
 
   public <T extends HasMetadata> CompletionStage<DeleteResult> delete(Class<T> kind, String namespace, String name, DeleteOptions options) {
-    return delete(registry.of(kind), namespace, name, options, WriteOptions.DEFAULT);
+    return attempt(() -> delete(registry.of(kind), namespace, name, options, WriteOptions.DEFAULT));
   }
 
   public <T extends HasMetadata> CompletionStage<ListResult> list(Class<T> kind, ListOptions options) {
-    return list(registry.of(kind), options);
+    return attempt(() -> list(registry.of(kind), options));
   }
 
   public <T extends HasMetadata> Source<WatchEvent, NotUsed> watch(Class<T> kind, WatchOptions options) {
-    return watch(registry.of(kind), options);
+    try {
+      return watch(registry.of(kind), options);
+    } catch (IllegalArgumentException e) {
+      return Source.failed(badRequest(e));
+    }
   }
 
   public <T extends HasMetadata> CompletionStage<List<HistoryEntry>> history(Class<T> kind, String namespace, String name) {
-    return history(registry.of(kind), namespace, name);
+    return attempt(() -> history(registry.of(kind), namespace, name));
+  }
+
+  // ---- internals ----
+
+  private interface TreeWrite {
+    CompletionStage<ObjectNode> apply(ResourceType type, String namespace, ObjectNode tree);
+  }
+
+  /** A write of a model object: its kind must be served; the answer comes back in its class. */
+  private <T extends HasMetadata> CompletionStage<T> typedWrite(T object, TreeWrite write) {
+    return attempt(() -> {
+      if (object == null) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "no object in the request").toException();
+      }
+      ResourceType type = registry.of(object.getClass());
+      String namespace = object.getMetadata() == null ? null : object.getMetadata().getNamespace();
+      return write.apply(type, namespace, KubeJson.toTree(object)).thenApply(written -> typed(written, object));
+    });
+  }
+
+  /** Runs {@code operation}, turning what it throws into a failed stage rather than an exception. */
+  private static <T> CompletionStage<T> attempt(java.util.function.Supplier<CompletionStage<T>> operation) {
+    try {
+      return operation.get();
+    } catch (StoreException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(badRequest(e));
+    }
+  }
+
+  private static StoreException badRequest(IllegalArgumentException e) {
+    return StoreError.of(StoreError.Reason.BAD_REQUEST, e.getMessage()).toException();
   }
 
   // ---- internals ----

@@ -1,6 +1,7 @@
 package io.dirigent.core.store;
 
 import io.dirigent.core.CborSerializable;
+import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
@@ -26,22 +27,29 @@ public final class WatchRelay {
 
   private WatchRelay() {}
 
+  /** The index did not accept the watch in time. */
+  private record StartTimedOut() implements Command {}
+
   /**
    * A relay that delivers to {@code target} and, once an ERROR event went out, stops. The
-   * caller sends the {@link ResourceIndex.Watch} naming the relay.
+   * caller sends the {@link ResourceIndex.Watch} naming the relay; if the index has not accepted
+   * it within {@code startTimeout}, the watcher gets a TIMEOUT error instead of waiting forever.
    */
-  public static Behavior<Command> create(ActorRef<WatchEvent> target) {
-    return Behaviors.setup(context -> {
+  public static Behavior<Command> create(ActorRef<WatchEvent> target, Duration startTimeout) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       context.watch(target);
-      return waiting(target);
-    });
+      timers.startSingleTimer(new StartTimedOut(), startTimeout);
+      return waiting(target, startTimeout);
+    }));
   }
 
-  private static Behavior<Command> waiting(ActorRef<WatchEvent> target) {
+  private static Behavior<Command> waiting(ActorRef<WatchEvent> target, Duration startTimeout) {
     return Behaviors.receive(Command.class)
         .onMessage(Started.class, started -> relaying(target, started.index()))
         .onMessage(Deliver.class, deliver -> deliver(target, deliver.event()))
         .onMessage(Stop.class, stop -> Behaviors.stopped())
+        .onMessage(StartTimedOut.class, timedOut -> deliver(target, WatchEvent.error(StoreError.of(StoreError.Reason.TIMEOUT,
+            "the store did not start the watch within " + startTimeout + "; try again"))))
         .onSignal(Terminated.class, terminated -> Behaviors.stopped())
         .build();
   }
@@ -56,6 +64,7 @@ public final class WatchRelay {
             return Behaviors.stopped();
           })
           .onMessage(Started.class, started -> Behaviors.same())
+          .onMessage(StartTimedOut.class, timedOut -> Behaviors.same())
           .onSignal(Terminated.class, terminated -> {
             if (terminated.getRef().equals(index)) {
               target.tell(WatchEvent.error(StoreError.of(StoreError.Reason.GONE,

@@ -9,6 +9,8 @@ import io.dirigent.core.testing.TestNodes;
 import io.dirigent.core.testing.WatchRecorder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -60,5 +62,22 @@ class MemoryStoreTest extends StoreContract {
     ConfigMap kept = result(waiting);
     assertThat(kept.getData()).containsEntry("value", "kept");
     assertThat(result(store.get(ConfigMap.class, ns, "a"))).isEqualTo(kept);
+  }
+
+  @Test
+  void aKindTheStoreDoesNotServeIsABadRequestNotAnException() {
+    PersistentVolumeClaim claim = new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace("default").withName("c").endMetadata().build();
+    StoreError error = error(store.create(claim));
+    assertThat(error.reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
+    assertThat(error.message()).contains("not a served resource");
+    assertThat(error(store.get(PersistentVolumeClaim.class, "default", "c")).reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
+    assertThat(error(store.list(PersistentVolumeClaim.class, ListOptions.of(ObjectFilter.ALL))).reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
+  }
+
+  @Test
+  void anObjectWithoutMetadataIsInvalidNotAnException() {
+    StoreError error = error(store.update(new ConfigMap()));
+    assertThat(error.reason()).isEqualTo(StoreError.Reason.INVALID);
+    assertThat(error.message()).contains("metadata.name");
   }
 }
