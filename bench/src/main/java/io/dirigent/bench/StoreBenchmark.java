@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
@@ -81,7 +82,14 @@ public final class StoreBenchmark {
           plugin, writers, operations, baseline, (processCpuNanos() - cpuBefore) / 1e3 / operations);
       List<ConfigMap> objects = bench.creates(plugin + " | create", writers, operations);
       bench.updates(plugin + " | update", writers, objects, operations);
-      bench.watchLatency(plugin + " | watch delivery", watchRate, watchSeconds);
+      // Unconditional updates (no resourceVersion): the update phase moved these objects on.
+      bench.watchLatency(plugin + " | watch delivery, updates", watchRate, watchSeconds, i -> {
+        ConfigMap target = objects.get(i % objects.size());
+        return bench.store.update(new ConfigMapBuilder(target).editMetadata().withResourceVersion(null).endMetadata()
+            .withData(Map.of("value", Integer.toString(i))).build());
+      });
+      bench.watchLatency(plugin + " | watch delivery, creates", watchRate, watchSeconds,
+          i -> bench.store.create(bench.configMap("watch-" + i, "0")));
     } finally {
       node.close();
     }
@@ -148,9 +156,10 @@ public final class StoreBenchmark {
 
   /**
    * Writes at {@code rate} per second for {@code seconds} while a watcher runs; the latency of
-   * each write is from its acknowledgement to the watcher seeing its version.
+   * each write is from its acknowledgement to the watcher seeing its version (0 when the watcher
+   * saw it first).
    */
-  private void watchLatency(String label, int rate, int seconds) throws Exception {
+  private void watchLatency(String label, int rate, int seconds, IntFunction<CompletionStage<ConfigMap>> write) throws Exception {
     String version = store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(namespace))).toCompletableFuture().get().resourceVersion();
     Map<Long, Long> acknowledged = new ConcurrentHashMap<>();
     Map<Long, Long> seen = new ConcurrentHashMap<>();
@@ -167,7 +176,7 @@ public final class StoreBenchmark {
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
-      writes.add(store.create(configMap("watch-" + i, "0"))
+      writes.add(write.apply(i)
           .thenAccept(cm -> acknowledged.put(Long.parseLong(cm.getMetadata().getResourceVersion()), System.nanoTime()))
           .toCompletableFuture());
     }
