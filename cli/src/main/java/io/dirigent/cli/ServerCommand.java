@@ -2,6 +2,7 @@ package io.dirigent.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.dirigent.api.ApiServer;
 import io.dirigent.core.cluster.ClusterNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +77,23 @@ public final class ServerCommand implements Callable<Integer> {
       node.close();
       return 1;
     }
-    writeReady(data, describe(node, data));
-    node.system().log().info("dirigent is ready: {}", describe(node, data).replace('\n', ' '));
+    ApiServer api = null;
+    if (Cluster.get(node.system()).selfMember().hasRole(ClusterNode.CONTROL_PLANE)) {
+      try {
+        api = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        node.system().log().error("the API server could not listen on {}:{}: {}",
+            node.system().settings().config().getString("dirigent.api.host"),
+            node.system().settings().config().getInt("dirigent.api.port"), cause.getMessage());
+        node.close();
+        return 1;
+      }
+      this.api = api;
+    }
+    String description = describe(node, data, api);
+    writeReady(data, description);
+    node.system().log().info("dirigent is ready: {}", description.replace('\n', ' '));
     // A member that is downed or leaves terminates its actor system; the server then exits.
     node.system().getWhenTerminated().toCompletableFuture().join();
     deleteQuietly(data.resolve(READY_FILE));
@@ -87,8 +103,14 @@ public final class ServerCommand implements Callable<Integer> {
   /** The running member, once started; for stopping it in-process (tests). */
   private volatile ClusterNode node;
 
+  private volatile ApiServer api;
+
   /** Stops the member; {@link #call()} then returns. */
   void stop() {
+    ApiServer serving = api;
+    if (serving != null) {
+      serving.close();
+    }
     ClusterNode running = node;
     if (running != null) {
       running.close();
@@ -115,12 +137,13 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  private static String describe(ClusterNode node, Path data) {
+  private static String describe(ClusterNode node, Path data, ApiServer api) {
     Config config = node.system().settings().config();
     var self = Cluster.get(node.system()).selfMember();
     return String.join("\n",
         "pid=" + ProcessHandle.current().pid(),
         "member=" + self.address(),
+        "api=" + (api == null ? "" : api.url()),
         "roles=" + String.join(",", self.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList()),
         "store=" + config.getString("dirigent.store.plugin"),
         "data-dir=" + data);

@@ -3,6 +3,11 @@ package io.dirigent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +26,11 @@ class BinDirigentIT {
 
   @Test
   void upStartsAReadyServerInTheBackgroundAndDownStopsIt(@TempDir Path dataDir) throws Exception {
-    Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0");
+    Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0");
     try {
       assertThat(up.exit()).as(up.output()).isZero();
-      assertThat(up.output()).contains("Dirigent is up.").contains("store:          h2");
+      assertThat(up.output()).contains("Dirigent is up.").contains("store:          h2").contains("API server:     http://127.0.0.1:");
+      assertTheApiServesTheStore(Files.readString(dataDir.resolve("server.ready")));
       long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
       assertThat(ProcessHandle.of(pid)).isPresent();
 
@@ -51,6 +57,23 @@ class BinDirigentIT {
     assertThat(up.exit()).isEqualTo(1);
     assertThat(up.output()).contains("unknown store plugin 'etcd'").contains("the server exited before it was ready");
     assertThat(dataDir.resolve("server.pid")).doesNotExist();
+  }
+
+  /** Over HTTP, against the real server on its H2 store: ready, the system namespaces, a write. */
+  private static void assertTheApiServesTheStore(String readyFile) throws Exception {
+    String api = readyFile.lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
+    HttpClient http = HttpClient.newHttpClient();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+    String namespaces = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces")).build(), BodyHandlers.ofString()).body();
+    assertThat(namespaces).contains("\"name\":\"default\"").contains("\"name\":\"kube-system\"");
+    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces/default/configmaps"))
+        .header("Content-Type", "application/yaml")
+        .POST(HttpRequest.BodyPublishers.ofString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hello}\ndata: {greeting: hi}\n"))
+        .build(), BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces/default/configmaps/hello")).build(),
+        BodyHandlers.ofString()).body()).contains("\"greeting\":\"hi\"");
   }
 
   private static Run run(String... args) throws IOException, InterruptedException {

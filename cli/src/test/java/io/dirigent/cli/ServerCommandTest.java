@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.core.testing.Await;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +24,7 @@ class ServerCommandTest {
     ServerCommand server = new ServerCommand();
     CommandLine command = new CommandLine(server);
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
-        command.execute("--data-dir", dataDir.toString(), "--port", "0", "--ready-timeout", "60"));
+        command.execute("--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--ready-timeout", "60"));
     Path ready = dataDir.resolve(ServerCommand.READY_FILE);
     Await.until("the ready file", Duration.ofSeconds(90), () -> Files.exists(ready) || exit.isDone());
 
@@ -28,8 +32,13 @@ class ServerCommandTest {
     assertThat(content).contains("pid=" + ProcessHandle.current().pid())
         .containsPattern("member=pekko://dirigent@127\\.0\\.0\\.1:\\d+")
         .contains("roles=control-plane,worker")
-        .contains("store=h2");
+        .contains("store=h2")
+        .containsPattern("api=http://127\\.0\\.0\\.1:\\d+");
     assertThat(dataDir.resolve("store")).isDirectory();
+    String api = content.lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
+    HttpResponse<String> readyz = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(readyz.statusCode()).isEqualTo(200);
 
     server.stop();
     assertThat(exit.get()).isZero();

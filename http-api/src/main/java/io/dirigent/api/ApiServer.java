@@ -1,0 +1,132 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.store.ListOptions;
+import io.dirigent.core.store.ObjectFilter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The API server of one control-plane member: Kubernetes REST paths over the store, and the
+ * health and version endpoints. Stateless; every control-plane member runs one.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  /** The Kubernetes release whose API this server speaks (kubectl picks its client by it). */
+  static final String KUBERNETES_MAJOR = "1";
+  static final String KUBERNETES_MINOR = "31";
+
+  private final ClusterNode node;
+  private final ResourceApi resources;
+  private final ServerBinding binding;
+
+  private ApiServer(ClusterNode node, ResourceApi resources, ServerBinding binding) {
+    this.node = node;
+    this.resources = resources;
+    this.binding = binding;
+  }
+
+  /** Binds to {@code dirigent.api.host}:{@code dirigent.api.port} (port 0: any free port). */
+  public static CompletionStage<ApiServer> start(ClusterNode node) {
+    Config config = node.system().settings().config().getConfig("dirigent.api");
+    Materializer materializer = Materializer.matFromSystem(node.system());
+    ResourceApi resources = new ResourceApi(node.store(),
+        new RequestBodies(config.getBytes("max-request-bytes"), materializer),
+        config.getDuration("watch-timeout"));
+    var holder = new CompletableFuture<ApiServer>();
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
+    return Http.get(node.system())
+        .newServerAt(config.getString("host"), config.getInt("port"))
+        .bind(handler)
+        .thenApply(binding -> {
+          ApiServer server = new ApiServer(node, resources, binding);
+          holder.complete(server);
+          return server;
+        });
+  }
+
+  /** Where the server listens. */
+  public InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:6443}. */
+  public String url() {
+    return "http://" + address().getHostString() + ":" + address().getPort();
+  }
+
+  /** Stops accepting connections and ends the open ones (watches included). */
+  @Override
+  public void close() {
+    binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  private CompletionStage<HttpResponse> handle(HttpRequest request) {
+    String path = request.getUri().path();
+    try {
+      switch (path) {
+        case "/healthz", "/livez" -> {
+          return CompletableFuture.completedFuture(text(200, "ok"));
+        }
+        case "/readyz" -> {
+          return readiness();
+        }
+        case "/version" -> {
+          return CompletableFuture.completedFuture(Responses.json(200, version()));
+        }
+        default -> {
+          Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
+          if (resource.isEmpty()) {
+            return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(404, "NotFound",
+                "the server could not find the requested resource")));
+          }
+          return resources.handle(request, resource.get())
+              .exceptionally(failure -> Responses.failure(failure, resource.get()));
+        }
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(Responses.failure(e, null));
+    }
+  }
+
+  /** Ready when this member is Up and the store answers a list. */
+  private CompletionStage<HttpResponse> readiness() {
+    var namespaces = node.registry().byResource("namespaces").orElseThrow();
+    return node.ready()
+        .thenCompose(up -> node.store().list(namespaces, ListOptions.of(ObjectFilter.ALL).page(1, null)))
+        .handle((listed, failure) -> failure == null ? text(200, "ok")
+            : text(503, "not ready: " + (failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage())));
+  }
+
+  private static ObjectNode version() {
+    String dirigent = Optional.ofNullable(ApiServer.class.getPackage().getImplementationVersion()).orElse("dev");
+    return KubeJson.MAPPER.createObjectNode()
+        .put("major", KUBERNETES_MAJOR)
+        .put("minor", KUBERNETES_MINOR)
+        .put("gitVersion", "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0-dirigent-" + dirigent)
+        .put("gitCommit", "")
+        .put("gitTreeState", "clean")
+        .put("buildDate", "")
+        .put("goVersion", "java" + Runtime.version().feature())
+        .put("compiler", "javac")
+        .put("platform", System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
+  }
+
+  private static HttpResponse text(int code, String body) {
+    return HttpResponse.create().withStatus(code).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body);
+  }
+}

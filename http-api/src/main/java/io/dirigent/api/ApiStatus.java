@@ -1,0 +1,59 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.validation.FieldError;
+
+/**
+ * Kubernetes {@code Status} objects: every error the API returns, and the success answer of a
+ * delete that returns no object.
+ */
+final class ApiStatus {
+
+  private ApiStatus() {}
+
+  /** A failure with its HTTP code as Kubernetes reports it; {@code type} and {@code name} fill the details. */
+  static ObjectNode failure(StoreError error, ResourceType type, String name) {
+    ObjectNode status = base("Failure", error.message(), error.reason().status(), error.reason().code());
+    if (type != null || name != null || !error.causes().isEmpty()) {
+      ObjectNode details = status.putObject("details");
+      if (name != null && !name.isEmpty()) {
+        details.put("name", name);
+      }
+      if (type != null) {
+        if (!type.group().isEmpty()) {
+          details.put("group", type.group());
+        }
+        // Kubernetes names the resource here, except for Invalid, which names the kind.
+        details.put("kind", error.reason() == StoreError.Reason.INVALID ? type.kind() : type.plural());
+      }
+      if (!error.causes().isEmpty()) {
+        ArrayNode causes = details.putArray("causes");
+        for (FieldError cause : error.causes()) {
+          causes.addObject()
+              .put("reason", cause.type().reason())
+              .put("message", cause.body())
+              .put("field", cause.field());
+        }
+      }
+    }
+    return status;
+  }
+
+  /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
+  static ObjectNode failure(int code, String reason, String message) {
+    return base("Failure", message, reason, code);
+  }
+
+  private static ObjectNode base(String outcome, String message, String reason, int code) {
+    ObjectNode status = JsonNodeFactory.instance.objectNode()
+        .put("kind", "Status")
+        .put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", outcome).put("message", message).put("reason", reason).put("code", code);
+    return status;
+  }
+}

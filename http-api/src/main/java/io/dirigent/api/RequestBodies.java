@@ -1,0 +1,90 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dirigent.core.api.KubeJson;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * Reads request bodies: JSON or YAML objects, up to a size limit. A body that is too large, of
+ * a media type the API does not read, or not a well-formed object fails with a Status saying so.
+ */
+final class RequestBodies {
+
+  private static final ObjectMapper YAML = new YAMLMapper();
+  private static final long READ_TIMEOUT_MILLIS = 60_000;
+
+  private final long maxBytes;
+  private final Materializer materializer;
+
+  RequestBodies(long maxBytes, Materializer materializer) {
+    this.maxBytes = maxBytes;
+    this.materializer = materializer;
+  }
+
+  /** A request body that cannot be used, with the Status to answer. */
+  static final class BodyException extends RuntimeException {
+    private final ObjectNode status;
+
+    BodyException(ObjectNode status) {
+      super(status.path("message").asText(), null, false, false);
+      this.status = status;
+    }
+
+    ObjectNode status() {
+      return status;
+    }
+  }
+
+  /** The body as an object, or empty when the request has none. */
+  CompletionStage<Optional<ObjectNode>> optional(HttpRequest request) {
+    String mediaType = request.entity().getContentType().mediaType().toString().toLowerCase();
+    return request.entity().withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, materializer)
+        .handle((strict, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof EntityStreamSizeException) {
+              throw new BodyException(ApiStatus.failure(413, "RequestEntityTooLarge",
+                  "the request body is larger than the limit of %d bytes".formatted(maxBytes)));
+            }
+            throw new CompletionException(cause);
+          }
+          byte[] bytes = strict.getData().toArray();
+          if (bytes.length == 0) {
+            return Optional.empty();
+          }
+          return Optional.of(parse(mediaType, bytes));
+        });
+  }
+
+  private static ObjectNode parse(String mediaType, byte[] bytes) {
+    ObjectMapper mapper = switch (mediaType) {
+      case "application/json" -> KubeJson.MAPPER;
+      case "application/yaml", "application/x-yaml", "text/yaml" -> YAML;
+      default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
+          "the body's media type \"%s\" is not supported: send application/json or application/yaml".formatted(mediaType)));
+    };
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest",
+          "the request body is not valid %s: %s".formatted(mapper == YAML ? "YAML" : "JSON", e.getOriginalMessage())));
+    } catch (IOException e) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body could not be read: " + e.getMessage()));
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body must be one object"));
+    }
+    return (ObjectNode) tree;
+  }
+}

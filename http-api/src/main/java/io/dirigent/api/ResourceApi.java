@@ -1,0 +1,309 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.DeleteOptions;
+import io.dirigent.core.store.DeleteResult;
+import io.dirigent.core.store.HistoryEntry;
+import io.dirigent.core.store.ListOptions;
+import io.dirigent.core.store.ListResult;
+import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
+import io.dirigent.core.store.WatchOptions;
+import io.dirigent.core.store.WriteOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Query;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The verbs on one resource path: get, list, watch, create, update, status update, delete and
+ * history. Everything is asynchronous: a request waits for the store without holding a thread.
+ */
+final class ResourceApi {
+
+  private final Store store;
+  private final RequestBodies bodies;
+  private final Duration maxWatch;
+
+  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch) {
+    this.store = store;
+    this.bodies = bodies;
+    this.maxWatch = maxWatch;
+  }
+
+  CompletionStage<HttpResponse> handle(HttpRequest request, ApiPath path) {
+    HttpMethod method = request.method();
+    Query query = request.getUri().query();
+    String sub = path.subresource();
+    if (sub != null && !sub.equals("status") && !sub.equals("history")) {
+      return fail(ApiStatus.failure(404, "NotFound",
+          "the server could not find the requested resource (%s %s/%s)".formatted(path.type().resource(), path.name(), sub)));
+    }
+    if (sub != null && sub.equals("status") && !path.type().hasStatus()) {
+      return fail(ApiStatus.failure(404, "NotFound", "%s have no status subresource".formatted(path.type().resource())));
+    }
+    if (path.collection()) {
+      if (method.equals(HttpMethods.GET)) {
+        return flag(query, "watch") ? watch(path, query) : list(path, query);
+      }
+      if (method.equals(HttpMethods.POST)) {
+        return body(request).thenCompose(body -> store.create(path.type(), path.namespace(), body, writeOptions(query)))
+            .thenApply(created -> Responses.json(201, created))
+            .exceptionally(failure -> Responses.failure(failure, path));
+      }
+      return methodNotAllowed(method, path);
+    }
+    if (method.equals(HttpMethods.GET)) {
+      if ("history".equals(sub)) {
+        return store.history(path.type(), path.namespace(), path.name())
+            .thenApply(entries -> Responses.json(200, historyList(path, entries)))
+            .exceptionally(failure -> Responses.failure(failure, path));
+      }
+      if (flag(query, "watch")) {
+        return watch(path, query);
+      }
+      return store.get(path.type(), path.namespace(), path.name())
+          .thenApply(object -> Responses.json(200, object))
+          .exceptionally(failure -> Responses.failure(failure, path));
+    }
+    if ("history".equals(sub)) {
+      return methodNotAllowed(method, path);
+    }
+    if (method.equals(HttpMethods.PUT)) {
+      boolean status = "status".equals(sub);
+      return body(request).thenCompose(body -> {
+            String bodyName = KubeJson.name(body);
+            if (!bodyName.isEmpty() && !bodyName.equals(path.name())) {
+              throw StoreError.of(StoreError.Reason.BAD_REQUEST,
+                  "the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, path.name())).toException();
+            }
+            KubeJson.metadata(body).put("name", path.name());
+            return status
+                ? store.updateStatus(path.type(), path.namespace(), body, writeOptions(query))
+                : store.update(path.type(), path.namespace(), body, writeOptions(query));
+          })
+          .thenApply(updated -> Responses.json(200, updated))
+          .exceptionally(failure -> Responses.failure(failure, path));
+    }
+    if (method.equals(HttpMethods.DELETE) && sub == null) {
+      return bodies.optional(request)
+          .thenCompose(body -> store.delete(path.type(), path.namespace(), path.name(), deleteOptions(query, body), deleteWriteOptions(query, body)))
+          .thenApply(ResourceApi::deleted)
+          .exceptionally(failure -> Responses.failure(failure, path));
+    }
+    return methodNotAllowed(method, path);
+  }
+
+  // ---- list and watch ----
+
+  private CompletionStage<HttpResponse> list(ApiPath path, Query query) {
+    ListOptions options;
+    try {
+      options = ListOptions.of(filter(path, query)).page(intParam(query, "limit"), query.get("continue").orElse(null));
+    } catch (StoreException e) {
+      return fail(ApiStatus.failure(e.error(), path.type(), null));
+    }
+    return store.list(path.type(), options)
+        .thenApply(result -> Responses.json(200, listObject(path, result)))
+        .exceptionally(failure -> Responses.failure(failure, path));
+  }
+
+  private CompletionStage<HttpResponse> watch(ApiPath path, Query query) {
+    WatchOptions options;
+    Duration timeout;
+    try {
+      ObjectFilter filter = filter(path, query);
+      filter.compile(path.type());
+      String version = query.get("resourceVersion").orElse("");
+      if (!version.isEmpty()) {
+        parseLong(version);
+      }
+      options = new WatchOptions(filter, version, flag(query, "allowWatchBookmarks"));
+      int seconds = intParam(query, "timeoutSeconds");
+      timeout = seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxWatch) < 0 ? Duration.ofSeconds(seconds) : maxWatch;
+    } catch (StoreException e) {
+      return fail(ApiStatus.failure(e.error(), path.type(), null));
+    }
+    // Each event is one JSON object on its own line, sent as its own chunk.
+    var events = store.watch(path.type(), options)
+        .takeWithin(timeout)
+        .map(event -> {
+          ObjectNode line = KubeJson.MAPPER.createObjectNode();
+          line.put("type", event.type().name());
+          line.set("object", event.object());
+          return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(ByteString.fromString("\n"));
+        });
+    return CompletableFuture.completedFuture(HttpResponse.create()
+        .withStatus(200)
+        .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, events)));
+  }
+
+  private static ObjectFilter filter(ApiPath path, Query query) {
+    String fields = query.get("fieldSelector").orElse("");
+    if (path.name() != null) {
+      // A watch on one object is a watch on its collection, selecting it by name.
+      String byName = "metadata.name=" + path.name();
+      fields = fields.isEmpty() ? byName : fields + "," + byName;
+    }
+    return new ObjectFilter(path.namespace(), query.get("labelSelector").orElse(""), fields);
+  }
+
+  private static ObjectNode listObject(ApiPath path, ListResult result) {
+    ObjectNode list = KubeJson.MAPPER.createObjectNode();
+    list.put("kind", path.type().kind() + "List");
+    list.put("apiVersion", path.type().apiVersion());
+    ObjectNode metadata = list.putObject("metadata");
+    metadata.put("resourceVersion", result.resourceVersion());
+    if (result.continueToken() != null && !result.continueToken().isEmpty()) {
+      metadata.put("continue", result.continueToken());
+      metadata.put("remainingItemCount", result.remaining());
+    }
+    list.putArray("items").addAll(result.items());
+    return list;
+  }
+
+  /**
+   * Dirigent's own {@code history} subresource: every version of the object, oldest first, as a
+   * list of entries with the version, time, operation, user and the object as it was.
+   */
+  private static ObjectNode historyList(ApiPath path, List<HistoryEntry> entries) {
+    ObjectNode list = KubeJson.MAPPER.createObjectNode();
+    list.put("kind", "ObjectHistory");
+    list.put("apiVersion", "dirigent.io/v1");
+    ObjectNode metadata = list.putObject("metadata");
+    metadata.put("name", path.name());
+    if (path.namespace() != null) {
+      metadata.put("namespace", path.namespace());
+    }
+    var items = list.putArray("items");
+    for (HistoryEntry entry : entries) {
+      ObjectNode item = items.addObject();
+      item.put("resourceVersion", Long.toString(entry.resourceVersion()));
+      item.put("time", entry.time().toString());
+      item.put("operation", entry.operation().name());
+      if (entry.user() != null) {
+        item.put("user", entry.user());
+      }
+      item.set("object", entry.object());
+    }
+    return list;
+  }
+
+  // ---- writes ----
+
+  private CompletionStage<ObjectNode> body(HttpRequest request) {
+    return bodies.optional(request).thenApply(body -> body.orElseThrow(
+        () -> StoreError.of(StoreError.Reason.BAD_REQUEST, "the request has no body; send the object as JSON or YAML").toException()));
+  }
+
+  private static WriteOptions writeOptions(Query query) {
+    return dryRun(query.getAll("dryRun")) ? WriteOptions.DEFAULT.asDryRun() : WriteOptions.DEFAULT;
+  }
+
+  private static boolean dryRun(List<String> values) {
+    for (String value : values) {
+      if (value.equals("All")) {
+        return true;
+      }
+      if (!value.isEmpty()) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "unsupported dryRun value \"%s\": only All is supported".formatted(value)).toException();
+      }
+    }
+    return false;
+  }
+
+  /** Kubernetes' DeleteOptions, from the body if there is one, else from the query. */
+  private static DeleteOptions deleteOptions(Query query, Optional<ObjectNode> body) {
+    JsonNode options = body.map(b -> (JsonNode) b).orElse(KubeJson.MAPPER.createObjectNode());
+    DeleteOptions delete = DeleteOptions.defaults();
+    JsonNode preconditions = options.path("preconditions");
+    if (preconditions.isObject()) {
+      delete = delete.withPreconditions(textOrNull(preconditions.path("uid")), textOrNull(preconditions.path("resourceVersion")));
+    }
+    Long grace = options.hasNonNull("gracePeriodSeconds") ? Long.valueOf(options.path("gracePeriodSeconds").asLong())
+        : query.get("gracePeriodSeconds").map(ResourceApi::parseLong).orElse(null);
+    if (grace != null) {
+      if (grace < 0) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "gracePeriodSeconds must not be negative").toException();
+      }
+      delete = delete.withGracePeriod(grace);
+    }
+    String policy = options.hasNonNull("propagationPolicy") ? options.path("propagationPolicy").asText()
+        : query.get("propagationPolicy").orElse(null);
+    if (policy != null) {
+      delete = delete.withPropagation(switch (policy) {
+        case "Background" -> DeleteOptions.Propagation.BACKGROUND;
+        case "Foreground" -> DeleteOptions.Propagation.FOREGROUND;
+        case "Orphan" -> DeleteOptions.Propagation.ORPHAN;
+        default -> throw StoreError.of(StoreError.Reason.BAD_REQUEST,
+            "unsupported propagationPolicy \"%s\": Background, Foreground or Orphan".formatted(policy)).toException();
+      });
+    }
+    return delete;
+  }
+
+  private static WriteOptions deleteWriteOptions(Query query, Optional<ObjectNode> body) {
+    List<String> values = new java.util.ArrayList<>(query.getAll("dryRun"));
+    body.ifPresent(b -> b.path("dryRun").forEach(v -> values.add(v.asText())));
+    return dryRun(values) ? WriteOptions.DEFAULT.asDryRun() : WriteOptions.DEFAULT;
+  }
+
+  /** 200 with the object when it is gone; 202 with it while finalizers or a grace period hold it. */
+  private static HttpResponse deleted(DeleteResult result) {
+    return Responses.json(result.deleted() ? 200 : 202, result.object());
+  }
+
+  // ---- small things ----
+
+  private static boolean flag(Query query, String name) {
+    String value = query.get(name).orElse("false").toLowerCase(Locale.ROOT);
+    return value.equals("true") || value.equals("1");
+  }
+
+  private static int intParam(Query query, String name) {
+    Optional<String> value = query.get(name).filter(v -> !v.isEmpty());
+    if (value.isEmpty()) {
+      return 0;
+    }
+    long parsed = parseLong(value.get());
+    if (parsed < 0 || parsed > Integer.MAX_VALUE) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "%s must be a non-negative integer: %s".formatted(name, value.get())).toException();
+    }
+    return (int) parsed;
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "not an integer: " + value).toException();
+    }
+  }
+
+  private static String textOrNull(JsonNode node) {
+    return node.isMissingNode() || node.isNull() ? null : node.asText();
+  }
+
+  private static CompletionStage<HttpResponse> fail(ObjectNode status) {
+    return CompletableFuture.completedFuture(Responses.json(status.path("code").asInt(), status));
+  }
+
+  private static CompletionStage<HttpResponse> methodNotAllowed(HttpMethod method, ApiPath path) {
+    return fail(ApiStatus.failure(405, "MethodNotAllowed",
+        "the server does not allow this method on the requested resource (%s %s)".formatted(method.value(), path.type().resource())));
+  }
+}

@@ -1,0 +1,52 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
+import java.util.concurrent.CompletionException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** JSON responses, and failures turned into Kubernetes Status responses. */
+final class Responses {
+
+  private static final Logger log = LoggerFactory.getLogger(Responses.class);
+
+  private Responses() {}
+
+  static HttpResponse json(int code, JsonNode body) {
+    try {
+      return HttpResponse.create().withStatus(code).withEntity(ContentTypes.APPLICATION_JSON, KubeJson.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree that cannot be written", e);
+    }
+  }
+
+  static HttpResponse status(com.fasterxml.jackson.databind.node.ObjectNode status) {
+    return json(status.path("code").asInt(), status);
+  }
+
+  /**
+   * The Status for a failed request on {@code path} (null outside resource paths). A failure
+   * that is not the store's is logged and answered 500 without its details.
+   */
+  static HttpResponse failure(Throwable failure, ApiPath path) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof StoreException e) {
+      return status(ApiStatus.failure(e.error(), path == null ? null : path.type(), path == null ? null : path.name()));
+    }
+    if (cause instanceof RequestBodies.BodyException e) {
+      return status(e.status());
+    }
+    log.error("request failed", cause);
+    return status(ApiStatus.failure(500, "InternalError", "an internal error occurred; the server log has the details"));
+  }
+
+  static HttpResponse failure(StoreError error) {
+    return status(ApiStatus.failure(error, null, null));
+  }
+}

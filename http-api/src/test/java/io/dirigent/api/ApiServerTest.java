@@ -1,0 +1,476 @@
+package io.dirigent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.testing.TestNodes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The API server over real HTTP on a loopback port, with the store on the in-memory journal.
+ * Each test works in a namespace of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiServerTest {
+
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  private static final int WATCH_WINDOW = 20;
+
+  private ClusterNode node;
+  private ApiServer server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNodes.start(ConfigFactory.parseMap(Map.of(
+        "dirigent.store.plugin", "memory",
+        "dirigent.store.watch-window", WATCH_WINDOW,
+        "dirigent.api.port", 0,
+        "dirigent.api.max-request-bytes", "64KiB")));
+    server = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  // ---- get, list, create ----
+
+  @Test
+  void createGetAndListAConfigMap() throws Exception {
+    String ns = namespace();
+    Reply created = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("a", "one"));
+    assertThat(created.code()).isEqualTo(201);
+    assertThat(created.json().path("metadata").path("uid").asText()).isNotEmpty();
+    assertThat(created.json().path("data").path("value").asText()).isEqualTo("one");
+
+    Reply got = send("GET", "/api/v1/namespaces/" + ns + "/configmaps/a", null);
+    assertThat(got.code()).isEqualTo(200);
+    assertThat(got.json()).isEqualTo(created.json());
+    assertThat(got.contentType()).startsWith("application/json");
+
+    Reply list = send("GET", "/api/v1/namespaces/" + ns + "/configmaps", null);
+    assertThat(list.code()).isEqualTo(200);
+    assertThat(list.json().path("kind").asText()).isEqualTo("ConfigMapList");
+    assertThat(list.json().path("apiVersion").asText()).isEqualTo("v1");
+    assertThat(list.json().path("metadata").path("resourceVersion").asLong()).isGreaterThanOrEqualTo(rv(created.json()));
+    assertThat(names(list.json())).containsExactly("a");
+  }
+
+  @Test
+  void aYamlBodyIsReadLikeJson() throws Exception {
+    String ns = namespace();
+    String yaml = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: from-yaml
+          labels: {app: web}
+        data:
+          value: "yes"
+        """;
+    Reply created = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", yaml, "application/yaml");
+    assertThat(created.code()).isEqualTo(201);
+    assertThat(created.json().path("metadata").path("labels").path("app").asText()).isEqualTo("web");
+    assertThat(created.json().path("data").path("value").asText()).isEqualTo("yes");
+  }
+
+  @Test
+  void groupedResourcesAndClusterScopedObjectsHaveTheirOwnPaths() throws Exception {
+    String ns = namespace();
+    ObjectNode deployment = (ObjectNode) KubeJson.MAPPER.readTree("""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+         "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+                 "template":{"metadata":{"labels":{"app":"web"}},
+                             "spec":{"containers":[{"name":"web","image":"dirigent/busybox:1"}]}}}}
+        """);
+    assertThat(send("POST", "/apis/apps/v1/namespaces/" + ns + "/deployments", deployment.toString()).code()).isEqualTo(201);
+    assertThat(send("GET", "/apis/apps/v1/namespaces/" + ns + "/deployments/web", null).json().path("spec").path("replicas").asInt())
+        .isEqualTo(2);
+    Reply namespace = send("GET", "/api/v1/namespaces/" + ns, null);
+    assertThat(namespace.code()).isEqualTo(200);
+    assertThat(namespace.json().path("kind").asText()).isEqualTo("Namespace");
+    // The core group does not serve deployments, and apps/v2 does not exist.
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/deployments", null).code()).isEqualTo(404);
+    assertThat(send("GET", "/apis/apps/v2/namespaces/" + ns + "/deployments", null).code()).isEqualTo(404);
+  }
+
+  @Test
+  void listAcrossAllNamespacesWithSelectorsAndPaging() throws Exception {
+    String one = namespace();
+    String two = namespace();
+    for (String ns : List.of(one, two)) {
+      for (int i = 0; i < 3; i++) {
+        ObjectNode cm = configMap("cm-" + i, "v");
+        ((ObjectNode) cm.path("metadata")).putObject("labels").put("tier", i == 0 ? "front" : "back").put("suite", one);
+        assertThat(send("POST", "/api/v1/namespaces/" + ns + "/configmaps", cm.toString()).code()).isEqualTo(201);
+      }
+    }
+    Reply all = send("GET", "/api/v1/configmaps?labelSelector=suite%3D" + one, null);
+    assertThat(all.json().path("items")).hasSize(6);
+    Reply back = send("GET", "/api/v1/configmaps?labelSelector=suite%3D" + one + ",tier%20in%20(back)", null);
+    assertThat(back.json().path("items")).hasSize(4);
+    Reply named = send("GET", "/api/v1/namespaces/" + two + "/configmaps?fieldSelector=metadata.name%3Dcm-2", null);
+    assertThat(names(named.json())).containsExactly("cm-2");
+
+    Reply first = send("GET", "/api/v1/configmaps?limit=4&labelSelector=suite%3D" + one, null);
+    assertThat(first.json().path("items")).hasSize(4);
+    String token = first.json().path("metadata").path("continue").asText();
+    assertThat(token).isNotEmpty();
+    assertThat(first.json().path("metadata").path("remainingItemCount").asInt()).isEqualTo(2);
+    Reply second = send("GET", "/api/v1/configmaps?limit=4&labelSelector=suite%3D" + one + "&continue=" + token, null);
+    assertThat(second.json().path("items")).hasSize(2);
+    assertThat(second.json().path("metadata").has("continue")).isFalse();
+    assertThat(second.json().path("metadata").path("resourceVersion")).isEqualTo(first.json().path("metadata").path("resourceVersion"));
+  }
+
+  // ---- update, status, delete, history ----
+
+  @Test
+  void updateWithAStaleVersionIsAConflict() throws Exception {
+    String ns = namespace();
+    JsonNode created = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("a", "1")).json();
+    ObjectNode change = created.deepCopy();
+    ((ObjectNode) change.path("data")).put("value", "2");
+    Reply updated = send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/a", change.toString());
+    assertThat(updated.code()).isEqualTo(200);
+    assertThat(rv(updated.json())).isGreaterThan(rv(created));
+
+    Reply stale = send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/a", change.toString());
+    assertThat(stale.code()).isEqualTo(409);
+    assertThat(stale.json().path("kind").asText()).isEqualTo("Status");
+    assertThat(stale.json().path("reason").asText()).isEqualTo("Conflict");
+    assertThat(stale.json().path("message").asText()).contains("the object has been modified");
+    assertThat(stale.json().path("details").path("name").asText()).isEqualTo("a");
+    assertThat(stale.json().path("details").path("kind").asText()).isEqualTo("configmaps");
+
+    Reply renamed = send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/b", change.toString());
+    assertThat(renamed.code()).isEqualTo(400);
+    assertThat(renamed.json().path("message").asText()).contains("does not match the name on the URL");
+  }
+
+  @Test
+  void theStatusSubresourceChangesOnlyTheStatus() throws Exception {
+    String ns = namespace();
+    JsonNode pod = send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString()).json();
+    ObjectNode change = pod.deepCopy();
+    change.putObject("status").put("phase", "Running");
+    ((ObjectNode) change.path("metadata")).putObject("labels").put("ignored", "yes");
+    Reply updated = send("PUT", "/api/v1/namespaces/" + ns + "/pods/p/status", change.toString());
+    assertThat(updated.code()).isEqualTo(200);
+    assertThat(updated.json().path("status").path("phase").asText()).isEqualTo("Running");
+    assertThat(updated.json().path("metadata").path("labels").has("ignored")).isFalse();
+    assertThat(updated.json().path("metadata").path("generation")).isEqualTo(pod.path("metadata").path("generation"));
+    // ConfigMaps have no status.
+    assertThat(send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/x/status", configMap("x", "1").toString()).code()).isEqualTo(404);
+  }
+
+  @Test
+  void deleteReturnsTheObjectAndHonoursPreconditions() throws Exception {
+    String ns = namespace();
+    JsonNode created = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("a", "1")).json();
+    String wrongUid = """
+        {"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"not-the-uid"}}""";
+    Reply refused = send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/a", wrongUid);
+    assertThat(refused.code()).isEqualTo(409);
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/configmaps/a", null).code()).isEqualTo(200);
+
+    Reply dryRun = send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/a?dryRun=All", null);
+    assertThat(dryRun.code()).isEqualTo(200);
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/configmaps/a", null).code()).isEqualTo(200);
+
+    Reply deleted = send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/a", null);
+    assertThat(deleted.code()).isEqualTo(200);
+    assertThat(deleted.json().path("metadata").path("uid")).isEqualTo(created.path("metadata").path("uid"));
+    Reply gone = send("GET", "/api/v1/namespaces/" + ns + "/configmaps/a", null);
+    assertThat(gone.code()).isEqualTo(404);
+    assertThat(gone.json().path("reason").asText()).isEqualTo("NotFound");
+    assertThat(gone.json().path("message").asText()).isEqualTo("configmaps \"a\" not found");
+  }
+
+  @Test
+  void anObjectHeldByAFinalizerIsMarkedAndAnswered202() throws Exception {
+    String ns = namespace();
+    ObjectNode cm = configMap("held", "1");
+    ((ObjectNode) cm.path("metadata")).putArray("finalizers").add("example.com/hold");
+    send("POST", "/api/v1/namespaces/" + ns + "/configmaps", cm.toString());
+    Reply marked = send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/held", null);
+    assertThat(marked.code()).isEqualTo(202);
+    assertThat(marked.json().path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+  }
+
+  @Test
+  void historyListsEveryVersionIncludingTheDeletion() throws Exception {
+    String ns = namespace();
+    JsonNode created = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("a", "1")).json();
+    ObjectNode change = created.deepCopy();
+    ((ObjectNode) change.path("data")).put("value", "2");
+    send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/a", change.toString());
+    send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/a", null);
+
+    Reply history = send("GET", "/api/v1/namespaces/" + ns + "/configmaps/a/history", null);
+    assertThat(history.code()).isEqualTo(200);
+    assertThat(history.json().path("kind").asText()).isEqualTo("ObjectHistory");
+    List<String> operations = new ArrayList<>();
+    history.json().path("items").forEach(item -> operations.add(item.path("operation").asText()));
+    assertThat(operations).containsExactly("CREATE", "UPDATE", "DELETE");
+    assertThat(history.json().path("items").get(1).path("object").path("data").path("value").asText()).isEqualTo("2");
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/configmaps/never/history", null).code()).isEqualTo(404);
+  }
+
+  // ---- bad input ----
+
+  @Test
+  void badInputGetsAStatusAndNothingIsPersisted() throws Exception {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+
+    Reply malformed = send("POST", path, "{\"apiVersion\":\"v1\",");
+    assertThat(malformed.code()).isEqualTo(400);
+    assertThat(malformed.json().path("reason").asText()).isEqualTo("BadRequest");
+    assertThat(malformed.json().path("message").asText()).startsWith("the request body is not valid JSON");
+
+    Reply notAnObject = send("POST", path, "[1,2]");
+    assertThat(notAnObject.code()).isEqualTo(400);
+
+    Reply text = send("POST", path, configMap("t", "1").toString(), "text/plain");
+    assertThat(text.code()).isEqualTo(415);
+    assertThat(text.json().path("reason").asText()).isEqualTo("UnsupportedMediaType");
+
+    Reply huge = send("POST", path, configMap("huge", "x".repeat(100_000)).toString());
+    assertThat(huge.code()).isEqualTo(413);
+    assertThat(huge.json().path("reason").asText()).isEqualTo("RequestEntityTooLarge");
+
+    ObjectNode invalid = configMap("Not_A_Name", "1");
+    ((ObjectNode) invalid.path("metadata")).putObject("labels").put("bad key!", "v");
+    Reply rejected = send("POST", path, invalid.toString());
+    assertThat(rejected.code()).isEqualTo(422);
+    assertThat(rejected.json().path("reason").asText()).isEqualTo("Invalid");
+    assertThat(rejected.json().path("details").path("kind").asText()).isEqualTo("ConfigMap");
+    List<String> fields = new ArrayList<>();
+    rejected.json().path("details").path("causes").forEach(cause -> fields.add(cause.path("field").asText()));
+    assertThat(fields).contains("metadata.name", "metadata.labels");
+
+    ObjectNode elsewhere = configMap("elsewhere", "1");
+    ((ObjectNode) elsewhere.path("metadata")).put("namespace", "default");
+    assertThat(send("POST", path, elsewhere.toString()).code()).isEqualTo(400);
+
+    ObjectNode wrongKind = configMap("wrong-kind", "1").put("kind", "Secret");
+    assertThat(send("POST", path, wrongKind.toString()).code()).isBetween(400, 422);
+
+    assertThat(send("POST", path, null).code()).isEqualTo(400);
+    assertThat(send("GET", path + "?labelSelector=a%20in", null).code()).isEqualTo(400);
+    assertThat(send("GET", path + "?limit=-1", null).code()).isEqualTo(400);
+
+    assertThat(send("GET", path, null).json().path("items")).isEmpty();
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreAnsweredWithAStatus() throws Exception {
+    Reply unknown = send("GET", "/api/v1/widgets", null);
+    assertThat(unknown.code()).isEqualTo(404);
+    assertThat(unknown.json().path("kind").asText()).isEqualTo("Status");
+    assertThat(send("GET", "/nothing/here", null).code()).isEqualTo(404);
+    Reply method = send("POST", "/api/v1/namespaces/default/configmaps/a", configMap("a", "1").toString());
+    assertThat(method.code()).isEqualTo(405);
+    assertThat(method.json().path("reason").asText()).isEqualTo("MethodNotAllowed");
+  }
+
+  // ---- watch ----
+
+  @Test
+  void aWatchFromAListSeesEveryLaterChangeInOrderAsJsonLines() throws Exception {
+    String ns = namespace();
+    send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("before", "0"));
+    String version = send("GET", "/api/v1/namespaces/" + ns + "/configmaps", null).json().path("metadata").path("resourceVersion").asText();
+
+    try (Watch watch = watch("/api/v1/namespaces/" + ns + "/configmaps?watch=true&resourceVersion=" + version + "&timeoutSeconds=20")) {
+      JsonNode a = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("a", "1")).json();
+      ObjectNode change = a.deepCopy();
+      ((ObjectNode) change.path("data")).put("value", "2");
+      JsonNode updated = send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/a", change.toString()).json();
+      send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/a", null);
+
+      List<JsonNode> events = watch.next(3);
+      assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("ADDED", "MODIFIED", "DELETED");
+      assertThat(events.get(0).path("object").path("metadata").path("name").asText()).isEqualTo("a");
+      assertThat(rv(events.get(1).path("object"))).isEqualTo(rv(updated));
+      assertThat(rv(events.get(2).path("object"))).isGreaterThan(rv(updated));
+    }
+  }
+
+  @Test
+  void aWatchWithoutAVersionStartsWithTheCurrentObjectsAndEndsAtItsTimeout() throws Exception {
+    String ns = namespace();
+    send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("x", "0"));
+    long start = System.nanoTime();
+    try (Watch watch = watch("/api/v1/namespaces/" + ns + "/configmaps?watch=1&timeoutSeconds=2")) {
+      JsonNode first = watch.next(1).get(0);
+      assertThat(first.path("type").asText()).isEqualTo("ADDED");
+      assertThat(first.path("object").path("metadata").path("name").asText()).isEqualTo("x");
+      assertThat(watch.awaitEnd(Duration.ofSeconds(15))).isTrue();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aWatchFromAVersionOutsideTheWindowEndsWith410() throws Exception {
+    String ns = namespace();
+    String old = send("GET", "/api/v1/namespaces/" + ns + "/configmaps", null).json().path("metadata").path("resourceVersion").asText();
+    for (int i = 0; i < WATCH_WINDOW + 5; i++) {
+      send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("c" + i, "v"));
+    }
+    try (Watch watch = watch("/api/v1/namespaces/" + ns + "/configmaps?watch=true&resourceVersion=" + old)) {
+      JsonNode error = watch.next(1).get(0);
+      assertThat(error.path("type").asText()).isEqualTo("ERROR");
+      assertThat(error.path("object").path("kind").asText()).isEqualTo("Status");
+      assertThat(error.path("object").path("code").asInt()).isEqualTo(410);
+      assertThat(watch.awaitEnd(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  // ---- operations endpoints ----
+
+  @Test
+  void healthReadinessAndVersion() throws Exception {
+    for (String path : List.of("/healthz", "/livez", "/readyz")) {
+      Reply reply = send("GET", path, null);
+      assertThat(reply.code()).as(path).isEqualTo(200);
+      assertThat(reply.body()).isEqualTo("ok");
+    }
+    JsonNode version = send("GET", "/version", null).json();
+    assertThat(version.path("major").asText()).isEqualTo("1");
+    assertThat(version.path("minor").asText()).isEqualTo(ApiServer.KUBERNETES_MINOR);
+    assertThat(version.path("gitVersion").asText()).startsWith("v1." + ApiServer.KUBERNETES_MINOR + ".");
+  }
+
+  // ---- helpers ----
+
+  private record Reply(int code, String body, String contentType) {
+    JsonNode json() throws IOException {
+      return KubeJson.MAPPER.readTree(body);
+    }
+  }
+
+  private String namespace() throws Exception {
+    String name = "api-" + NAMESPACES.incrementAndGet();
+    Reply created = send("POST", "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}");
+    assertThat(created.code()).isEqualTo(201);
+    return name;
+  }
+
+  private Reply send(String method, String path, Object body) throws Exception {
+    return send(method, path, body == null ? null : body.toString(), "application/json");
+  }
+
+  private Reply send(String method, String path, String body, String contentType) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      request.method(method, BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", contentType).method(method, BodyPublishers.ofString(body));
+    }
+    HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""));
+  }
+
+  /** A watch stream read line by line on another thread. */
+  private final class Watch implements AutoCloseable {
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.CompletableFuture<HttpResponse<Stream<String>>> response;
+    private volatile boolean ended;
+
+    Watch(String path) {
+      response = http.sendAsync(HttpRequest.newBuilder(URI.create(server.url() + path)).GET().build(), BodyHandlers.ofLines());
+      response.thenAcceptAsync(r -> {
+        assertThat(r.statusCode()).isEqualTo(200);
+        try (Stream<String> stream = r.body()) {
+          stream.forEach(lines::add);
+        } catch (RuntimeException e) {
+          // the stream was closed
+        }
+        ended = true;
+      });
+    }
+
+    List<JsonNode> next(int count) throws Exception {
+      List<JsonNode> events = new ArrayList<>();
+      while (events.size() < count) {
+        String line = lines.poll(15, TimeUnit.SECONDS);
+        assertThat(line).as("watch event %d of %d", events.size() + 1, count).isNotNull();
+        events.add(KubeJson.MAPPER.readTree(line));
+      }
+      return events;
+    }
+
+    boolean awaitEnd(Duration within) throws InterruptedException {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (!ended && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      return ended;
+    }
+
+    @Override
+    public void close() {
+      response.thenAccept(r -> r.body().close());
+    }
+  }
+
+  private Watch watch(String path) {
+    return new Watch(path);
+  }
+
+  private static ObjectNode configMap(String name, String value) {
+    ObjectNode cm = KubeJson.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
+    cm.putObject("metadata").put("name", name);
+    cm.putObject("data").put("value", value);
+    return cm;
+  }
+
+  private static ObjectNode pod(String name) {
+    ObjectNode pod = KubeJson.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+    pod.putObject("metadata").put("name", name);
+    pod.putObject("spec").putArray("containers").addObject().put("name", "app").put("image", "dirigent/busybox:1");
+    return pod;
+  }
+
+  private static long rv(JsonNode object) {
+    return Long.parseLong(object.path("metadata").path("resourceVersion").asText());
+  }
+
+  private static List<String> names(JsonNode list) {
+    List<String> names = new ArrayList<>();
+    list.path("items").forEach(item -> names.add(item.path("metadata").path("name").asText()));
+    return names;
+  }
+}
