@@ -47,7 +47,43 @@ final class RequestBodies {
 
   /** The body as an object, or empty when the request has none. */
   CompletionStage<Optional<ObjectNode>> optional(HttpRequest request) {
-    String mediaType = request.entity().getContentType().mediaType().toString().toLowerCase();
+    String mediaType = mediaType(request);
+    return read(request).thenApply(bytes -> bytes.length == 0 ? Optional.empty() : Optional.of(parse(mediaType, bytes)));
+  }
+
+  /** The patch a PATCH request carries, in the form its media type names. */
+  CompletionStage<Patch> patch(HttpRequest request) {
+    String mediaType = mediaType(request);
+    Patch.Type type = switch (mediaType) {
+      case "application/json-patch+json" -> Patch.Type.JSON;
+      case "application/merge-patch+json" -> Patch.Type.MERGE;
+      case "application/strategic-merge-patch+json" -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
+          "strategic merge patch is not supported yet: use application/merge-patch+json or application/json-patch+json"));
+      default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
+          "the patch's media type \"%s\" is not supported: use application/merge-patch+json or application/json-patch+json".formatted(mediaType)));
+    };
+    return read(request).thenApply(bytes -> {
+      if (bytes.length == 0) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request has no patch"));
+      }
+      JsonNode tree = tree(KubeJson.MAPPER, bytes);
+      if (type == Patch.Type.JSON && !tree.isArray()) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest", "a JSON patch must be an array of operations"));
+      }
+      return new Patch(type, tree);
+    });
+  }
+
+  /** A patch as the client sent it. */
+  record Patch(Type type, JsonNode body) {
+    enum Type { JSON, MERGE }
+  }
+
+  private static String mediaType(HttpRequest request) {
+    return request.entity().getContentType().mediaType().toString().toLowerCase();
+  }
+
+  private CompletionStage<byte[]> read(HttpRequest request) {
     return request.entity().withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, materializer)
         .handle((strict, failure) -> {
           if (failure != null) {
@@ -58,11 +94,7 @@ final class RequestBodies {
             }
             throw new CompletionException(cause);
           }
-          byte[] bytes = strict.getData().toArray();
-          if (bytes.length == 0) {
-            return Optional.empty();
-          }
-          return Optional.of(parse(mediaType, bytes));
+          return strict.getData().toArray();
         });
   }
 
@@ -73,18 +105,25 @@ final class RequestBodies {
       default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
           "the body's media type \"%s\" is not supported: send application/json or application/yaml".formatted(mediaType)));
     };
-    JsonNode tree;
+    JsonNode tree = tree(mapper, bytes);
+    if (!tree.isObject()) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body must be one object"));
+    }
+    return (ObjectNode) tree;
+  }
+
+  private static JsonNode tree(ObjectMapper mapper, byte[] bytes) {
     try {
-      tree = mapper.readTree(bytes);
+      JsonNode tree = mapper.readTree(bytes);
+      if (tree == null || tree.isMissingNode()) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body is empty"));
+      }
+      return tree;
     } catch (JsonProcessingException e) {
       throw new BodyException(ApiStatus.failure(400, "BadRequest",
           "the request body is not valid %s: %s".formatted(mapper == YAML ? "YAML" : "JSON", e.getOriginalMessage())));
     } catch (IOException e) {
       throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body could not be read: " + e.getMessage()));
     }
-    if (tree == null || !tree.isObject()) {
-      throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body must be one object"));
-    }
-    return (ObjectNode) tree;
   }
 }

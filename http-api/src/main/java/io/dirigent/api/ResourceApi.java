@@ -65,6 +65,9 @@ final class ResourceApi {
             .thenApply(created -> Responses.json(201, created))
             .exceptionally(failure -> Responses.failure(failure, path));
       }
+      if (method.equals(HttpMethods.DELETE)) {
+        return deleteCollection(request, path, query);
+      }
       return methodNotAllowed(method, path);
     }
     if (method.equals(HttpMethods.GET)) {
@@ -97,6 +100,20 @@ final class ResourceApi {
                 : store.update(path.type(), path.namespace(), body, writeOptions(query));
           })
           .thenApply(updated -> Responses.json(200, updated))
+          .exceptionally(failure -> Responses.failure(failure, path));
+    }
+    if (method.equals(HttpMethods.PATCH)) {
+      boolean status = "status".equals(sub);
+      WriteOptions options;
+      try {
+        options = writeOptions(query);
+      } catch (StoreException e) {
+        return fail(ApiStatus.failure(e.error(), path.type(), path.name()));
+      }
+      return CompletableFuture.<Void>completedFuture(null)
+          .thenCompose(start -> bodies.patch(request))
+          .thenCompose(patch -> patch(path, patch, status, options, PATCH_ATTEMPTS))
+          .thenApply(patched -> Responses.json(200, patched))
           .exceptionally(failure -> Responses.failure(failure, path));
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
@@ -205,6 +222,40 @@ final class ResourceApi {
 
   // ---- writes ----
 
+  /** How often a patch is reapplied when the object changed between reading and writing it. */
+  private static final int PATCH_ATTEMPTS = 5;
+
+  /**
+   * Applies {@code patch} to the current object and writes the result, as Kubernetes does: unless
+   * the patch names a resourceVersion itself, a concurrent change is not a conflict for the
+   * client: the patch is applied again to the newer object.
+   */
+  private CompletionStage<ObjectNode> patch(ApiPath path, RequestBodies.Patch patch, boolean status, WriteOptions options, int attemptsLeft) {
+    return store.get(path.type(), path.namespace(), path.name()).thenCompose(current -> {
+      ObjectNode patched = Patches.apply(patch, current);
+      if (!KubeJson.name(patched).equals(KubeJson.name(current)) || !KubeJson.namespace(patched).equals(KubeJson.namespace(current))) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "a patch may not change the object's name or namespace").toException();
+      }
+      boolean pinned = Patches.pinsVersion(current, patched);
+      if (!pinned) {
+        KubeJson.metadata(patched).put("resourceVersion", KubeJson.meta(current, "resourceVersion"));
+      }
+      CompletionStage<ObjectNode> written = status
+          ? store.updateStatus(path.type(), path.namespace(), patched, options)
+          : store.update(path.type(), path.namespace(), patched, options);
+      return written.handle((object, failure) -> {
+        if (failure == null) {
+          return CompletableFuture.completedFuture(object);
+        }
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        if (!pinned && attemptsLeft > 1 && cause instanceof StoreException e && e.reason() == StoreError.Reason.CONFLICT) {
+          return patch(path, patch, status, options, attemptsLeft - 1);
+        }
+        return CompletableFuture.<ObjectNode>failedFuture(cause);
+      }).thenCompose(stage -> stage);
+    });
+  }
+
   private CompletionStage<ObjectNode> body(HttpRequest request) {
     return bodies.optional(request).thenApply(body -> body.orElseThrow(
         () -> StoreError.of(StoreError.Reason.BAD_REQUEST, "the request has no body; send the object as JSON or YAML").toException()));
@@ -260,6 +311,42 @@ final class ResourceApi {
     List<String> values = new java.util.ArrayList<>(query.getAll("dryRun"));
     body.ifPresent(b -> b.path("dryRun").forEach(v -> values.add(v.asText())));
     return dryRun(values) ? WriteOptions.DEFAULT.asDryRun() : WriteOptions.DEFAULT;
+  }
+
+  /**
+   * Deletes every object the selectors match, each as a single delete would, and answers with
+   * the list of them as they were deleted (or marked for deletion). One already gone is skipped.
+   */
+  private CompletionStage<HttpResponse> deleteCollection(HttpRequest request, ApiPath path, Query query) {
+    ObjectFilter filter;
+    try {
+      filter = filter(path, query);
+    } catch (StoreException e) {
+      return fail(ApiStatus.failure(e.error(), path.type(), null));
+    }
+    return bodies.optional(request).thenCompose(body -> {
+          DeleteOptions options = deleteOptions(query, body);
+          WriteOptions write = deleteWriteOptions(query, body);
+          return store.list(path.type(), ListOptions.of(filter)).thenCompose(listed -> {
+            List<CompletableFuture<Optional<ObjectNode>>> deletes = listed.items().stream()
+                .map(item -> store.delete(path.type(), KubeJson.namespace(item), KubeJson.name(item), options, write)
+                    .thenApply(result -> Optional.of(result.object()))
+                    .exceptionally(failure -> {
+                      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                      if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+                        return Optional.empty();
+                      }
+                      throw new java.util.concurrent.CompletionException(cause);
+                    })
+                    .toCompletableFuture())
+                .toList();
+            return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).thenApply(done -> {
+              List<ObjectNode> deleted = deletes.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+              return Responses.json(200, listObject(path, new ListResult(deleted, listed.resourceVersion(), null, 0)));
+            });
+          });
+        })
+        .exceptionally(failure -> Responses.failure(failure, path));
   }
 
   /** 200 with the object when it is gone; 202 with it while finalizers or a grace period hold it. */

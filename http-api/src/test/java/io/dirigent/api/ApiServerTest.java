@@ -247,6 +247,68 @@ class ApiServerTest {
     assertThat(send("GET", "/api/v1/namespaces/" + ns + "/configmaps/never/history", null).code()).isEqualTo(404);
   }
 
+  @Test
+  void mergeAndJsonPatchesChangeTheCurrentObject() throws Exception {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps/a";
+    JsonNode created = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("a", "1")).json();
+
+    Reply merged = send("PATCH", path, "{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"data\":{\"value\":null,\"other\":\"x\"}}",
+        "application/merge-patch+json");
+    assertThat(merged.code()).as(merged.body()).isEqualTo(200);
+    assertThat(merged.json().path("metadata").path("labels").path("app").asText()).isEqualTo("web");
+    assertThat(merged.json().path("data").has("value")).isFalse();
+    assertThat(merged.json().path("data").path("other").asText()).isEqualTo("x");
+    assertThat(rv(merged.json())).isGreaterThan(rv(created));
+
+    Reply patched = send("PATCH", path, "[{\"op\":\"test\",\"path\":\"/data/other\",\"value\":\"x\"},"
+        + "{\"op\":\"replace\",\"path\":\"/data/other\",\"value\":\"y\"}]", "application/json-patch+json");
+    assertThat(patched.code()).as(patched.body()).isEqualTo(200);
+    assertThat(patched.json().path("data").path("other").asText()).isEqualTo("y");
+
+    Reply failedTest = send("PATCH", path, "[{\"op\":\"test\",\"path\":\"/data/other\",\"value\":\"x\"}]", "application/json-patch+json");
+    assertThat(failedTest.code()).isEqualTo(422);
+    Reply malformed = send("PATCH", path, "[{\"op\":\"jump\"}]", "application/json-patch+json");
+    assertThat(malformed.code()).isEqualTo(400);
+    Reply strategic = send("PATCH", path, "{}", "application/strategic-merge-patch+json");
+    assertThat(strategic.code()).isEqualTo(415);
+    assertThat(strategic.json().path("message").asText()).contains("strategic merge patch");
+
+    // A patch that names a stale resourceVersion is a precondition, and fails.
+    Reply stale = send("PATCH", path, "{\"metadata\":{\"resourceVersion\":\"" + rv(created) + "\"},\"data\":{\"z\":\"1\"}}",
+        "application/merge-patch+json");
+    assertThat(stale.code()).isEqualTo(409);
+    Reply rename = send("PATCH", path, "{\"metadata\":{\"name\":\"b\"}}", "application/merge-patch+json");
+    assertThat(rename.code()).isEqualTo(400);
+    assertThat(send("GET", path, null).json().path("data").path("other").asText()).isEqualTo("y");
+    assertThat(send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/none", "{}", "application/merge-patch+json").code()).isEqualTo(404);
+  }
+
+  @Test
+  void aStatusPatchChangesOnlyTheStatus() throws Exception {
+    String ns = namespace();
+    send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString());
+    Reply patched = send("PATCH", "/api/v1/namespaces/" + ns + "/pods/p/status",
+        "{\"status\":{\"phase\":\"Running\"},\"spec\":{\"nodeName\":\"ignored\"}}", "application/merge-patch+json");
+    assertThat(patched.code()).as(patched.body()).isEqualTo(200);
+    assertThat(patched.json().path("status").path("phase").asText()).isEqualTo("Running");
+    assertThat(patched.json().path("spec").has("nodeName")).isFalse();
+  }
+
+  @Test
+  void deleteCollectionDeletesWhatTheSelectorMatches() throws Exception {
+    String ns = namespace();
+    for (String name : List.of("a", "b", "c")) {
+      ObjectNode cm = configMap(name, "1");
+      ((ObjectNode) cm.path("metadata")).putObject("labels").put("keep", name.equals("c") ? "yes" : "no");
+      send("POST", "/api/v1/namespaces/" + ns + "/configmaps", cm.toString());
+    }
+    Reply deleted = send("DELETE", "/api/v1/namespaces/" + ns + "/configmaps?labelSelector=keep%3Dno", null);
+    assertThat(deleted.code()).isEqualTo(200);
+    assertThat(names(deleted.json())).containsExactlyInAnyOrder("a", "b");
+    assertThat(names(send("GET", "/api/v1/namespaces/" + ns + "/configmaps", null).json())).containsExactly("c");
+  }
+
   // ---- bad input ----
 
   @Test

@@ -1,0 +1,57 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.fge.jsonpatch.JsonPatch;
+import com.github.fge.jsonpatch.JsonPatchException;
+import com.github.fge.jsonpatch.mergepatch.JsonMergePatch;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.StoreError;
+import java.io.IOException;
+
+/** Applies JSON patches (RFC 6902) and JSON merge patches (RFC 7386) to objects. */
+final class Patches {
+
+  private Patches() {}
+
+  /**
+   * {@code target} with {@code patch} applied; a malformed patch is BAD_REQUEST, one that cannot
+   * be applied (a failed {@code test}, a missing path) is INVALID.
+   */
+  static ObjectNode apply(RequestBodies.Patch patch, ObjectNode target) {
+    JsonNode result;
+    switch (patch.type()) {
+      case JSON -> {
+        JsonPatch operations;
+        try {
+          operations = JsonPatch.fromJson(patch.body());
+        } catch (IOException e) {
+          throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the JSON patch is malformed: " + e.getMessage()).toException();
+        }
+        try {
+          result = operations.apply(target);
+        } catch (JsonPatchException e) {
+          throw StoreError.of(StoreError.Reason.INVALID, "the JSON patch could not be applied: " + e.getMessage()).toException();
+        }
+      }
+      case MERGE -> {
+        try {
+          result = JsonMergePatch.fromJson(patch.body()).apply(target);
+        } catch (JsonPatchException e) {
+          throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the merge patch is malformed: " + e.getMessage()).toException();
+        }
+      }
+      default -> throw new IllegalStateException("patch type " + patch.type());
+    }
+    if (!result.isObject()) {
+      throw StoreError.of(StoreError.Reason.INVALID, "the patched object is not an object").toException();
+    }
+    return (ObjectNode) result;
+  }
+
+  /** Whether the patch itself names a resourceVersion, making it a precondition. */
+  static boolean pinsVersion(ObjectNode current, ObjectNode patched) {
+    String named = KubeJson.meta(patched, "resourceVersion");
+    return !named.isEmpty() && !named.equals(KubeJson.meta(current, "resourceVersion"));
+  }
+}
