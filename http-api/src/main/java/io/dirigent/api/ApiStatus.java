@@ -43,6 +43,13 @@ final class ApiStatus {
     return status;
   }
 
+  /** The answer to a request that succeeded without an object to return. */
+  static ObjectNode success(int code) {
+    ObjectNode status = JsonNodeFactory.instance.objectNode().put("kind", "Status").put("apiVersion", "v1");
+    status.putObject("metadata");
+    return status.put("status", "Success").put("code", code);
+  }
+
   /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
   static ObjectNode failure(int code, String reason, String message) {
     return base("Failure", message, reason, code);

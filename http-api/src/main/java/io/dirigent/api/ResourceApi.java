@@ -36,11 +36,13 @@ import org.apache.pekko.util.ByteString;
 final class ResourceApi {
 
   private final Store store;
+  private final Subresources subresources;
   private final RequestBodies bodies;
   private final Duration maxWatch;
 
   ResourceApi(Store store, RequestBodies bodies, Duration maxWatch) {
     this.store = store;
+    this.subresources = new Subresources(store);
     this.bodies = bodies;
     this.maxWatch = maxWatch;
   }
@@ -49,12 +51,30 @@ final class ResourceApi {
     HttpMethod method = request.method();
     Query query = request.getUri().query();
     String sub = path.subresource();
-    if (sub != null && !sub.equals("status") && !sub.equals("history")) {
+    if (sub != null && !served(path)) {
       return fail(ApiStatus.failure(404, "NotFound",
           "the server could not find the requested resource (%s %s/%s)".formatted(path.type().resource(), path.name(), sub)));
     }
-    if (sub != null && sub.equals("status") && !path.type().hasStatus()) {
-      return fail(ApiStatus.failure(404, "NotFound", "%s have no status subresource".formatted(path.type().resource())));
+    if ("scale".equals(sub)) {
+      return scale(request, path, query);
+    }
+    if ("binding".equals(sub)) {
+      if (!method.equals(HttpMethods.POST)) {
+        return methodNotAllowed(method, path);
+      }
+      return body(request).thenCompose(binding -> subresources.bind(path, binding, writeOptions(query)))
+          .thenApply(status -> Responses.json(201, status))
+          .exceptionally(failure -> Responses.failure(failure, path));
+    }
+    if ("log".equals(sub)) {
+      if (!method.equals(HttpMethods.GET)) {
+        return methodNotAllowed(method, path);
+      }
+      // The pod must exist; its logs are on its node, which serves them from the node agent on.
+      return store.get(path.type(), path.namespace(), path.name())
+          .thenApply(pod -> Responses.failure(StoreError.of(StoreError.Reason.UNAVAILABLE,
+              "container logs are not available yet: this cluster runs no node agent to read them from")))
+          .exceptionally(failure -> Responses.failure(failure, path));
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {
@@ -123,6 +143,35 @@ final class ResourceApi {
           .exceptionally(failure -> Responses.failure(failure, path));
     }
     return methodNotAllowed(method, path);
+  }
+
+  /** Whether the path's subresource exists for its resource. */
+  private static boolean served(ApiPath path) {
+    boolean pods = path.type().resource().equals("pods");
+    return switch (path.subresource()) {
+      case "status" -> path.type().hasStatus();
+      case "scale" -> path.type().hasScale();
+      case "binding", "log" -> pods;
+      case "history" -> true;
+      default -> false;
+    };
+  }
+
+  private CompletionStage<HttpResponse> scale(HttpRequest request, ApiPath path, Query query) {
+    HttpMethod method = request.method();
+    CompletionStage<ObjectNode> scale;
+    if (method.equals(HttpMethods.GET)) {
+      scale = subresources.getScale(path);
+    } else if (method.equals(HttpMethods.PUT)) {
+      scale = body(request).thenCompose(body -> subresources.putScale(path, body, writeOptions(query)));
+    } else if (method.equals(HttpMethods.PATCH)) {
+      scale = CompletableFuture.<Void>completedFuture(null)
+          .thenCompose(start -> bodies.patch(request))
+          .thenCompose(patch -> subresources.patchScale(path, current -> Patches.apply(patch, current), writeOptions(query)));
+    } else {
+      return methodNotAllowed(method, path);
+    }
+    return scale.thenApply(object -> Responses.json(200, object)).exceptionally(failure -> Responses.failure(failure, path));
   }
 
   // ---- list and watch ----

@@ -309,6 +309,67 @@ class ApiServerTest {
     assertThat(names(send("GET", "/api/v1/namespaces/" + ns + "/configmaps", null).json())).containsExactly("c");
   }
 
+  @Test
+  void theScaleSubresourceReadsAndSetsAWorkloadsReplicas() throws Exception {
+    String ns = namespace();
+    send("POST", "/apis/apps/v1/namespaces/" + ns + "/deployments", deployment("web", 2).toString());
+    String path = "/apis/apps/v1/namespaces/" + ns + "/deployments/web/scale";
+
+    JsonNode scale = send("GET", path, null).json();
+    assertThat(scale.path("kind").asText()).isEqualTo("Scale");
+    assertThat(scale.path("apiVersion").asText()).isEqualTo("autoscaling/v1");
+    assertThat(scale.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(scale.path("status").path("selector").asText()).isEqualTo("app=web");
+
+    // kubectl scale sends a merge patch to the scale subresource.
+    Reply patched = send("PATCH", path, "{\"spec\":{\"replicas\":5}}", "application/merge-patch+json");
+    assertThat(patched.code()).as(patched.body()).isEqualTo(200);
+    assertThat(patched.json().path("spec").path("replicas").asInt()).isEqualTo(5);
+    assertThat(send("GET", "/apis/apps/v1/namespaces/" + ns + "/deployments/web", null).json().path("spec").path("replicas").asInt())
+        .isEqualTo(5);
+
+    ObjectNode put = patched.json().deepCopy();
+    ((ObjectNode) put.path("spec")).put("replicas", 1);
+    assertThat(send("PUT", path, put.toString()).json().path("spec").path("replicas").asInt()).isEqualTo(1);
+    assertThat(send("PUT", path, put.toString()).code()).as("a stale resourceVersion in the Scale").isEqualTo(409);
+    ((ObjectNode) put.path("spec")).put("replicas", -1);
+    ((ObjectNode) put.path("metadata")).remove("resourceVersion");
+    assertThat(send("PUT", path, put.toString()).code()).isEqualTo(422);
+
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/configmaps/x/scale", null).code()).isEqualTo(404);
+  }
+
+  @Test
+  void aPodIsBoundOnce() throws Exception {
+    String ns = namespace();
+    send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString());
+    String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{\"kind\":\"Node\",\"name\":\"%s\"}}";
+    Reply bound = send("POST", "/api/v1/namespaces/" + ns + "/pods/p/binding", binding.formatted("node-1"));
+    assertThat(bound.code()).as(bound.body()).isEqualTo(201);
+    assertThat(bound.json().path("status").asText()).isEqualTo("Success");
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/p", null).json().path("spec").path("nodeName").asText()).isEqualTo("node-1");
+
+    Reply again = send("POST", "/api/v1/namespaces/" + ns + "/pods/p/binding", binding.formatted("node-2"));
+    assertThat(again.code()).isEqualTo(409);
+    assertThat(again.json().path("message").asText()).contains("already assigned to node \"node-1\"");
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/p", null).json().path("spec").path("nodeName").asText()).isEqualTo("node-1");
+    assertThat(send("POST", "/api/v1/namespaces/" + ns + "/pods/missing/binding",
+        binding.formatted("node-1").replace("\"name\":\"p\"", "\"name\":\"missing\"")).code()).isEqualTo(404);
+    assertThat(send("POST", "/api/v1/namespaces/" + ns + "/pods/missing/binding", binding.formatted("node-1")).code())
+        .as("a binding naming another pod").isEqualTo(400);
+  }
+
+  @Test
+  void podLogsAreUnavailableUntilNodesServeThem() throws Exception {
+    String ns = namespace();
+    send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString());
+    Reply logs = send("GET", "/api/v1/namespaces/" + ns + "/pods/p/log", null);
+    assertThat(logs.code()).isEqualTo(503);
+    assertThat(logs.json().path("reason").asText()).isEqualTo("ServiceUnavailable");
+    assertThat(logs.json().path("message").asText()).contains("node agent");
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/none/log", null).code()).isEqualTo(404);
+  }
+
   // ---- bad input ----
 
   @Test
@@ -517,6 +578,15 @@ class ApiServerTest {
     cm.putObject("metadata").put("name", name);
     cm.putObject("data").put("value", value);
     return cm;
+  }
+
+  private static ObjectNode deployment(String name, int replicas) throws IOException {
+    return (ObjectNode) KubeJson.MAPPER.readTree("""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s"},
+         "spec":{"replicas":%d,"selector":{"matchLabels":{"app":"%s"}},
+                 "template":{"metadata":{"labels":{"app":"%s"}},
+                             "spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}}}
+        """.formatted(name, replicas, name, name));
   }
 
   private static ObjectNode pod(String name) {

@@ -1,0 +1,133 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
+import io.dirigent.core.store.WriteOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
+
+/**
+ * The subresources that are views of an object rather than the object itself: {@code scale}
+ * (an {@code autoscaling/v1} Scale over a workload's replicas) and {@code binding} (assigning a
+ * pod to a node, once).
+ */
+final class Subresources {
+
+  private final Store store;
+
+  Subresources(Store store) {
+    this.store = store;
+  }
+
+  // ---- scale ----
+
+  /** The object's Scale. */
+  CompletionStage<ObjectNode> getScale(ApiPath path) {
+    return store.get(path.type(), path.namespace(), path.name()).thenApply(Subresources::scaleOf);
+  }
+
+  /**
+   * Sets the replicas a Scale asks for. A resourceVersion in the Scale is a precondition on the
+   * object, as on an update.
+   */
+  CompletionStage<ObjectNode> putScale(ApiPath path, ObjectNode scale, WriteOptions options) {
+    JsonNode replicas = scale.path("spec").path("replicas");
+    if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
+      return CompletableFuture.failedFuture(StoreError.invalid("Scale", path.name(), List.of(
+          io.dirigent.core.validation.FieldError.invalid("spec.replicas", replicas.toString(), "must be greater than or equal to 0"))).toException());
+    }
+    String precondition = KubeJson.meta(scale, "resourceVersion");
+    return store.get(path.type(), path.namespace(), path.name()).thenCompose(current -> {
+      ObjectNode changed = current.deepCopy();
+      ((ObjectNode) changed.path("spec")).put("replicas", replicas.asInt());
+      if (!precondition.isEmpty()) {
+        KubeJson.metadata(changed).put("resourceVersion", precondition);
+      }
+      return store.update(path.type(), path.namespace(), changed, options);
+    }).thenApply(Subresources::scaleOf);
+  }
+
+  /** A patch to the Scale, applied to the current Scale and written as {@link #putScale}. */
+  CompletionStage<ObjectNode> patchScale(ApiPath path, UnaryOperator<ObjectNode> patch, WriteOptions options) {
+    return getScale(path).thenCompose(scale -> putScale(path, patch.apply(scale), options));
+  }
+
+  private static ObjectNode scaleOf(ObjectNode object) {
+    ObjectNode scale = KubeJson.MAPPER.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+    ObjectNode metadata = scale.putObject("metadata");
+    for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+      if (object.path("metadata").hasNonNull(field)) {
+        metadata.set(field, object.path("metadata").path(field));
+      }
+    }
+    scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+    ObjectNode status = scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
+    String selector = selectorString(object.path("spec").path("selector"));
+    if (!selector.isEmpty()) {
+      status.put("selector", selector);
+    }
+    return scale;
+  }
+
+  /** A LabelSelector in the string form label selector queries take. */
+  static String selectorString(JsonNode selector) {
+    List<String> terms = new ArrayList<>();
+    selector.path("matchLabels").fields().forEachRemaining(label -> terms.add(label.getKey() + "=" + label.getValue().asText()));
+    for (JsonNode expression : selector.path("matchExpressions")) {
+      String key = expression.path("key").asText();
+      List<String> values = new ArrayList<>();
+      expression.path("values").forEach(value -> values.add(value.asText()));
+      switch (expression.path("operator").asText()) {
+        case "In" -> terms.add(key + " in (" + String.join(",", values) + ")");
+        case "NotIn" -> terms.add(key + " notin (" + String.join(",", values) + ")");
+        case "Exists" -> terms.add(key);
+        case "DoesNotExist" -> terms.add("!" + key);
+        default -> { }
+      }
+    }
+    return String.join(",", terms);
+  }
+
+  // ---- binding ----
+
+  /**
+   * Binds the pod to the node the Binding names; a pod that is already bound is a conflict, so
+   * of two schedulers racing for a pod exactly one wins.
+   */
+  CompletionStage<ObjectNode> bind(ApiPath path, ObjectNode binding, WriteOptions options) {
+    String node = binding.path("target").path("name").asText("");
+    if (node.isEmpty()) {
+      return CompletableFuture.failedFuture(StoreError.invalid("Binding", path.name(), List.of(
+          io.dirigent.core.validation.FieldError.required("target.name", ""))).toException());
+    }
+    String bindingName = KubeJson.name(binding);
+    if (!bindingName.isEmpty() && !bindingName.equals(path.name())) {
+      return CompletableFuture.failedFuture(StoreError.of(StoreError.Reason.BAD_REQUEST,
+          "the name of the binding (%s) does not match the pod on the URL (%s)".formatted(bindingName, path.name())).toException());
+    }
+    return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
+      String assigned = pod.path("spec").path("nodeName").asText("");
+      if (!assigned.isEmpty()) {
+        throw alreadyBound(path.name(), assigned);
+      }
+      if (pod.path("metadata").hasNonNull("deletionTimestamp")) {
+        throw StoreError.of(StoreError.Reason.CONFLICT, "pod %s is being deleted, cannot be assigned to a host".formatted(path.name())).toException();
+      }
+      ObjectNode bound = pod.deepCopy();
+      ((ObjectNode) bound.path("spec")).put("nodeName", node);
+      // The version read is a precondition: a bind that raced ours makes this one a conflict.
+      return store.update(path.type(), path.namespace(), bound, options);
+    }).thenApply(bound -> ApiStatus.success(201));
+  }
+
+  private static StoreException alreadyBound(String pod, String node) {
+    return StoreError.of(StoreError.Reason.CONFLICT, "pod %s is already assigned to node \"%s\"".formatted(pod, node)).toException();
+  }
+}
