@@ -32,11 +32,13 @@ public final class ApiServer implements AutoCloseable {
 
   private final ClusterNode node;
   private final ResourceApi resources;
+  private final ApiMetrics metrics;
   private final ServerBinding binding;
 
-  private ApiServer(ClusterNode node, ResourceApi resources, ServerBinding binding) {
+  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ServerBinding binding) {
     this.node = node;
     this.resources = resources;
+    this.metrics = metrics;
     this.binding = binding;
   }
 
@@ -44,16 +46,17 @@ public final class ApiServer implements AutoCloseable {
   public static CompletionStage<ApiServer> start(ClusterNode node) {
     Config config = node.system().settings().config().getConfig("dirigent.api");
     Materializer materializer = Materializer.matFromSystem(node.system());
+    ApiMetrics metrics = new ApiMetrics();
     ResourceApi resources = new ResourceApi(node.store(),
         new RequestBodies(config.getBytes("max-request-bytes"), materializer),
-        config.getDuration("watch-timeout"));
+        config.getDuration("watch-timeout"), metrics);
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
     return Http.get(node.system())
         .newServerAt(config.getString("host"), config.getInt("port"))
         .bind(handler)
         .thenApply(binding -> {
-          ApiServer server = new ApiServer(node, resources, binding);
+          ApiServer server = new ApiServer(node, resources, metrics, binding);
           holder.complete(server);
           return server;
         });
@@ -73,10 +76,21 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    metrics.close();
   }
 
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
+    long start = System.nanoTime();
     String path = request.getUri().path();
+    Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
+    return route(request, path, resource).thenApply(response -> {
+      metrics.request(resource.map(p -> ApiMetrics.verb(request, p)).orElse(request.method().value()),
+          resource.map(p -> p.type().resource()).orElse(""), response.status().intValue(), start);
+      return response;
+    });
+  }
+
+  private CompletionStage<HttpResponse> route(HttpRequest request, String path, Optional<ApiPath> resource) {
     try {
       switch (path) {
         case "/healthz", "/livez" -> {
@@ -88,8 +102,10 @@ public final class ApiServer implements AutoCloseable {
         case "/version" -> {
           return CompletableFuture.completedFuture(Responses.json(200, version()));
         }
+        case "/metrics" -> {
+          return CompletableFuture.completedFuture(text(200, metrics.scrape()));
+        }
         default -> {
-          Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
           if (resource.isEmpty()) {
             return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(404, "NotFound",
                 "the server could not find the requested resource")));

@@ -39,12 +39,14 @@ final class ResourceApi {
   private final Subresources subresources;
   private final RequestBodies bodies;
   private final Duration maxWatch;
+  private final ApiMetrics metrics;
 
-  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch) {
+  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics) {
     this.store = store;
     this.subresources = new Subresources(store);
     this.bodies = bodies;
     this.maxWatch = maxWatch;
+    this.metrics = metrics;
   }
 
   CompletionStage<HttpResponse> handle(HttpRequest request, ApiPath path) {
@@ -212,6 +214,11 @@ final class ResourceApi {
           line.put("type", event.type().name());
           line.set("object", event.object());
           return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(ByteString.fromString("\n"));
+        })
+        .watchTermination((notUsed, done) -> {
+          metrics.watchOpened();
+          done.whenComplete((ended, failure) -> metrics.watchClosed());
+          return notUsed;
         });
     return CompletableFuture.completedFuture(HttpResponse.create()
         .withStatus(200)

@@ -496,6 +496,25 @@ class ApiServerTest {
     assertThat(version.path("gitVersion").asText()).startsWith("v1." + ApiServer.KUBERNETES_MINOR + ".");
   }
 
+  @Test
+  void metricsCountRequestsByVerbResourceAndCodeAndShowOpenWatches() throws Exception {
+    String ns = namespace();
+    send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("m", "1"));
+    send("GET", "/api/v1/namespaces/" + ns + "/configmaps/absent", null);
+    try (Watch watch = watch("/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=30")) {
+      watch.next(1);
+      Reply metrics = send("GET", "/metrics", null);
+      assertThat(metrics.code()).isEqualTo(200);
+      assertThat(metrics.body())
+          .containsPattern("apiserver_request_total\\{code=\"201\",resource=\"configmaps\",verb=\"POST\"} [1-9]")
+          .containsPattern("apiserver_request_total\\{code=\"404\",resource=\"configmaps\",verb=\"GET\"} [1-9]")
+          .contains("apiserver_request_duration_seconds_bucket{code=\"201\",resource=\"configmaps\",verb=\"POST\"")
+          .containsPattern("apiserver_watches_open [1-9]")
+          .containsPattern("dirigent_store_write_seconds_count\\{resource=\"configmaps\",result=\"ok\"} [1-9]")
+          .contains("jvm_memory_used_bytes");
+    }
+  }
+
   // ---- helpers ----
 
   private record Reply(int code, String body, String contentType) {

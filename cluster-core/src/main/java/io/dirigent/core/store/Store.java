@@ -7,12 +7,15 @@ import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.ObjectValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -357,8 +360,11 @@ public final class Store {
   }
 
   private CompletionStage<DeleteResult> write(ObjectKey key, java.util.function.Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
+    long start = System.nanoTime();
     return entity(key).ask(command::apply, settings.askTimeout())
         .handle((reply, failure) -> {
+          writeTimer(key.resource(), failure != null ? "timeout" : reply instanceof ObjectEntity.Rejected ? "rejected" : "ok")
+              .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
           if (failure != null) {
             throw timeout(failure, "write " + key);
           }
@@ -368,6 +374,19 @@ public final class Store {
           var accepted = (ObjectEntity.Accepted) reply;
           return new DeleteResult(accepted.object(), accepted.deleted());
         });
+  }
+
+  /**
+   * How long writes take from the client's call to the entity's answer, per resource and result,
+   * in Micrometer's global registry (the API server publishes it).
+   */
+  private static Timer writeTimer(String resource, String result) {
+    return Timer.builder("dirigent.store.write")
+        .description("Object store writes, from the client's call to the entity's answer")
+        .tag("resource", resource)
+        .tag("result", result)
+        .publishPercentileHistogram()
+        .register(Metrics.globalRegistry);
   }
 
   private EntityRef<ObjectEntity.Command> entity(ObjectKey key) {
