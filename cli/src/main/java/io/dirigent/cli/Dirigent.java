@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "A container orchestrator in the Kubernetes mould.",
-    subcommands = {ServerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        ServerCommand.class, GetCommand.class, CreateCommand.class, ApplyCommand.class, DeleteCommand.class,
+        HistoryCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Dirigent implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

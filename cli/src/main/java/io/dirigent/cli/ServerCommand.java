@@ -3,6 +3,7 @@ package io.dirigent.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
+import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.cluster.ClusterNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,9 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Written into the data directory once the member is ready; removed when it stops. */
   public static final String READY_FILE = "server.ready";
+
+  /** The kubeconfig a control-plane member writes into its data directory for the CLI and kubectl. */
+  public static final String KUBECONFIG_FILE = "kubeconfig";
 
   @Option(names = "--data-dir", description = "Where the server keeps its data (default: ~/.dirigent).")
   Path dataDir = Path.of(System.getProperty("user.home"), ".dirigent");
@@ -90,6 +94,7 @@ public final class ServerCommand implements Callable<Integer> {
         return 1;
       }
       this.api = api;
+      Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url());
     }
     String description = describe(node, data, api);
     writeReady(data, description);

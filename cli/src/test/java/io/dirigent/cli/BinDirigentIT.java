@@ -31,6 +31,9 @@ class BinDirigentIT {
       assertThat(up.exit()).as(up.output()).isZero();
       assertThat(up.output()).contains("Dirigent is up.").contains("store:          h2").contains("API server:     http://127.0.0.1:");
       assertTheApiServesTheStore(Files.readString(dataDir.resolve("server.ready")));
+      Run get = run("get", "namespaces", "--kubeconfig", dataDir.resolve("kubeconfig").toString());
+      assertThat(get.exit()).as(get.output()).isZero();
+      assertThat(get.output()).containsPattern("NAME\\s+STATUS\\s+AGE").containsPattern("kube-system\\s+Active");
       long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
       assertThat(ProcessHandle.of(pid)).isPresent();
 

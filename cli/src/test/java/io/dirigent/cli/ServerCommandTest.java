@@ -2,6 +2,7 @@ package io.dirigent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.testing.Await;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -39,6 +40,7 @@ class ServerCommandTest {
     HttpResponse<String> readyz = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(readyz.statusCode()).isEqualTo(200);
+    assertThat(Kubeconfig.read(dataDir.resolve(ServerCommand.KUBECONFIG_FILE)).server()).isEqualTo(api);
 
     server.stop();
     assertThat(exit.get()).isZero();

@@ -1,0 +1,271 @@
+package io.dirigent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.dirigent.api.ApiServer;
+import io.dirigent.cli.client.Kubeconfig;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.testing.TestNodes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's client commands against a real API server (store on the in-memory journal). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientCommandsTest {
+
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  private ClusterNode node;
+  private ApiServer server;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNodes.start(ConfigFactory.parseMap(Map.of(
+        "dirigent.store.plugin", "memory",
+        "dirigent.api.port", 0,
+        "dirigent.api.watch-timeout", "3s")));
+    server = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  record Run(int exit, String out, String err) {}
+
+  @Test
+  void createFromAMultiDocumentFileThenAgainIsAlreadyExists(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    Path file = dir.resolve("app.yaml");
+    Files.writeString(file, MANIFEST);
+
+    Run created = run("create", "-f", file.toString(), "-n", ns);
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out().lines()).containsExactly("configmap/web-config created", "deployment.apps/web created");
+
+    Run again = run("create", "-f", file.toString(), "-n", ns);
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err().lines()).containsExactly(
+        "error: configmap/web-config: configmaps \"web-config\" already exists",
+        "error: deployment.apps/web: deployments.apps \"web\" already exists");
+  }
+
+  @Test
+  void applyCreatesThenConfiguresWhatChangedAndLeavesTheRest(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    Files.writeString(dir.resolve("a.yaml"), MANIFEST);
+    assertThat(run("apply", "-f", dir.toString(), "-n", ns).out().lines())
+        .containsExactly("configmap/web-config created", "deployment.apps/web created");
+
+    Files.writeString(dir.resolve("a.yaml"), MANIFEST.replace("color: blue", "color: green"));
+    Run applied = run("apply", "-f", dir.toString(), "-n", ns);
+    assertThat(applied.exit()).as(applied.err()).isZero();
+    assertThat(applied.out().lines()).containsExactly("configmap/web-config configured", "deployment.apps/web unchanged");
+    JsonNode config = KubeJson.MAPPER.readTree(run("get", "cm", "web-config", "-n", ns, "-o", "json").out());
+    assertThat(config.path("data").path("color").asText()).isEqualTo("green");
+  }
+
+  @Test
+  void getPrintsTablesJsonYamlAndNames(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    Files.writeString(dir.resolve("a.yaml"), MANIFEST);
+    run("create", "-f", dir.toString(), "-n", ns);
+
+    Run table = run("get", "deployments", "-n", ns);
+    assertThat(table.exit()).isZero();
+    List<String> lines = table.out().lines().toList();
+    assertThat(lines.get(0)).matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE");
+    assertThat(lines.get(1)).matches("web\\s+0/2\\s+0\\s+0\\s+\\d+s");
+
+    Run all = run("get", "cm", "-A", "-l", "app=web");
+    assertThat(all.out()).contains("NAMESPACE").containsPattern(ns + "\\s+web-config\\s+1\\s+\\d+s");
+
+    assertThat(run("get", "deploy", "web", "-n", ns, "-o", "name").out().strip()).isEqualTo("deployment.apps/web");
+    JsonNode json = KubeJson.MAPPER.readTree(run("get", "deploy", "web", "-n", ns, "-o", "json").out());
+    assertThat(json.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(run("get", "cm", "-n", ns, "-o", "yaml").out()).contains("kind: \"List\"").contains("color: \"blue\"");
+
+    Run none = run("get", "pods", "-n", ns);
+    assertThat(none.exit()).isZero();
+    assertThat(none.err().strip()).isEqualTo("No resources found in " + ns + " namespace.");
+  }
+
+  @Test
+  void getWatchPrintsChangesUntilTheServerEndsTheWatch() throws Exception {
+    String ns = namespace();
+    CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() -> run("get", "cm", "-n", ns, "-w"));
+    Thread.sleep(1000);
+    assertThat(run("delete", "cm", "-n", ns, "-l", "nothing=here").err()).contains("No resources found");
+    Run created = runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
+    assertThat(created.exit()).as(created.err()).isZero();
+    Run watched = watching.get(30, TimeUnit.SECONDS);
+    assertThat(watched.exit()).as(watched.err()).isZero();
+    assertThat(watched.out()).containsPattern("lonely\\s+1\\s+\\d+s");
+  }
+
+  @Test
+  void deleteByNameSelectorAndManifest(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    Files.writeString(dir.resolve("a.yaml"), MANIFEST);
+    run("create", "-f", dir.toString(), "-n", ns);
+    runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
+
+    Run byName = run("delete", "configmap", "lonely", "-n", ns);
+    assertThat(byName.out().strip()).isEqualTo("configmap \"lonely\" deleted");
+    Run missing = run("delete", "configmap", "lonely", "-n", ns);
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err().strip()).isEqualTo("error: configmaps \"lonely\" not found");
+
+    Run bySelector = run("delete", "cm", "-l", "app=web", "-n", ns);
+    assertThat(bySelector.out().strip()).isEqualTo("configmap \"web-config\" deleted");
+    Run byManifest = run("delete", "-f", dir.toString(), "-n", ns);
+    // The config map is gone already: that one line is an error, the deployment is still deleted.
+    assertThat(byManifest.out().lines()).containsExactly("deployment.apps/web deleted");
+    assertThat(byManifest.exit()).isEqualTo(1);
+    assertThat(byManifest.err().strip()).isEqualTo("error: configmap/web-config: configmaps \"web-config\" not found");
+  }
+
+  @Test
+  void historyShowsEveryVersionAndWhatChanged(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    Files.writeString(dir.resolve("a.yaml"), MANIFEST);
+    run("apply", "-f", dir.toString(), "-n", ns);
+    Files.writeString(dir.resolve("a.yaml"), MANIFEST.replace("color: blue", "color: green"));
+    run("apply", "-f", dir.toString(), "-n", ns);
+    run("delete", "cm", "web-config", "-n", ns);
+
+    Run history = run("history", "configmap", "web-config", "-n", ns);
+    assertThat(history.exit()).as(history.err()).isZero();
+    List<String> lines = history.out().lines().toList();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0)).matches("VERSION\\s+TIME\\s+OPERATION\\s+CHANGES");
+    assertThat(lines.get(1)).contains("CREATE").endsWith("created");
+    assertThat(lines.get(2)).contains("UPDATE").endsWith("data.color: blue → green");
+    assertThat(lines.get(3)).contains("DELETE").endsWith("deleted");
+  }
+
+  @Test
+  void theKubeconfigNamesTheServerAndNamespace(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Kubeconfig.write(kubeconfig, "test", server.url());
+    Files.writeString(kubeconfig, Files.readString(kubeconfig).replace("namespace: default", "namespace: " + ns));
+
+    Run run = runPlain("get", "cm", "--kubeconfig", kubeconfig.toString(), "-o", "name");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out().strip()).isEqualTo("configmap/lonely");
+  }
+
+  @Test
+  void failuresAreOneClearLineAndANonZeroExit(@TempDir Path dir) throws Exception {
+    Run unknownType = run("get", "widgets");
+    assertThat(unknownType.exit()).isEqualTo(1);
+    assertThat(unknownType.err().strip()).isEqualTo("error: the server doesn't have a resource type \"widgets\"");
+
+    Run unreachable = runPlain("get", "pods", "--server", "http://127.0.0.1:1");
+    assertThat(unreachable.exit()).isEqualTo(1);
+    assertThat(unreachable.err().strip()).isEqualTo("error: cannot reach the API server at http://127.0.0.1:1 (is it running? bin/dirigent up)");
+
+    Run noConfig = runPlain("get", "pods", "--kubeconfig", dir.resolve("missing").toString());
+    assertThat(noConfig.exit()).isEqualTo(1);
+    assertThat(noConfig.err().strip()).startsWith("error: no kubeconfig at ");
+
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "apiVersion: v1\nkind: Widget\nmetadata: {name: w}\n");
+    Run badKind = run("create", "-f", bad.toString());
+    assertThat(badKind.exit()).isEqualTo(1);
+    assertThat(badKind.err().strip()).isEqualTo("error: " + bad + ": no resource for kind \"Widget\" in version \"v1\"");
+
+    Run missingFile = run("create", "-f", dir.resolve("nope.yaml").toString());
+    assertThat(missingFile.err().strip()).isEqualTo("error: cannot read " + dir.resolve("nope.yaml") + ": no such file");
+
+    Run badOutput = run("get", "pods", "-o", "xml");
+    assertThat(badOutput.exit()).isEqualTo(1);
+    assertThat(badOutput.err().strip()).isEqualTo("error: unknown output format \"xml\": use wide, json, yaml or name");
+  }
+
+  // ---- helpers ----
+
+  private static final String MANIFEST = """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: web-config
+        labels: {app: web}
+      data:
+        color: blue
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        replicas: 2
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: "dirigent/busybox:1"}]
+      """;
+
+  private static final String CONFIG_MAP = """
+      {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "lonely"}, "data": {"a": "b"}}
+      """;
+
+  private String namespace() {
+    String name = "cli-" + NAMESPACES.incrementAndGet();
+    Run created = runWithInput("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}", "create", "-f", "-");
+    assertThat(created.exit()).as(created.err()).isZero();
+    return name;
+  }
+
+  /** Runs a client command against the test server. */
+  private Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--server");
+    all.add(server.url());
+    return runPlain(all.toArray(String[]::new));
+  }
+
+  private Run runWithInput(String input, String... args) {
+    var original = System.in;
+    synchronized (ClientCommandsTest.class) {
+      System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      try {
+        return run(args);
+      } finally {
+        System.setIn(original);
+      }
+    }
+  }
+
+  private static Run runPlain(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Dirigent.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+}
