@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.cli.client.ApiClient;
 import io.dirigent.core.api.KubeJson;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,13 +19,11 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
-
-  @Option(names = {"-f", "--filename"}, required = true, description = "A file, a directory, or - for standard input.")
-  List<String> files = new ArrayList<>();
+  @Mixin ManifestOptions manifests;
 
   @Override
   public Integer call() {
-    return CreateCommand.eachManifest(spec, options, files, (client, manifest, namespace) -> {
+    return CreateCommand.eachManifest(spec, options, manifests.files, (client, manifest, namespace) -> {
       String path = ApiClient.path(manifest.type(), namespace, manifest.name());
       JsonNode current = client.find(path);
       if (current == null) {

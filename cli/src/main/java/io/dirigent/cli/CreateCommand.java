@@ -4,12 +4,10 @@ import io.dirigent.cli.Manifests.Manifest;
 import io.dirigent.cli.client.ApiClient;
 import io.dirigent.cli.client.CliException;
 import io.dirigent.core.api.KubeJson;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,13 +17,11 @@ final class CreateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
-
-  @Option(names = {"-f", "--filename"}, required = true, description = "A file, a directory, or - for standard input.")
-  List<String> files = new ArrayList<>();
+  @Mixin ManifestOptions manifests;
 
   @Override
   public Integer call() {
-    return eachManifest(spec, options, files, (client, manifest, namespace) -> {
+    return eachManifest(spec, options, manifests.files, (client, manifest, namespace) -> {
       client.send("POST", ApiClient.path(manifest.type(), namespace, null), manifest.object());
       return "created";
     });

@@ -3,12 +3,9 @@ package io.dirigent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
-import io.dirigent.api.ApiServer;
+import io.dirigent.api.testing.TestApiServer;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.api.KubeJson;
-import io.dirigent.core.cluster.ClusterNode;
-import io.dirigent.core.testing.TestNodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,25 +28,17 @@ class ClientCommandsTest {
 
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
-  private ClusterNode node;
-  private ApiServer server;
+  private TestApiServer server;
 
   @BeforeAll
   void start() throws Exception {
-    node = TestNodes.start(ConfigFactory.parseMap(Map.of(
-        "dirigent.store.plugin", "memory",
-        "dirigent.api.port", 0,
-        "dirigent.api.watch-timeout", "3s")));
-    server = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server = TestApiServer.start(Map.of("dirigent.api.watch-timeout", "3s"));
   }
 
   @AfterAll
   void stop() {
     if (server != null) {
       server.close();
-    }
-    if (node != null) {
-      node.close();
     }
   }
 

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.api.KubeJson;
-import io.dirigent.core.cluster.ClusterNode;
-import io.dirigent.core.testing.TestNodes;
+import io.dirigent.api.testing.TestApiServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,27 +37,20 @@ class ApiServerTest {
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
   private static final int WATCH_WINDOW = 20;
 
-  private ClusterNode node;
-  private ApiServer server;
+  private TestApiServer server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   void start() throws Exception {
-    node = TestNodes.start(ConfigFactory.parseMap(Map.of(
-        "dirigent.store.plugin", "memory",
+    server = TestApiServer.start(Map.of(
         "dirigent.store.watch-window", WATCH_WINDOW,
-        "dirigent.api.port", 0,
-        "dirigent.api.max-request-bytes", "64KiB")));
-    server = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        "dirigent.api.max-request-bytes", "64KiB"));
   }
 
   @AfterAll
   void stop() {
     if (server != null) {
       server.close();
-    }
-    if (node != null) {
-      node.close();
     }
   }
 
