@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dirigent create -f}: creates every object in the manifests. */
-@Command(name = "create", description = "Create objects from files, directories or standard input.")
+@Command(name = "create", description = "Create objects from files, directories or standard input.",
+    subcommands = {CreateNamespaceCommand.class, CreateDeploymentCommand.class})
 final class CreateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
     versionProvider = VersionCommand.class,
     description = "A container orchestrator in the Kubernetes mould.",
     subcommands = {
-        ServerCommand.class, GetCommand.class, CreateCommand.class, ApplyCommand.class, DeleteCommand.class,
-        HistoryCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        ServerCommand.class, GetCommand.class, DescribeCommand.class, CreateCommand.class, ApplyCommand.class,
+        DeleteCommand.class, ScaleCommand.class, LogsCommand.class, HistoryCommand.class, ExposeCommand.class,
+        CordonCommand.Cordon.class, CordonCommand.Uncordon.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Dirigent implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -29,16 +28,12 @@ final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
 
-  @Parameters(index = "0", paramLabel = "TYPE")
-  String typeName;
-
-  @Parameters(index = "1", paramLabel = "NAME")
-  String name;
+  @Mixin ObjectArguments target;
 
   @Override
   public Integer call() {
-    ResourceType type = ClientOptions.resource(typeName);
-    JsonNode history = options.client().get(ApiClient.path(type, options.namespace(), name) + "/history");
+    ResourceType type = target.type();
+    JsonNode history = options.client().get(ApiClient.path(type, options.namespace(), target.name) + "/history");
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("VERSION", "TIME", "OPERATION", "CHANGES"));
     JsonNode previous = null;

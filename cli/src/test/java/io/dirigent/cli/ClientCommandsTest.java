@@ -196,6 +196,88 @@ class ClientCommandsTest {
     assertThat(badOutput.err().strip()).isEqualTo("error: unknown output format \"xml\": use wide, json, yaml or name");
   }
 
+  @Test
+  void createDeploymentScaleAndExposeIt() throws Exception {
+    String ns = namespace();
+    Run created = run("create", "deployment", "web", "--image=dirigent/busybox:1", "--replicas=2", "-n", ns);
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out().strip()).isEqualTo("deployment.apps/web created");
+    JsonNode deployment = KubeJson.MAPPER.readTree(run("get", "deploy", "web", "-n", ns, "-o", "json").out());
+    assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(deployment.path("spec").path("template").path("spec").path("containers").get(0).path("name").asText()).isEqualTo("busybox");
+
+    Run scaled = run("scale", "deployment", "web", "--replicas=4", "-n", ns);
+    assertThat(scaled.out().strip()).isEqualTo("deployment.apps/web scaled");
+    assertThat(KubeJson.MAPPER.readTree(run("get", "deploy", "web", "-n", ns, "-o", "json").out()).path("spec").path("replicas").asInt())
+        .isEqualTo(4);
+    assertThat(run("scale", "configmap", "x", "--replicas=1", "-n", ns).err().strip()).isEqualTo("error: configmaps cannot be scaled");
+
+    Run exposed = run("expose", "deployment", "web", "--port=80", "--target-port=8080", "--type=NodePort", "-n", ns);
+    assertThat(exposed.exit()).as(exposed.err()).isZero();
+    assertThat(exposed.out().strip()).isEqualTo("service/web exposed");
+    JsonNode service = KubeJson.MAPPER.readTree(run("get", "svc", "web", "-n", ns, "-o", "json").out());
+    assertThat(service.path("spec").path("selector").path("app").asText()).isEqualTo("web");
+    assertThat(service.path("spec").path("type").asText()).isEqualTo("NodePort");
+    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asInt()).isEqualTo(8080);
+
+    assertThat(run("create", "namespace", ns + "-x").out().strip()).isEqualTo("namespace/" + ns + "-x created");
+  }
+
+  @Test
+  void describeShowsTheObjectAndItsEvents() throws Exception {
+    String ns = namespace();
+    run("create", "deployment", "web", "--image=dirigent/busybox:1", "-n", ns);
+    runWithInput("""
+        {"apiVersion":"v1","kind":"Event","metadata":{"name":"web.1"},
+         "involvedObject":{"kind":"Deployment","name":"web","namespace":"%s"},
+         "reason":"ScalingReplicaSet","message":"Scaled up replica set web-1 to 1","type":"Normal",
+         "source":{"component":"deployment-controller"}}
+        """.formatted(ns), "create", "-f", "-", "-n", ns);
+    Run described = run("describe", "deployment", "web", "-n", ns);
+    assertThat(described.exit()).as(described.err()).isZero();
+    assertThat(described.out())
+        .contains("Name:         web")
+        .contains("Namespace:    " + ns)
+        .contains("Labels:       app=web")
+        .contains("Spec:")
+        .contains("  replicas: 1")
+        .containsPattern("Normal\\s+ScalingReplicaSet\\s+\\d+s\\s+deployment-controller\\s+Scaled up replica set web-1 to 1");
+  }
+
+  @Test
+  void logsSayWhyTheyAreUnavailable() {
+    String ns = namespace();
+    runWithInput("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"dirigent/busybox:1"}]}}
+        """, "create", "-f", "-", "-n", ns);
+    Run logs = run("logs", "p", "-n", ns, "--tail", "5");
+    assertThat(logs.exit()).isEqualTo(1);
+    assertThat(logs.err().strip()).startsWith("error: container logs are not available yet");
+  }
+
+  @Test
+  void cordonAndUncordonANode() throws Exception {
+    String node = "node-" + NAMESPACES.incrementAndGet();
+    Run created = runWithInput("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" + node + "\"}}", "create", "-f", "-");
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(run("cordon", node).out().strip()).isEqualTo("node/" + node + " cordoned");
+    assertThat(KubeJson.MAPPER.readTree(run("get", "node", node, "-o", "json").out()).path("spec").path("unschedulable").asBoolean()).isTrue();
+    assertThat(run("get", "nodes").out()).containsPattern(node + "\\s+Unknown,SchedulingDisabled");
+    assertThat(run("uncordon", node).out().strip()).isEqualTo("node/" + node + " uncordoned");
+    assertThat(KubeJson.MAPPER.readTree(run("get", "node", node, "-o", "json").out()).path("spec").has("unschedulable")).isFalse();
+    assertThat(run("cordon", "no-such-node").err().strip()).isEqualTo("error: nodes \"no-such-node\" not found");
+  }
+
+  @Test
+  void versionShowsClientAndServer() {
+    Run version = run("version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out()).contains("Client Version: dirigent ").containsPattern("Server Version: v1\\.\\d+\\.0-dirigent");
+    Run offline = runPlain("version", "--server", "http://127.0.0.1:1");
+    assertThat(offline.exit()).isEqualTo(1);
+    assertThat(offline.out()).contains("Client Version");
+  }
+
   // ---- helpers ----
 
   private static final String MANIFEST = """

@@ -99,6 +99,16 @@ public final class ApiClient {
     return json;
   }
 
+  /** The text at {@code path} (pod logs), or the server's refusal. */
+  public String text(String path) {
+    HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build();
+    HttpResponse<String> response = exchange(request, BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw refusal(response.statusCode(), parse(response.body()), response.body());
+    }
+    return response.body();
+  }
+
   /** Streams a watch's events to {@code events} until the server ends it. */
   public void watch(String path, Consumer<JsonNode> events) {
     HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").GET().build();
