@@ -243,7 +243,9 @@ final class ResourceApi {
     metadata.put("resourceVersion", result.resourceVersion());
     if (result.continueToken() != null && !result.continueToken().isEmpty()) {
       metadata.put("continue", result.continueToken());
-      metadata.put("remainingItemCount", result.remaining());
+      if (result.remaining() >= 0) {
+        metadata.put("remainingItemCount", result.remaining());
+      }
     }
     list.putArray("items").addAll(result.items());
     return list;

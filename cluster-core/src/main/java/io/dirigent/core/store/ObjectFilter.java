@@ -80,6 +80,11 @@ public record ObjectFilter(String namespace, String labelSelector, String fieldS
   /** A parsed filter, ready to test objects. */
   public record Compiled(String namespace, LabelSelector labels, FieldSelector fields, Map<String, String> paths) {
 
+    /** Whether a label or field selector narrows the objects (the namespace aside). */
+    public boolean selects() {
+      return !labels.isEverything() || !fields.requirements().isEmpty();
+    }
+
     public boolean matches(JsonNode object) {
       if (!namespace.isEmpty() && !namespace.equals(KubeJson.namespace(object))) {
         return false;

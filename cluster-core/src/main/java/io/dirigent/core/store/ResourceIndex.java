@@ -423,7 +423,7 @@ public final class ResourceIndex
     }
     try {
       ObjectFilter.Compiled filter = list.filter().compile(type);
-      WatchCache.Page page = cache.list(filter.namespace(), filter::matches, list.limit(), list.continueToken());
+      WatchCache.Page page = cache.list(filter.namespace(), filter.selects() ? filter::matches : null, list.limit(), list.continueToken());
       return Effect().reply(list.replyTo(), new Listed(page.items(), page.resourceVersion(), page.continueToken(), page.remaining()));
     } catch (StoreException e) {
       return Effect().reply(list.replyTo(), new ListFailed(e.error()));

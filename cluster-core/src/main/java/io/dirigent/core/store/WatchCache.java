@@ -28,7 +28,14 @@ final class WatchCache {
   record Change(long position, WatchEvent.Type type, String key, long resourceVersion, ObjectNode object, ObjectNode previous) {}
 
   /** One page of a list. {@code continueToken} is null on the last page. */
+  /**
+   * One page of a list; {@code remaining} counts the objects after it, or is {@link #UNCOUNTED}
+   * when a selector was given and there are more.
+   */
   record Page(List<ObjectNode> items, long resourceVersion, String continueToken, long remaining) {}
+
+  /** {@link Page#remaining()} when there are more matching objects, not counted. */
+  static final long UNCOUNTED = -1;
 
   /** Where a watch starts: the changes to replay, or why it cannot start. */
   record Start(List<Change> replay, StoreError gone) {}
@@ -134,8 +141,9 @@ final class WatchCache {
   }
 
   /**
-   * One page of at most {@code limit} matching objects (0: no limit). With a continue token, the
-   * page continues the list it came from, at the same resourceVersion.
+   * One page of at most {@code limit} matching objects (0: no limit; {@code filter} null: every
+   * object). With a continue token, the page continues the list it came from, at the same
+   * resourceVersion.
    */
   Page list(String namespace, Predicate<ObjectNode> filter, int limit, String continueToken) {
     long position = basePosition + log.size();
@@ -158,17 +166,22 @@ final class WatchCache {
     String lastKey = null;
     long remaining = 0;
     for (Map.Entry<String, ObjectNode> entry : range(view, namespace, after).entrySet()) {
-      if (!filter.test(entry.getValue())) {
+      if (filter != null && !filter.test(entry.getValue())) {
         continue;
       }
       if (limit > 0 && items.size() == limit) {
+        if (filter != null) {
+          // With a selector the rest is not counted (as in Kubernetes): one more match is enough.
+          remaining = UNCOUNTED;
+          break;
+        }
         remaining++;
         continue;
       }
       items.add(entry.getValue());
       lastKey = entry.getKey();
     }
-    String next = remaining > 0 ? new Token(epoch, position, version, lastKey).encode() : null;
+    String next = remaining != 0 ? new Token(epoch, position, version, lastKey).encode() : null;
     return new Page(items, version, next, remaining);
   }
 

@@ -26,6 +26,8 @@ class WatchCacheTest {
 
   private static final String EPOCH = "epoch-1";
   private static final Predicate<ObjectNode> ALL = o -> true;
+  /** No selector: lists count what is left after a page. */
+  private static final Predicate<ObjectNode> UNSELECTED = null;
 
   private final WatchCache cache = new WatchCache("configmaps", 100, EPOCH);
 
@@ -95,17 +97,35 @@ class WatchCacheTest {
   }
 
   @Test
+  void aSelectedPageSaysThereIsMoreWithoutCountingIt() {
+    for (String name : List.of("a", "b", "c", "d", "e")) {
+      cache.apply("ns/" + name, cache.resourceVersion() + 1, object("ns/" + name, cache.resourceVersion() + 1), false);
+    }
+    Predicate<ObjectNode> notC = object -> !KubeJson.name(object).equals("c");
+
+    Page first = cache.list("ns", notC, 2, null);
+    Page second = cache.list("ns", notC, 2, first.continueToken());
+
+    assertThat(first.items()).extracting(WatchCacheTest::key).containsExactly("ns/a", "ns/b");
+    assertThat(first.remaining()).isEqualTo(WatchCache.UNCOUNTED);
+    assertThat(first.continueToken()).isNotNull();
+    assertThat(second.items()).extracting(WatchCacheTest::key).containsExactly("ns/d", "ns/e");
+    assertThat(second.remaining()).isZero();
+    assertThat(second.continueToken()).isNull();
+  }
+
+  @Test
   void pagesContinueTheListAsOfTheFirstPageDespiteLaterChanges() {
     for (String name : List.of("a", "b", "c", "d", "e")) {
       cache.apply("ns/" + name, cache.resourceVersion() + 1, object("ns/" + name, cache.resourceVersion() + 1), false);
     }
-    Page first = cache.list("ns", ALL, 2, null);
+    Page first = cache.list("ns", UNSELECTED, 2, null);
     cache.apply("ns/c", 6, object("ns/c", 6), false);
     cache.apply("ns/d", 7, object("ns/d", 7), true);
     cache.apply("ns/cc", 8, object("ns/cc", 8), false);
 
-    Page second = cache.list("ns", ALL, 2, first.continueToken());
-    Page third = cache.list("ns", ALL, 2, second.continueToken());
+    Page second = cache.list("ns", UNSELECTED, 2, first.continueToken());
+    Page third = cache.list("ns", UNSELECTED, 2, second.continueToken());
 
     assertThat(first.items()).extracting(WatchCacheTest::key).containsExactly("ns/a", "ns/b");
     assertThat(first.remaining()).isEqualTo(3);
@@ -114,7 +134,7 @@ class WatchCacheTest {
     assertThat(third.items()).containsExactly(object("ns/e", 5));
     assertThat(third.continueToken()).isNull();
     assertThat(List.of(first, second, third)).extracting(Page::resourceVersion).containsOnly(5L);
-    assertThat(cache.list("ns", ALL, 0, null).items()).extracting(WatchCacheTest::key)
+    assertThat(cache.list("ns", UNSELECTED, 0, null).items()).extracting(WatchCacheTest::key)
         .containsExactly("ns/a", "ns/b", "ns/c", "ns/cc", "ns/e");
   }
 
