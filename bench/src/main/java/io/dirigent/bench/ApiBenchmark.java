@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -109,11 +108,11 @@ public final class ApiBenchmark {
     Latencies latencies = new Latencies();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
-    long cpu = processCpuNanos();
+    long cpu = Measure.processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      loops.add(loop(() -> {
+      loops.add(Measure.loop(() -> {
         int i = next.getAndIncrement();
         if (i >= total) {
           return null;
@@ -130,7 +129,7 @@ public final class ApiBenchmark {
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
     if (label != null) {
-      report(label, clients, total, System.nanoTime() - start, processCpuNanos() - cpu, latencies, failures.get());
+      report(label, clients, total, System.nanoTime() - start, Measure.processCpuNanos() - cpu, latencies, failures.get());
     }
   }
 
@@ -139,7 +138,7 @@ public final class ApiBenchmark {
     Latencies latencies = new Latencies();
     AtomicInteger failures = new AtomicInteger();
     long interval = Duration.ofSeconds(1).toNanos() / rate;
-    long cpu = processCpuNanos();
+    long cpu = Measure.processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (int i = 0; i < total; i++) {
@@ -157,7 +156,7 @@ public final class ApiBenchmark {
       }));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-    report(label, 0, total, System.nanoTime() - start, processCpuNanos() - cpu, latencies, failures.get());
+    report(label, 0, total, System.nanoTime() - start, Measure.processCpuNanos() - cpu, latencies, failures.get());
   }
 
   /**
@@ -256,13 +255,6 @@ public final class ApiBenchmark {
     return http.sendAsync(request.build(), BodyHandlers.ofString());
   }
 
-  private static CompletionStage<Void> loop(java.util.function.Supplier<CompletionStage<Void>> step) {
-    CompletionStage<Void> next = step.get();
-    if (next == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return next.thenCompose(done -> loop(step));
-  }
 
   private static void report(String label, int clients, int operations, long elapsedNanos, long cpuNanos, Latencies latencies, int failures) {
     System.out.printf("| %s%s | %s | %d | %.0f | %.2f | %.2f | %.0f |%n",
@@ -270,8 +262,4 @@ public final class ApiBenchmark {
         operations / (elapsedNanos / 1e9), latencies.percentileMillis(50), latencies.percentileMillis(99), cpuNanos / 1e3 / operations);
   }
 
-  /** CPU time of this process (server and clients together). */
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
 }

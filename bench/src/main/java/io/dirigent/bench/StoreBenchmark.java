@@ -10,7 +10,6 @@ import io.dirigent.core.store.WatchOptions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,10 +75,10 @@ public final class StoreBenchmark {
         bench.updates("warmup", writers, warm, 4_000);
       }
       // The bare journal plugin in the same system, right before the store: the reference figure.
-      long cpuBefore = processCpuNanos();
+      long cpuBefore = Measure.processCpuNanos();
       double baseline = JournalBaseline.measure(node.system(), writers, operations, 400);
       System.out.printf("| %s | bare plugin: persist (reference) | %d | %d | %.0f | | | %.0f |%n",
-          plugin, writers, operations, baseline, (processCpuNanos() - cpuBefore) / 1e3 / operations);
+          plugin, writers, operations, baseline, (Measure.processCpuNanos() - cpuBefore) / 1e3 / operations);
       List<ConfigMap> objects = bench.creates(plugin + " | create", writers, operations);
       bench.updates(plugin + " | update", writers, objects, operations);
       // Unconditional updates (no resourceVersion): the update phase moved these objects on.
@@ -102,11 +101,11 @@ public final class StoreBenchmark {
     List<ConfigMap> created = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger next = new AtomicInteger();
     String prefix = label.startsWith("warmup") ? label : "c-";
-    long cpuStart = processCpuNanos();
+    long cpuStart = Measure.processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
-      loops.add(loop(() -> {
+      loops.add(Measure.loop(() -> {
         int i = next.getAndIncrement();
         if (i >= total) {
           return null;
@@ -119,7 +118,7 @@ public final class StoreBenchmark {
       }).toCompletableFuture());
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    report(label, writers, total, System.nanoTime() - start, processCpuNanos() - cpuStart, latencies);
+    report(label, writers, total, System.nanoTime() - start, Measure.processCpuNanos() - cpuStart, latencies);
     return created;
   }
 
@@ -127,7 +126,7 @@ public final class StoreBenchmark {
   private void updates(String label, int writers, List<ConfigMap> objects, int total) throws Exception {
     Latencies latencies = new Latencies();
     AtomicInteger done = new AtomicInteger();
-    long cpuStart = processCpuNanos();
+    long cpuStart = Measure.processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -136,7 +135,7 @@ public final class StoreBenchmark {
         mine.add(objects.get(i));
       }
       AtomicInteger turn = new AtomicInteger();
-      loops.add(loop(() -> {
+      loops.add(Measure.loop(() -> {
         if (done.getAndIncrement() >= total) {
           return null;
         }
@@ -151,7 +150,7 @@ public final class StoreBenchmark {
       }).toCompletableFuture());
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    report(label, writers, total, System.nanoTime() - start, processCpuNanos() - cpuStart, latencies);
+    report(label, writers, total, System.nanoTime() - start, Measure.processCpuNanos() - cpuStart, latencies);
   }
 
   /**
@@ -167,7 +166,7 @@ public final class StoreBenchmark {
         .runWith(Sink.foreach((WatchEvent event) -> seen.put(event.resourceVersion(), System.nanoTime())), store.system());
     int total = rate * seconds;
     long intervalNanos = Duration.ofSeconds(1).toNanos() / rate;
-    long cpuStart = processCpuNanos();
+    long cpuStart = Measure.processCpuNanos();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (int i = 0; i < total; i++) {
@@ -195,16 +194,9 @@ public final class StoreBenchmark {
     if (latencies.count() != total) {
       System.out.printf("| %s | MISSING %d of %d events |%n", label, total - latencies.count(), total);
     }
-    report(label + " at " + rate + "/s", 1, total, System.nanoTime() - start, processCpuNanos() - cpuStart, latencies);
+    report(label + " at " + rate + "/s", 1, total, System.nanoTime() - start, Measure.processCpuNanos() - cpuStart, latencies);
   }
 
-  private static CompletionStage<Void> loop(java.util.function.Supplier<CompletionStage<Void>> step) {
-    CompletionStage<Void> next = step.get();
-    if (next == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return next.thenCompose(done -> loop(step));
-  }
 
   private ConfigMap configMap(String name, String value) {
     return new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
@@ -221,11 +213,4 @@ public final class StoreBenchmark {
         cpuNanos / 1e3 / operations);
   }
 
-  /**
-   * CPU time this process has used, all threads together. CPU per operation varies far less
-   * than throughput from run to run on a shared two-core machine.
-   */
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
 }
