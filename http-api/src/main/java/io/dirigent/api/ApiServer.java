@@ -110,8 +110,7 @@ public final class ApiServer implements AutoCloseable {
             return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(404, "NotFound",
                 "the server could not find the requested resource")));
           }
-          return resources.handle(request, resource.get())
-              .exceptionally(failure -> Responses.failure(failure, resource.get()));
+          return resources.handle(request, resource.get());
         }
       }
     } catch (RuntimeException e) {
@@ -125,7 +124,7 @@ public final class ApiServer implements AutoCloseable {
     return node.ready()
         .thenCompose(up -> node.store().list(namespaces, ListOptions.of(ObjectFilter.ALL).page(1, null)))
         .handle((listed, failure) -> failure == null ? text(200, "ok")
-            : text(503, "not ready: " + (failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage())));
+            : text(503, "not ready: " + Responses.unwrap(failure).getMessage()));
   }
 
   private static ObjectNode version() {

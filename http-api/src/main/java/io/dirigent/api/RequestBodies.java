@@ -87,7 +87,7 @@ final class RequestBodies {
     return request.entity().withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, materializer)
         .handle((strict, failure) -> {
           if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = Responses.unwrap(failure);
             if (cause instanceof EntityStreamSizeException) {
               throw new BodyException(ApiStatus.failure(413, "RequestEntityTooLarge",
                   "the request body is larger than the limit of %d bytes".formatted(maxBytes)));

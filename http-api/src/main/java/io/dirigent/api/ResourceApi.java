@@ -49,7 +49,21 @@ final class ResourceApi {
     this.metrics = metrics;
   }
 
+  /**
+   * Answers one request on {@code path}. Whatever fails, synchronously or later, is answered with
+   * the Status for that failure.
+   */
   CompletionStage<HttpResponse> handle(HttpRequest request, ApiPath path) {
+    CompletionStage<HttpResponse> response;
+    try {
+      response = dispatch(request, path);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(Responses.failure(e, path));
+    }
+    return response.exceptionally(failure -> Responses.failure(failure, path));
+  }
+
+  private CompletionStage<HttpResponse> dispatch(HttpRequest request, ApiPath path) {
     HttpMethod method = request.method();
     Query query = request.getUri().query();
     String sub = path.subresource();
@@ -65,8 +79,7 @@ final class ResourceApi {
         return methodNotAllowed(method, path);
       }
       return body(request).thenCompose(binding -> subresources.bind(path, binding, writeOptions(query)))
-          .thenApply(status -> Responses.json(201, status))
-          .exceptionally(failure -> Responses.failure(failure, path));
+          .thenApply(status -> Responses.json(201, status));
     }
     if ("log".equals(sub)) {
       if (!method.equals(HttpMethods.GET)) {
@@ -75,8 +88,7 @@ final class ResourceApi {
       // The pod must exist; its logs are on its node, which serves them from the node agent on.
       return store.get(path.type(), path.namespace(), path.name())
           .thenApply(pod -> Responses.failure(StoreError.of(StoreError.Reason.UNAVAILABLE,
-              "container logs are not available yet: this cluster runs no node agent to read them from")))
-          .exceptionally(failure -> Responses.failure(failure, path));
+              "container logs are not available yet: this cluster runs no node agent to read them from")));
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {
@@ -84,8 +96,7 @@ final class ResourceApi {
       }
       if (method.equals(HttpMethods.POST)) {
         return body(request).thenCompose(body -> store.create(path.type(), path.namespace(), body, writeOptions(query)))
-            .thenApply(created -> Responses.json(201, created))
-            .exceptionally(failure -> Responses.failure(failure, path));
+            .thenApply(created -> Responses.json(201, created));
       }
       if (method.equals(HttpMethods.DELETE)) {
         return deleteCollection(request, path, query);
@@ -95,15 +106,13 @@ final class ResourceApi {
     if (method.equals(HttpMethods.GET)) {
       if ("history".equals(sub)) {
         return store.history(path.type(), path.namespace(), path.name())
-            .thenApply(entries -> Responses.json(200, historyList(path, entries)))
-            .exceptionally(failure -> Responses.failure(failure, path));
+            .thenApply(entries -> Responses.json(200, historyList(path, entries)));
       }
       if (flag(query, "watch")) {
         return watch(path, query);
       }
       return store.get(path.type(), path.namespace(), path.name())
-          .thenApply(object -> Responses.json(200, object))
-          .exceptionally(failure -> Responses.failure(failure, path));
+          .thenApply(object -> Responses.json(200, object));
     }
     if ("history".equals(sub)) {
       return methodNotAllowed(method, path);
@@ -121,28 +130,19 @@ final class ResourceApi {
                 ? store.updateStatus(path.type(), path.namespace(), body, writeOptions(query))
                 : store.update(path.type(), path.namespace(), body, writeOptions(query));
           })
-          .thenApply(updated -> Responses.json(200, updated))
-          .exceptionally(failure -> Responses.failure(failure, path));
+          .thenApply(updated -> Responses.json(200, updated));
     }
     if (method.equals(HttpMethods.PATCH)) {
       boolean status = "status".equals(sub);
-      WriteOptions options;
-      try {
-        options = writeOptions(query);
-      } catch (StoreException e) {
-        return fail(ApiStatus.failure(e.error(), path.type(), path.name()));
-      }
-      return CompletableFuture.<Void>completedFuture(null)
-          .thenCompose(start -> bodies.patch(request))
+      WriteOptions options = writeOptions(query);
+      return bodies.patch(request)
           .thenCompose(patch -> patch(path, patch, status, options, PATCH_ATTEMPTS))
-          .thenApply(patched -> Responses.json(200, patched))
-          .exceptionally(failure -> Responses.failure(failure, path));
+          .thenApply(patched -> Responses.json(200, patched));
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
       return bodies.optional(request)
           .thenCompose(body -> store.delete(path.type(), path.namespace(), path.name(), deleteOptions(query, body), deleteWriteOptions(query, body)))
-          .thenApply(ResourceApi::deleted)
-          .exceptionally(failure -> Responses.failure(failure, path));
+          .thenApply(ResourceApi::deleted);
     }
     return methodNotAllowed(method, path);
   }
@@ -167,45 +167,33 @@ final class ResourceApi {
     } else if (method.equals(HttpMethods.PUT)) {
       scale = body(request).thenCompose(body -> subresources.putScale(path, body, writeOptions(query)));
     } else if (method.equals(HttpMethods.PATCH)) {
-      scale = CompletableFuture.<Void>completedFuture(null)
-          .thenCompose(start -> bodies.patch(request))
+      scale = bodies.patch(request)
           .thenCompose(patch -> subresources.patchScale(path, current -> Patches.apply(patch, current), writeOptions(query)));
     } else {
       return methodNotAllowed(method, path);
     }
-    return scale.thenApply(object -> Responses.json(200, object)).exceptionally(failure -> Responses.failure(failure, path));
+    return scale.thenApply(object -> Responses.json(200, object));
   }
 
   // ---- list and watch ----
 
   private CompletionStage<HttpResponse> list(ApiPath path, Query query) {
-    ListOptions options;
-    try {
-      options = ListOptions.of(filter(path, query)).page(intParam(query, "limit"), query.get("continue").orElse(null));
-    } catch (StoreException e) {
-      return fail(ApiStatus.failure(e.error(), path.type(), null));
-    }
+    ListOptions options = ListOptions.of(filter(path, query)).page(intParam(query, "limit"), query.get("continue").orElse(null));
     return store.list(path.type(), options)
-        .thenApply(result -> Responses.json(200, listObject(path, result)))
-        .exceptionally(failure -> Responses.failure(failure, path));
+        .thenApply(result -> Responses.json(200, listObject(path, result)));
   }
 
   private CompletionStage<HttpResponse> watch(ApiPath path, Query query) {
-    WatchOptions options;
-    Duration timeout;
-    try {
-      ObjectFilter filter = filter(path, query);
-      filter.compile(path.type());
-      String version = query.get("resourceVersion").orElse("");
-      if (!version.isEmpty()) {
-        parseLong(version);
-      }
-      options = new WatchOptions(filter, version, flag(query, "allowWatchBookmarks"));
-      int seconds = intParam(query, "timeoutSeconds");
-      timeout = seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxWatch) < 0 ? Duration.ofSeconds(seconds) : maxWatch;
-    } catch (StoreException e) {
-      return fail(ApiStatus.failure(e.error(), path.type(), null));
+    // Bad parameters are answered before the stream starts, with a Status of their own.
+    ObjectFilter filter = filter(path, query);
+    filter.compile(path.type());
+    String version = query.get("resourceVersion").orElse("");
+    if (!version.isEmpty()) {
+      parseLong(version);
     }
+    WatchOptions options = new WatchOptions(filter, version, flag(query, "allowWatchBookmarks"));
+    int seconds = intParam(query, "timeoutSeconds");
+    Duration timeout = seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxWatch) < 0 ? Duration.ofSeconds(seconds) : maxWatch;
     // Each event is one JSON object on its own line, sent as its own chunk.
     var events = store.watch(path.type(), options)
         .takeWithin(timeout)
@@ -305,7 +293,7 @@ final class ResourceApi {
         if (failure == null) {
           return CompletableFuture.completedFuture(object);
         }
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Responses.unwrap(failure);
         if (!pinned && attemptsLeft > 1 && cause instanceof StoreException e && e.reason() == StoreError.Reason.CONFLICT) {
           return patch(path, patch, status, options, attemptsLeft - 1);
         }
@@ -376,12 +364,7 @@ final class ResourceApi {
    * the list of them as they were deleted (or marked for deletion). One already gone is skipped.
    */
   private CompletionStage<HttpResponse> deleteCollection(HttpRequest request, ApiPath path, Query query) {
-    ObjectFilter filter;
-    try {
-      filter = filter(path, query);
-    } catch (StoreException e) {
-      return fail(ApiStatus.failure(e.error(), path.type(), null));
-    }
+    ObjectFilter filter = filter(path, query);
     return bodies.optional(request).thenCompose(body -> {
           DeleteOptions options = deleteOptions(query, body);
           WriteOptions write = deleteWriteOptions(query, body);
@@ -390,7 +373,7 @@ final class ResourceApi {
                 .map(item -> store.delete(path.type(), KubeJson.namespace(item), KubeJson.name(item), options, write)
                     .thenApply(result -> Optional.of(result.object()))
                     .exceptionally(failure -> {
-                      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                      Throwable cause = Responses.unwrap(failure);
                       if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
                         return Optional.empty();
                       }
@@ -403,8 +386,7 @@ final class ResourceApi {
               return Responses.json(200, listObject(path, new ListResult(deleted, listed.resourceVersion(), null, 0)));
             });
           });
-        })
-        .exceptionally(failure -> Responses.failure(failure, path));
+        });
   }
 
   /** 200 with the object when it is gone; 202 with it while finalizers or a grace period hold it. */

@@ -35,7 +35,7 @@ final class Responses {
    * that is not the store's is logged and answered 500 without its details.
    */
   static HttpResponse failure(Throwable failure, ApiPath path) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = unwrap(failure);
     if (cause instanceof StoreException e) {
       return status(ApiStatus.failure(e.error(), path == null ? null : path.type(), path == null ? null : path.name()));
     }
@@ -44,6 +44,11 @@ final class Responses {
     }
     log.error("request failed", cause);
     return status(ApiStatus.failure(500, "InternalError", "an internal error occurred; the server log has the details"));
+  }
+
+  /** What failed, out of the CompletionException a stage wraps it in. */
+  static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   static HttpResponse failure(StoreError error) {

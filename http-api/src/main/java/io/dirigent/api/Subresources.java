@@ -7,6 +7,7 @@ import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.WriteOptions;
+import io.dirigent.core.validation.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,7 @@ final class Subresources {
     JsonNode replicas = scale.path("spec").path("replicas");
     if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
       return CompletableFuture.failedFuture(StoreError.invalid("Scale", path.name(), List.of(
-          io.dirigent.core.validation.FieldError.invalid("spec.replicas", replicas.toString(), "must be greater than or equal to 0"))).toException());
+          FieldError.invalid("spec.replicas", replicas.toString(), "must be greater than or equal to 0"))).toException());
     }
     String precondition = KubeJson.meta(scale, "resourceVersion");
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(current -> {
@@ -105,7 +106,7 @@ final class Subresources {
     String node = binding.path("target").path("name").asText("");
     if (node.isEmpty()) {
       return CompletableFuture.failedFuture(StoreError.invalid("Binding", path.name(), List.of(
-          io.dirigent.core.validation.FieldError.required("target.name", ""))).toException());
+          FieldError.required("target.name", ""))).toException());
     }
     String bindingName = KubeJson.name(binding);
     if (!bindingName.isEmpty() && !bindingName.equals(path.name())) {
