@@ -27,13 +27,13 @@ final class ApplyCommand implements Callable<Integer> {
       String path = ApiClient.path(manifest.type(), namespace, manifest.name());
       JsonNode current = client.find(path);
       if (current == null) {
-        client.send("POST", ApiClient.path(manifest.type(), namespace, null), manifest.object());
+        client.send("POST", ApiClient.path(manifest.type(), namespace, null) + CreateCommand.STRICT, manifest.object());
         return "created";
       }
       ObjectNode desired = manifest.object().deepCopy();
       // Replace what the manifest says, on the version just read: a concurrent change is a conflict.
       KubeJson.metadata(desired).put("resourceVersion", KubeJson.meta(current, "resourceVersion"));
-      JsonNode updated = client.send("PUT", path, desired);
+      JsonNode updated = client.send("PUT", path + CreateCommand.STRICT, desired);
       return KubeJson.meta(updated, "resourceVersion").equals(KubeJson.meta(current, "resourceVersion")) ? "unchanged" : "configured";
     });
   }

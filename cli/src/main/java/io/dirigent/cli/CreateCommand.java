@@ -16,6 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {CreateNamespaceCommand.class, CreateDeploymentCommand.class})
 final class CreateCommand implements Callable<Integer> {
 
+  /** Manifests are checked strictly, as kubectl does: a misspelt field is an error, not lost. */
+  static final String STRICT = "?fieldValidation=Strict";
+
   @Spec CommandSpec spec;
   @Mixin ClientOptions options;
   @Mixin ManifestOptions manifests;
@@ -23,7 +26,7 @@ final class CreateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return eachManifest(spec, options, manifests.files, (client, manifest, namespace) -> {
-      client.send("POST", ApiClient.path(manifest.type(), namespace, null), manifest.object());
+      client.send("POST", ApiClient.path(manifest.type(), namespace, null) + STRICT, manifest.object());
       return "created";
     });
   }

@@ -188,6 +188,13 @@ class ClientCommandsTest {
     assertThat(badKind.exit()).isEqualTo(1);
     assertThat(badKind.err().strip()).isEqualTo("error: " + bad + ": no resource for kind \"Widget\" in version \"v1\"");
 
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndtaa: {a: b}\n");
+    Run misspelt = run("apply", "-f", typo.toString());
+    assertThat(misspelt.exit()).isEqualTo(1);
+    assertThat(misspelt.err().strip()).isEqualTo("error: configmap/typo: strict decoding error: unknown field \"dtaa\"");
+    assertThat(run("get", "cm", "typo").exit()).isEqualTo(1);
+
     Run missingFile = run("create", "-f", dir.resolve("nope.yaml").toString());
     assertThat(missingFile.err().strip()).isEqualTo("error: cannot read " + dir.resolve("nope.yaml") + ": no such file");
 

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
@@ -95,8 +96,12 @@ final class ResourceApi {
         return flag(query, "watch") ? watch(path, query) : list(path, query);
       }
       if (method.equals(HttpMethods.POST)) {
-        return body(request).thenCompose(body -> store.create(path.type(), path.namespace(), body, writeOptions(query)))
-            .thenApply(created -> Responses.json(201, created));
+        FieldValidation.Mode validation = FieldValidation.mode(query);
+        return body(request).thenCompose(body -> {
+          List<String> warnings = FieldValidation.check(validation, path.type(), body);
+          return store.create(path.type(), path.namespace(), body, writeOptions(query))
+              .thenApply(created -> FieldValidation.withWarnings(Responses.json(201, created), warnings));
+        });
       }
       if (method.equals(HttpMethods.DELETE)) {
         return deleteCollection(request, path, query);
@@ -119,25 +124,32 @@ final class ResourceApi {
     }
     if (method.equals(HttpMethods.PUT)) {
       boolean status = "status".equals(sub);
+      FieldValidation.Mode validation = FieldValidation.mode(query);
       return body(request).thenCompose(body -> {
+            List<String> warnings = FieldValidation.check(validation, path.type(), body);
             String bodyName = KubeJson.name(body);
             if (!bodyName.isEmpty() && !bodyName.equals(path.name())) {
               throw StoreError.of(StoreError.Reason.BAD_REQUEST,
                   "the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, path.name())).toException();
             }
             KubeJson.metadata(body).put("name", path.name());
-            return status
+            return (status
                 ? store.updateStatus(path.type(), path.namespace(), body, writeOptions(query))
-                : store.update(path.type(), path.namespace(), body, writeOptions(query));
-          })
-          .thenApply(updated -> Responses.json(200, updated));
+                : store.update(path.type(), path.namespace(), body, writeOptions(query)))
+                .thenApply(updated -> FieldValidation.withWarnings(Responses.json(200, updated), warnings));
+          });
     }
     if (method.equals(HttpMethods.PATCH)) {
       boolean status = "status".equals(sub);
       WriteOptions options = writeOptions(query);
+      FieldValidation.Mode validation = FieldValidation.mode(query);
+      List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
       return bodies.patch(request)
-          .thenCompose(patch -> patch(path, patch, status, options, PATCH_ATTEMPTS))
-          .thenApply(patched -> Responses.json(200, patched));
+          .thenCompose(patch -> patch(path, patch, status, options, PATCH_ATTEMPTS, patched -> {
+            warnings.clear();
+            warnings.addAll(FieldValidation.check(validation, path.type(), patched));
+          }))
+          .thenApply(patched -> FieldValidation.withWarnings(Responses.json(200, patched), warnings));
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
       return bodies.optional(request)
@@ -274,11 +286,14 @@ final class ResourceApi {
   /**
    * Applies {@code patch} to the current object and writes the result, as Kubernetes does: unless
    * the patch names a resourceVersion itself, a concurrent change is not a conflict for the
-   * client: the patch is applied again to the newer object.
+   * client: the patch is applied again to the newer object. {@code check} sees each patched
+   * object before it is written, and may refuse it by throwing.
    */
-  private CompletionStage<ObjectNode> patch(ApiPath path, RequestBodies.Patch patch, boolean status, WriteOptions options, int attemptsLeft) {
+  private CompletionStage<ObjectNode> patch(
+      ApiPath path, RequestBodies.Patch patch, boolean status, WriteOptions options, int attemptsLeft, Consumer<ObjectNode> check) {
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(current -> {
       ObjectNode patched = Patches.apply(patch, current);
+      check.accept(patched);
       if (!KubeJson.name(patched).equals(KubeJson.name(current)) || !KubeJson.namespace(patched).equals(KubeJson.namespace(current))) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "a patch may not change the object's name or namespace").toException();
       }
@@ -295,7 +310,7 @@ final class ResourceApi {
         }
         Throwable cause = Responses.unwrap(failure);
         if (!pinned && attemptsLeft > 1 && cause instanceof StoreException e && e.reason() == StoreError.Reason.CONFLICT) {
-          return patch(path, patch, status, options, attemptsLeft - 1);
+          return patch(path, patch, status, options, attemptsLeft - 1, check);
         }
         return CompletableFuture.<ObjectNode>failedFuture(cause);
       }).thenCompose(stage -> stage);

@@ -511,7 +511,7 @@ class ApiServerTest {
 
   // ---- helpers ----
 
-  private record Reply(int code, String body, String contentType) {
+  private record Reply(int code, String body, String contentType, List<String> warnings) {
     JsonNode json() throws IOException {
       return KubeJson.MAPPER.readTree(body);
     }
@@ -536,7 +536,50 @@ class ApiServerTest {
       request.header("Content-Type", contentType).method(method, BodyPublishers.ofString(body));
     }
     HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
-    return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""));
+    return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""),
+        response.headers().allValues("Warning"));
+  }
+
+  @Test
+  void strictFieldValidationRefusesUnknownFieldsAndWarnNamesThem() throws Exception {
+    String ns = namespace();
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    ObjectNode typo = configMap("typo", "1");
+    typo.putObject("dta").put("k", "v");
+    ((ObjectNode) typo.path("metadata")).put("lables", "x");
+
+    Reply strict = send("POST", path + "?fieldValidation=Strict", typo.toString());
+    assertThat(strict.code()).isEqualTo(400);
+    assertThat(strict.json().path("reason").asText()).isEqualTo("BadRequest");
+    assertThat(strict.json().path("message").asText())
+        .isEqualTo("strict decoding error: unknown field \"metadata.lables\", unknown field \"dta\"");
+    assertThat(send("GET", path + "/typo", null).code()).isEqualTo(404);
+
+    Reply warned = send("POST", path + "?fieldValidation=Warn", typo.toString());
+    assertThat(warned.code()).isEqualTo(201);
+    assertThat(warned.warnings()).containsExactly(
+        "299 - \"unknown field \\\"metadata.lables\\\"\"", "299 - \"unknown field \\\"dta\\\"\"");
+    assertThat(warned.json().has("dta")).isFalse();
+
+    // Without the parameter unknown fields are dropped silently, as Kubernetes does by default.
+    Reply ignored = send("POST", path, configMap("plain", "1").put("extra", true).toString());
+    assertThat(ignored.code()).isEqualTo(201);
+    assertThat(ignored.warnings()).isEmpty();
+    assertThat(ignored.json().has("extra")).isFalse();
+
+    // PUT and PATCH are checked too: a patch by the object it produces.
+    ObjectNode update = (ObjectNode) ignored.json().deepCopy();
+    update.putObject("spec");
+    assertThat(send("PUT", path + "/plain?fieldValidation=Strict", update.toString()).code()).isEqualTo(400);
+    Reply patched = send("PATCH", path + "/plain?fieldValidation=Strict", "{\"data\":{\"k\":\"v\"},\"imutable\":true}",
+        "application/merge-patch+json");
+    assertThat(patched.code()).isEqualTo(400);
+    assertThat(patched.json().path("message").asText()).isEqualTo("strict decoding error: unknown field \"imutable\"");
+    assertThat(send("GET", path + "/plain", null).json().path("data").has("k")).isFalse();
+    assertThat(send("PATCH", path + "/plain?fieldValidation=Strict", "{\"immutable\":true}", "application/merge-patch+json").code())
+        .isEqualTo(200);
+
+    assertThat(send("POST", path + "?fieldValidation=Loose", configMap("loose", "1").toString()).code()).isEqualTo(400);
   }
 
   /** A watch stream read line by line on another thread. */
