@@ -1,0 +1,118 @@
+package io.dirigent.node;
+
+import com.typesafe.config.Config;
+import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.store.Store;
+import io.dirigent.node.runtime.ContainerRuntime;
+import io.dirigent.node.runtime.DockerRuntime;
+import io.dirigent.node.runtime.SimulatedRuntime;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+
+/**
+ * Starts the node agents a worker member runs: the one for its own host (on Docker, or simulated)
+ * and any extra simulated nodes ({@code dirigent.node.simulated.nodes}). Closing stops the
+ * agents and releases the runtimes; the containers keep running, for the next agent to adopt.
+ */
+public final class NodeAgents implements AutoCloseable {
+
+  private final List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>();
+  private final List<ActorRef<SimulatedNodes.Command>> fleets = new ArrayList<>();
+  private final List<ContainerRuntime> runtimes = new ArrayList<>();
+  private final ExecutorService blocking;
+  private final ActorSystem<?> system;
+  private final Store store;
+  private final Clock clock;
+
+  private NodeAgents(ActorSystem<?> system, Store store, Clock clock) {
+    this.system = system;
+    this.store = store;
+    this.clock = clock;
+    AtomicInteger threads = new AtomicInteger();
+    this.blocking = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "dirigent-node-files-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** The agents the member's configuration asks for. */
+  public static NodeAgents start(ActorSystem<?> system, Store store) {
+    Config config = system.settings().config();
+    NodeAgents agents = new NodeAgents(system, store, Clock.systemUTC());
+    NodeSettings own = NodeSettings.from(config);
+    String runtime = config.getString("dirigent.node.runtime");
+    SimulatedRuntime simulated = null;
+    switch (runtime) {
+      case "docker" -> agents.startAgent(own, agents.keep(new DockerRuntime(config.getString("dirigent.node.docker.host"),
+          config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"))));
+      case "simulated" -> {
+        simulated = agents.keep(new SimulatedRuntime(Clock.systemUTC()));
+        agents.startAgent(own, simulated);
+      }
+      case "none" -> { }
+      default -> throw new IllegalArgumentException("unknown node runtime '" + runtime + "': use docker, simulated or none");
+    }
+    int count = config.getInt("dirigent.node.simulated.nodes");
+    if (count > 0) {
+      agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(Clock.systemUTC())),
+          i -> NodeSettings.simulated(config, i));
+    }
+    return agents;
+  }
+
+  /** An empty set of agents, for tests to add to. */
+  public static NodeAgents create(ActorSystem<?> system, Store store, Clock clock) {
+    return new NodeAgents(system, store, clock);
+  }
+
+  private <R extends ContainerRuntime> R keep(R runtime) {
+    runtimes.add(runtime);
+    return runtime;
+  }
+
+  /** Starts the agent of one node; the runtime stays the caller's. */
+  public ActorRef<NodeAgent.Command> startAgent(NodeSettings settings, ContainerRuntime runtime) {
+    ActorRef<NodeAgent.Command> agent = system.systemActorOf(NodeAgent.create(context(settings, runtime), true, runtime instanceof SimulatedRuntime),
+        "node-agent-" + settings.name() + "-" + System.nanoTime(), Props.empty());
+    agents.add(agent);
+    return agent;
+  }
+
+  /** Starts {@code count} simulated nodes sharing one pod informer; {@code settingsOf(i)} names the i-th (from 1). */
+  public void startSimulated(int count, SimulatedRuntime runtime, java.util.function.IntFunction<NodeSettings> settingsOf) {
+    fleets.add(system.systemActorOf(SimulatedNodes.create(count, i -> context(settingsOf.apply(i), runtime)),
+        "simulated-nodes-" + System.nanoTime(), Props.empty()));
+  }
+
+  private NodeAgentContext context(NodeSettings settings, ContainerRuntime runtime) {
+    boolean simulated = runtime instanceof SimulatedRuntime;
+    EventRecorder recorder = settings.events() ? new EventRecorder(store, "kubelet", settings.name(), clock) : null;
+    return new NodeAgentContext(store, runtime, simulated ? "simulated" : "docker", settings, recorder,
+        new ContainerSpecs(store, simulated ? null : settings.podsDir(), blocking), clock, blocking);
+  }
+
+  /** Stops one agent (as if its process died); its containers keep running. */
+  public void stop(ActorRef<NodeAgent.Command> agent) {
+    agent.tell(new NodeAgent.Stop());
+    agents.remove(agent);
+  }
+
+  @Override
+  public void close() {
+    agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
+    fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
+    agents.clear();
+    fleets.clear();
+    runtimes.forEach(ContainerRuntime::close);
+    runtimes.clear();
+    blocking.shutdown();
+  }
+}

@@ -1,0 +1,483 @@
+package io.dirigent.node.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.dirigent.node.runtime.RuntimeContainer.ContainerLabels;
+import io.fabric8.kubernetes.api.model.Probe;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Containers as Docker containers, through docker-java. Every Docker call blocks, so each runs on
+ * this runtime's own thread pool and comes back as a completion stage.
+ *
+ * <p>A pod is a sandbox container (the pause image) that owns the network namespace, and app
+ * containers that join it ({@code container:<sandbox>} network mode), so they share localhost
+ * and the pod IP outlives their restarts. Every container runs with an init process so SIGTERM
+ * reaches the app even when it is PID 1's child.
+ */
+public final class DockerRuntime implements ContainerRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+  private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+  private final DockerClient docker;
+  private final ExecutorService blocking;
+  private final String sandboxImage;
+  private final NetworkProbes networkProbes = new NetworkProbes();
+
+  /**
+   * @param dockerHost e.g. {@code unix:///var/run/docker.sock}
+   * @param sandboxImage the image of pod sandboxes; it must sleep until stopped
+   * @param threads how many Docker calls may be under way at once
+   */
+  public DockerRuntime(String dockerHost, String sandboxImage, int threads) {
+    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .maxConnections(threads + 16)
+        .connectionTimeout(Duration.ofSeconds(5))
+        .build();
+    this.docker = DockerClientImpl.getInstance(config, http);
+    AtomicInteger count = new AtomicInteger();
+    this.blocking = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "dirigent-docker-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.sandboxImage = sandboxImage;
+  }
+
+  private <T> CompletionStage<T> call(Supplier<T> call) {
+    return CompletableFuture.supplyAsync(call, blocking);
+  }
+
+  @Override
+  public CompletionStage<RuntimeInfo> info() {
+    return call(() -> {
+      Info info = docker.infoCmd().exec();
+      String arch = info.getArchitecture() == null ? "" : info.getArchitecture();
+      return new RuntimeInfo("docker://" + info.getServerVersion(), info.getOperatingSystem(), info.getKernelVersion(),
+          arch.equals("x86_64") ? "amd64" : arch.equals("aarch64") ? "arm64" : arch);
+    });
+  }
+
+  @Override
+  public CompletionStage<List<RuntimeContainer>> containers(String node) {
+    return call(() -> inspectAll(Map.of(ContainerLabels.NODE, node)));
+  }
+
+  @Override
+  public CompletionStage<List<RuntimeContainer>> podContainers(String node, String podUid) {
+    return call(() -> inspectAll(Map.of(ContainerLabels.NODE, node, ContainerLabels.POD_UID, podUid)));
+  }
+
+  private List<RuntimeContainer> inspectAll(Map<String, String> labels) {
+    List<RuntimeContainer> found = new ArrayList<>();
+    for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+      try {
+        RuntimeContainer inspected = inspect(container.getId());
+        if (inspected != null) {
+          found.add(inspected);
+        }
+      } catch (NotFoundException gone) {
+        // removed between the list and the inspect
+      }
+    }
+    return found;
+  }
+
+  private RuntimeContainer inspect(String id) {
+    InspectContainerResponse inspected = docker.inspectContainerCmd(id).exec();
+    ContainerLabels labels = ContainerLabels.fromLabels(inspected.getConfig().getLabels());
+    if (labels == null) {
+      return null;
+    }
+    var state = inspected.getState();
+    RuntimeContainer.State phase = Boolean.TRUE.equals(state.getRunning()) ? RuntimeContainer.State.RUNNING
+        : "created".equals(state.getStatus()) ? RuntimeContainer.State.CREATED : RuntimeContainer.State.EXITED;
+    int exitCode = state.getExitCodeLong() == null ? 0 : state.getExitCodeLong().intValue();
+    String reason = null;
+    if (phase == RuntimeContainer.State.EXITED) {
+      reason = Boolean.TRUE.equals(state.getOOMKilled()) ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error";
+    }
+    return new RuntimeContainer(inspected.getId(), labels, inspected.getConfig().getImage(), inspected.getImageId(), phase,
+        exitCode, reason, time(inspected.getCreated()), time(state.getStartedAt()), phase == RuntimeContainer.State.EXITED ? time(state.getFinishedAt()) : null,
+        labels.isSandbox() ? ip(inspected) : null);
+  }
+
+  private static String ip(InspectContainerResponse inspected) {
+    var settings = inspected.getNetworkSettings();
+    if (settings == null) {
+      return null;
+    }
+    if (settings.getNetworks() != null) {
+      for (ContainerNetwork network : settings.getNetworks().values()) {
+        if (network.getIpAddress() != null && !network.getIpAddress().isEmpty()) {
+          return network.getIpAddress();
+        }
+      }
+    }
+    return settings.getIpAddress() == null || settings.getIpAddress().isEmpty() ? null : settings.getIpAddress();
+  }
+
+  private static Instant time(String value) {
+    if (value == null || value.isEmpty() || value.equals(ZERO_TIME)) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> image(String image) {
+    return call(() -> {
+      try {
+        return Optional.ofNullable(docker.inspectImageCmd(image).exec().getId());
+      } catch (NotFoundException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<RuntimeContainer> runSandbox(SandboxSpec spec) {
+    return call(() -> {
+      HostConfig host = HostConfig.newHostConfig().withInit(true);
+      CreateContainerCmd create = docker.createContainerCmd(sandboxImage)
+          .withName(spec.labels().containerName())
+          .withLabels(spec.labels().toLabels());
+      if (spec.hostNetwork()) {
+        host.withNetworkMode("host");
+      } else {
+        create.withHostName(spec.hostname());
+        if (!spec.ports().isEmpty()) {
+          Ports bindings = new Ports();
+          List<ExposedPort> exposed = new ArrayList<>();
+          for (SandboxSpec.PortMapping port : spec.ports()) {
+            ExposedPort container = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol().toLowerCase()));
+            exposed.add(container);
+            bindings.bind(container, port.hostIp() == null || port.hostIp().isEmpty()
+                ? Ports.Binding.bindPort(port.hostPort())
+                : Ports.Binding.bindIpAndPort(port.hostIp(), port.hostPort()));
+          }
+          create.withExposedPorts(exposed);
+          host.withPortBindings(bindings);
+        }
+      }
+      String id = create.withHostConfig(host).exec().getId();
+      try {
+        docker.startContainerCmd(id).exec();
+      } catch (RuntimeException e) {
+        removeQuietly(id);
+        throw e;
+      }
+      return inspect(id);
+    });
+  }
+
+  @Override
+  public CompletionStage<String> createContainer(ContainerSpec spec) {
+    return call(() -> {
+      HostConfig host = HostConfig.newHostConfig()
+          .withInit(true)
+          .withNetworkMode("container:" + spec.sandboxId())
+          .withIpcMode("container:" + spec.sandboxId());
+      List<Bind> binds = spec.mounts().stream()
+          .map(mount -> new Bind(mount.hostPath(), new Volume(mount.containerPath()), mount.readOnly() ? AccessMode.ro : AccessMode.rw))
+          .toList();
+      if (!binds.isEmpty()) {
+        host.withBinds(binds);
+      }
+      if (spec.memoryLimitBytes() > 0) {
+        host.withMemory(spec.memoryLimitBytes());
+        host.withMemorySwap(spec.memoryLimitBytes());
+      }
+      if (spec.cpuLimitMillis() > 0) {
+        host.withNanoCPUs(spec.cpuLimitMillis() * 1_000_000L);
+      }
+      if (spec.cpuRequestMillis() > 0) {
+        host.withCpuShares((int) Math.max(2, spec.cpuRequestMillis() * 1024 / 1000));
+      }
+      CreateContainerCmd create = docker.createContainerCmd(spec.image())
+          .withName(spec.labels().containerName())
+          .withLabels(spec.labels().toLabels())
+          .withEnv(spec.env())
+          .withHostConfig(host);
+      if (!spec.command().isEmpty()) {
+        // As Kubernetes: a command replaces the entrypoint and the image's arguments with it.
+        create.withEntrypoint(spec.command());
+        create.withCmd(spec.args().isEmpty() ? List.of() : spec.args());
+      } else if (!spec.args().isEmpty()) {
+        create.withCmd(spec.args());
+      }
+      if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
+        create.withWorkingDir(spec.workingDir());
+      }
+      return create.exec().getId();
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> startContainer(String id) {
+    return call(() -> {
+      docker.startContainerCmd(id).exec();
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> stopContainer(String id, Duration grace) {
+    return call(() -> {
+      try {
+        docker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+      } catch (NotModifiedException | NotFoundException alreadyStopped) {
+        // stopped already, or gone: what was asked for
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> removeContainer(String id) {
+    return call(() -> {
+      removeQuietly(id);
+      return null;
+    });
+  }
+
+  private void removeQuietly(String id) {
+    try {
+      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException gone) {
+      // already removed
+    }
+  }
+
+  @Override
+  public CompletionStage<ExecResult> exec(String id, List<String> command, Duration timeout) {
+    return call(() -> {
+      String exec = docker.execCreateCmd(id).withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId();
+      StringBuilder output = new StringBuilder();
+      var callback = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
+        @Override
+        public void onNext(Frame frame) {
+          synchronized (output) {
+            if (output.length() < 10_000) {
+              output.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+          }
+        }
+      });
+      try {
+        if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          closeQuietly(callback);
+          return new ExecResult(-1, "command timed out after " + timeout.toSeconds() + "s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new ExecResult(-1, "interrupted");
+      }
+      Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+      synchronized (output) {
+        return new ExecResult(code == null ? -1 : code.intValue(), output.toString().strip());
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<ProbeOutcome> probe(String containerId, String podIp, Probe probe) {
+    Duration timeout = NetworkProbes.timeout(probe);
+    if (probe.getExec() != null) {
+      return exec(containerId, probe.getExec().getCommand(), timeout).thenApply(result -> result.exitCode() == 0
+          ? ProbeOutcome.SUCCESS
+          : new ProbeOutcome(false, result.output().isEmpty() ? "command exited with " + result.exitCode() : result.output()));
+    }
+    if (probe.getHttpGet() != null) {
+      return networkProbes.httpGet(podIp, probe.getHttpGet(), timeout);
+    }
+    if (probe.getTcpSocket() != null) {
+      return networkProbes.tcp(podIp, probe.getTcpSocket(), timeout);
+    }
+    return CompletableFuture.completedFuture(new ProbeOutcome(false, "the probe has no exec, httpGet or tcpSocket action"));
+  }
+
+  @Override
+  public Source<ByteString, NotUsed> logs(String id, LogOptions options) {
+    return Source.<ByteString>queue(64, OverflowStrategy.backpressure())
+        .mapMaterializedValue(queue -> {
+          blocking.execute(() -> streamLogs(id, options, queue));
+          return NotUsed.getInstance();
+        });
+  }
+
+  /** Feeds the container's log frames into {@code queue}, waiting for room, until either side ends. */
+  private void streamLogs(String id, LogOptions options, SourceQueueWithComplete<ByteString> queue) {
+    var command = docker.logContainerCmd(id).withStdOut(true).withStdErr(true)
+        .withFollowStream(options.follow()).withTimestamps(options.timestamps());
+    if (options.tailLines() != null) {
+      command.withTail(options.tailLines());
+    } else {
+      command.withTailAll();
+    }
+    if (options.sinceEpochSeconds() != null) {
+      command.withSince((int) (long) options.sinceEpochSeconds());
+    }
+    AtomicBoolean cancelled = new AtomicBoolean();
+    ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        if (cancelled.get()) {
+          return;
+        }
+        try {
+          // Waiting here is the back-pressure: Docker's stream is read no faster than the client reads.
+          queue.offer(ByteString.fromArray(frame.getPayload())).toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (Exception e) {
+          cancelled.set(true);
+          closeQuietly(this);
+        }
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        if (failure instanceof NotFoundException) {
+          queue.complete();
+        } else {
+          queue.fail(failure);
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        queue.complete();
+      }
+    };
+    queue.watchCompletion().whenComplete((done, failure) -> {
+      cancelled.set(true);
+      closeQuietly(callback);
+    });
+    try {
+      command.exec(callback);
+    } catch (NotFoundException e) {
+      queue.complete();
+    } catch (RuntimeException e) {
+      queue.fail(e);
+    }
+  }
+
+  @Override
+  public AutoCloseable watchExits(String node, Consumer<Exited> onExit) {
+    AtomicBoolean closed = new AtomicBoolean();
+    var current = new java.util.concurrent.atomic.AtomicReference<Closeable>();
+    Runnable subscribe = new Runnable() {
+      @Override
+      public void run() {
+        if (closed.get()) {
+          return;
+        }
+        Runnable again = this;
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Event event) {
+            Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
+            if (event.getId() != null && attributes != null && attributes.get(ContainerLabels.POD_UID) != null) {
+              onExit.accept(new Exited(attributes.get(ContainerLabels.POD_UID), event.getId()));
+            }
+          }
+
+          @Override
+          public void onError(Throwable failure) {
+            if (!closed.get()) {
+              log.warn("docker event stream failed; resubscribing: {}", failure.toString());
+              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking).execute(again);
+            }
+          }
+
+          @Override
+          public void onComplete() {
+            if (!closed.get()) {
+              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking).execute(again);
+            }
+          }
+        };
+        current.set(callback);
+        docker.eventsCmd()
+            .withEventTypeFilter(EventType.CONTAINER)
+            .withEventFilter("die")
+            .withLabelFilter(Map.of(ContainerLabels.NODE, node))
+            .exec(callback);
+      }
+    };
+    blocking.execute(subscribe);
+    return () -> {
+      closed.set(true);
+      closeQuietly(current.get());
+    };
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (IOException ignored) {
+      // closing a stream that is ending anyway
+    }
+  }
+
+  @Override
+  public void close() {
+    blocking.shutdownNow();
+    try {
+      docker.close();
+    } catch (IOException ignored) {
+      // the engine's connection is going away with this runtime
+    }
+  }
+}
