@@ -83,7 +83,7 @@ public final class NodeAgent {
    * @param simulated whether the node is simulated (its capacity is made up, not the host's)
    */
   static Behavior<Command> create(NodeAgentContext node, boolean ownInformer, boolean simulated) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, node, ownInformer, simulated).register()));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, node, ownInformer, simulated).start()));
   }
 
   private static final class Running {
@@ -114,6 +114,35 @@ public final class NodeAgent {
     }
 
     // ---- registration ----
+
+    /**
+     * Registers at once, or — for simulated nodes, which start by the hundred — after a random
+     * part of the lease interval, so their writes spread out rather than arrive together.
+     */
+    Behavior<Command> start() {
+      if (!simulated) {
+        return register();
+      }
+      long spread = Math.min(node.settings().leaseRenewInterval().toMillis(), 5000);
+      timers.startSingleTimer("register", new RenewLease(), Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1)));
+      return waitingToRegister();
+    }
+
+    private Behavior<Command> waitingToRegister() {
+      return Behaviors.receive(Command.class)
+          .onMessage(RenewLease.class, retry -> register())
+          .onMessage(Stop.class, stop -> Behaviors.stopped())
+          .onMessage(PodEvent.class, event -> {
+            early.add(event);
+            return Behaviors.same();
+          })
+          .onMessage(Logs.class, logs -> {
+            logs.request().replyTo().tell(new PodLogs.Failed(503, "node %s is starting".formatted(name())));
+            return Behaviors.same();
+          })
+          .onAnyMessage(other -> Behaviors.same())
+          .build();
+    }
 
     Behavior<Command> register() {
       CompletionStage<Registered> registered = node.runtime().info().thenCompose(info -> {
@@ -158,19 +187,7 @@ public final class NodeAgent {
       if (registered.failure() != null) {
         context.getLog().warn("node registration failed node={} error={}; retrying", name(), cause(registered.failure()).getMessage());
         timers.startSingleTimer("register", new RenewLease(), Duration.ofSeconds(2));
-        return Behaviors.receive(Command.class)
-            .onMessage(RenewLease.class, retry -> register())
-            .onMessage(Stop.class, stop -> Behaviors.stopped())
-            .onMessage(PodEvent.class, event -> {
-              early.add(event);
-              return Behaviors.same();
-            })
-            .onMessage(Logs.class, logs -> {
-              logs.request().replyTo().tell(new PodLogs.Failed(503, "node %s is starting".formatted(name())));
-              return Behaviors.same();
-            })
-            .onAnyMessage(other -> Behaviors.same())
-            .build();
+        return waitingToRegister();
       }
       runtimeInfo = registered.runtime();
       lastStatus = registered.node().getStatus();

@@ -127,10 +127,11 @@ final class PodPlanner {
       List<RuntimeContainer> running = observed.running();
       if (running.isEmpty()) {
         List<String> all = observed.containers().stream().map(RuntimeContainer::id).toList();
-        if (!all.isEmpty()) {
-          actions.add(new RemoveContainers(all));
+        if (all.isEmpty()) {
+          return done(true);
         }
-        return done(true);
+        actions.add(new RemoveContainers(all));
+        return done(false);
       }
       // App and init containers first, with the pod's grace period; the sandbox after them.
       for (RuntimeContainer container : running) {

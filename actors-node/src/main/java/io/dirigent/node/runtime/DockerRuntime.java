@@ -187,7 +187,8 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public CompletionStage<RuntimeContainer> runSandbox(SandboxSpec spec) {
     return call(() -> {
-      HostConfig host = HostConfig.newHostConfig().withInit(true);
+      // The app containers join the sandbox's IPC namespace too, which Docker allows only when asked.
+      HostConfig host = HostConfig.newHostConfig().withInit(true).withIpcMode("shareable");
       CreateContainerCmd create = docker.createContainerCmd(sandboxImage)
           .withName(spec.labels().containerName())
           .withLabels(spec.labels().toLabels());

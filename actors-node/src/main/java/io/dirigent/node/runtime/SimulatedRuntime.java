@@ -30,8 +30,9 @@ import org.apache.pekko.util.ByteString;
  * nodes. Pod IPs come from 10.244.0.0/14 and are never contacted; probes succeed unless a test
  * says otherwise.
  *
- * <p>A pod can ask for a container to exit: annotation {@value #EXIT_CODE} (the exit code) and
- * {@value #RUN_SECONDS} (after how long; default at once). Tests can also make a container exit
+ * <p>A pod can ask for its containers to exit: annotation {@value #EXIT_CODE} (the exit code) and
+ * {@value #RUN_SECONDS} (after how long; default at once), or the same keys followed by
+ * {@code .<container name>} for one container only. Tests can also make a container exit
  * ({@link #exit}), make an image absent ({@link #removeImage}) or a probe fail
  * ({@link #failProbes}).
  */
@@ -187,10 +188,11 @@ public final class SimulatedRuntime implements ContainerRuntime {
       annotations = container.annotations;
     }
     container.log.add(clock.instant() + " simulated container " + container.labels.container() + " started");
-    String exitCode = annotations.get(EXIT_CODE);
+    String name = container.labels.container();
+    String exitCode = annotations.getOrDefault(EXIT_CODE + "." + name, annotations.get(EXIT_CODE));
     if (exitCode != null) {
       int code = parseInt(exitCode);
-      double seconds = parseDouble(annotations.getOrDefault(RUN_SECONDS, "0"));
+      double seconds = parseDouble(annotations.getOrDefault(RUN_SECONDS + "." + name, annotations.getOrDefault(RUN_SECONDS, "0")));
       timers.schedule(() -> exit(id, code), (long) (seconds * 1000), TimeUnit.MILLISECONDS);
     }
     return CompletableFuture.completedFuture(null);

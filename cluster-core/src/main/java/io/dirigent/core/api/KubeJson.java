@@ -21,12 +21,28 @@ import java.util.Map;
  */
 public final class KubeJson {
 
-  /** One mapper for model conversion; thread-safe once configured. */
-  public static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   private static final DateTimeFormatter RFC3339 =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  /** Kubernetes' MicroTime (Lease renew and acquire times): RFC 3339 with exactly six decimals, UTC. */
+  private static final DateTimeFormatter MICRO_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** One mapper for model conversion; thread-safe once configured. */
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .configure(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
+      .configure(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE, false)
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      // Registered last, so it wins over the module's ISO form for the fields fabric8 types as ZonedDateTime.
+      .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("kubernetes-micro-time")
+          .addSerializer(java.time.ZonedDateTime.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(java.time.ZonedDateTime.class) {
+            @Override
+            public void serialize(java.time.ZonedDateTime value, com.fasterxml.jackson.core.JsonGenerator out,
+                com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+              out.writeString(MICRO_TIME.format(value));
+            }
+          }));
 
   private KubeJson() {}
 
