@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.node.NodeAgents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,6 +61,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--roles", split = ",", description = "control-plane, worker or both (default: both).")
   List<String> roles;
 
+  @Option(names = "--node-name", description = "The name of this host's Node (default: the host name).")
+  String nodeName;
+
+  @Option(names = "--runtime", description = "What runs this worker's pods: docker (default), simulated, or none.")
+  String runtime;
+
+  @Option(names = "--simulated-nodes", description = "Extra simulated nodes this member hosts, for scale tests (default: 0).")
+  Integer simulatedNodes;
+
   @Option(names = "--ready-timeout", description = "Seconds to wait for the member to become ready (default: 120).")
   int readyTimeoutSeconds = 120;
 
@@ -96,6 +106,11 @@ public final class ServerCommand implements Callable<Integer> {
       this.api = api;
       Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url());
     }
+    if (Cluster.get(node.system()).selfMember().hasRole(ClusterNode.WORKER)) {
+      NodeAgents started = NodeAgents.start(node.system(), node.store());
+      this.agents = started;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dirigent-node-shutdown"));
+    }
     String description = describe(node, data, api);
     writeReady(data, description);
     node.system().log().info("dirigent is ready: {}", description.replace('\n', ' '));
@@ -110,15 +125,21 @@ public final class ServerCommand implements Callable<Integer> {
 
   private volatile ApiServer api;
 
+  private volatile NodeAgents agents;
+
   /** Stops the member; {@link #call()} then returns. */
   void stop() {
+    NodeAgents running = agents;
+    if (running != null) {
+      running.close();
+    }
     ApiServer serving = api;
     if (serving != null) {
       serving.close();
     }
-    ClusterNode running = node;
-    if (running != null) {
-      running.close();
+    ClusterNode member = node;
+    if (member != null) {
+      member.close();
     }
   }
 
@@ -133,6 +154,9 @@ public final class ServerCommand implements Callable<Integer> {
     put(config, "dirigent.cluster.port", port);
     put(config, "dirigent.cluster.seed-nodes", seedNodes);
     put(config, "dirigent.cluster.roles", roles);
+    put(config, "dirigent.node.name", nodeName);
+    put(config, "dirigent.node.runtime", runtime);
+    put(config, "dirigent.node.simulated.nodes", simulatedNodes);
     return config;
   }
 

@@ -54,8 +54,7 @@ final class Tables {
           ready += container.path("ready").asBoolean() ? 1 : 0;
           restarts += container.path("restartCount").asInt();
         }
-        String phase = metadata.hasNonNull("deletionTimestamp") ? "Terminating" : status.path("phase").asText("Pending");
-        row.addAll(List.of(ready + "/" + containers, phase, Integer.toString(restarts), age));
+        row.addAll(List.of(ready + "/" + containers, podStatus(object), Integer.toString(restarts), age));
         if (wide) {
           row.add(status.path("podIP").asText("<none>"));
           row.add(spec.path("nodeName").asText("<none>"));
@@ -153,5 +152,47 @@ final class Tables {
       return hours % 24 == 0 ? days + "d" : days + "d" + hours % 24 + "h";
     }
     return days + "d";
+  }
+
+  /**
+   * The STATUS column kubectl prints for a pod: the phase, unless a container says more — an init
+   * container still running or failing ({@code Init:0/2}, {@code Init:Error}), or an app
+   * container waiting ({@code CrashLoopBackOff}, {@code ErrImagePull}) or terminated
+   * ({@code Completed}, {@code OOMKilled}); {@code Terminating} once deletion started.
+   */
+  static String podStatus(JsonNode pod) {
+    JsonNode status = pod.path("status");
+    String reason = status.hasNonNull("reason") ? status.path("reason").asText() : status.path("phase").asText("Pending");
+    JsonNode inits = status.path("initContainerStatuses");
+    boolean initializing = false;
+    for (int i = 0; i < inits.size(); i++) {
+      JsonNode state = inits.get(i).path("state");
+      if (state.path("terminated").path("exitCode").asInt(-1) == 0) {
+        continue;
+      }
+      if (state.has("terminated")) {
+        JsonNode terminated = state.path("terminated");
+        reason = "Init:" + (terminated.hasNonNull("reason") ? terminated.path("reason").asText() : "ExitCode:" + terminated.path("exitCode").asInt());
+      } else if (state.path("waiting").hasNonNull("reason") && !state.path("waiting").path("reason").asText().equals("PodInitializing")) {
+        reason = "Init:" + state.path("waiting").path("reason").asText();
+      } else {
+        reason = "Init:" + i + "/" + pod.path("spec").path("initContainers").size();
+      }
+      initializing = true;
+      break;
+    }
+    if (!initializing) {
+      JsonNode containers = status.path("containerStatuses");
+      for (int i = containers.size() - 1; i >= 0; i--) {
+        JsonNode state = containers.get(i).path("state");
+        if (state.path("waiting").hasNonNull("reason")) {
+          reason = state.path("waiting").path("reason").asText();
+        } else if (state.has("terminated")) {
+          JsonNode terminated = state.path("terminated");
+          reason = terminated.hasNonNull("reason") ? terminated.path("reason").asText() : "ExitCode:" + terminated.path("exitCode").asInt();
+        }
+      }
+    }
+    return pod.path("metadata").hasNonNull("deletionTimestamp") ? "Terminating" : reason;
   }
 }

@@ -1,28 +1,21 @@
 package io.dirigent.cli;
 
+import static io.dirigent.cli.testing.BinDirigent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import io.dirigent.cli.testing.BinDirigent.Run;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's main command, for real: bin/dirigent up, status, down on the packaged build. */
 class BinDirigentIT {
-
-  private static final Path SCRIPT = Path.of("..", "bin", "dirigent").toAbsolutePath().normalize();
-
-  record Run(int exit, String output) {}
 
   @Test
   void upStartsAReadyServerInTheBackgroundAndDownStopsIt(@TempDir Path dataDir) throws Exception {
@@ -77,16 +70,5 @@ class BinDirigentIT {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces/default/configmaps/hello")).build(),
         BodyHandlers.ofString()).body()).contains("\"greeting\":\"hi\"");
-  }
-
-  private static Run run(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!process.waitFor(240, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("bin/dirigent " + String.join(" ", args) + " did not finish within 240 s");
-    }
-    return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }

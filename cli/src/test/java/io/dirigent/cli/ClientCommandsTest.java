@@ -259,7 +259,7 @@ class ClientCommandsTest {
         """, "create", "-f", "-", "-n", ns);
     Run logs = run("logs", "p", "-n", ns, "--tail", "5");
     assertThat(logs.exit()).isEqualTo(1);
-    assertThat(logs.err().strip()).startsWith("error: container logs are not available yet");
+    assertThat(logs.err().strip()).isEqualTo("error: pod p does not have a host assigned");
   }
 
   @Test

@@ -25,7 +25,8 @@ class ServerCommandTest {
     ServerCommand server = new ServerCommand();
     CommandLine command = new CommandLine(server);
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
-        command.execute("--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--ready-timeout", "60"));
+        command.execute("--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--ready-timeout", "60",
+            "--runtime", "simulated", "--node-name", "server-test"));
     Path ready = dataDir.resolve(ServerCommand.READY_FILE);
     Await.until("the ready file", Duration.ofSeconds(90), () -> Files.exists(ready) || exit.isDone());
 

@@ -38,6 +38,7 @@ final class ResourceApi {
 
   private final Store store;
   private final Subresources subresources;
+  private final PodLogsApi logs;
   private final RequestBodies bodies;
   private final Duration maxWatch;
   private final ApiMetrics metrics;
@@ -45,6 +46,7 @@ final class ResourceApi {
   ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics) {
     this.store = store;
     this.subresources = new Subresources(store);
+    this.logs = new PodLogsApi(store, store.system().settings().config().getDuration("dirigent.store.ask-timeout"));
     this.bodies = bodies;
     this.maxWatch = maxWatch;
     this.metrics = metrics;
@@ -86,10 +88,7 @@ final class ResourceApi {
       if (!method.equals(HttpMethods.GET)) {
         return methodNotAllowed(method, path);
       }
-      // The pod must exist; its logs are on its node, which serves them from the node agent on.
-      return store.get(path.type(), path.namespace(), path.name())
-          .thenApply(pod -> Responses.failure(StoreError.of(StoreError.Reason.UNAVAILABLE,
-              "container logs are not available yet: this cluster runs no node agent to read them from")));
+      return logs.logs(path, query);
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {

@@ -354,13 +354,24 @@ class ApiServerTest {
   }
 
   @Test
-  void podLogsAreUnavailableUntilNodesServeThem() throws Exception {
+  void podLogsNeedABoundPodAKnownContainerAndAReachableNode() throws Exception {
     String ns = namespace();
     send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString());
-    Reply logs = send("GET", "/api/v1/namespaces/" + ns + "/pods/p/log", null);
-    assertThat(logs.code()).isEqualTo(503);
-    assertThat(logs.json().path("reason").asText()).isEqualTo("ServiceUnavailable");
-    assertThat(logs.json().path("message").asText()).contains("node agent");
+    Reply unbound = send("GET", "/api/v1/namespaces/" + ns + "/pods/p/log", null);
+    assertThat(unbound.code()).isEqualTo(400);
+    assertThat(unbound.json().path("message").asText()).isEqualTo("pod p does not have a host assigned");
+
+    String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{\"kind\":\"Node\",\"name\":\"gone\"}}";
+    assertThat(send("POST", "/api/v1/namespaces/" + ns + "/pods/p/binding", binding).code()).isEqualTo(201);
+    Reply noAgent = send("GET", "/api/v1/namespaces/" + ns + "/pods/p/log", null);
+    assertThat(noAgent.code()).isEqualTo(503);
+    assertThat(noAgent.json().path("reason").asText()).isEqualTo("ServiceUnavailable");
+    assertThat(noAgent.json().path("message").asText()).contains("node gone is not reachable");
+
+    Reply wrongContainer = send("GET", "/api/v1/namespaces/" + ns + "/pods/p/log?container=nope", null);
+    assertThat(wrongContainer.code()).isEqualTo(400);
+    assertThat(wrongContainer.json().path("message").asText()).isEqualTo("container nope is not valid for pod p");
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/p/log?tailLines=x", null).code()).isEqualTo(400);
     assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/none/log", null).code()).isEqualTo(404);
   }
 

@@ -99,14 +99,27 @@ public final class ApiClient {
     return json;
   }
 
-  /** The text at {@code path} (pod logs), or the server's refusal. */
-  public String text(String path) {
-    HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build();
-    HttpResponse<String> response = exchange(request, BodyHandlers.ofString());
-    if (response.statusCode() >= 300) {
-      throw refusal(response.statusCode(), parse(response.body()), response.body());
+  /**
+   * Copies the body at {@code path} (pod logs) to {@code out} as it arrives, flushing each chunk,
+   * until the server ends it; a refusal is the server's Status message.
+   */
+  public void stream(String path, java.io.Writer out) {
+    HttpRequest request = HttpRequest.newBuilder(uri(path)).GET().build();
+    HttpResponse<java.io.InputStream> response = exchange(request, BodyHandlers.ofInputStream());
+    try (java.io.InputStream body = response.body()) {
+      if (response.statusCode() >= 300) {
+        String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        throw refusal(response.statusCode(), parse(text), text);
+      }
+      java.io.Reader text = new java.io.InputStreamReader(body, StandardCharsets.UTF_8);
+      char[] buffer = new char[8192];
+      for (int read; (read = text.read(buffer)) >= 0; ) {
+        out.write(buffer, 0, read);
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new CliException("the API server at " + server + " broke off the stream: " + e.getMessage());
     }
-    return response.body();
   }
 
   /** Streams a watch's events to {@code events} until the server ends it. */

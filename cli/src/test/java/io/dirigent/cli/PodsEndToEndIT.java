@@ -1,0 +1,189 @@
+package io.dirigent.cli;
+
+import static io.dirigent.cli.testing.BinDirigent.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirigent.cli.testing.BinDirigent;
+import io.dirigent.cli.testing.BinDirigent.Run;
+import io.dirigent.core.testing.Await;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pod through the whole product, as a user drives it: {@code bin/dirigent up} (with its node
+ * agent on the real Docker engine), the CLI and plain HTTP. The pod runs as real containers; its
+ * status, events and logs come back through the API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PodsEndToEndIT {
+
+  @TempDir static Path dataDir;
+  private String kubeconfig;
+  private String api;
+  private final String node = "e2e-" + Long.toString(System.nanoTime() % 1_000_000, 36);
+
+  @BeforeAll
+  void up() throws Exception {
+    Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--node-name", node);
+    assertThat(up.exit()).as(up.output()).isZero();
+    kubeconfig = dataDir.resolve("kubeconfig").toString();
+    api = Files.readString(dataDir.resolve("server.ready")).lines().filter(l -> l.startsWith("api=")).findFirst().orElseThrow().substring(4);
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    run("delete", "pods", "-l", "app=e2e", "--kubeconfig", kubeconfig);
+    Run down = run("down", "--data-dir", dataDir.toString());
+    assertThat(down.exit()).as(down.output()).isZero();
+  }
+
+  private Run cli(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--kubeconfig");
+    all.add(kubeconfig);
+    return run(all.toArray(String[]::new));
+  }
+
+  private Path manifest(String name, String yaml) throws Exception {
+    Path file = dataDir.resolve(name + ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Test
+  void theNodeRegistersItself() throws Exception {
+    Await.until("node " + node + " Ready", Duration.ofSeconds(60), () -> {
+      try {
+        return cli("get", "nodes").output().lines().anyMatch(line -> line.matches(node + "\\s+Ready\\s+.*"));
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  void aPodRunsItsStatusEventsAndLogsComeBackAndDeletingItStopsIt() throws Exception {
+    Path file = manifest("ticker", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: ticker
+          labels: {app: e2e}
+        spec:
+          nodeName: %s
+          terminationGracePeriodSeconds: 2
+          containers:
+          - name: app
+            image: dirigent/busybox:1
+            command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done"]
+        """.formatted(node));
+    Run applied = cli("apply", "-f", file.toString());
+    assertThat(applied.exit()).as(applied.output()).isZero();
+
+    Await.until("ticker Running", Duration.ofSeconds(60), () -> {
+      try {
+        return cli("get", "pods").output().lines().anyMatch(line -> line.matches("ticker\\s+1/1\\s+Running\\s+0\\s+.*"));
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    Run wide = cli("get", "pods", "-o", "wide");
+    assertThat(wide.output()).containsPattern("ticker\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+\\d+\\.\\d+\\.\\d+\\.\\d+\\s+" + node);
+
+    Await.until("three ticks logged", Duration.ofSeconds(30), () -> {
+      try {
+        return cli("logs", "ticker").output().contains("tick 3\n");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    Run tail = cli("logs", "ticker", "--tail", "1");
+    assertThat(tail.output().lines().toList()).hasSize(1).allMatch(line -> line.matches("tick \\d+"));
+
+    // Over plain HTTP, with timestamps.
+    String logs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(api + "/api/v1/namespaces/default/pods/ticker/log?timestamps=true&tailLines=2")).build(), BodyHandlers.ofString()).body();
+    assertThat(logs.lines().toList()).hasSize(2).allMatch(line -> line.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z tick \\d+"));
+
+    // logs -f keeps printing lines written after it started.
+    Process follow = BinDirigent.start("logs", "ticker", "-f", "--tail", "1", "--kubeconfig", kubeconfig);
+    try {
+      LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
+          out.lines().forEach(lines::add);
+        } catch (Exception ignored) {
+          // the process was stopped
+        }
+      });
+      reader.setDaemon(true);
+      reader.start();
+      String first = lines.poll(60, TimeUnit.SECONDS);
+      assertThat(first).as("the first followed line").isNotNull().matches("tick \\d+");
+      int start = Integer.parseInt(first.substring(5));
+      for (int expected = start + 1; expected <= start + 5; expected++) {
+        assertThat(lines.poll(30, TimeUnit.SECONDS)).isEqualTo("tick " + expected);
+      }
+    } finally {
+      follow.destroy();
+    }
+
+    Run described = cli("describe", "pod", "ticker");
+    assertThat(described.output()).contains("Started container app").contains("Pulled");
+
+    Run deleted = cli("delete", "pod", "ticker");
+    assertThat(deleted.exit()).as(deleted.output()).isZero();
+    Await.until("ticker gone", Duration.ofSeconds(60), () -> {
+      try {
+        return !cli("get", "pods").output().contains("ticker");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  void aCrashingPodShowsCrashLoopBackOffAndItsPreviousLog() throws Exception {
+    Path file = manifest("crasher", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: crasher
+          labels: {app: e2e}
+        spec:
+          nodeName: %s
+          containers:
+          - name: app
+            image: dirigent/busybox:1
+            command: ["sh", "-c", "echo about to fail; exit 2"]
+        """.formatted(node));
+    assertThat(cli("apply", "-f", file.toString()).exit()).isZero();
+    Await.until("crasher in CrashLoopBackOff", Duration.ofSeconds(60), () -> {
+      try {
+        return cli("get", "pods").output().lines().anyMatch(line -> line.matches("crasher\\s+0/1\\s+CrashLoopBackOff\\s+[1-9]\\d*\\s+.*"));
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    Run previous = cli("logs", "crasher", "--previous");
+    assertThat(previous.exit()).as(previous.output()).isZero();
+    assertThat(previous.output()).isEqualTo("about to fail\n");
+  }
+}

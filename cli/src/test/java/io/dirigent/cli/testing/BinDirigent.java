@@ -1,0 +1,36 @@
+package io.dirigent.cli.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code bin/dirigent} script on the packaged build, as a user would. */
+public final class BinDirigent {
+
+  public static final Path SCRIPT = Path.of("..", "bin", "dirigent").toAbsolutePath().normalize();
+
+  private BinDirigent() {}
+
+  public record Run(int exit, String output) {}
+
+  public static Run run(String... args) throws IOException, InterruptedException {
+    Process process = start(args);
+    if (!process.waitFor(240, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/dirigent " + String.join(" ", args) + " did not finish within 240 s");
+    }
+    return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  /** Starts {@code bin/dirigent args...} with standard error merged into its output. */
+  public static Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    return process;
+  }
+}
