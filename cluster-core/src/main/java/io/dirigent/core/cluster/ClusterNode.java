@@ -3,6 +3,8 @@ package io.dirigent.core.cluster;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.store.ObjectEntity;
+import io.dirigent.core.services.ServiceAdmission;
+import io.dirigent.core.services.ServiceAllocator;
 import io.dirigent.core.store.ResourceIndex;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreSettings;
@@ -44,6 +46,8 @@ public final class ClusterNode implements AutoCloseable {
         .thenRun(() -> {
           ObjectEntity.init(system, registry, settings);
           ResourceIndex.init(system, registry, settings);
+          ServiceAllocator.init(system, store, settings);
+          store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout()));
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())

@@ -57,6 +57,7 @@ public final class Store {
   private final ResourceType namespaces;
   private final String readJournal;
   private final SecureRandom random = new SecureRandom();
+  private final java.util.Map<String, Admission> admissions = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Store(ActorSystem<?> system, ResourceRegistry registry) {
     this.system = system;
@@ -90,7 +91,31 @@ public final class Store {
       return CompletableFuture.failedFuture(e);
     }
     CompletionStage<Void> namespaceCheck = type.namespaced() ? requireActiveNamespace(KubeJson.namespace(body)) : CompletableFuture.completedFuture(null);
-    return namespaceCheck.thenCompose(ok -> createNamed(type, body, options, GENERATE_NAME_ATTEMPTS));
+    Admission admission = admissions.get(type.resource());
+    if (admission == null) {
+      return namespaceCheck.thenCompose(ok -> createNamed(type, body, options, GENERATE_NAME_ATTEMPTS));
+    }
+    return namespaceCheck.thenCompose(ok -> admission.create(body))
+        .thenCompose(admitted -> decided(admitted, options, createNamed(type, admitted.object(), options, GENERATE_NAME_ATTEMPTS)));
+  }
+
+  /**
+   * Registers the admission step for {@code type}'s creates, updates and deletes (a Service's
+   * address allocation). One per resource; the member's bootstrap registers them.
+   */
+  public void admit(ResourceType type, Admission admission) {
+    admissions.put(type.resource(), admission);
+  }
+
+  /** Tells the admission how the write ended, then answers the write's outcome unchanged. */
+  private static <T> CompletionStage<T> decided(Admission.Admitted admitted, WriteOptions options, CompletionStage<T> write) {
+    return write.whenComplete((written, failure) -> {
+      if (failure == null) {
+        admitted.succeeded(!options.dryRun());
+      } else {
+        admitted.failed();
+      }
+    });
   }
 
   private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, int attemptsLeft) {
@@ -146,8 +171,20 @@ public final class Store {
     } catch (StoreException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return write(keyOf(type, body), replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), replyTo))
-        .thenApply(DeleteResult::object);
+    ObjectKey key = keyOf(type, body);
+    Admission admission = statusOnly ? null : admissions.get(type.resource());
+    if (admission == null) {
+      return write(key, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), replyTo))
+          .thenApply(DeleteResult::object);
+    }
+    return current(key).thenCompose(current -> {
+      if (!current.exists()) {
+        throw StoreError.notFound(type.resource(), KubeJson.name(body)).toException();
+      }
+      return admission.update(current.latest(), body);
+    }).thenCompose(admitted -> decided(admitted, options,
+        write(key, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), replyTo))
+            .thenApply(DeleteResult::object)));
   }
 
   /** Deletes an object, or marks it for deletion while finalizers or a grace period hold it. */
@@ -157,7 +194,16 @@ public final class Store {
           "namespaces \"%s\" is forbidden: this namespace may not be deleted".formatted(name)).toException());
     }
     ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
-    return write(key, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), replyTo));
+    CompletionStage<DeleteResult> deleted = write(key, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), replyTo));
+    Admission admission = admissions.get(type.resource());
+    if (admission == null || options.dryRun()) {
+      return deleted;
+    }
+    return deleted.whenComplete((result, failure) -> {
+      if (failure == null && result.deleted()) {
+        admission.deleted(result.object());
+      }
+    });
   }
 
   /** One page of matching objects, consistent at the returned resourceVersion. */
