@@ -5,8 +5,14 @@ import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.Store;
 import io.dirigent.node.runtime.ContainerRuntime;
 import io.dirigent.node.runtime.DockerRuntime;
+import io.dirigent.node.proxy.IptablesProxier;
+import io.dirigent.node.proxy.IptablesRules;
+import io.dirigent.node.proxy.Proxier;
+import io.dirigent.node.proxy.ServiceProxy;
+import io.dirigent.node.proxy.UserspaceProxier;
 import io.dirigent.node.runtime.SimulatedRuntime;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +31,7 @@ public final class NodeAgents implements AutoCloseable {
 
   private final List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>();
   private final List<ActorRef<SimulatedNodes.Command>> fleets = new ArrayList<>();
+  private final List<ActorRef<ServiceProxy.Command>> proxies = new ArrayList<>();
   private final List<ContainerRuntime> runtimes = new ArrayList<>();
   private final ExecutorService blocking;
   private final ActorSystem<?> system;
@@ -60,12 +67,39 @@ public final class NodeAgents implements AutoCloseable {
       case "none" -> { }
       default -> throw new IllegalArgumentException("unknown node runtime '" + runtime + "': use docker, simulated or none");
     }
+    if (runtime.equals("docker")) {
+      agents.startProxy(proxier(system, own));
+    }
     int count = config.getInt("dirigent.node.simulated.nodes");
     if (count > 0) {
       agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(Clock.systemUTC())),
           i -> NodeSettings.simulated(config, i));
     }
     return agents;
+  }
+
+  /** The proxier {@code dirigent.proxy.mode} asks for on this host; null for none. */
+  static Proxier proxier(ActorSystem<?> system, NodeSettings node) {
+    Config config = system.settings().config();
+    String mode = config.getString("dirigent.proxy.mode");
+    IptablesRules rules = new IptablesRules(config.getString("dirigent.proxy.chain-prefix"), config.getString("dirigent.services.cluster-ip-range"));
+    return switch (mode) {
+      case "iptables" -> new IptablesProxier(rules);
+      case "userspace" -> new UserspaceProxier(system, List.of(node.address(), "127.0.0.1").stream().distinct().toList());
+      case "auto" -> IptablesProxier.available() ? new IptablesProxier(rules)
+          : new UserspaceProxier(system, List.of(node.address(), "127.0.0.1").stream().distinct().toList());
+      case "none" -> null;
+      default -> throw new IllegalArgumentException("unknown proxy mode '" + mode + "': use iptables, userspace, auto or none");
+    };
+  }
+
+  /** Starts the host's service proxy with {@code proxier} (none if null). */
+  public void startProxy(Proxier proxier) {
+    if (proxier == null) {
+      return;
+    }
+    Duration interval = system.settings().config().getDuration("dirigent.proxy.min-sync-interval");
+    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, interval), "service-proxy-" + System.nanoTime(), Props.empty()));
   }
 
   /** An empty set of agents, for tests to add to. */
@@ -105,10 +139,33 @@ public final class NodeAgents implements AutoCloseable {
     agents.remove(agent);
   }
 
+  /** Stops the service proxies and waits (briefly) until their rules are gone from the host. */
+  public void stopProxies() {
+    for (ActorRef<ServiceProxy.Command> proxy : proxies) {
+      proxy.tell(new ServiceProxy.Stop());
+      var done = new java.util.concurrent.CompletableFuture<Void>();
+      system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
+        ctx.watch(proxy);
+        return org.apache.pekko.actor.typed.javadsl.Behaviors.receive(Object.class)
+            .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> {
+              done.complete(null);
+              return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
+            }).build();
+      }), "proxy-stop-" + System.nanoTime(), Props.empty());
+      try {
+        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // the proxy did not stop in time; its rules may stay until the next start
+      }
+    }
+    proxies.clear();
+  }
+
   @Override
   public void close() {
     agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
     fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
+    stopProxies();
     agents.clear();
     fleets.clear();
     runtimes.forEach(ContainerRuntime::close);

@@ -1,0 +1,154 @@
+package io.dirigent.node.proxy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Service traffic through the kernel's NAT: each sync renders every rule ({@link IptablesRules})
+ * and hands them to {@code iptables-restore --noflush} in one transaction, so a change of
+ * endpoints is never half applied. Loopback NodePorts need {@code route_localnet}, which this
+ * sets, as kube-proxy does.
+ */
+public final class IptablesProxier implements Proxier {
+
+  private static final Logger log = LoggerFactory.getLogger(IptablesProxier.class);
+  private static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
+
+  private final IptablesRules rules;
+
+  public IptablesProxier(IptablesRules rules) {
+    this.rules = rules;
+  }
+
+  /** Whether iptables can be used here: the binaries exist and the nat table answers. */
+  public static boolean available() {
+    try {
+      return run(List.of("iptables", "-w", "5", "-t", "nat", "-S", "OUTPUT"), null).exit() == 0
+          && run(List.of("iptables-restore", "--version"), null).exit() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void sync(List<ServiceRule> wanted) throws IOException {
+    enableRouteLocalnet();
+    // The chains must exist before the built-in chains can jump to them.
+    Set<String> existing = existingChains();
+    Result restore = run(List.of("iptables-restore", "-w", "5", "--noflush"), rules.render(wanted, stale(existing)));
+    if (restore.exit() != 0) {
+      throw new IOException("iptables-restore failed: " + restore.output());
+    }
+    for (List<String> jump : rules.jumps()) {
+      ensureJump(jump);
+    }
+  }
+
+  private Set<String> stale(Set<String> existing) {
+    Set<String> stale = new LinkedHashSet<>();
+    for (String chain : existing) {
+      if (rules.isDynamic(chain)) {
+        stale.add(chain);
+      }
+    }
+    return stale;
+  }
+
+  private Set<String> existingChains() throws IOException {
+    Result saved = run(List.of("iptables-save", "-t", "nat"), null);
+    Set<String> chains = new LinkedHashSet<>();
+    for (String line : saved.output().split("\n")) {
+      if (line.startsWith(":")) {
+        chains.add(line.substring(1, line.indexOf(' ')));
+      }
+    }
+    return chains;
+  }
+
+  private static void ensureJump(List<String> jump) throws IOException {
+    String table = jump.get(0);
+    String chain = jump.get(1);
+    List<String> rule = jump.subList(2, jump.size());
+    List<String> check = new ArrayList<>(List.of("iptables", "-w", "5", "-t", table, "-C", chain));
+    check.addAll(rule);
+    if (run(check, null).exit() == 0) {
+      return;
+    }
+    List<String> insert = new ArrayList<>(List.of("iptables", "-w", "5", "-t", table, "-I", chain, "1"));
+    insert.addAll(rule);
+    Result inserted = run(insert, null);
+    if (inserted.exit() != 0) {
+      throw new IOException("could not add the jump to %s in %s: %s".formatted(jump.get(jump.size() - 1), chain, inserted.output()));
+    }
+  }
+
+  private static void enableRouteLocalnet() {
+    try {
+      if (!Files.readString(ROUTE_LOCALNET).strip().equals("1")) {
+        Files.writeString(ROUTE_LOCALNET, "1");
+      }
+    } catch (IOException e) {
+      log.warn("cannot enable route_localnet ({}); NodePorts on 127.0.0.1 will not answer", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (List<String> jump : rules.jumps()) {
+        List<String> delete = new ArrayList<>(List.of("iptables", "-w", "5", "-t", jump.get(0), "-D", jump.get(1)));
+        delete.addAll(jump.subList(2, jump.size()));
+        while (run(delete, null).exit() == 0) {
+          // remove every copy
+        }
+      }
+      Set<String> ours = new LinkedHashSet<>();
+      for (String chain : existingChains()) {
+        if (rules.isDynamic(chain) || chain.equals(rules.services()) || chain.equals(rules.nodePorts())
+            || chain.equals(rules.postrouting()) || chain.equals(rules.markMasquerade())) {
+          ours.add(chain);
+        }
+      }
+      StringBuilder nat = new StringBuilder("*nat\n");
+      ours.forEach(chain -> nat.append(':').append(chain).append(" - [0:0]\n"));
+      ours.forEach(chain -> nat.append("-X ").append(chain).append('\n'));
+      nat.append("COMMIT\n*filter\n:").append(rules.firewall()).append(" - [0:0]\n-X ").append(rules.firewall()).append("\nCOMMIT\n");
+      Result removed = run(List.of("iptables-restore", "-w", "5", "--noflush"), nat.toString());
+      if (removed.exit() != 0) {
+        log.warn("could not remove the service proxy's iptables chains: {}", removed.output());
+      }
+    } catch (IOException e) {
+      log.warn("could not remove the service proxy's iptables rules: {}", e.getMessage());
+    }
+  }
+
+  record Result(int exit, String output) {}
+
+  private static Result run(List<String> command, String input) throws IOException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (input != null) {
+      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return new Result(-1, String.join(" ", command) + " timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return new Result(process.exitValue(), output.strip());
+  }
+}

@@ -1,0 +1,168 @@
+package io.dirigent.node.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.informer.Informer;
+import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.core.store.Store;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Service;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The host's service proxy — kube-proxy's role. It follows every Service and Endpoints object,
+ * and whenever either changes (coalesced over {@code minSyncInterval}) hands the full desired
+ * rule set to its {@link Proxier}, one sync at a time, off the actor's thread. A failed sync is
+ * retried. When the proxy stops, the proxier removes its rules.
+ */
+public final class ServiceProxy {
+
+  public sealed interface Command {}
+
+  private record ServiceEvent(Informer.Event event) implements Command {}
+
+  private record EndpointsEvent(Informer.Event event) implements Command {}
+
+  private record Sync() implements Command {}
+
+  private record Synced(int rules, Throwable failure) implements Command {}
+
+  /** Stops the proxy and removes its rules from the host. */
+  public record Stop() implements Command {}
+
+  private ServiceProxy() {}
+
+  public static Behavior<Command> create(Store store, Proxier proxier, Executor blocking, Duration minSyncInterval) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, proxier, blocking, minSyncInterval).start()));
+  }
+
+  private static final class Running {
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final Proxier proxier;
+    private final Executor blocking;
+    private final Duration minSyncInterval;
+    private final Store store;
+    private final Map<String, ObjectNode> services = new HashMap<>();
+    private final Map<String, ObjectNode> endpoints = new HashMap<>();
+    private boolean syncing;
+    private boolean dirty;
+    private boolean servicesSynced;
+    private boolean endpointsSynced;
+
+    Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Proxier proxier, Executor blocking, Duration minSyncInterval) {
+      this.context = context;
+      this.timers = timers;
+      this.store = store;
+      this.proxier = proxier;
+      this.blocking = blocking;
+      this.minSyncInterval = minSyncInterval;
+    }
+
+    Behavior<Command> start() {
+      // Two informers of the same event class: a message adapter per class would serve only one.
+      ActorRef<Command> self = context.getSelf();
+      ActorRef<Informer.Event> serviceEvents = context.spawn(relay(self, ServiceEvent::new), "service-events");
+      ActorRef<Informer.Event> endpointEvents = context.spawn(relay(self, EndpointsEvent::new), "endpoints-events");
+      context.spawn(Informer.create(store, store.registry().of(Service.class), ObjectFilter.ALL, serviceEvents, Duration.ofSeconds(1)), "services");
+      context.spawn(Informer.create(store, store.registry().of(Endpoints.class), ObjectFilter.ALL, endpointEvents, Duration.ofSeconds(1)), "endpoints");
+      return Behaviors.receive(Command.class)
+          .onMessage(ServiceEvent.class, event -> {
+            servicesSynced |= apply(services, event.event());
+            return changed();
+          })
+          .onMessage(EndpointsEvent.class, event -> {
+            endpointsSynced |= apply(endpoints, event.event());
+            return changed();
+          })
+          .onMessage(Sync.class, sync -> sync())
+          .onMessage(Synced.class, this::onSynced)
+          .onMessage(Stop.class, stop -> Behaviors.stopped())
+          .onSignal(PostStop.class, stopped -> {
+            proxier.close();
+            return Behaviors.same();
+          })
+          .build();
+    }
+
+    private static Behavior<Informer.Event> relay(ActorRef<Command> to, java.util.function.Function<Informer.Event, Command> wrap) {
+      return Behaviors.receive(Informer.Event.class).onAnyMessage(event -> {
+        to.tell(wrap.apply(event));
+        return Behaviors.same();
+      }).build();
+    }
+
+    /** Applies an informer event to {@code objects}; answers whether it was a (re)list. */
+    private static boolean apply(Map<String, ObjectNode> objects, Informer.Event event) {
+      if (event instanceof Informer.Upserted upserted) {
+        objects.put(key(upserted.object()), upserted.object());
+      } else if (event instanceof Informer.Deleted deleted) {
+        objects.remove(key(deleted.object()));
+      } else if (event instanceof Informer.Synced synced) {
+        objects.clear();
+        synced.objects().forEach(object -> objects.put(key(object), object));
+        return true;
+      }
+      return false;
+    }
+
+    private Behavior<Command> changed() {
+      // Until both lists arrived, a sync would remove the rules of services not heard of yet.
+      if (servicesSynced && endpointsSynced && !timers.isTimerActive("sync")) {
+        timers.startSingleTimer("sync", new Sync(), syncing ? minSyncInterval : Duration.ZERO);
+      }
+      dirty = true;
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> sync() {
+      if (syncing) {
+        timers.startSingleTimer("sync", new Sync(), minSyncInterval);
+        return Behaviors.same();
+      }
+      syncing = true;
+      dirty = false;
+      List<ServiceRule> rules = ServiceRules.of(
+          services.values().stream().map(s -> KubeJson.toTyped(s, Service.class)).toList(),
+          endpoints.values().stream().map(e -> KubeJson.toTyped(e, Endpoints.class)).toList());
+      context.pipeToSelf(CompletableFuture.runAsync(() -> {
+        try {
+          proxier.sync(rules);
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }, blocking), (done, failure) -> new Synced(rules.size(), failure));
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> onSynced(Synced synced) {
+      syncing = false;
+      if (synced.failure() != null) {
+        Throwable cause = synced.failure().getCause() != null ? synced.failure().getCause() : synced.failure();
+        context.getLog().warn("service proxy sync failed rules={} error={}; retrying", synced.rules(), cause.getMessage());
+        timers.startSingleTimer("sync", new Sync(), Duration.ofSeconds(1));
+      } else {
+        context.getLog().debug("service proxy synced rules={}", synced.rules());
+        if (dirty && !timers.isTimerActive("sync")) {
+          timers.startSingleTimer("sync", new Sync(), minSyncInterval);
+        }
+      }
+      return Behaviors.same();
+    }
+
+    private static String key(ObjectNode object) {
+      return KubeJson.namespace(object) + "/" + KubeJson.name(object);
+    }
+  }
+}
