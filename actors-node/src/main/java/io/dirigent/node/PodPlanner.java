@@ -114,6 +114,13 @@ final class PodPlanner {
         if (!PodStatuses.terminal(pod, observed)) {
           List<String> old = observed.containers().stream().map(RuntimeContainer::id).toList();
           actions.add(new CreateSandbox(sandbox.map(s -> s.pod().attempt() + 1).orElse(0), old));
+          // As the kubelet does, the new sandbox's first containers start in the same sync: the
+          // first init container, or every app container. Restart counts carry over.
+          List<Container> inits = pod.getSpec().getInitContainers();
+          List<Container> first = inits != null && !inits.isEmpty() ? List.of(inits.get(0)) : pod.getSpec().getContainers();
+          for (Container container : first) {
+            start(container, inits != null && !inits.isEmpty(), observed.latest(container.getName()).map(c -> c.pod().attempt() + 1).orElse(0), List.of());
+          }
         }
         return done(false);
       }

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.Behavior;
@@ -280,8 +281,10 @@ final class PodWorker {
 
   private CompletionStage<List<Result>> carryOut(List<Action> actions) {
     CompletionStage<List<Result>> chain = CompletableFuture.completedFuture(new ArrayList<>());
+    // The sandbox the plan's containers join: the running one, or the one the plan creates first.
+    AtomicReference<RuntimeContainer> sandbox = new AtomicReference<>(observed.sandbox().filter(RuntimeContainer::running).orElse(null));
     for (Action action : actions) {
-      chain = chain.thenCompose(results -> run(action).handle((result, failure) -> {
+      chain = chain.thenCompose(results -> run(action, sandbox).handle((result, failure) -> {
         if (failure != null) {
           context.getLog().info("pod action failed pod={}/{} action={} error={}", namespace(), name(), action.getClass().getSimpleName(), cause(failure).getMessage());
           results.add(new Done());
@@ -294,20 +297,22 @@ final class PodWorker {
     return chain;
   }
 
-  private CompletionStage<? extends Result> run(Action action) {
+  private CompletionStage<? extends Result> run(Action action, AtomicReference<RuntimeContainer> sandbox) {
     var runtime = node.runtime();
     if (action instanceof PodPlanner.CreateSandbox create) {
+      sandbox.set(null);
       return removeAll(create.remove()).thenCompose(removed -> runtime.runSandbox(sandboxSpec(create.attempt())))
-          .handle((sandbox, failure) -> {
+          .handle((created, failure) -> {
             if (failure != null) {
               event(null, EventRecorder.WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + cause(failure).getMessage());
               throw new java.util.concurrent.CompletionException(cause(failure));
             }
+            sandbox.set(created);
             return new Done();
           });
     }
     if (action instanceof PodPlanner.StartContainer start) {
-      return startContainer(start);
+      return startContainer(start, sandbox.get());
     }
     if (action instanceof PodPlanner.KillContainer kill) {
       if (kill.message() != null) {
@@ -329,10 +334,10 @@ final class PodWorker {
     return chain;
   }
 
-  private CompletionStage<Result> startContainer(PodPlanner.StartContainer start) {
+  private CompletionStage<Result> startContainer(PodPlanner.StartContainer start, RuntimeContainer joined) {
     Container container = start.container();
     String name = container.getName();
-    Optional<RuntimeContainer> sandbox = observed.sandbox().filter(RuntimeContainer::running);
+    Optional<RuntimeContainer> sandbox = Optional.ofNullable(joined);
     if (sandbox.isEmpty()) {
       return CompletableFuture.completedFuture(new Done());
     }

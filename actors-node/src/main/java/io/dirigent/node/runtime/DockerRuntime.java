@@ -113,13 +113,27 @@ public final class DockerRuntime implements ContainerRuntime {
     return call(() -> inspectAll(Map.of(ContainerLabels.NODE, node, ContainerLabels.POD_UID, podUid)));
   }
 
+  /**
+   * What each container looked like when last inspected, with the list state it had then: a
+   * container whose state the list still shows the same (running, or exited) is not inspected
+   * again, so a steady pod costs one list call per look.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map.Entry<String, RuntimeContainer>> inspected = new java.util.concurrent.ConcurrentHashMap<>();
+
   private List<RuntimeContainer> inspectAll(Map<String, String> labels) {
     List<RuntimeContainer> found = new ArrayList<>();
     for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+      String state = container.getState();
+      var known = inspected.get(container.getId());
+      if (known != null && known.getKey().equals(state) && !"created".equals(state)) {
+        found.add(known.getValue());
+        continue;
+      }
       try {
-        RuntimeContainer inspected = inspect(container.getId());
-        if (inspected != null) {
-          found.add(inspected);
+        RuntimeContainer fresh = inspect(container.getId());
+        if (fresh != null) {
+          inspected.put(container.getId(), java.util.Map.entry(state == null ? "" : state, fresh));
+          found.add(fresh);
         }
       } catch (NotFoundException gone) {
         // removed between the list and the inspect
@@ -173,12 +187,25 @@ public final class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Images seen present, with when: a burst of pods of one image asks the engine once. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map.Entry<String, Long>> images = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long IMAGE_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   @Override
   public CompletionStage<Optional<String>> image(String image) {
+    var known = images.get(image);
+    if (known != null && System.nanoTime() - known.getValue() < IMAGE_CACHE_NANOS) {
+      return CompletableFuture.completedFuture(Optional.of(known.getKey()));
+    }
     return call(() -> {
       try {
-        return Optional.ofNullable(docker.inspectImageCmd(image).exec().getId());
+        String id = docker.inspectImageCmd(image).exec().getId();
+        if (id != null) {
+          images.put(image, java.util.Map.entry(id, System.nanoTime()));
+        }
+        return Optional.ofNullable(id);
       } catch (NotFoundException e) {
+        images.remove(image);
         return Optional.empty();
       }
     });
@@ -292,6 +319,7 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   private void removeQuietly(String id) {
+    inspected.remove(id);
     try {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException gone) {
