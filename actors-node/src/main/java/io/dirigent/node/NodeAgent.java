@@ -151,7 +151,7 @@ public final class NodeAgent {
           if (failure == null) {
             return CompletableFuture.completedFuture(created);
           }
-          Throwable cause = cause(failure);
+          Throwable cause = Failures.cause(failure);
           if (cause instanceof StoreException e && e.reason() == StoreError.Reason.ALREADY_EXISTS) {
             // Registered before (this agent restarted): keep the spec (cordon, taints), report anew.
             return node.store().get(Node.class, null, name()).thenCompose(existing -> {
@@ -185,7 +185,7 @@ public final class NodeAgent {
 
     private Behavior<Command> onRegistered(Registered registered) {
       if (registered.failure() != null) {
-        context.getLog().warn("node registration failed node={} error={}; retrying", name(), cause(registered.failure()).getMessage());
+        context.getLog().warn("node registration failed node={} error={}; retrying", name(), Failures.cause(registered.failure()).getMessage());
         timers.startSingleTimer("register", new RenewLease(), Duration.ofSeconds(2));
         return waitingToRegister();
       }
@@ -308,7 +308,7 @@ public final class NodeAgent {
       Lease next = NodeObjects.lease(node.settings(), node.clock().instant());
       CompletionStage<Lease> write = lease == null
           ? node.store().create(next).exceptionallyCompose(failure -> {
-              Throwable cause = cause(failure);
+              Throwable cause = Failures.cause(failure);
               if (cause instanceof StoreException e && e.reason() == StoreError.Reason.ALREADY_EXISTS) {
                 return node.store().update(next);
               }
@@ -326,7 +326,7 @@ public final class NodeAgent {
 
     private Behavior<Command> onLeaseRenewed(LeaseRenewed renewed) {
       if (renewed.failure() != null) {
-        Throwable cause = cause(renewed.failure());
+        Throwable cause = Failures.cause(renewed.failure());
         if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
           lease = null;
         }
@@ -350,7 +350,7 @@ public final class NodeAgent {
         lastStatus = reported.node().getStatus();
         return Behaviors.same();
       }
-      Throwable cause = cause(reported.failure());
+      Throwable cause = Failures.cause(reported.failure());
       if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
         // Someone deleted the Node: register it again, as the kubelet does.
         context.getLog().info("node object was deleted; registering again node={}", name());
@@ -394,7 +394,7 @@ public final class NodeAgent {
         return new PodLogs.Streaming(source.runWith(StreamRefs.sourceRef(), context.getSystem()));
       });
       context.pipeToSelf(reply, (answer, failure) -> new LogsReady(request,
-          failure == null ? answer : new PodLogs.Failed(500, "reading the log failed: " + cause(failure).getMessage())));
+          failure == null ? answer : new PodLogs.Failed(500, "reading the log failed: " + Failures.cause(failure).getMessage())));
       return Behaviors.same();
     }
 
@@ -421,11 +421,4 @@ public final class NodeAgent {
     }
   }
 
-  private static Throwable cause(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
 }

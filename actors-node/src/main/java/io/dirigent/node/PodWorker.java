@@ -6,7 +6,6 @@ import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.StoreError;
-import io.dirigent.core.store.StoreException;
 import io.dirigent.node.PodPlanner.Action;
 import io.dirigent.node.PodPlanner.StartFailure;
 import io.dirigent.node.PodPlanner.Waiting;
@@ -286,7 +285,7 @@ final class PodWorker {
     for (Action action : actions) {
       chain = chain.thenCompose(results -> run(action, sandbox).handle((result, failure) -> {
         if (failure != null) {
-          context.getLog().info("pod action failed pod={}/{} action={} error={}", namespace(), name(), action.getClass().getSimpleName(), cause(failure).getMessage());
+          context.getLog().info("pod action failed pod={}/{} action={} error={}", namespace(), name(), action.getClass().getSimpleName(), Failures.cause(failure).getMessage());
           results.add(new Done());
         } else {
           results.add(result);
@@ -304,8 +303,8 @@ final class PodWorker {
       return removeAll(create.remove()).thenCompose(removed -> runtime.runSandbox(sandboxSpec(create.attempt())))
           .handle((created, failure) -> {
             if (failure != null) {
-              event(null, EventRecorder.WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + cause(failure).getMessage());
-              throw new java.util.concurrent.CompletionException(cause(failure));
+              event(null, EventRecorder.WARNING, "FailedCreatePodSandBox", "Failed to create pod sandbox: " + Failures.cause(failure).getMessage());
+              throw new java.util.concurrent.CompletionException(Failures.cause(failure));
             }
             sandbox.set(created);
             return new Done();
@@ -355,7 +354,7 @@ final class PodWorker {
       return node.specs().build(pod, container, labels, sandbox.get().id(), sandbox.get().ip(), node.settings().address())
           .handle((spec, failure) -> {
             if (failure != null) {
-              String message = cause(failure).getMessage();
+              String message = Failures.cause(failure).getMessage();
               event(name, EventRecorder.WARNING, "Failed", "Error: " + message);
               throw new StartError(new StartFailed(name, new StartFailure("CreateContainerConfigError", "CreateContainerConfigError", message, 1)));
             }
@@ -363,7 +362,7 @@ final class PodWorker {
           })
           .thenCompose(spec -> runtime.createContainer(spec).handle((id, failure) -> {
             if (failure != null) {
-              String message = cause(failure).getMessage();
+              String message = Failures.cause(failure).getMessage();
               event(name, EventRecorder.WARNING, "Failed", "Error: " + message);
               throw new StartError(new StartFailed(name, new StartFailure("CreateContainerError", "CreateContainerError", message, 1)));
             }
@@ -372,7 +371,7 @@ final class PodWorker {
           }))
           .thenCompose(id -> runtime.startContainer(id).handle((started, failure) -> {
             if (failure != null) {
-              String message = cause(failure).getMessage();
+              String message = Failures.cause(failure).getMessage();
               event(name, EventRecorder.WARNING, "Failed", "Error: " + message);
               throw new StartError(new StartFailed(name, new StartFailure("RunContainerError", "RunContainerError", message, 1)));
             }
@@ -381,10 +380,10 @@ final class PodWorker {
           }))
           .thenCompose(result -> removeAll(start.remove()).thenApply(removed -> result))
           .exceptionally(failure -> {
-            if (cause(failure) instanceof StartError error) {
+            if (Failures.cause(failure) instanceof StartError error) {
               return error.result;
             }
-            throw new java.util.concurrent.CompletionException(cause(failure));
+            throw new java.util.concurrent.CompletionException(Failures.cause(failure));
           });
     });
   }
@@ -463,7 +462,7 @@ final class PodWorker {
     Probe resolved = resolvePorts(probe, container);
     String podIp = observed.podIp().orElse("");
     context.pipeToSelf(node.runtime().probe(key.containerId(), podIp, resolved),
-        (outcome, failure) -> new ProbeDone(key, probe, failure == null ? outcome : new ProbeOutcome(false, cause(failure).getMessage())));
+        (outcome, failure) -> new ProbeDone(key, probe, failure == null ? outcome : new ProbeOutcome(false, Failures.cause(failure).getMessage())));
     return Behaviors.same();
   }
 
@@ -562,8 +561,8 @@ final class PodWorker {
     writing = false;
     if (done.failure() == null) {
       written = done.status();
-    } else if (!(cause(done.failure()) instanceof StoreException e && (e.reason() == StoreError.Reason.NOT_FOUND || e.reason() == StoreError.Reason.CONFLICT))) {
-      context.getLog().warn("pod status not written pod={}/{} error={}", namespace(), name(), cause(done.failure()).getMessage());
+    } else if (!Failures.storeSaid(done.failure(), StoreError.Reason.NOT_FOUND, StoreError.Reason.CONFLICT)) {
+      context.getLog().warn("pod status not written pod={}/{} error={}", namespace(), name(), Failures.cause(done.failure()).getMessage());
       timers.startSingleTimer("wake", new Wake(), Duration.ofSeconds(1));
     }
     if (pendingStatus != null) {
@@ -587,8 +586,8 @@ final class PodWorker {
       cleanup = cleanup.thenCompose(done -> node.store().delete(Pod.class, podNamespace, podName,
               DeleteOptions.defaults().withGracePeriod(0).withPreconditions(uid, null))
           .handle((deleted, failure) -> {
-            if (failure != null && !(cause(failure) instanceof StoreException e && (e.reason() == StoreError.Reason.NOT_FOUND || e.reason() == StoreError.Reason.CONFLICT))) {
-              throw new java.util.concurrent.CompletionException(cause(failure));
+            if (failure != null && !Failures.storeSaid(failure, StoreError.Reason.NOT_FOUND, StoreError.Reason.CONFLICT)) {
+              throw new java.util.concurrent.CompletionException(Failures.cause(failure));
             }
             return null;
           }));
@@ -599,7 +598,7 @@ final class PodWorker {
 
   private Behavior<Command> onFinished(Finished finished) {
     if (finished.failure() != null) {
-      context.getLog().warn("pod not deleted after its containers stopped pod={}/{} error={}; retrying", namespace(), name(), cause(finished.failure()).getMessage());
+      context.getLog().warn("pod not deleted after its containers stopped pod={}/{} error={}; retrying", namespace(), name(), Failures.cause(finished.failure()).getMessage());
       busy = false;
       timers.startSingleTimer("wake", new Wake(), Duration.ofSeconds(1));
       return Behaviors.same();
@@ -645,11 +644,4 @@ final class PodWorker {
     return pod.getMetadata().getNamespace();
   }
 
-  private static Throwable cause(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
 }

@@ -3,7 +3,6 @@ package io.dirigent.node;
 import static io.dirigent.node.testing.NodeTesting.awaitGone;
 import static io.dirigent.node.testing.NodeTesting.awaitPod;
 import static io.dirigent.node.testing.NodeTesting.container;
-import static io.dirigent.node.testing.NodeTesting.events;
 import static io.dirigent.node.testing.NodeTesting.restarts;
 import static io.dirigent.node.testing.NodeTesting.unique;
 import static io.dirigent.node.testing.NodeTesting.waitingReason;
@@ -16,11 +15,9 @@ import io.dirigent.core.testing.Await;
 import io.dirigent.core.testing.TestNodes;
 import io.dirigent.node.runtime.DockerRuntime;
 import io.dirigent.node.runtime.LogOptions;
-import io.dirigent.node.runtime.RuntimeContainer;
 import io.dirigent.node.testing.DockerEngine;
 import io.dirigent.node.testing.NodeTesting;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -72,20 +69,9 @@ class DockerNodeIT {
 
   @AfterAll
   void stop() {
-    if (agents != null) {
-      agents.close();
-    }
-    if (runtime != null) {
-      // Leave nothing behind in the engine.
-      for (RuntimeContainer container : Await.result(runtime.containers(settings.name()))) {
-        Await.result(runtime.removeContainer(container.id()));
-      }
-      runtime.close();
-    }
-    if (member != null) {
-      member.close();
-    }
+    NodeTesting.stopAll(agents, runtime, settings, member);
   }
+
 
   private PodBuilder pod(String namespace, String name) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
@@ -157,7 +143,7 @@ class DockerNodeIT {
     long third = restartedAt(ns, "crasher", 3);
     long fourth = restartedAt(ns, "crasher", 4);
     assertThat(fourth - third).as("the back-off doubles").isGreaterThan(third - second);
-    assertThat(events(member, ns, "crasher")).extracting(Event::getReason).contains("BackOff", "Started");
+    NodeTesting.awaitEvents(member, ns, "crasher", "BackOff", "Started");
   }
 
   private long restartedAt(String ns, String name, int count) {
@@ -182,7 +168,7 @@ class DockerNodeIT {
     assertThat(container(running, "gated").orElseThrow().getReady()).isFalse();
 
     awaitPod(member, ns, "probed", "mortal restarted by its liveness probe", WAIT, p -> restarts(p, "mortal") >= 1);
-    assertThat(events(member, ns, "probed")).extracting(Event::getReason).contains("Unhealthy", "Killing");
+    NodeTesting.awaitEvents(member, ns, "probed", "Unhealthy", "Killing");
 
     Pod notYet = Await.result(member.store().get(Pod.class, ns, "probed"));
     Await.result(runtime.exec(containerId(notYet, "gated"), List.of("touch", "/tmp/ready"), Duration.ofSeconds(10)));
@@ -283,7 +269,7 @@ class DockerNodeIT {
     Duration stubborn = Duration.ofNanos(System.nanoTime() - start);
     assertThat(polite).as("SIGTERM ended the polite container").isLessThan(Duration.ofSeconds(2));
     assertThat(stubborn).as("SIGKILL came after the 3 s grace period").isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-    assertThat(events(member, ns, "stubborn")).extracting(Event::getReason).contains("Killing");
+    NodeTesting.awaitEvents(member, ns, "stubborn", "Killing");
   }
 
   @Test

@@ -11,7 +11,6 @@ import io.dirigent.node.proxy.IptablesProxier;
 import io.dirigent.node.proxy.IptablesRules;
 import io.dirigent.node.proxy.UserspaceProxier;
 import io.dirigent.node.runtime.DockerRuntime;
-import io.dirigent.node.runtime.RuntimeContainer;
 import io.dirigent.node.testing.DockerEngine;
 import io.dirigent.node.testing.NodeTesting;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
@@ -88,19 +87,9 @@ class ServiceProxyIT {
 
   @AfterAll
   void stop() {
-    if (agents != null) {
-      agents.close();
-    }
-    if (runtime != null) {
-      for (RuntimeContainer container : Await.result(runtime.containers(settings.name()))) {
-        Await.result(runtime.removeContainer(container.id()));
-      }
-      runtime.close();
-    }
-    if (member != null) {
-      member.close();
-    }
+    NodeTesting.stopAll(agents, runtime, settings, member);
   }
+
 
   private Service service(String name) {
     return Await.result(member.store().create(new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()

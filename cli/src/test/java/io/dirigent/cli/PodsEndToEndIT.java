@@ -61,6 +61,17 @@ class PodsEndToEndIT {
     return run(all.toArray(String[]::new));
   }
 
+  /** Runs the CLI command until its output satisfies {@code condition}, for up to a minute. */
+  private void awaitOutput(String what, java.util.function.Predicate<String> condition, String... args) {
+    Await.until(what, Duration.ofSeconds(60), () -> {
+      try {
+        return condition.test(cli(args).output());
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
   private Path manifest(String name, String yaml) throws Exception {
     Path file = dataDir.resolve(name + ".yaml");
     Files.writeString(file, yaml);
@@ -69,13 +80,7 @@ class PodsEndToEndIT {
 
   @Test
   void theNodeRegistersItself() throws Exception {
-    Await.until("node " + node + " Ready", Duration.ofSeconds(60), () -> {
-      try {
-        return cli("get", "nodes").output().lines().anyMatch(line -> line.matches(node + "\\s+Ready\\s+.*"));
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOutput("node " + node + " Ready", out -> out.lines().anyMatch(line -> line.matches(node + "\\s+Ready\\s+.*")), "get", "nodes");
   }
 
   @Test
@@ -97,23 +102,11 @@ class PodsEndToEndIT {
     Run applied = cli("apply", "-f", file.toString());
     assertThat(applied.exit()).as(applied.output()).isZero();
 
-    Await.until("ticker Running", Duration.ofSeconds(60), () -> {
-      try {
-        return cli("get", "pods").output().lines().anyMatch(line -> line.matches("ticker\\s+1/1\\s+Running\\s+0\\s+.*"));
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOutput("ticker Running", out -> out.lines().anyMatch(line -> line.matches("ticker\\s+1/1\\s+Running\\s+0\\s+.*")), "get", "pods");
     Run wide = cli("get", "pods", "-o", "wide");
     assertThat(wide.output()).containsPattern("ticker\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+\\d+\\.\\d+\\.\\d+\\.\\d+\\s+" + node);
 
-    Await.until("three ticks logged", Duration.ofSeconds(30), () -> {
-      try {
-        return cli("logs", "ticker").output().contains("tick 3\n");
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOutput("three ticks logged", out -> out.contains("tick 3\n"), "logs", "ticker");
     Run tail = cli("logs", "ticker", "--tail", "1");
     assertThat(tail.output().lines().toList()).hasSize(1).allMatch(line -> line.matches("tick \\d+"));
 
@@ -150,13 +143,7 @@ class PodsEndToEndIT {
 
     Run deleted = cli("delete", "pod", "ticker");
     assertThat(deleted.exit()).as(deleted.output()).isZero();
-    Await.until("ticker gone", Duration.ofSeconds(60), () -> {
-      try {
-        return !cli("get", "pods").output().contains("ticker");
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOutput("ticker gone", out -> !out.contains("ticker"), "get", "pods");
   }
 
   @Test
@@ -175,13 +162,8 @@ class PodsEndToEndIT {
             command: ["sh", "-c", "echo about to fail; exit 2"]
         """.formatted(node));
     assertThat(cli("apply", "-f", file.toString()).exit()).isZero();
-    Await.until("crasher in CrashLoopBackOff", Duration.ofSeconds(60), () -> {
-      try {
-        return cli("get", "pods").output().lines().anyMatch(line -> line.matches("crasher\\s+0/1\\s+CrashLoopBackOff\\s+[1-9]\\d*\\s+.*"));
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    awaitOutput("crasher in CrashLoopBackOff",
+        out -> out.lines().anyMatch(line -> line.matches("crasher\\s+0/1\\s+CrashLoopBackOff\\s+[1-9]\\d*\\s+.*")), "get", "pods");
     Run previous = cli("logs", "crasher", "--previous");
     assertThat(previous.exit()).as(previous.output()).isZero();
     assertThat(previous.output()).isEqualTo("about to fail\n");

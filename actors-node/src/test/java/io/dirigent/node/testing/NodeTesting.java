@@ -126,6 +126,29 @@ public final class NodeTesting {
         new ObjectFilter(namespace, "", "involvedObject.name=" + involvedName)))).items(Event.class);
   }
 
+  /** Stops the agents, removes every container of {@code node} from the engine, and stops the member. */
+  public static void stopAll(io.dirigent.node.NodeAgents agents, io.dirigent.node.runtime.ContainerRuntime runtime, NodeSettings node,
+      ClusterNode member) {
+    if (agents != null) {
+      agents.close();
+    }
+    if (runtime != null) {
+      for (var container : Await.result(runtime.containers(node.name()))) {
+        Await.result(runtime.removeContainer(container.id()));
+      }
+      runtime.close();
+    }
+    if (member != null) {
+      member.close();
+    }
+  }
+
+  /** Events are written after the status they explain may already show it: waits for them. */
+  public static void awaitEvents(ClusterNode member, String namespace, String involvedName, String... reasons) {
+    Await.until("events " + List.of(reasons) + " about " + involvedName, Duration.ofSeconds(30),
+        () -> events(member, namespace, involvedName).stream().map(Event::getReason).toList().containsAll(List.of(reasons)));
+  }
+
   public static void sleep(long millis) {
     try {
       Thread.sleep(millis);

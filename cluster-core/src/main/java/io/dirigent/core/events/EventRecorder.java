@@ -91,7 +91,7 @@ public final class EventRecorder {
     String stamp = KubeJson.timestamp(now);
     Event event = new EventBuilder()
         .withNewMetadata()
-        .withName(involved.getName() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()))
+        .withName(involved.getName() + "." + Long.toHexString(uniqueNanos(now)))
         .withNamespace(namespace)
         .endMetadata()
         .withInvolvedObject(involved)
@@ -107,6 +107,17 @@ public final class EventRecorder {
         .build();
     return store.create(event);
   }
+
+  /**
+   * The time in nanoseconds, as Kubernetes names events, but strictly increasing: the clock here
+   * ticks in microseconds, and two events in one tick would otherwise get the same name.
+   */
+  private long uniqueNanos(Instant now) {
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return lastNanos.updateAndGet(last -> Math.max(last + 1, nanos));
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong lastNanos = new java.util.concurrent.atomic.AtomicLong();
 
   private CompletionStage<Event> bump(Event last, Instant now) {
     Event next = new EventBuilder(last)

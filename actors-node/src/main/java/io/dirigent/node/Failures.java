@@ -1,0 +1,25 @@
+package io.dirigent.node;
+
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/** What failed, out of the completion exceptions stages wrap failures in. */
+final class Failures {
+
+  private Failures() {}
+
+  static Throwable cause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Whether the failure is the store's, for one of {@code reasons}. */
+  static boolean storeSaid(Throwable failure, StoreError.Reason... reasons) {
+    return cause(failure) instanceof StoreException e && Set.of(reasons).contains(e.reason());
+  }
+}
