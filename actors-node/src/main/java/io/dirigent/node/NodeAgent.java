@@ -117,13 +117,13 @@ public final class NodeAgent {
 
     /**
      * Registers at once, or — for simulated nodes, which start by the hundred — after a random
-     * part of the lease interval, so their writes spread out rather than arrive together.
+     * delay of up to 5 s, so their writes spread out rather than arrive together.
      */
     Behavior<Command> start() {
       if (!simulated) {
         return register();
       }
-      long spread = Math.min(node.settings().leaseRenewInterval().toMillis(), 5000);
+      long spread = 5000;
       timers.startSingleTimer("register", new RenewLease(), Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1)));
       return waitingToRegister();
     }

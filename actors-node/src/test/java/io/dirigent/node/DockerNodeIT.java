@@ -240,7 +240,8 @@ class DockerNodeIT {
         .withCommand("sh", "-c", "a=$(head -c 200000000 /dev/zero | tr '\\0' x); echo survived")
         .withNewResources().withLimits(Map.of("memory", new Quantity("32Mi"), "cpu", new Quantity("500m"))).endResources()
         .endContainer().endSpec());
-    Pod failed = awaitPod(member, ns, "hungry", "Failed", WAIT, p -> "Failed".equals(p.getStatus().getPhase()));
+    Pod failed = awaitPod(member, ns, "hungry", "Failed, killed for memory", WAIT, p -> "Failed".equals(p.getStatus().getPhase())
+        && container(p, "app").map(c -> c.getState().getTerminated() != null && "OOMKilled".equals(c.getState().getTerminated().getReason())).orElse(false));
     var terminated = container(failed, "app").orElseThrow().getState().getTerminated();
     assertThat(terminated.getReason()).isEqualTo("OOMKilled");
     assertThat(terminated.getExitCode()).isEqualTo(137);

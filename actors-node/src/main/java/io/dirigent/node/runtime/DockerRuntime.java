@@ -453,6 +453,10 @@ public final class DockerRuntime implements ContainerRuntime {
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
           @Override
           public void onNext(Event event) {
+            // The engine's list view is updated after it sends the event: the next look must inspect.
+            if (event.getId() != null) {
+              inspected.remove(event.getId());
+            }
             Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
             if (event.getId() != null && attributes != null && attributes.get(ContainerLabels.POD_UID) != null) {
               onExit.accept(new Exited(attributes.get(ContainerLabels.POD_UID), event.getId()));
@@ -477,7 +481,8 @@ public final class DockerRuntime implements ContainerRuntime {
         current.set(callback);
         docker.eventsCmd()
             .withEventTypeFilter(EventType.CONTAINER)
-            .withEventFilter("die")
+            // "oom" too: the engine may mark a container OOMKilled only after it reported it dead.
+            .withEventFilter("die", "oom")
             .withLabelFilter(Map.of(ContainerLabels.NODE, node))
             .exec(callback);
       }
