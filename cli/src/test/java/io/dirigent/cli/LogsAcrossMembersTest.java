@@ -58,8 +58,18 @@ class LogsAcrossMembersTest {
       });
 
       String url = api.url() + "/api/v1/namespaces/default/pods/far/log";
-      HttpResponse<String> log = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpClient http = HttpClient.newHttpClient();
+      // The agent's registration reaches the other member's receptionist by gossip, within seconds.
+      java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> answer = new java.util.concurrent.atomic.AtomicReference<>();
+      Await.until("the log answers from the other member", Duration.ofSeconds(30), () -> {
+        try {
+          answer.set(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+          return answer.get().statusCode() != 503;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      HttpResponse<String> log = answer.get();
       assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
       assertThat(log.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
       assertThat(log.body()).contains("simulated container app started");

@@ -92,13 +92,12 @@ class PodsEndToEndIT {
           name: ticker
           labels: {app: e2e}
         spec:
-          nodeName: %s
           terminationGracePeriodSeconds: 2
           containers:
           - name: app
             image: dirigent/busybox:1
             command: ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done"]
-        """.formatted(node));
+        """);
     Run applied = cli("apply", "-f", file.toString());
     assertThat(applied.exit()).as(applied.output()).isZero();
 

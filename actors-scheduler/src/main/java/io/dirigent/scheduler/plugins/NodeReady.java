@@ -1,0 +1,29 @@
+package io.dirigent.scheduler.plugins;
+
+import io.dirigent.scheduler.FilterPlugin;
+import io.dirigent.scheduler.NodeInfo;
+import io.dirigent.scheduler.PodInfo;
+import io.fabric8.kubernetes.api.model.Taint;
+import java.util.List;
+
+/**
+ * A node that is not Ready takes only pods tolerating {@code node.kubernetes.io/not-ready}, as
+ * the taint Kubernetes' node lifecycle puts on such nodes would have it.
+ */
+public final class NodeReady implements FilterPlugin {
+
+  static final Taint NOT_READY = new Taint("NoSchedule", "node.kubernetes.io/not-ready", null, null);
+
+  @Override
+  public String name() {
+    return "NodeReady";
+  }
+
+  @Override
+  public List<String> filter(PodInfo pod, NodeInfo node) {
+    if (!node.ready() && !Tolerations.tolerates(pod.tolerations(), NOT_READY)) {
+      return List.of("node(s) were not ready");
+    }
+    return List.of();
+  }
+}

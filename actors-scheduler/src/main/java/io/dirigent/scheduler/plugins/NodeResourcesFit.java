@@ -1,0 +1,31 @@
+package io.dirigent.scheduler.plugins;
+
+import io.dirigent.scheduler.FilterPlugin;
+import io.dirigent.scheduler.NodeInfo;
+import io.dirigent.scheduler.PodInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pod's requests fit what the node has left: cpu, memory, and one more pod. */
+public final class NodeResourcesFit implements FilterPlugin {
+
+  @Override
+  public String name() {
+    return "NodeResourcesFit";
+  }
+
+  @Override
+  public List<String> filter(PodInfo pod, NodeInfo node) {
+    List<String> reasons = new ArrayList<>();
+    if (node.podCount() + 1 > node.allocatablePods()) {
+      reasons.add("Too many pods");
+    }
+    if (pod.cpuMillis() > 0 && node.requestedCpuMillis() + pod.cpuMillis() > node.allocatableCpuMillis()) {
+      reasons.add("Insufficient cpu");
+    }
+    if (pod.memoryBytes() > 0 && node.requestedMemoryBytes() + pod.memoryBytes() > node.allocatableMemoryBytes()) {
+      reasons.add("Insufficient memory");
+    }
+    return reasons;
+  }
+}

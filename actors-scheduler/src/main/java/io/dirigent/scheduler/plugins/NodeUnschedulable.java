@@ -1,0 +1,26 @@
+package io.dirigent.scheduler.plugins;
+
+import io.dirigent.scheduler.FilterPlugin;
+import io.dirigent.scheduler.NodeInfo;
+import io.dirigent.scheduler.PodInfo;
+import io.fabric8.kubernetes.api.model.Taint;
+import java.util.List;
+
+/** A cordoned node ({@code spec.unschedulable}) takes only pods tolerating its unschedulable taint. */
+public final class NodeUnschedulable implements FilterPlugin {
+
+  static final Taint UNSCHEDULABLE = new Taint("NoSchedule", "node.kubernetes.io/unschedulable", null, null);
+
+  @Override
+  public String name() {
+    return "NodeUnschedulable";
+  }
+
+  @Override
+  public List<String> filter(PodInfo pod, NodeInfo node) {
+    if (node.unschedulable() && !Tolerations.tolerates(pod.tolerations(), UNSCHEDULABLE)) {
+      return List.of("node(s) were unschedulable");
+    }
+    return List.of();
+  }
+}

@@ -1,0 +1,56 @@
+package io.dirigent.scheduler.plugins;
+
+import io.dirigent.scheduler.FilterPlugin;
+import io.dirigent.scheduler.NodeInfo;
+import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.ScorePlugin;
+import io.fabric8.kubernetes.api.model.Taint;
+import java.util.List;
+
+/**
+ * Taints keep pods away: a NoSchedule or NoExecute taint the pod does not tolerate filters the
+ * node out; each untolerated PreferNoSchedule taint makes the node less preferred.
+ */
+public final class TaintToleration implements FilterPlugin, ScorePlugin {
+
+  @Override
+  public String name() {
+    return "TaintToleration";
+  }
+
+  @Override
+  public List<String> filter(PodInfo pod, NodeInfo node) {
+    for (Taint taint : node.taints()) {
+      boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
+      if (hard && !Tolerations.tolerates(pod.tolerations(), taint)) {
+        return List.of("node(s) had untolerated taint {%s: %s}".formatted(taint.getKey(), taint.getValue() == null ? "" : taint.getValue()));
+      }
+    }
+    return List.of();
+  }
+
+  @Override
+  public int weight() {
+    return 3;
+  }
+
+  /** The raw score: how many PreferNoSchedule taints the pod does not tolerate. */
+  @Override
+  public long score(PodInfo pod, NodeInfo node) {
+    return node.taints().stream()
+        .filter(taint -> "PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.tolerates(pod.tolerations(), taint))
+        .count();
+  }
+
+  /** Fewest untolerated taints scores 100. */
+  @Override
+  public void normalize(PodInfo pod, long[] scores) {
+    long max = 0;
+    for (long score : scores) {
+      max = Math.max(max, score);
+    }
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = max == 0 ? 100 : 100 - scores[i] * 100 / max;
+    }
+  }
+}
