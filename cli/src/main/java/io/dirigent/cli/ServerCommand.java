@@ -7,6 +7,7 @@ import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.node.NodeAgents;
 import io.dirigent.scheduler.Scheduler;
+import io.dirigent.controllers.ControllerManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +109,7 @@ public final class ServerCommand implements Callable<Integer> {
       Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url());
       // A singleton: it runs on one control-plane member at a time and moves when that one goes.
       Scheduler.init(node.system(), node.store());
+      ControllerManager.init(node.system(), node.store());
     }
     if (Cluster.get(node.system()).selfMember().hasRole(ClusterNode.WORKER)) {
       NodeAgents started = NodeAgents.start(node.system(), node.store());

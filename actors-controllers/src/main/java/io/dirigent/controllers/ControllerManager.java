@@ -1,0 +1,60 @@
+package io.dirigent.controllers;
+
+import com.typesafe.config.Config;
+import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * The controller manager — a cluster singleton on control-plane members that runs every control
+ * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment and the garbage
+ * collector. When its member goes, the singleton starts on another and the loops rebuild their
+ * caches from the store: they keep no state of their own.
+ */
+public final class ControllerManager {
+
+  private ControllerManager() {}
+
+  /** Starts the singleton on this member (a proxy where the role is missing). */
+  public static ActorRef<Void> init(ActorSystem<?> system, Store store) {
+    Config config = system.settings().config().getConfig("dirigent.controllers");
+    return ClusterSingleton.get(system).init(SingletonActor.of(
+            Behaviors.supervise(create(store, config, Clock.systemUTC()))
+                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
+            "controller-manager")
+        .withSettings(ClusterSingletonSettings.create(system).withRole(config.getString("role"))));
+  }
+
+  static Behavior<Void> create(Store store, Config config, Clock clock) {
+    return Behaviors.setup(context -> {
+      EventRecorder events = config.getBoolean("events") ? new EventRecorder(store, "controller-manager", null, clock) : null;
+      int workers = config.getInt("workers");
+      Duration resync = config.getDuration("resync-interval");
+      List<Controller> controllers = List.of(
+          new EndpointsController(store),
+          new ReplicaSetController(store, named(store, events, "replicaset-controller", clock), clock),
+          new DeploymentController(store, named(store, events, "deployment-controller", clock), clock),
+          new GarbageCollector(store));
+      for (Controller controller : controllers) {
+        context.spawn(ControllerLoop.create(store, controller, workers, resync), controller.name());
+      }
+      context.getLog().info("controller manager started controllers={}", controllers.stream().map(Controller::name).toList());
+      return Behaviors.empty();
+    });
+  }
+
+  /** A recorder reporting as {@code component}, as each Kubernetes controller names itself. */
+  private static EventRecorder named(Store store, EventRecorder enabled, String component, Clock clock) {
+    return enabled == null ? null : new EventRecorder(store, component, null, clock);
+  }
+}

@@ -1,0 +1,207 @@
+package io.dirigent.controllers;
+
+import io.dirigent.core.store.DeleteOptions;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Kubernetes' garbage collector over owner references, for the workload kinds:
+ * <ul>
+ *   <li><b>background</b>: an object all of whose owners are gone is deleted (an owner is gone
+ *   when the store, asked directly, has no object of that name and uid — the cache alone may
+ *   lag);</li>
+ *   <li><b>foreground</b>: an owner marked for deletion with the {@code foregroundDeletion}
+ *   finalizer has its dependents deleted, and loses the finalizer once none is left;</li>
+ *   <li><b>orphan</b>: an owner with the {@code orphan} finalizer has its reference removed from
+ *   every dependent, then loses the finalizer.</li>
+ * </ul>
+ * Keys are {@code Kind/namespace/name}.
+ */
+final class GarbageCollector implements Controller {
+
+  static final String FOREGROUND = "foregroundDeletion";
+  static final String ORPHAN = "orphan";
+
+  private static final Map<String, Class<? extends HasMetadata>> KINDS = new LinkedHashMap<>();
+
+  static {
+    KINDS.put("Deployment", Deployment.class);
+    KINDS.put("ReplicaSet", ReplicaSet.class);
+    KINDS.put("DaemonSet", DaemonSet.class);
+    KINDS.put("Pod", Pod.class);
+  }
+
+  private final Store store;
+
+  GarbageCollector(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public String name() {
+    return "garbage-collector";
+  }
+
+  @Override
+  public List<Watch> watches() {
+    List<Watch> watches = new ArrayList<>();
+    KINDS.forEach((kind, type) -> watches.add(new Watch(type, (change, cache) -> {
+      HasMetadata object = io.dirigent.core.api.KubeJson.toTyped(change.object(), type);
+      Set<String> keys = new HashSet<>();
+      keys.add(kind + "/" + Cache.key(object));
+      // An owner waiting in the foreground for its dependents is looked at as they go.
+      for (OwnerReference owner : references(object)) {
+        if (KINDS.containsKey(owner.getKind())) {
+          keys.add(owner.getKind() + "/" + object.getMetadata().getNamespace() + "/" + owner.getName());
+        }
+      }
+      // A deleted owner's dependents may now be orphans.
+      if (change.deleted()) {
+        for (HasMetadata dependent : dependents(object, cache)) {
+          keys.add(dependent.getKind() + "/" + Cache.key(dependent));
+        }
+      }
+      return keys;
+    })));
+    return watches;
+  }
+
+  @Override
+  public java.util.Collection<String> allKeys(Cache cache) {
+    List<String> keys = new ArrayList<>();
+    KINDS.forEach((kind, type) -> cache.keys(type).forEach(key -> keys.add(kind + "/" + key)));
+    return keys;
+  }
+
+  @Override
+  public CompletionStage<?> reconcile(String key, Cache cache) {
+    int slash = key.indexOf('/');
+    String kind = key.substring(0, slash);
+    String objectKey = key.substring(slash + 1);
+    Class<? extends HasMetadata> type = KINDS.get(kind);
+    Optional<? extends HasMetadata> found = cache.get(type, objectKey);
+    if (found.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    HasMetadata object = found.get();
+    List<String> finalizers = object.getMetadata().getFinalizers() == null ? List.of() : object.getMetadata().getFinalizers();
+    if (object.getMetadata().getDeletionTimestamp() != null && finalizers.contains(ORPHAN)) {
+      return orphan(object, cache);
+    }
+    if (object.getMetadata().getDeletionTimestamp() != null && finalizers.contains(FOREGROUND)) {
+      return foreground(object, cache);
+    }
+    return collectIfOrphaned(object, cache);
+  }
+
+  /** Deletes the object when every owner it names is gone. */
+  private CompletionStage<?> collectIfOrphaned(HasMetadata object, Cache cache) {
+    List<OwnerReference> owners = references(object).stream().filter(o -> KINDS.containsKey(o.getKind())).toList();
+    if (owners.isEmpty() || owners.size() != references(object).size() || object.getMetadata().getDeletionTimestamp() != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    for (OwnerReference owner : owners) {
+      Optional<? extends HasMetadata> cached = cache.get(KINDS.get(owner.getKind()), object.getMetadata().getNamespace() + "/" + owner.getName());
+      if (cached.isPresent() && cached.get().getMetadata().getUid().equals(owner.getUid())) {
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+    // The cache says every owner is gone; make sure with the store itself before deleting.
+    List<CompletableFuture<Boolean>> gone = owners.stream().map(owner -> store.get(KINDS.get(owner.getKind()), object.getMetadata().getNamespace(), owner.getName())
+        .toCompletableFuture()
+        .handle((live, failure) -> {
+          if (failure == null) {
+            return !live.getMetadata().getUid().equals(owner.getUid());
+          }
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+            return true;
+          }
+          throw new CompletionException(cause);
+        })).toList();
+    return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+      if (!gone.stream().allMatch(CompletableFuture::join)) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return delete(object, DeleteOptions.Propagation.BACKGROUND);
+    });
+  }
+
+  private CompletionStage<?> foreground(HasMetadata owner, Cache cache) {
+    List<HasMetadata> dependents = dependents(owner, cache);
+    if (dependents.isEmpty()) {
+      return removeFinalizer(owner, FOREGROUND);
+    }
+    List<CompletableFuture<?>> deletes = new ArrayList<>();
+    for (HasMetadata dependent : dependents) {
+      if (dependent.getMetadata().getDeletionTimestamp() == null) {
+        // Pods have no dependents of their own: they go in the background.
+        deletes.add(delete(dependent, dependent instanceof Pod ? DeleteOptions.Propagation.BACKGROUND : DeleteOptions.Propagation.FOREGROUND)
+            .toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletionStage<?> orphan(HasMetadata owner, Cache cache) {
+    List<CompletableFuture<?>> updates = new ArrayList<>();
+    for (HasMetadata dependent : dependents(owner, cache)) {
+      HasMetadata freed = Cache.copy(dependent);
+      freed.getMetadata().setOwnerReferences(references(dependent).stream()
+          .filter(o -> !o.getUid().equals(owner.getMetadata().getUid())).toList());
+      updates.add(store.update(freed).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(updates.toArray(CompletableFuture[]::new)).thenCompose(done -> removeFinalizer(owner, ORPHAN));
+  }
+
+  private static List<HasMetadata> dependents(HasMetadata owner, Cache cache) {
+    List<HasMetadata> dependents = new ArrayList<>();
+    for (Class<? extends HasMetadata> type : KINDS.values()) {
+      for (HasMetadata candidate : cache.list(type, owner.getMetadata().getNamespace())) {
+        if (references(candidate).stream().anyMatch(o -> o.getUid().equals(owner.getMetadata().getUid()))) {
+          dependents.add(candidate);
+        }
+      }
+    }
+    return dependents;
+  }
+
+  private CompletionStage<?> removeFinalizer(HasMetadata owner, String finalizer) {
+    HasMetadata updated = Cache.copy(owner);
+    updated.getMetadata().setFinalizers(updated.getMetadata().getFinalizers().stream().filter(f -> !f.equals(finalizer)).toList());
+    return store.update(updated);
+  }
+
+  private CompletionStage<?> delete(HasMetadata object, DeleteOptions.Propagation propagation) {
+    return store.delete(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName(),
+            DeleteOptions.defaults().withPropagation(propagation).withPreconditions(object.getMetadata().getUid(), null))
+        .exceptionally(failure -> {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          if (cause instanceof StoreException e && (e.reason() == StoreError.Reason.NOT_FOUND || e.reason() == StoreError.Reason.CONFLICT)) {
+            return null;
+          }
+          throw new CompletionException(cause);
+        });
+  }
+
+  private static List<OwnerReference> references(HasMetadata object) {
+    return object.getMetadata().getOwnerReferences() == null ? List.of() : object.getMetadata().getOwnerReferences();
+  }
+}

@@ -1,0 +1,243 @@
+package io.dirigent.controllers;
+
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.store.DeleteOptions;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Keeps each ReplicaSet's pods at {@code spec.replicas}: creates the missing ones from its
+ * template (owned by it, named after it), deletes the surplus — the ones that matter least
+ * first: unscheduled, then pending, then not ready, then the newest — and writes its status.
+ * Expectations stop it creating twice while its cache has not yet seen its own creates.
+ */
+final class ReplicaSetController implements Controller {
+
+  /** Creates sent at once grow 1, 2, 4, … as they succeed, as Kubernetes' slow start does. */
+  private static final int MAX_BURST = 500;
+
+  private final Store store;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final Expectations expectations;
+
+  ReplicaSetController(Store store, EventRecorder events, Clock clock) {
+    this.store = store;
+    this.events = events;
+    this.clock = clock;
+    this.expectations = new Expectations(clock);
+  }
+
+  @Override
+  public String name() {
+    return "replicaset";
+  }
+
+  @Override
+  public List<Watch> watches() {
+    return List.of(
+        new Watch(ReplicaSet.class, (change, cache) -> {
+          if (change.deleted()) {
+            expectations.forget(Cache.key(change.object()));
+          }
+          return List.of(Cache.key(change.object()));
+        }),
+        new Watch(Pod.class, (change, cache) -> {
+          Pod pod = KubeJson.toTyped(change.object(), Pod.class);
+          return Owners.controllerOf(pod).filter(owner -> owner.getKind().equals("ReplicaSet")).map(owner -> {
+            String key = pod.getMetadata().getNamespace() + "/" + owner.getName();
+            if (change.deleted()) {
+              expectations.deleted(key);
+            } else if (change.previous() == null) {
+              expectations.created(key);
+            }
+            return List.of(key);
+          }).orElse(List.of());
+        }));
+  }
+
+  @Override
+  public CompletionStage<?> reconcile(String key, Cache cache) {
+    Optional<ReplicaSet> found = cache.get(ReplicaSet.class, key);
+    if (found.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ReplicaSet rs = found.get();
+    List<Pod> owned = owned(rs, cache);
+    List<Pod> active = owned.stream().filter(ReplicaSetController::active).toList();
+    CompletionStage<?> scaled = CompletableFuture.completedFuture(null);
+    if (rs.getMetadata().getDeletionTimestamp() == null && expectations.satisfied(key)) {
+      int wanted = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+      int diff = wanted - active.size();
+      if (diff > 0) {
+        scaled = createPods(key, rs, Math.min(diff, MAX_BURST));
+      } else if (diff < 0) {
+        scaled = deletePods(key, rs, ranked(active).subList(0, -diff));
+      }
+    }
+    ReplicaSetStatus status = status(rs, active);
+    // Pods that are ready but not yet available for minReadySeconds become so without an event.
+    java.time.Duration recheck = Availability.nextAvailable(active, minReady(rs), clock.instant());
+    return scaled.thenCompose(done -> writeStatus(rs, status)).thenApply(done -> recheck);
+  }
+
+  private static int minReady(ReplicaSet rs) {
+    return rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
+  }
+
+  static List<Pod> owned(ReplicaSet rs, Cache cache) {
+    List<Pod> owned = new ArrayList<>();
+    for (Pod pod : cache.list(Pod.class, rs.getMetadata().getNamespace())) {
+      if (Owners.ownedBy(pod, rs)) {
+        owned.add(pod);
+      }
+    }
+    return owned;
+  }
+
+  /** Counts toward replicas: not being deleted, not finished. */
+  static boolean active(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return pod.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  /** Pods in the order to delete them: unscheduled, pending, not ready, then the newest. */
+  static List<Pod> ranked(List<Pod> pods) {
+    List<Pod> ranked = new ArrayList<>(pods);
+    ranked.sort(Comparator
+        .comparing((Pod p) -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty())
+        .thenComparing(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .thenComparing(EndpointsController::ready)
+        .thenComparing((Pod p) -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
+    return ranked;
+  }
+
+  private CompletionStage<?> createPods(String key, ReplicaSet rs, int count) {
+    expectations.expect(key, count, 0);
+    List<CompletableFuture<?>> creates = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      creates.add(store.create(podFor(rs)).toCompletableFuture().handle((created, failure) -> {
+        if (failure != null) {
+          // Never to be observed: stop waiting for it (on this actor's next turn).
+          throw new CompletionException(failure);
+        }
+        return created;
+      }));
+    }
+    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
+      long failed = creates.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+      if (failed > 0) {
+        expectations.forget(key);
+      }
+      int made = (int) (count - failed);
+      if (made > 0 && events != null) {
+        events.record(rs, null, EventRecorder.NORMAL, "SuccessfulCreate", "Created %d pod%s".formatted(made, made == 1 ? "" : "s"));
+      }
+      if (failure != null) {
+        throw new CompletionException(failure.getCause() != null ? failure.getCause() : failure);
+      }
+      return null;
+    });
+  }
+
+  /** A new pod from the ReplicaSet's template, owned by it. */
+  static Pod podFor(ReplicaSet rs) {
+    PodTemplateSpec template = KubeJson.toTyped(KubeJson.MAPPER.valueToTree(rs.getSpec().getTemplate()), PodTemplateSpec.class);
+    ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
+    meta.setName(null);
+    meta.setGenerateName(rs.getMetadata().getName() + "-");
+    meta.setNamespace(rs.getMetadata().getNamespace());
+    meta.setOwnerReferences(List.of(Owners.reference(rs)));
+    return new PodBuilder().withMetadata(meta).withSpec(template.getSpec()).build();
+  }
+
+  private CompletionStage<?> deletePods(String key, ReplicaSet rs, List<Pod> victims) {
+    expectations.expect(key, 0, victims.size());
+    List<CompletableFuture<?>> deletes = new ArrayList<>();
+    for (Pod pod : victims) {
+      deletes.add(store.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+              DeleteOptions.defaults().withPreconditions(pod.getMetadata().getUid(), null))
+          .toCompletableFuture()
+          .exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+              return null;
+            }
+            throw new CompletionException(cause);
+          }));
+    }
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+      if (failure != null) {
+        expectations.forget(key);
+      }
+      if (events != null) {
+        events.record(rs, null, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted %d pod%s".formatted(victims.size(), victims.size() == 1 ? "" : "s"));
+      }
+    });
+  }
+
+  /** replicas, fullyLabeledReplicas, readyReplicas, availableReplicas (ready for minReadySeconds), observedGeneration. */
+  ReplicaSetStatus status(ReplicaSet rs, List<Pod> active) {
+    int minReady = minReady(rs);
+    Instant now = clock.instant();
+    int ready = 0;
+    int available = 0;
+    int labeled = 0;
+    Map<String, String> templateLabels = rs.getSpec().getTemplate().getMetadata() == null || rs.getSpec().getTemplate().getMetadata().getLabels() == null
+        ? Map.of() : rs.getSpec().getTemplate().getMetadata().getLabels();
+    for (Pod pod : active) {
+      if (EndpointsController.ready(pod)) {
+        ready++;
+        if (Availability.availableFor(pod, minReady, now)) {
+          available++;
+        }
+      }
+      Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+      if (labels.entrySet().containsAll(templateLabels.entrySet())) {
+        labeled++;
+      }
+    }
+    return new ReplicaSetStatusBuilder()
+        .withReplicas(active.size())
+        .withFullyLabeledReplicas(labeled)
+        .withReadyReplicas(ready)
+        .withAvailableReplicas(available)
+        .withObservedGeneration(rs.getMetadata().getGeneration())
+        .build();
+  }
+
+  private CompletionStage<?> writeStatus(ReplicaSet rs, ReplicaSetStatus status) {
+    if (rs.getStatus() != null && KubeJson.sameContent(KubeJson.MAPPER.valueToTree(withoutConditions(rs.getStatus())), KubeJson.MAPPER.valueToTree(status))) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ReplicaSet update = Cache.copy(rs);
+    update.getMetadata().setResourceVersion(null);
+    update.setStatus(status);
+    return store.updateStatus(update).exceptionally(failure -> null);
+  }
+
+  private static ReplicaSetStatus withoutConditions(ReplicaSetStatus status) {
+    ReplicaSetStatus copy = new ReplicaSetStatusBuilder(status).build();
+    copy.setConditions(List.of());
+    return copy;
+  }
+}
