@@ -282,18 +282,40 @@ final class PodWorker {
     CompletionStage<List<Result>> chain = CompletableFuture.completedFuture(new ArrayList<>());
     // The sandbox the plan's containers join: the running one, or the one the plan creates first.
     AtomicReference<RuntimeContainer> sandbox = new AtomicReference<>(observed.sandbox().filter(RuntimeContainer::running).orElse(null));
-    for (Action action : actions) {
-      chain = chain.thenCompose(results -> run(action, sandbox).handle((result, failure) -> {
-        if (failure != null) {
-          context.getLog().info("pod action failed pod={}/{} action={} error={}", namespace(), name(), action.getClass().getSimpleName(), Failures.cause(failure).getMessage());
-          results.add(new Done());
-        } else {
-          results.add(result);
-        }
-        return results;
-      }));
+    for (List<Action> step : steps(actions)) {
+      chain = chain.thenCompose(results -> {
+        // The actions of one step (stopping a pod's containers) run at once; steps run in order.
+        List<CompletableFuture<Result>> running = step.stream().map(action -> run(action, sandbox).toCompletableFuture()
+            .<Result>handle((result, failure) -> {
+              if (failure != null) {
+                context.getLog().info("pod action failed pod={}/{} action={} error={}", namespace(), name(), action.getClass().getSimpleName(),
+                    Failures.cause(failure).getMessage());
+                return new Done();
+              }
+              return result;
+            })).toList();
+        return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).thenApply(done -> {
+          running.forEach(result -> results.add(result.join()));
+          return results;
+        });
+      });
     }
     return chain;
+  }
+
+  /** The plan in steps: consecutive stops of app containers form one step; everything else is a step of its own. */
+  private static List<List<Action>> steps(List<Action> actions) {
+    List<List<Action>> steps = new ArrayList<>();
+    for (Action action : actions) {
+      boolean parallel = action instanceof PodPlanner.KillContainer kill && kill.message() != null;
+      List<Action> last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+      if (parallel && last != null && last.get(0) instanceof PodPlanner.KillContainer previous && previous.message() != null) {
+        last.add(action);
+      } else {
+        steps.add(new ArrayList<>(List.of(action)));
+      }
+    }
+    return steps;
   }
 
   private CompletionStage<? extends Result> run(Action action, AtomicReference<RuntimeContainer> sandbox) {
@@ -317,12 +339,44 @@ final class PodWorker {
       if (kill.message() != null) {
         event(kill.name(), EventRecorder.NORMAL, "Killing", kill.message());
       }
-      return runtime.stopContainer(kill.id(), kill.grace()).thenApply(done -> new Done());
+      Instant start = node.clock().instant();
+      return preStop(kill).thenCompose(hooked -> {
+        // The hook's time comes out of the grace period, as in Kubernetes.
+        Duration left = kill.grace().minus(Duration.between(start, node.clock().instant()));
+        return runtime.stopContainer(kill.id(), left.isNegative() ? Duration.ZERO : left);
+      }).thenApply(done -> new Done());
     }
     if (action instanceof PodPlanner.RemoveContainers remove) {
       return removeAll(remove.ids()).thenApply(done -> new Done());
     }
     throw new IllegalStateException("unknown action " + action);
+  }
+
+  /**
+   * The container's preStop hook, if it has one: a command run in it, or a sleep — both bounded
+   * by the grace period. A failing hook is reported and the stop goes on.
+   */
+  private CompletionStage<Void> preStop(PodPlanner.KillContainer kill) {
+    var lifecycle = container(kill.name()).map(Container::getLifecycle).orElse(null);
+    var hook = lifecycle == null ? null : lifecycle.getPreStop();
+    if (hook == null || kill.message() == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (hook.getExec() != null && hook.getExec().getCommand() != null) {
+      return node.runtime().exec(kill.id(), hook.getExec().getCommand(), kill.grace()).handle((result, failure) -> {
+        if (failure != null || result.exitCode() != 0) {
+          String why = failure != null ? Failures.cause(failure).getMessage() : "exit code " + result.exitCode() + ": " + result.output();
+          event(kill.name(), EventRecorder.WARNING, "FailedPreStopHook", "PreStopHook failed: " + why);
+        }
+        return null;
+      });
+    }
+    if (hook.getSleep() != null && hook.getSleep().getSeconds() != null) {
+      Duration sleep = Duration.ofSeconds(hook.getSleep().getSeconds());
+      Duration bounded = sleep.compareTo(kill.grace()) > 0 ? kill.grace() : sleep;
+      return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(bounded.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   private CompletionStage<Void> removeAll(List<String> ids) {
