@@ -158,22 +158,11 @@ final class NodeLifecycleController implements Controller {
   private Duration toleration(Pod pod, Taint taint) {
     List<Toleration> tolerations = pod.getSpec().getTolerations() == null ? List.of() : pod.getSpec().getTolerations();
     for (Toleration toleration : tolerations) {
-      if (tolerates(toleration, taint)) {
+      if (io.dirigent.core.api.Tolerations.tolerates(toleration, taint)) {
         return toleration.getTolerationSeconds() == null ? null : Duration.ofSeconds(Math.max(0, toleration.getTolerationSeconds()));
       }
     }
     return evictionTimeout;
-  }
-
-  private static boolean tolerates(Toleration toleration, Taint taint) {
-    if (toleration.getEffect() != null && !toleration.getEffect().isEmpty() && !toleration.getEffect().equals(taint.getEffect())) {
-      return false;
-    }
-    if (toleration.getKey() == null || toleration.getKey().isEmpty()) {
-      return "Exists".equals(toleration.getOperator());
-    }
-    return toleration.getKey().equals(taint.getKey())
-        && ("Exists".equals(toleration.getOperator()) || java.util.Objects.equals(toleration.getValue(), taint.getValue()));
   }
 
   private static List<Taint> taints(Node node) {

@@ -1,5 +1,6 @@
 package io.dirigent.scheduler.plugins;
 
+import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;

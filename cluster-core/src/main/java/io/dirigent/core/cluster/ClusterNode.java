@@ -3,6 +3,7 @@ package io.dirigent.core.cluster;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.store.ObjectEntity;
+import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.services.ServiceAdmission;
 import io.dirigent.core.services.ServiceAllocator;
 import io.dirigent.core.store.ResourceIndex;
@@ -48,6 +49,7 @@ public final class ClusterNode implements AutoCloseable {
           ResourceIndex.init(system, registry, settings);
           ServiceAllocator.init(system, store, settings);
           store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout()));
+          store.admit(registry.byResource("namespaces").orElseThrow(), new NamespaceFinalizer());
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())

@@ -1,4 +1,4 @@
-package io.dirigent.scheduler.plugins;
+package io.dirigent.core.api;
 
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
