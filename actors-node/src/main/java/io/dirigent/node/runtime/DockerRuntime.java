@@ -302,7 +302,8 @@ public final class DockerRuntime implements ContainerRuntime {
   public CompletionStage<Void> stopContainer(String id, Duration grace) {
     return call(() -> {
       try {
-        docker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+        // Docker counts whole seconds: round up, so SIGKILL never comes before the grace period ends.
+        docker.stopContainerCmd(id).withTimeout((int) Math.max(0, (grace.toMillis() + 999) / 1000)).exec();
       } catch (NotModifiedException | NotFoundException alreadyStopped) {
         // stopped already, or gone: what was asked for
       }

@@ -1,0 +1,169 @@
+package io.dirigent.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.dirigent.controllers.ControllerManager;
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.store.ListOptions;
+import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.node.NodeAgents;
+import io.dirigent.node.NodeSettings;
+import io.dirigent.node.runtime.SimulatedRuntime;
+import io.dirigent.scheduler.Scheduler;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scheduler and the controllers at scale, on the embedded H2 store:
+ * <ol>
+ *   <li>Kubernetes' scheduler_perf SchedulingBasic shape: {@code nodes} Ready nodes (Node objects
+ *   only, as there) and {@code pods} pending pods; the scheduler starts and binds them all.
+ *   Throughput is pods bound per second from its start, its informers' initial lists included.</li>
+ *   <li>A Deployment of {@code replicas} on {@code simNodes} simulated nodes (agents included):
+ *   time from its create until every pod is Running.</li>
+ * </ol>
+ * Usage: {@code SchedulerBenchmark [nodes] [pods] [simNodes] [replicas]}.
+ */
+public final class SchedulerBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int pods = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    int simNodes = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+    System.out.println("| measurement | nodes | pods | seconds | pods/s | CPU per pod (µs) |");
+    System.out.println("|---|---|---|---|---|---|");
+    schedulingBasic(nodes, pods);
+    deployment(simNodes, replicas);
+    System.exit(0);
+  }
+
+  private static ClusterNode member(String name, Map<String, Object> extra) throws Exception {
+    Path dataDir = Files.createTempDirectory("dirigent-" + name + "-");
+    Map<String, Object> config = new HashMap<>(extra);
+    config.put("dirigent.store.plugin", "h2");
+    config.put("dirigent.data-dir", dataDir.toString());
+    config.put("dirigent.cluster.port", 0);
+    config.put("dirigent.scheduler.events", "off");
+    config.put("dirigent.controllers.events", "off");
+    config.put("dirigent.store.ask-timeout", "60s");
+    ClusterNode member = ClusterNode.start("dirigent-" + name, ConfigFactory.parseMap(config));
+    member.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    return member;
+  }
+
+  private static void schedulingBasic(int nodes, int pods) throws Exception {
+    ClusterNode member = member("scheduler-bench", Map.of());
+    try {
+      System.err.printf("creating %d nodes and %d pods%n", nodes, pods);
+      run(nodes, i -> member.store().create(new NodeBuilder().withNewMetadata().withName("node-" + i).addToLabels("kubernetes.io/hostname", "node-" + i).endMetadata()
+          .withNewSpec().endSpec().withNewStatus()
+          .addToAllocatable("cpu", new Quantity("4")).addToAllocatable("memory", new Quantity("32Gi")).addToAllocatable("pods", new Quantity("110"))
+          .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).toCompletableFuture());
+      member.store().create(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).toCompletableFuture().get();
+      run(pods, i -> member.store().create(new PodBuilder().withNewMetadata().withName("pod-" + i).withNamespace("bench").endMetadata()
+          .withNewSpec().addNewContainer().withName("c").withImage("dirigent/busybox:1").withNewResources()
+          .addToRequests("cpu", new Quantity("100m")).addToRequests("memory", new Quantity("500Mi")).endResources().endContainer().endSpec()
+          .build()).toCompletableFuture());
+      System.err.println("starting the scheduler");
+      long cpuBefore = Measure.processCpuNanos();
+      long start = System.nanoTime();
+      Scheduler.init(member.system(), member.store());
+      awaitAll(() -> bound(member) >= pods, 600);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long cpu = Measure.processCpuNanos() - cpuBefore;
+      System.out.printf("| scheduling %d pending pods onto %d nodes (SchedulingBasic), from the scheduler's start | %d | %d | %.2f | %.0f | %d |%n",
+          pods, nodes, nodes, pods, seconds, pods / seconds, cpu / 1000 / pods);
+    } finally {
+      member.close();
+    }
+  }
+
+  private static long bound(ClusterNode member) {
+    try {
+      return member.store().list(Pod.class, ListOptions.of(new ObjectFilter("bench", "", "spec.nodeName!="))).toCompletableFuture().get().items().size();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  private static void deployment(int simNodes, int replicas) throws Exception {
+    ClusterNode member = member("deployment-bench", Map.of());
+    SimulatedRuntime runtime = new SimulatedRuntime(Clock.systemUTC());
+    NodeAgents agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
+    try {
+      NodeSettings base = NodeSettings.simulated(member.system().settings().config(), 1);
+      agents.startSimulated(simNodes, runtime, i -> base.withName("sim-" + i));
+      awaitAll(() -> {
+        try {
+          return member.store().list(Node.class, ListOptions.ALL).toCompletableFuture().get().items().size() >= simNodes;
+        } catch (Exception e) {
+          return false;
+        }
+      }, 120);
+      Scheduler.init(member.system(), member.store());
+      ControllerManager.init(member.system(), member.store());
+      member.store().create(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).toCompletableFuture().get();
+      Thread.sleep(3000);
+      long cpuBefore = Measure.processCpuNanos();
+      long start = System.nanoTime();
+      member.store().create(new DeploymentBuilder().withNewMetadata().withName("big").withNamespace("bench").endMetadata()
+          .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", "big").endSelector()
+          .withNewTemplate().withNewMetadata().addToLabels("app", "big").endMetadata()
+          .withNewSpec().addNewContainer().withName("c").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
+          .endSpec().build()).toCompletableFuture().get();
+      awaitAll(() -> running(member) >= replicas, 600);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long cpu = Measure.processCpuNanos() - cpuBefore;
+      System.out.printf("| a Deployment of %d replicas until all Running, on %d simulated nodes | %d | %d | %.2f | %.0f | %d |%n",
+          replicas, simNodes, simNodes, replicas, seconds, replicas / seconds, cpu / 1000 / replicas);
+    } finally {
+      agents.close();
+      runtime.close();
+      member.close();
+    }
+  }
+
+  private static long running(ClusterNode member) {
+    try {
+      return member.store().list(Pod.class, ListOptions.of(new ObjectFilter("bench", "", "status.phase=Running"))).toCompletableFuture().get().items().size();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Runs {@code count} creates, at most 64 at a time. */
+  private static void run(int count, java.util.function.IntFunction<CompletableFuture<?>> create) throws Exception {
+    Semaphore slots = new Semaphore(64);
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      slots.acquire();
+      all.add(create.apply(i).whenComplete((done, failure) -> slots.release()));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(600, TimeUnit.SECONDS);
+  }
+
+  private static void awaitAll(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + seconds + " s");
+      }
+      Thread.sleep(100);
+    }
+  }
+}
