@@ -76,10 +76,7 @@ public final class ControllerLoop {
       for (int i = 0; i < controller.watches().size(); i++) {
         int watch = i;
         Class<? extends HasMetadata> kind = controller.watches().get(i).kind();
-        ActorRef<Informer.Event> relay = context.spawn(Behaviors.receive(Informer.Event.class).onAnyMessage(event -> {
-          self.tell(new Changed(watch, event));
-          return Behaviors.same();
-        }).build(), "events-" + i);
+        ActorRef<Informer.Event> relay = context.spawn(Informer.relay(self, event -> (Command) new Changed(watch, event)), "events-" + i);
         context.spawn(Informer.create(store, store.registry().of(kind), ObjectFilter.ALL, relay, Duration.ofSeconds(1)), "informer-" + i);
       }
       timers.startTimerWithFixedDelay(new Resync(), resync);

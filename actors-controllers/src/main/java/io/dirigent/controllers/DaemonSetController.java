@@ -70,18 +70,7 @@ final class DaemonSetController implements Controller {
     return List.of(
         new Watch(DaemonSet.class, (change, cache) -> List.of(Cache.key(change.object()))),
         new Watch(Node.class, (change, cache) -> cache.keys(DaemonSet.class)),
-        new Watch(Pod.class, (change, cache) -> {
-          Pod pod = KubeJson.toTyped(change.object(), Pod.class);
-          return Owners.controllerOf(pod).filter(o -> o.getKind().equals("DaemonSet")).map(o -> {
-            String key = pod.getMetadata().getNamespace() + "/" + o.getName();
-            if (change.deleted()) {
-              expectations.deleted(key);
-            } else if (change.previous() == null) {
-              expectations.created(key);
-            }
-            return List.of(key);
-          }).orElse(List.of());
-        }));
+        new Watch(Pod.class, (change, cache) -> expectations.ownerOfPod(change, "DaemonSet")));
   }
 
   @Override

@@ -58,4 +58,21 @@ final class Expectations {
   synchronized void forget(String key) {
     pending.remove(key);
   }
+
+  /**
+   * The key of the {@code ownerKind} controlling a pod that changed, counting the change off
+   * that owner's expectations: a pod seen for the first time was a create, a deleted one a delete.
+   */
+  java.util.List<String> ownerOfPod(Controller.Change change, String ownerKind) {
+    io.fabric8.kubernetes.api.model.Pod pod = io.dirigent.core.api.KubeJson.toTyped(change.object(), io.fabric8.kubernetes.api.model.Pod.class);
+    return Owners.controllerOf(pod).filter(owner -> owner.getKind().equals(ownerKind)).map(owner -> {
+      String key = pod.getMetadata().getNamespace() + "/" + owner.getName();
+      if (change.deleted()) {
+        deleted(key);
+      } else if (change.previous() == null) {
+        created(key);
+      }
+      return java.util.List.of(key);
+    }).orElse(java.util.List.of());
+  }
 }

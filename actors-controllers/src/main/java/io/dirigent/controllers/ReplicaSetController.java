@@ -61,18 +61,7 @@ final class ReplicaSetController implements Controller {
           }
           return List.of(Cache.key(change.object()));
         }),
-        new Watch(Pod.class, (change, cache) -> {
-          Pod pod = KubeJson.toTyped(change.object(), Pod.class);
-          return Owners.controllerOf(pod).filter(owner -> owner.getKind().equals("ReplicaSet")).map(owner -> {
-            String key = pod.getMetadata().getNamespace() + "/" + owner.getName();
-            if (change.deleted()) {
-              expectations.deleted(key);
-            } else if (change.previous() == null) {
-              expectations.created(key);
-            }
-            return List.of(key);
-          }).orElse(List.of());
-        }));
+        new Watch(Pod.class, (change, cache) -> expectations.ownerOfPod(change, "ReplicaSet")));
   }
 
   @Override

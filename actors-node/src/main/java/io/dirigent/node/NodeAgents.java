@@ -120,10 +120,18 @@ public final class NodeAgents implements AutoCloseable {
     return agent;
   }
 
-  /** Starts {@code count} simulated nodes sharing one pod informer; {@code settingsOf(i)} names the i-th (from 1). */
-  public void startSimulated(int count, SimulatedRuntime runtime, java.util.function.IntFunction<NodeSettings> settingsOf) {
-    fleets.add(system.systemActorOf(SimulatedNodes.create(count, i -> context(settingsOf.apply(i), runtime)),
-        "simulated-nodes-" + System.nanoTime(), Props.empty()));
+  /**
+   * Starts {@code count} simulated nodes sharing one pod informer; {@code settingsOf(i)} names the
+   * i-th (from 1). Closing the answer stops them.
+   */
+  public AutoCloseable startSimulated(int count, SimulatedRuntime runtime, java.util.function.IntFunction<NodeSettings> settingsOf) {
+    ActorRef<SimulatedNodes.Command> fleet = system.systemActorOf(SimulatedNodes.create(count, i -> context(settingsOf.apply(i), runtime)),
+        "simulated-nodes-" + System.nanoTime(), Props.empty());
+    fleets.add(fleet);
+    return () -> {
+      fleet.tell(new SimulatedNodes.Stop());
+      fleets.remove(fleet);
+    };
   }
 
   private NodeAgentContext context(NodeSettings settings, ContainerRuntime runtime) {

@@ -78,6 +78,12 @@ public record NodeSettings(
         simulated.getBoolean("events"));
   }
 
+  /** The same node renewing a lease of {@code duration} every {@code renewInterval}. */
+  public NodeSettings withLease(Duration duration, Duration renewInterval) {
+    return new NodeSettings(name, address, podsDir, maxPods, duration, renewInterval, statusUpdateInterval, resyncInterval,
+        backoffInitial, backoffMax, backoffReset, defaultGracePeriod, events);
+  }
+
   public NodeSettings withName(String other) {
     return new NodeSettings(other, address, podsDir, maxPods, leaseDuration, leaseRenewInterval, statusUpdateInterval, resyncInterval,
         backoffInitial, backoffMax, backoffReset, defaultGracePeriod, events);

@@ -130,8 +130,8 @@ public final class Scheduler {
 
     Behavior<Command> start() {
       ActorRef<Command> self = context.getSelf();
-      ActorRef<Informer.Event> pods = context.spawn(relay(self, PodEvent::new), "pod-events");
-      ActorRef<Informer.Event> nodeEvents = context.spawn(relay(self, NodeEvent::new), "node-events");
+      ActorRef<Informer.Event> pods = context.spawn(Informer.relay(self, PodEvent::new), "pod-events");
+      ActorRef<Informer.Event> nodeEvents = context.spawn(Informer.relay(self, NodeEvent::new), "node-events");
       context.spawn(Informer.create(store, store.registry().of(Pod.class), ObjectFilter.ALL, pods, Duration.ofSeconds(1)), "pods");
       context.spawn(Informer.create(store, store.registry().of(Node.class), ObjectFilter.ALL, nodeEvents, Duration.ofSeconds(1)), "nodes");
       timers.startTimerWithFixedDelay(new RetryUnschedulable(), Duration.ofMillis(500));
@@ -143,13 +143,6 @@ public final class Scheduler {
           .onMessage(Bound.class, this::onBound)
           .onMessage(RetryUnschedulable.class, retry -> retryDue())
           .build();
-    }
-
-    private static Behavior<Informer.Event> relay(ActorRef<Command> to, java.util.function.Function<Informer.Event, Command> wrap) {
-      return Behaviors.receive(Informer.Event.class).onAnyMessage(event -> {
-        to.tell(wrap.apply(event));
-        return Behaviors.same();
-      }).build();
     }
 
     // ---- the cluster as seen ----

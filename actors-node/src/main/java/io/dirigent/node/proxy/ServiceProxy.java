@@ -73,8 +73,8 @@ public final class ServiceProxy {
     Behavior<Command> start() {
       // Two informers of the same event class: a message adapter per class would serve only one.
       ActorRef<Command> self = context.getSelf();
-      ActorRef<Informer.Event> serviceEvents = context.spawn(relay(self, ServiceEvent::new), "service-events");
-      ActorRef<Informer.Event> endpointEvents = context.spawn(relay(self, EndpointsEvent::new), "endpoints-events");
+      ActorRef<Informer.Event> serviceEvents = context.spawn(Informer.relay(self, ServiceEvent::new), "service-events");
+      ActorRef<Informer.Event> endpointEvents = context.spawn(Informer.relay(self, EndpointsEvent::new), "endpoints-events");
       context.spawn(Informer.create(store, store.registry().of(Service.class), ObjectFilter.ALL, serviceEvents, Duration.ofSeconds(1)), "services");
       context.spawn(Informer.create(store, store.registry().of(Endpoints.class), ObjectFilter.ALL, endpointEvents, Duration.ofSeconds(1)), "endpoints");
       return Behaviors.receive(Command.class)
@@ -94,13 +94,6 @@ public final class ServiceProxy {
             return Behaviors.same();
           })
           .build();
-    }
-
-    private static Behavior<Informer.Event> relay(ActorRef<Command> to, java.util.function.Function<Informer.Event, Command> wrap) {
-      return Behaviors.receive(Informer.Event.class).onAnyMessage(event -> {
-        to.tell(wrap.apply(event));
-        return Behaviors.same();
-      }).build();
     }
 
     /** Applies an informer event to {@code objects}; answers whether it was a (re)list. */

@@ -69,13 +69,7 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
 
   @Override
   public void normalize(PodInfo pod, long[] scores) {
-    long max = 0;
-    for (long score : scores) {
-      max = Math.max(max, score);
-    }
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = max == 0 ? 0 : scores[i] * 100 / max;
-    }
+    ScorePlugin.byMax(scores, false, 0);
   }
 
   /** A term matches when all its expressions and fields do; an empty term matches nothing. */

@@ -28,12 +28,6 @@ public final class OwnerSpread implements ScorePlugin {
 
   @Override
   public void normalize(PodInfo pod, long[] scores) {
-    long max = 0;
-    for (long score : scores) {
-      max = Math.max(max, score);
-    }
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = max == 0 ? 100 : (max - scores[i]) * 100 / max;
-    }
+    ScorePlugin.byMax(scores, true, 100);
   }
 }

@@ -46,12 +46,6 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
   /** Fewest untolerated taints scores 100. */
   @Override
   public void normalize(PodInfo pod, long[] scores) {
-    long max = 0;
-    for (long score : scores) {
-      max = Math.max(max, score);
-    }
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = max == 0 ? 100 : 100 - scores[i] * 100 / max;
-    }
+    ScorePlugin.byMax(scores, true, 100);
   }
 }

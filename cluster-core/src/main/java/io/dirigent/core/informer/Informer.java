@@ -60,6 +60,17 @@ public final class Informer {
   private Informer() {}
 
   /**
+   * A child that wraps every event for {@code to}: how an actor follows several informers of
+   * the same event class (one message adapter per class would serve only one of them).
+   */
+  public static <T> Behavior<Event> relay(ActorRef<T> to, java.util.function.Function<Event, T> wrap) {
+    return Behaviors.receive(Event.class).onAnyMessage(event -> {
+      to.tell(wrap.apply(event));
+      return Behaviors.same();
+    }).build();
+  }
+
+  /**
    * An informer on {@code type} objects matching {@code filter}, telling {@code subscriber};
    * {@code relistDelay} is the pause before listing again after a watch ended.
    */
