@@ -157,9 +157,7 @@ class ControllersTest {
       return rs.getStatus() != null && Integer.valueOf(4).equals(rs.getStatus().getReadyReplicas()) && Integer.valueOf(4).equals(rs.getStatus().getReplicas());
     });
     // Scale down removes the surplus.
-    ReplicaSet rs = Await.result(member.store().get(ReplicaSet.class, ns, "keeper"));
-    rs.getSpec().setReplicas(1);
-    Await.result(member.store().update(rs));
+    Updates.change(member.store(), ReplicaSet.class, ns, "keeper", rs -> rs.getSpec().setReplicas(1));
     awaitPods(ns, "one pod left", pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 1);
   }
 
@@ -186,9 +184,7 @@ class ControllersTest {
     })) {
       Await.until("the watch has seen the current pods", WAIT, () -> states.pods.size() >= replicas);
       states.armed = true;
-      Deployment d = Await.result(member.store().get(Deployment.class, ns, "web"));
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2");
-      Await.result(member.store().update(d));
+      Updates.change(member.store(), Deployment.class, ns, "web", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2"));
       Await.until("all pods on the new template", WAIT, () -> {
         List<Pod> pods = pods(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
         return pods.size() == replicas && pods.stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("dirigent/httpenv:2")
@@ -207,8 +203,7 @@ class ControllersTest {
     assertThat(rolled.getMetadata().getAnnotations()).containsEntry(DeploymentController.REVISION, "2");
 
     // Rollback: the first template comes back, and with it its ReplicaSet, as revision 3.
-    rolled.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:1");
-    Await.result(member.store().update(rolled));
+    Updates.change(member.store(), Deployment.class, ns, "web", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:1"));
     Await.until("back on the first ReplicaSet", WAIT, () -> {
       List<Pod> pods = pods(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
       return pods.size() == replicas && pods.stream().allMatch(p -> firstHash.equals(p.getMetadata().getLabels().get(DeploymentController.HASH)));
@@ -229,9 +224,7 @@ class ControllersTest {
     })) {
       Await.until("the watch has seen the current pods", WAIT, () -> states.pods.size() >= 3);
       states.armed = true;
-      Deployment d = Await.result(member.store().get(Deployment.class, ns, "batch"));
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2");
-      Await.result(member.store().update(d));
+      Updates.change(member.store(), Deployment.class, ns, "batch", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2"));
       awaitPods(ns, "three new ready", pods -> pods.size() == 3 && pods.stream().allMatch(p -> activeAndReady(p)
           && p.getSpec().getContainers().get(0).getImage().equals("dirigent/httpenv:2")));
       assertThat(states.violations).isEmpty();

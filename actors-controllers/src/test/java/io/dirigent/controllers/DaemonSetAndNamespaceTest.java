@@ -99,9 +99,7 @@ class DaemonSetAndNamespaceTest {
       return ds.getStatus() != null && ds.getStatus().getNumberReady() != null && ds.getStatus().getNumberReady() >= 6;
     });
 
-    DaemonSet ds = Await.result(member.store().get(DaemonSet.class, ns, "agent"));
-    ds.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/busybox:2");
-    Await.result(member.store().update(ds));
+    Updates.change(member.store(), DaemonSet.class, ns, "agent", ds -> ds.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/busybox:2"));
     Await.until("every node on the new template", WAIT, () -> runningNodes(ns, "dirigent/busybox:2").containsAll(ourNodes(6)));
   }
 
