@@ -125,8 +125,14 @@ class RolloutEndToEndIT {
       assertThat(failures).as("requests that failed during the rollout, of %d sent", sent.get()).isEmpty();
       assertThat(first).as("v1 answered from every replica").hasSize(3);
       assertThat(answers.stream().filter(a -> a.startsWith("v2 ")).collect(Collectors.toSet())).as("v2 from every replica").hasSize(3);
-      Run pods = run("get", "pods", "--kubeconfig", kubeconfig);
-      assertThat(pods.output().lines().filter(line -> line.startsWith("web-")).count()).as(pods.output()).isEqualTo(3);
+      // The old pods finish their preStop sleep and go; three remain.
+      Await.until("three pods left", Duration.ofSeconds(60), () -> {
+        try {
+          return run("get", "pods", "--kubeconfig", kubeconfig).output().lines().filter(line -> line.startsWith("web-")).count() == 3;
+        } catch (Exception e) {
+          return false;
+        }
+      });
     } finally {
       sending.set(false);
       Run down = run("down", "--data-dir", dataDir.toString());
