@@ -36,6 +36,12 @@ public final class Cache {
     objects.put(kind, fresh);
   }
 
+  /** The object as the informer delivered it, without a typed copy. */
+  public Optional<ObjectNode> tree(Class<? extends HasMetadata> kind, String key) {
+    Entry entry = objects.getOrDefault(kind, Map.of()).get(key);
+    return entry == null ? Optional.empty() : Optional.of(entry.tree());
+  }
+
   public <T extends HasMetadata> Optional<T> get(Class<T> kind, String key) {
     Entry entry = objects.getOrDefault(kind, Map.of()).get(key);
     return entry == null ? Optional.empty() : Optional.of(typed(kind, entry));

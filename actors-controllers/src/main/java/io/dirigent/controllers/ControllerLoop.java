@@ -97,7 +97,7 @@ public final class ControllerLoop {
       Class<? extends HasMetadata> kind = watch.kind();
       Informer.Event event = changed.event();
       if (event instanceof Informer.Upserted upserted) {
-        ObjectNode previous = cache.get(kind, Cache.key(upserted.object())).map(io.dirigent.core.api.KubeJson::toTree).orElse(null);
+        ObjectNode previous = cache.tree(kind, Cache.key(upserted.object())).orElse(null);
         cache.put(kind, upserted.object());
         mapped(watch, new Controller.Change(upserted.object(), previous, false));
       } else if (event instanceof Informer.Deleted deleted) {

@@ -45,6 +45,9 @@ final class DeploymentController implements Controller {
   static final String DESIRED = "deployment.kubernetes.io/desired-replicas";
   static final String MAX_REPLICAS = "deployment.kubernetes.io/max-replicas";
   private static final String HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  /** Writes map entries in key order, so equal templates hash equal; made once, it is costly to copy. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper SORTED = KubeJson.MAPPER.copy()
+      .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private final Store store;
   private final EventRecorder events;
@@ -65,18 +68,14 @@ final class DeploymentController implements Controller {
   public List<Watch> watches() {
     return List.of(
         new Watch(Deployment.class, (change, cache) -> List.of(Cache.key(change.object()))),
-        new Watch(ReplicaSet.class, (change, cache) -> ownerKey(KubeJson.toTyped(change.object(), ReplicaSet.class))),
-        new Watch(Pod.class, (change, cache) -> {
-          Pod pod = KubeJson.toTyped(change.object(), Pod.class);
-          return Owners.controllerOf(pod).filter(o -> o.getKind().equals("ReplicaSet"))
-              .flatMap(o -> cache.get(ReplicaSet.class, pod.getMetadata().getNamespace() + "/" + o.getName()))
-              .map(rs -> ownerKey(rs)).orElse(List.<String>of());
-        }));
+        new Watch(ReplicaSet.class, (change, cache) -> ownerKey(change.object())),
+        new Watch(Pod.class, (change, cache) -> Owners.controllerKey(change.object(), "ReplicaSet")
+            .flatMap(rs -> cache.tree(ReplicaSet.class, rs))
+            .map(DeploymentController::ownerKey).orElse(List.of())));
   }
 
-  private static List<String> ownerKey(ReplicaSet rs) {
-    return Owners.controllerOf(rs).filter(o -> o.getKind().equals("Deployment"))
-        .map(o -> List.of(rs.getMetadata().getNamespace() + "/" + o.getName())).orElse(List.of());
+  private static List<String> ownerKey(com.fasterxml.jackson.databind.JsonNode rs) {
+    return Owners.controllerKey(rs, "Deployment").map(List::of).orElse(List.of());
   }
 
   @Override
@@ -353,7 +352,7 @@ final class DeploymentController implements Controller {
    */
   static String templateHash(PodTemplateSpec template) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(KubeJson.MAPPER.writeValueAsString(canonical(template)).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(SORTED.writeValueAsString(canonical(template)).getBytes(StandardCharsets.UTF_8));
       StringBuilder hash = new StringBuilder();
       for (int i = 0; i < 10; i++) {
         hash.append(HASH_ALPHABET.charAt((digest[i] & 0xFF) % HASH_ALPHABET.length()));
@@ -370,8 +369,7 @@ final class DeploymentController implements Controller {
     if (tree.path("metadata").path("labels").isObject()) {
       ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("metadata").path("labels")).remove(HASH);
     }
-    return KubeJson.MAPPER.copy().configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-        .treeToValue(tree, Object.class);
+    return SORTED.treeToValue(tree, Object.class);
   }
 
   private static List<Pod> allPods(List<ReplicaSet> owned, Cache cache) {

@@ -38,11 +38,6 @@ final class Expectations {
     pending.computeIfPresent(key, (k, p) -> new Pending(p.adds(), p.deletes() - 1, p.since()));
   }
 
-  /** A create or delete that failed will never be observed: stop waiting for it. */
-  synchronized void lower(String key, int adds, int deletes) {
-    pending.computeIfPresent(key, (k, p) -> new Pending(p.adds() - adds, p.deletes() - deletes, p.since()));
-  }
-
   synchronized boolean satisfied(String key) {
     Pending p = pending.get(key);
     if (p == null) {
@@ -64,9 +59,7 @@ final class Expectations {
    * that owner's expectations: a pod seen for the first time was a create, a deleted one a delete.
    */
   java.util.List<String> ownerOfPod(Controller.Change change, String ownerKind) {
-    io.fabric8.kubernetes.api.model.Pod pod = io.dirigent.core.api.KubeJson.toTyped(change.object(), io.fabric8.kubernetes.api.model.Pod.class);
-    return Owners.controllerOf(pod).filter(owner -> owner.getKind().equals(ownerKind)).map(owner -> {
-      String key = pod.getMetadata().getNamespace() + "/" + owner.getName();
+    return Owners.controllerKey(change.object(), ownerKind).map(key -> {
       if (change.deleted()) {
         deleted(key);
       } else if (change.previous() == null) {

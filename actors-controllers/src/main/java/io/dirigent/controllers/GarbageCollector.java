@@ -1,5 +1,6 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -63,18 +64,19 @@ final class GarbageCollector implements Controller {
   public List<Watch> watches() {
     List<Watch> watches = new ArrayList<>();
     KINDS.forEach((kind, type) -> watches.add(new Watch(type, (change, cache) -> {
-      HasMetadata object = io.dirigent.core.api.KubeJson.toTyped(change.object(), type);
+      var object = change.object();
+      String namespace = KubeJson.namespace(object);
       Set<String> keys = new HashSet<>();
       keys.add(kind + "/" + Cache.key(object));
       // An owner waiting in the foreground for its dependents is looked at as they go.
-      for (OwnerReference owner : references(object)) {
-        if (KINDS.containsKey(owner.getKind())) {
-          keys.add(owner.getKind() + "/" + object.getMetadata().getNamespace() + "/" + owner.getName());
+      for (var owner : object.path("metadata").path("ownerReferences")) {
+        if (KINDS.containsKey(owner.path("kind").asText())) {
+          keys.add(owner.path("kind").asText() + "/" + namespace + "/" + owner.path("name").asText());
         }
       }
       // A deleted owner's dependents may now be orphans.
       if (change.deleted()) {
-        for (HasMetadata dependent : dependents(object, cache)) {
+        for (HasMetadata dependent : dependents(namespace, KubeJson.uid(object), cache)) {
           keys.add(dependent.getKind() + "/" + Cache.key(dependent));
         }
       }
@@ -172,10 +174,15 @@ final class GarbageCollector implements Controller {
   }
 
   private static List<HasMetadata> dependents(HasMetadata owner, Cache cache) {
+    return dependents(owner.getMetadata().getNamespace(), owner.getMetadata().getUid(), cache);
+  }
+
+  /** The objects in {@code namespace} that name the owner {@code uid}. */
+  private static List<HasMetadata> dependents(String namespace, String uid, Cache cache) {
     List<HasMetadata> dependents = new ArrayList<>();
     for (Class<? extends HasMetadata> type : KINDS.values()) {
-      for (HasMetadata candidate : cache.list(type, owner.getMetadata().getNamespace())) {
-        if (references(candidate).stream().anyMatch(o -> o.getUid().equals(owner.getMetadata().getUid()))) {
+      for (HasMetadata candidate : cache.list(type, namespace)) {
+        if (references(candidate).stream().anyMatch(o -> o.getUid().equals(uid))) {
           dependents.add(candidate);
         }
       }

@@ -1,5 +1,6 @@
 package io.dirigent.controllers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -13,6 +14,25 @@ import java.util.Optional;
 final class Owners {
 
   private Owners() {}
+
+  /**
+   * The controller owner reference of an object as an informer delivers it: read from the JSON,
+   * so mapping a change to its owner's key costs no typed copy.
+   */
+  static Optional<JsonNode> controllerRef(JsonNode object) {
+    for (JsonNode reference : object.path("metadata").path("ownerReferences")) {
+      if (reference.path("controller").asBoolean(false)) {
+        return Optional.of(reference);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The key of {@code object}'s controller owner when it is of {@code kind}: {@code namespace/name}. */
+  static Optional<String> controllerKey(JsonNode object, String kind) {
+    return controllerRef(object).filter(reference -> kind.equals(reference.path("kind").asText()))
+        .map(reference -> io.dirigent.core.api.KubeJson.namespace(object) + "/" + reference.path("name").asText());
+  }
 
   /** The controller owner reference of {@code object}, if any. */
   static Optional<OwnerReference> controllerOf(HasMetadata object) {

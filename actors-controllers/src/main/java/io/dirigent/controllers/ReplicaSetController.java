@@ -32,7 +32,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class ReplicaSetController implements Controller {
 
-  /** Creates sent at once grow 1, 2, 4, … as they succeed, as Kubernetes' slow start does. */
+  /** The most pods created in one reconcile; the rest follow once these are seen. */
   private static final int MAX_BURST = 500;
 
   private final Store store;
@@ -124,17 +124,12 @@ final class ReplicaSetController implements Controller {
     expectations.expect(key, count, 0);
     List<CompletableFuture<?>> creates = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      creates.add(store.create(podFor(rs)).toCompletableFuture().handle((created, failure) -> {
-        if (failure != null) {
-          // Never to be observed: stop waiting for it (on this actor's next turn).
-          throw new CompletionException(failure);
-        }
-        return created;
-      }));
+      creates.add(store.create(podFor(rs)).toCompletableFuture());
     }
     return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
       long failed = creates.stream().filter(CompletableFuture::isCompletedExceptionally).count();
       if (failed > 0) {
+        // A create that failed will never be seen: stop waiting for it.
         expectations.forget(key);
       }
       int made = (int) (count - failed);
