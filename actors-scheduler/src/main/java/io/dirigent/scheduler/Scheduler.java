@@ -89,8 +89,6 @@ public final class Scheduler {
   /** A pod waiting to be scheduled; {@code order} keeps equal priorities first come, first served. */
   private record Queued(PodInfo pod, long order) {}
 
-  /** A pod that fit nowhere, with when to try again. */
-  private record Unschedulable(PodInfo pod, Instant retryAt) {}
 
   private static final class Running {
     private final ActorContext<Command> context;
@@ -110,7 +108,8 @@ public final class Scheduler {
     private final Map<String, PodInfo> waiting = new HashMap<>();
     private final PriorityQueue<Queued> active = new PriorityQueue<>(
         Comparator.comparingInt((Queued q) -> -q.pod().priority()).thenComparingLong(Queued::order));
-    private final Map<String, Unschedulable> unschedulable = new HashMap<>();
+    /** Pods that fit nowhere, with when to try them again. */
+    private final Map<String, Instant> unschedulable = new HashMap<>();
     /** The FailedScheduling message last written for a pod, so an unchanged one is not written again. */
     private final Map<String, String> reported = new HashMap<>();
     private int inFlight;
@@ -176,6 +175,10 @@ public final class Scheduler {
           return;
         }
         String before = placed.get(key);
+        if (nodeName.equals(before) && placedPods.containsKey(key)) {
+          // Already counted there (assumed, or seen bound): a status write changes nothing it takes.
+          return;
+        }
         if (before != null && !before.equals(nodeName)) {
           nodeOf(before).ifPresent(node -> node.remove(key));
         }
@@ -200,10 +203,8 @@ public final class Scheduler {
       PodInfo pod = PodInfo.of(KubeJson.toTyped(object, Pod.class));
       boolean known = waiting.containsKey(key);
       waiting.put(key, pod);
-      if (unschedulable.containsKey(key)) {
-        // A changed pod may fit now; otherwise its back-off stands.
-        unschedulable.put(key, new Unschedulable(pod, unschedulable.get(key).retryAt()));
-      } else if (!known) {
+      // A pod waiting out its back-off keeps it; the changed version is what is tried next.
+      if (!known && !unschedulable.containsKey(key)) {
         active.add(new Queued(pod, order++));
       }
     }
@@ -349,7 +350,7 @@ public final class Scheduler {
       Duration last = backoffs.get(pod.key());
       Duration backoff = last == null ? settings.initialBackoff() : min(last.multipliedBy(2), settings.maxBackoff());
       backoffs.put(pod.key(), backoff);
-      unschedulable.put(pod.key(), new Unschedulable(pod, clock.instant().plus(backoff)));
+      unschedulable.put(pod.key(), clock.instant().plus(backoff));
       if (message.equals(reported.get(pod.key()))) {
         return;
       }
@@ -381,7 +382,7 @@ public final class Scheduler {
     private Behavior<Command> retryDue() {
       Instant now = clock.instant();
       for (var entry : new ArrayList<>(unschedulable.entrySet())) {
-        if (!entry.getValue().retryAt().isAfter(now)) {
+        if (!entry.getValue().isAfter(now)) {
           activate(entry.getKey());
         }
       }
