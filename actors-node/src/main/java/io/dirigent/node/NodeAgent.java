@@ -128,8 +128,10 @@ public final class NodeAgent {
       return waitingToRegister();
     }
 
+    /** Before the Node is registered: registration's answer or its retry; pod events are kept for after. */
     private Behavior<Command> waitingToRegister() {
       return Behaviors.receive(Command.class)
+          .onMessage(Registered.class, this::onRegistered)
           .onMessage(RenewLease.class, retry -> register())
           .onMessage(Stop.class, stop -> Behaviors.stopped())
           .onMessage(PodEvent.class, event -> {
@@ -164,23 +166,7 @@ public final class NodeAgent {
         }).thenCompose(stage -> stage).thenApply(done -> new Registered(done, info, null));
       });
       context.pipeToSelf(registered, (done, failure) -> failure == null ? done : new Registered(null, null, failure));
-      return registering();
-    }
-
-    private Behavior<Command> registering() {
-      return Behaviors.receive(Command.class)
-          .onMessage(Registered.class, this::onRegistered)
-          .onMessage(PodEvent.class, event -> {
-            early.add(event);
-            return Behaviors.same();
-          })
-          .onMessage(Stop.class, stop -> Behaviors.stopped())
-          .onMessage(Logs.class, logs -> {
-            logs.request().replyTo().tell(new PodLogs.Failed(503, "node %s is starting".formatted(name())));
-            return Behaviors.same();
-          })
-          .onAnyMessage(other -> Behaviors.same())
-          .build();
+      return waitingToRegister();
     }
 
     private Behavior<Command> onRegistered(Registered registered) {

@@ -111,7 +111,8 @@ final class PodWorker {
   private PodObservation observed = new PodObservation(List.of());
   private JsonNode written;
   private boolean writing;
-  private PodStatus pendingStatus;
+  /** A status computed while a write was under way: compute and write again once it is done. */
+  private boolean statusAgain;
 
   static Behavior<Command> create(NodeAgentContext node, ObjectNode pod) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new PodWorker(context, timers, node, pod).start()));
@@ -594,12 +595,12 @@ final class PodWorker {
   // ---- status ----
 
   private void writeStatus() {
-    PodStatus status = PodStatuses.build(new PodStatuses.Inputs(pod, observed, waiting, probeViews(), node.settings().address(),
-        node.runtimePrefix(), node.clock().instant()));
     if (writing) {
-      pendingStatus = status;
+      statusAgain = true;
       return;
     }
+    PodStatus status = PodStatuses.build(new PodStatuses.Inputs(pod, observed, waiting, probeViews(), node.settings().address(),
+        node.runtimePrefix(), node.clock().instant()));
     JsonNode tree = KubeJson.MAPPER.valueToTree(status);
     if (KubeJson.sameContent(tree, written)) {
       return;
@@ -619,8 +620,8 @@ final class PodWorker {
       context.getLog().warn("pod status not written pod={}/{} error={}", namespace(), name(), Failures.cause(done.failure()).getMessage());
       timers.startSingleTimer("wake", new Wake(), Duration.ofSeconds(1));
     }
-    if (pendingStatus != null) {
-      pendingStatus = null;
+    if (statusAgain) {
+      statusAgain = false;
       if (!terminating) {
         writeStatus();
       }

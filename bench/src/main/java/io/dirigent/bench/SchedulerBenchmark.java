@@ -83,21 +83,13 @@ public final class SchedulerBenchmark {
       long cpuBefore = Measure.processCpuNanos();
       long start = System.nanoTime();
       Scheduler.init(member.system(), member.store());
-      awaitAll(() -> bound(member) >= pods, 600);
+      awaitAll(() -> count(member, "spec.nodeName!=") >= pods, 600);
       double seconds = (System.nanoTime() - start) / 1e9;
       long cpu = Measure.processCpuNanos() - cpuBefore;
       System.out.printf("| scheduling %d pending pods onto %d nodes (SchedulingBasic), from the scheduler's start | %d | %d | %.2f | %.0f | %d |%n",
           pods, nodes, nodes, pods, seconds, pods / seconds, cpu / 1000 / pods);
     } finally {
       member.close();
-    }
-  }
-
-  private static long bound(ClusterNode member) {
-    try {
-      return member.store().list(Pod.class, ListOptions.of(new ObjectFilter("bench", "", "spec.nodeName!="))).toCompletableFuture().get().items().size();
-    } catch (Exception e) {
-      return 0;
     }
   }
 
@@ -126,7 +118,7 @@ public final class SchedulerBenchmark {
           .withNewTemplate().withNewMetadata().addToLabels("app", "big").endMetadata()
           .withNewSpec().addNewContainer().withName("c").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
           .endSpec().build()).toCompletableFuture().get();
-      awaitAll(() -> running(member) >= replicas, 600);
+      awaitAll(() -> count(member, "status.phase=Running") >= replicas, 600);
       double seconds = (System.nanoTime() - start) / 1e9;
       long cpu = Measure.processCpuNanos() - cpuBefore;
       System.out.printf("| a Deployment of %d replicas until all Running, on %d simulated nodes | %d | %d | %.2f | %.0f | %d |%n",
@@ -138,9 +130,10 @@ public final class SchedulerBenchmark {
     }
   }
 
-  private static long running(ClusterNode member) {
+  /** How many of the bench namespace's pods match the field selector. */
+  private static long count(ClusterNode member, String fieldSelector) {
     try {
-      return member.store().list(Pod.class, ListOptions.of(new ObjectFilter("bench", "", "status.phase=Running"))).toCompletableFuture().get().items().size();
+      return member.store().list(Pod.class, ListOptions.of(new ObjectFilter("bench", "", fieldSelector))).toCompletableFuture().get().items().size();
     } catch (Exception e) {
       return 0;
     }

@@ -307,7 +307,4 @@ public final class ServiceAllocator
     return null;
   }
 
-  static String owner(Service service) {
-    return service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
-  }
 }
