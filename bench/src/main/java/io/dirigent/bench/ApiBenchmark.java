@@ -3,6 +3,7 @@ package io.dirigent.bench;
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.cluster.JvmDefaults;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +45,7 @@ public final class ApiBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    JvmDefaults.apply();
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int operations = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.cluster.JvmDefaults;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
@@ -55,6 +56,7 @@ public final class PodBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    JvmDefaults.apply();
     int latencyPods = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;

@@ -3,6 +3,7 @@ package io.dirigent.bench;
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.controllers.ControllerManager;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.cluster.JvmDefaults;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.node.NodeAgents;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 public final class SchedulerBenchmark {
 
   public static void main(String[] args) throws Exception {
+    JvmDefaults.apply();
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     int pods = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int simNodes = args.length > 2 ? Integer.parseInt(args[2]) : 100;

@@ -2,6 +2,7 @@ package io.dirigent.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.cluster.JvmDefaults;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
@@ -45,6 +46,7 @@ public final class StoreBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    JvmDefaults.apply();
     String plugin = args.length > 0 ? args[0] : "h2";
     int writers = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int operations = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;

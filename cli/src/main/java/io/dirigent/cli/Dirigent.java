@@ -1,5 +1,6 @@
 package io.dirigent.cli;
 
+import io.dirigent.core.cluster.JvmDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,7 @@ public final class Dirigent implements Runnable {
   }
 
   public static void main(String[] args) {
+    JvmDefaults.apply();
     System.exit(commandLine().execute(args));
   }
 

@@ -62,8 +62,14 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   public static ClusterNode start(String name, Config overrides, ResourceRegistry registry) {
+    JvmDefaults.apply();
     Config config = DirigentConfig.load(overrides);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
+    if (!JvmDefaults.callbacksPooled()) {
+      system.log().warn("CompletableFuture callbacks start a thread each on this JVM (common pool parallelism {}); "
+          + "start it with -D{}=2 or call JvmDefaults.apply() first thing in main",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(), JvmDefaults.COMMON_POOL_PARALLELISM);
+    }
     return new ClusterNode(system, registry);
   }
 
