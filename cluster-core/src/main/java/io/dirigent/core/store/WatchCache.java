@@ -1,7 +1,11 @@
 package io.dirigent.core.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.dirigent.core.api.KubeJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,12 +24,27 @@ import java.util.function.Predicate;
  * replaced. Lists are served from the objects; a list continued at an older position is rebuilt
  * by rolling the log back; watches replay the log from any retained position.
  *
+ * <p>The log keeps each version encoded (CBOR), not as a JSON tree: a retained change outlives
+ * several young collections, and thousands of small tree nodes per change made copying them most
+ * of every collection's pause. Changes are decoded again only to replay them or to roll a list
+ * back, both rare next to writes.
+ *
  * <p>Not thread-safe: owned by one {@link ResourceIndex} actor.
  */
 final class WatchCache {
 
   /** One released change. {@code previous} is null for additions. */
   record Change(long position, WatchEvent.Type type, String key, long resourceVersion, ObjectNode object, ObjectNode previous) {}
+
+  /** A change as the log retains it: both versions encoded, {@code previous} shared with the change before. */
+  private record Logged(long position, WatchEvent.Type type, String key, long resourceVersion, byte[] object, byte[] previous) {
+
+    Change decode() {
+      return new Change(position, type, key, resourceVersion, WatchCache.decode(object), previous == null ? null : WatchCache.decode(previous));
+    }
+  }
+
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 
   /** One page of a list. {@code continueToken} is null on the last page. */
   /**
@@ -50,7 +69,9 @@ final class WatchCache {
    * version cannot bring them back; as many as the log retains changes.
    */
   private final Map<String, Long> tombstones;
-  private final ArrayDeque<Change> log = new ArrayDeque<>();
+  private final ArrayDeque<Logged> log = new ArrayDeque<>();
+  /** The newest logged change of each key that has one, whose encoding is the next change's previous. */
+  private final Map<String, Logged> newestLogged = new HashMap<>();
   private final Map<Long, Long> positionByVersion = new HashMap<>();
   /** The position and version just before the oldest retained change. */
   private long basePosition;
@@ -77,6 +98,7 @@ final class WatchCache {
     objects.putAll(initial);
     tombstones.clear();
     log.clear();
+    newestLogged.clear();
     positionByVersion.clear();
     basePosition = 0;
     baseVersion = version;
@@ -116,17 +138,25 @@ final class WatchCache {
       type = previous == null ? WatchEvent.Type.ADDED : WatchEvent.Type.MODIFIED;
     }
     long position = basePosition + log.size() + 1;
-    Change change = new Change(position, type, key, version, object, previous);
-    log.addLast(change);
+    Logged before = newestLogged.get(key);
+    byte[] previousEncoded = previous == null ? null : before != null ? before.object() : encode(previous);
+    Logged logged = new Logged(position, type, key, version, encode(object), previousEncoded);
+    log.addLast(logged);
+    if (deleted) {
+      newestLogged.remove(key);
+    } else {
+      newestLogged.put(key, logged);
+    }
     positionByVersion.put(version, position);
     while (log.size() > capacity) {
-      Change dropped = log.removeFirst();
+      Logged dropped = log.removeFirst();
+      newestLogged.remove(dropped.key(), dropped);
       positionByVersion.remove(dropped.resourceVersion());
       tombstones.remove(dropped.key(), dropped.resourceVersion());
       basePosition = dropped.position();
       baseVersion = dropped.resourceVersion();
     }
-    return change;
+    return new Change(position, type, key, version, object, previous);
   }
 
   /** Current objects matching {@code filter}, in key order. */
@@ -202,20 +232,20 @@ final class WatchCache {
       // A version between retained ones that was never released (abandoned), or one from the
       // future: start after everything at or below it.
       List<Change> replay = new ArrayList<>();
-      for (Change change : log) {
+      for (Logged change : log) {
         if (change.resourceVersion() > version) {
-          replay.add(change);
+          replay.add(change.decode());
         }
       }
       return new Start(replay, null);
     }
     List<Change> replay = new ArrayList<>();
-    for (Iterator<Change> it = log.descendingIterator(); it.hasNext(); ) {
-      Change change = it.next();
+    for (Iterator<Logged> it = log.descendingIterator(); it.hasNext(); ) {
+      Logged change = it.next();
       if (change.position() <= position) {
         break;
       }
-      replay.add(change);
+      replay.add(change.decode());
     }
     java.util.Collections.reverse(replay);
     return new Start(replay, null);
@@ -224,18 +254,34 @@ final class WatchCache {
   /** The objects as they were at {@code position}: the current ones with later changes undone. */
   private NavigableMap<String, ObjectNode> asOf(long position) {
     TreeMap<String, ObjectNode> view = new TreeMap<>(objects);
-    for (Iterator<Change> it = log.descendingIterator(); it.hasNext(); ) {
-      Change change = it.next();
+    for (Iterator<Logged> it = log.descendingIterator(); it.hasNext(); ) {
+      Logged change = it.next();
       if (change.position() <= position) {
         break;
       }
       if (change.previous() == null) {
         view.remove(change.key());
       } else {
-        view.put(change.key(), change.previous());
+        view.put(change.key(), decode(change.previous()));
       }
     }
     return view;
+  }
+
+  private static byte[] encode(ObjectNode object) {
+    try {
+      return CBOR.writeValueAsBytes(object);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode decode(byte[] encoded) {
+    try {
+      return (ObjectNode) CBOR.readTree(encoded);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static NavigableMap<String, ObjectNode> range(NavigableMap<String, ObjectNode> map, String namespace, String after) {
