@@ -22,6 +22,7 @@ public final class NodeInfo {
   private long allocatableCpuMillis;
   private long allocatableMemoryBytes;
   private int allocatablePods;
+  private boolean ready;
   private final Map<String, PodInfo> pods = new HashMap<>();
   private long requestedCpuMillis;
   private long requestedMemoryBytes;
@@ -34,6 +35,7 @@ public final class NodeInfo {
 
   public void update(Node next) {
     this.node = next;
+    this.ready = readyIn(next);
     Map<String, Quantity> allocatable = next.getStatus() == null || next.getStatus().getAllocatable() == null
         ? Map.of() : next.getStatus().getAllocatable();
     allocatableCpuMillis = amount(allocatable.get("cpu")).multiply(BigDecimal.valueOf(1000)).longValue();
@@ -65,7 +67,12 @@ public final class NodeInfo {
     return node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
   }
 
+  /** Whether the node's Ready condition is True. */
   public boolean ready() {
+    return ready;
+  }
+
+  private static boolean readyIn(Node node) {
     if (node.getStatus() == null || node.getStatus().getConditions() == null) {
       return false;
     }

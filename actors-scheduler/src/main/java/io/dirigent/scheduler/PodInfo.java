@@ -1,5 +1,7 @@
 package io.dirigent.scheduler;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -19,6 +21,7 @@ import java.util.Map;
  *
  * @param key {@code namespace/name}
  * @param ownerUid the controller owner's uid, or "" (for spreading an owner's pods)
+ * @param object the pod as the store holds it (not to be changed: it is shared)
  */
 public record PodInfo(
     String key,
@@ -32,7 +35,8 @@ public record PodInfo(
     Affinity affinity,
     List<Toleration> tolerations,
     String ownerUid,
-    Pod pod) {
+    Pod pod,
+    ObjectNode object) {
 
   public PodInfo {
     hostPorts = List.copyOf(hostPorts);
@@ -44,6 +48,15 @@ public record PodInfo(
   public record HostPort(String protocol, String hostIp, int port) {}
 
   public static PodInfo of(Pod pod) {
+    return of(pod, KubeJson.toTree(pod));
+  }
+
+  /** From the store's JSON form, which the informers deliver. */
+  public static PodInfo of(ObjectNode object) {
+    return of(KubeJson.toTyped(object, Pod.class), object);
+  }
+
+  private static PodInfo of(Pod pod, ObjectNode object) {
     var spec = pod.getSpec();
     long cpu = 0;
     long memory = 0;
@@ -70,7 +83,7 @@ public record PodInfo(
     }
     return new PodInfo(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod.getMetadata().getUid(),
         spec.getPriority() == null ? 0 : spec.getPriority(), cpu, memory, ports,
-        spec.getNodeName() == null ? "" : spec.getNodeName(), spec.getNodeSelector(), spec.getAffinity(), spec.getTolerations(), owner, pod);
+        spec.getNodeName() == null ? "" : spec.getNodeName(), spec.getNodeSelector(), spec.getAffinity(), spec.getTolerations(), owner, pod, object);
   }
 
   /** A container's request (its limit when it states only that), in millicores or bytes. */

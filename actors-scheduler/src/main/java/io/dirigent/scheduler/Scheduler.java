@@ -3,12 +3,14 @@ package io.dirigent.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
+import io.dirigent.core.store.WriteOptions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -94,6 +96,7 @@ public final class Scheduler {
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final Store store;
+    private final ResourceType podType;
     private final SchedulerSettings settings;
     private final Clock clock;
     private final EventRecorder recorder;
@@ -122,6 +125,7 @@ public final class Scheduler {
       this.context = context;
       this.timers = timers;
       this.store = store;
+      this.podType = store.registry().of(Pod.class);
       this.settings = settings;
       this.clock = clock;
       this.recorder = settings.events() ? new EventRecorder(store, NAME, null, clock) : null;
@@ -184,7 +188,7 @@ public final class Scheduler {
         }
         placed.put(key, nodeName);
         backoffs.remove(key);
-        PodInfo pod = PodInfo.of(KubeJson.toTyped(object, Pod.class));
+        PodInfo pod = PodInfo.of(object);
         placedPods.put(key, pod);
         NodeInfo node = nodes.get(nodeName);
         if (node != null) {
@@ -200,7 +204,7 @@ public final class Scheduler {
         }
         return;
       }
-      PodInfo pod = PodInfo.of(KubeJson.toTyped(object, Pod.class));
+      PodInfo pod = PodInfo.of(object);
       boolean known = waiting.containsKey(key);
       waiting.put(key, pod);
       // A pod waiting out its back-off keeps it; the changed version is what is tried next.
@@ -315,10 +319,11 @@ public final class Scheduler {
       placedPods.put(pod.key(), pod);
       waiting.remove(pod.key());
       inFlight++;
-      Pod bound = KubeJson.toTyped(KubeJson.toTree(pod.pod()), Pod.class);
-      bound.getSpec().setNodeName(node.name());
+      ObjectNode bound = pod.object().deepCopy();
+      ((ObjectNode) bound.path("spec")).put("nodeName", node.name());
       // The version the decision was made on is a precondition: a pod changed meanwhile is not bound blindly.
-      context.pipeToSelf(store.update(bound), (written, failure) -> new Bound(pod.key(), node.name(), failure));
+      context.pipeToSelf(store.update(podType, KubeJson.namespace(bound), bound, WriteOptions.DEFAULT),
+          (written, failure) -> new Bound(pod.key(), node.name(), failure));
       if (recorder != null) {
         recorder.record(pod.pod(), null, EventRecorder.NORMAL, "Scheduled",
             "Successfully assigned %s to %s".formatted(pod.key(), node.name()));

@@ -57,14 +57,16 @@ public final class SchedulingAlgorithm {
     for (int i = 0; i < nodes.size() && feasible.size() < wanted; i++) {
       NodeInfo node = nodes.get((start + i) % nodes.size());
       evaluated++;
-      List<String> failed = new ArrayList<>();
+      boolean fits = true;
       for (FilterPlugin filter : filters) {
-        failed.addAll(filter.filter(pod, node));
+        List<String> failed = filter.filter(pod, node);
+        if (!failed.isEmpty()) {
+          fits = false;
+          failed.forEach(reason -> reasons.merge(reason, 1, Integer::sum));
+        }
       }
-      if (failed.isEmpty()) {
+      if (fits) {
         feasible.add(node);
-      } else {
-        failed.forEach(reason -> reasons.merge(reason, 1, Integer::sum));
       }
     }
     if (feasible.isEmpty()) {

@@ -22,32 +22,37 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 /**
  * The API server under load from HTTP clients on loopback: create, get, list and update
- * throughput and latency with 50 concurrent clients; mutating latency at a fixed rate; and how
+ * throughput and latency with 50 concurrent connections; mutating latency at a fixed rate; and how
  * many open watches one member holds while delivering an event to all of them.
  *
- * <p>Usage: {@code ApiBenchmark [clients] [operations] [mutatingRate] [watches...]}. The server
- * runs in this process on the embedded H2 store; the clients share the same two cores, so the
- * figures are for the whole loop.
+ * <p>Usage: {@code ApiBenchmark [connections] [seconds] [mutatingRate] [watches...]}. The server
+ * runs in this process on the embedded H2 store. The request load comes from wrk (a C load
+ * generator) in its own process, driven by {@code wrk/api.lua}, so the CPU per request is the
+ * server's alone; the watchers of the fan-out measurement are this process's JDK HTTP client.
  */
 public final class ApiBenchmark {
 
+  /** wrk's event loop thread; one keeps object names contiguous and uses a fraction of a core. */
+  private static final int WRK_THREADS = 1;
+
   private final HttpClient http;
   private final String url;
+  private final Path script;
   private final String namespace = "bench";
 
-  private ApiBenchmark(HttpClient http, String url) {
+  private ApiBenchmark(HttpClient http, String url, Path script) {
     this.http = http;
     this.url = url;
+    this.script = script;
   }
 
   public static void main(String[] args) throws Exception {
     JvmDefaults.apply();
-    int clients = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-    int operations = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    int connections = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
     List<Integer> watchCounts = new ArrayList<>();
     for (int i = 3; i < args.length; i++) {
@@ -57,6 +62,10 @@ public final class ApiBenchmark {
       watchCounts.addAll(List.of(1_000, 2_500, 5_000));
     }
     Path dataDir = Files.createTempDirectory("dirigent-api-bench-");
+    Path script = dataDir.resolve("api.lua");
+    try (var in = ApiBenchmark.class.getResourceAsStream("/wrk/api.lua")) {
+      Files.copy(in, script);
+    }
     Map<String, Object> config = new HashMap<>();
     config.put("dirigent.store.plugin", "h2");
     config.put("dirigent.data-dir", dataDir.toString());
@@ -75,25 +84,24 @@ public final class ApiBenchmark {
           }))
           .connectTimeout(Duration.ofSeconds(10))
           .build();
-      ApiBenchmark bench = new ApiBenchmark(http, server.url());
+      ApiBenchmark bench = new ApiBenchmark(http, server.url(), script);
       bench.send("POST", "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"bench\"}}").get();
-      System.out.println("| measurement | clients | operations | throughput (req/s) | p50 (ms) | p99 (ms) | CPU per request (µs) |");
-      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.println("| measurement | connections | seconds | requests | throughput (req/s) | p50 (ms) | p99 (ms) | CPU per request (µs) |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
       // Warm up: the JIT needs a minute on two cores.
-      long warmupEnd = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-      for (int round = 0; System.nanoTime() < warmupEnd; round++) {
-        String prefix = "warm-" + round + "-";
-        bench.closedLoop(null, clients, 2_000, i -> bench.send("POST", bench.collection(), bench.configMap(prefix + i, "0")));
-      }
-      bench.closedLoop("create", clients, operations, i -> bench.send("POST", bench.collection(), bench.configMap("cm-" + i, "0")));
-      bench.closedLoop("get", clients, operations, i -> bench.send("GET", bench.collection() + "/cm-" + (i % operations), null));
-      bench.closedLoop("list (limit 50)", clients, operations / 10, i -> bench.send("GET", bench.collection() + "?limit=50", null));
-      bench.closedLoop("update (merge patch)", clients, operations, i -> bench.send("PATCH", bench.collection() + "/cm-" + (i % operations),
-          "{\"data\":{\"value\":\"" + i + "\"}}", "application/merge-patch+json"));
-      // The target rate, and a third of it for what the server sustains comfortably.
+      Run warm = bench.wrk(Map.of("MODE", "create", "PREFIX", "warm-"), connections, 20);
+      bench.wrk(Map.of("MODE", "patch", "PREFIX", "warm-", "OBJECTS", Long.toString(warm.requests())), connections, 25);
+      Run created = bench.report("create", bench.wrk(Map.of("MODE", "create", "PREFIX", "cm-"), connections, seconds));
+      // wrk counts the answers it read; a create still in flight at the end may be missing.
+      String objects = Long.toString(Math.max(1, created.requests() - connections));
+      bench.report("get", bench.wrk(Map.of("MODE", "get", "OBJECTS", objects), connections, seconds));
+      bench.report("list (limit 50, of " + (warm.requests() + created.requests()) + ")", bench.wrk(Map.of("MODE", "list"), connections, seconds));
+      bench.report("update (merge patch)", bench.wrk(Map.of("MODE", "patch", "OBJECTS", objects), connections, seconds));
+      // The target rate, and a third of it for what the server sustains comfortably; enough
+      // connections that the pace holds while some requests wait.
       for (int perSecond : List.of(Math.max(rate / 3, 1), rate)) {
-        bench.openLoop("mutating at " + perSecond + "/s (patch)", perSecond, perSecond * 10, i -> bench.send("PATCH",
-            bench.collection() + "/cm-" + (i % operations), "{\"data\":{\"value\":\"r" + i + "\"}}", "application/merge-patch+json"));
+        bench.report("mutating at " + perSecond + "/s (merge patch)",
+            bench.wrk(Map.of("MODE", "patch", "OBJECTS", objects, "RATE", Integer.toString(perSecond)), Math.max(connections, 100), 2 * seconds));
       }
       for (int count : watchCounts) {
         bench.watchFanOut(count);
@@ -105,60 +113,60 @@ public final class ApiBenchmark {
     System.exit(0);
   }
 
-  /** {@code clients} loops sending requests one after another until {@code total} are done. */
-  private void closedLoop(String label, int clients, int total, IntFunction<CompletableFuture<HttpResponse<String>>> request) throws Exception {
-    Latencies latencies = new Latencies();
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger failures = new AtomicInteger();
-    long cpu = Measure.processCpuNanos();
-    long start = System.nanoTime();
-    List<CompletableFuture<Void>> loops = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      loops.add(Measure.loop(() -> {
-        int i = next.getAndIncrement();
-        if (i >= total) {
-          return null;
-        }
-        long t0 = System.nanoTime();
-        return request.apply(i).handle((response, failure) -> {
-          latencies.record(System.nanoTime() - t0);
-          if (failure != null || response.statusCode() >= 300) {
-            failures.incrementAndGet();
-          }
-          return null;
-        });
-      }).toCompletableFuture());
+  /** What one wrk run reported, and the CPU this process (the server) used meanwhile. */
+  record Run(int connections, long requests, double seconds, int errors, long late, double p50, double p99, String statuses, long cpuNanos) {
+
+    static Run parse(int connections, String line, long cpuNanos) {
+      Map<String, String> fields = new HashMap<>();
+      for (String pair : line.trim().split(" ")) {
+        int eq = pair.indexOf('=');
+        fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+      return new Run(connections, Long.parseLong(fields.get("requests")), Double.parseDouble(fields.get("seconds")),
+          Integer.parseInt(fields.get("errors")), Long.parseLong(fields.get("late")),
+          Double.parseDouble(fields.get("p50")), Double.parseDouble(fields.get("p99")), fields.get("statuses"), cpuNanos);
     }
-    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
-    if (label != null) {
-      report(label, clients, total, System.nanoTime() - start, Measure.processCpuNanos() - cpu, latencies, failures.get());
+
+    /** Requests answered with anything but 2xx, or not answered. */
+    long failed() {
+      long ok = 0;
+      for (String entry : statuses.split(",")) {
+        if (entry.startsWith("2")) {
+          ok += Long.parseLong(entry.substring(entry.indexOf(':') + 1));
+        }
+      }
+      return requests - ok + errors;
     }
   }
 
-  /** Sends {@code total} requests at {@code rate} per second whatever the answers take. */
-  private void openLoop(String label, int rate, int total, IntFunction<CompletableFuture<HttpResponse<String>>> request) throws Exception {
-    Latencies latencies = new Latencies();
-    AtomicInteger failures = new AtomicInteger();
-    long interval = Duration.ofSeconds(1).toNanos() / rate;
+  /** Runs wrk with the benchmark's script for {@code seconds}; {@code env} sets the script's mode. */
+  private Run wrk(Map<String, String> env, int connections, int seconds) throws Exception {
+    ProcessBuilder process = new ProcessBuilder("wrk", "-t" + WRK_THREADS, "-c" + connections, "-d" + seconds + "s",
+        "--timeout", "30s", "-s", script.toString(), url)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    process.environment().putAll(env);
+    process.environment().put("THREADS", Integer.toString(WRK_THREADS));
+    process.environment().put("NS", namespace);
     long cpu = Measure.processCpuNanos();
-    long start = System.nanoTime();
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      long wait = start + i * interval - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-      long t0 = System.nanoTime();
-      sent.add(request.apply(i).handle((response, failure) -> {
-        latencies.record(System.nanoTime() - t0);
-        if (failure != null || response.statusCode() >= 300) {
-          failures.incrementAndGet();
-        }
-        return null;
-      }));
+    Process wrk = process.start();
+    String output = new String(wrk.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (wrk.waitFor() != 0) {
+      throw new IllegalStateException("wrk failed: " + output);
     }
-    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-    report(label, 0, total, System.nanoTime() - start, Measure.processCpuNanos() - cpu, latencies, failures.get());
+    String line = output.lines().filter(l -> l.startsWith("requests=")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no summary from wrk: " + output));
+    return Run.parse(connections, line, Measure.processCpuNanos() - cpu);
+  }
+
+  private Run report(String label, Run run) {
+    String notes = run.failed() > 0 ? " (" + run.failed() + " failed: " + run.statuses() + ")" : "";
+    if (run.late() > 0) {
+      notes += " (" + run.late() + " sent late)";
+    }
+    System.out.printf("| %s%s | %d | %.0f | %d | %.0f | %.2f | %.2f | %.0f |%n",
+        label, notes, run.connections(), run.seconds(), run.requests(), run.requests() / run.seconds(), run.p50(), run.p99(),
+        run.cpuNanos() / 1e3 / Math.max(1, run.requests()));
+    return run;
   }
 
   /**
@@ -220,8 +228,8 @@ public final class ApiBenchmark {
     acknowledged.forEach((rv, at) -> arrivals.getOrDefault(rv, new java.util.concurrent.ConcurrentLinkedQueue<>())
         .forEach(arrival -> latencies.record(Math.max(0, arrival - at))));
     int expected = open.get() * changes;
-    System.out.printf("| watch fan-out: %d watches open (%d failed), %d of %d deliveries | %d | %d | | %.2f | %.2f | |%n",
-        open.get(), failed.get(), latencies.count(), expected, count, changes,
+    System.out.printf("| watch fan-out: %d watches open (%d failed), %d of %d deliveries of %d changes | %d | | | | %.2f | %.2f | |%n",
+        open.get(), failed.get(), latencies.count(), expected, changes, count,
         latencies.percentileMillis(50), latencies.percentileMillis(99));
     subscriptions.forEach(java.util.concurrent.Flow.Subscription::cancel);
   }
@@ -258,10 +266,6 @@ public final class ApiBenchmark {
   }
 
 
-  private static void report(String label, int clients, int operations, long elapsedNanos, long cpuNanos, Latencies latencies, int failures) {
-    System.out.printf("| %s%s | %s | %d | %.0f | %.2f | %.2f | %.0f |%n",
-        label, failures > 0 ? " (" + failures + " failed)" : "", clients == 0 ? "open loop" : Integer.toString(clients), operations,
-        operations / (elapsedNanos / 1e9), latencies.percentileMillis(50), latencies.percentileMillis(99), cpuNanos / 1e3 / operations);
-  }
+
 
 }

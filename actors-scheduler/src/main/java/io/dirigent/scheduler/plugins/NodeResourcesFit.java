@@ -16,14 +16,20 @@ public final class NodeResourcesFit implements FilterPlugin {
 
   @Override
   public List<String> filter(PodInfo pod, NodeInfo node) {
+    boolean podsFit = node.podCount() + 1 <= node.allocatablePods();
+    boolean cpuFits = pod.cpuMillis() <= 0 || node.requestedCpuMillis() + pod.cpuMillis() <= node.allocatableCpuMillis();
+    boolean memoryFits = pod.memoryBytes() <= 0 || node.requestedMemoryBytes() + pod.memoryBytes() <= node.allocatableMemoryBytes();
+    if (podsFit && cpuFits && memoryFits) {
+      return List.of();
+    }
     List<String> reasons = new ArrayList<>();
-    if (node.podCount() + 1 > node.allocatablePods()) {
+    if (!podsFit) {
       reasons.add("Too many pods");
     }
-    if (pod.cpuMillis() > 0 && node.requestedCpuMillis() + pod.cpuMillis() > node.allocatableCpuMillis()) {
+    if (!cpuFits) {
       reasons.add("Insufficient cpu");
     }
-    if (pod.memoryBytes() > 0 && node.requestedMemoryBytes() + pod.memoryBytes() > node.allocatableMemoryBytes()) {
+    if (!memoryFits) {
       reasons.add("Insufficient memory");
     }
     return reasons;

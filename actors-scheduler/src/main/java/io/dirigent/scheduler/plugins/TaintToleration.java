@@ -38,9 +38,13 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
   /** The raw score: how many PreferNoSchedule taints the pod does not tolerate. */
   @Override
   public long score(PodInfo pod, NodeInfo node) {
-    return node.taints().stream()
-        .filter(taint -> "PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.tolerates(pod.tolerations(), taint))
-        .count();
+    long untolerated = 0;
+    for (Taint taint : node.taints()) {
+      if ("PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.tolerates(pod.tolerations(), taint)) {
+        untolerated++;
+      }
+    }
+    return untolerated;
   }
 
   /** Fewest untolerated taints scores 100. */
