@@ -49,13 +49,13 @@ final class DaemonSetController implements Controller {
       new Toleration("NoSchedule", "node.kubernetes.io/not-ready", "Exists", null, null));
 
   private final Store store;
-  private final EventRecorder events;
+  private final PodControl pods;
   private final Clock clock;
   private final Expectations expectations;
 
   DaemonSetController(Store store, EventRecorder events, Clock clock) {
     this.store = store;
-    this.events = events;
+    this.pods = new PodControl(store, events);
     this.clock = clock;
     this.expectations = new Expectations(clock);
   }
@@ -113,15 +113,11 @@ final class DaemonSetController implements Controller {
     if (expectations.satisfied(key) && (!toCreate.isEmpty() || !toDelete.isEmpty())) {
       expectations.expect(key, toCreate.size(), toDelete.size());
       List<CompletableFuture<?>> writes = new ArrayList<>();
-      toCreate.forEach(pod -> writes.add(store.create(pod).toCompletableFuture()));
-      toDelete.forEach(pod -> writes.add(store.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-          DeleteOptions.defaults().withPreconditions(pod.getMetadata().getUid(), null)).toCompletableFuture()));
+      toCreate.forEach(pod -> writes.add(pods.create(ds, pod).toCompletableFuture()));
+      toDelete.forEach(pod -> writes.add(pods.delete(ds, pod).toCompletableFuture()));
       acted = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
         if (failure != null) {
           expectations.forget(key);
-        }
-        if (events != null && !toCreate.isEmpty()) {
-          events.record(ds, null, EventRecorder.NORMAL, "SuccessfulCreate", "Created %d daemon pod%s".formatted(toCreate.size(), toCreate.size() == 1 ? "" : "s"));
         }
       });
     }

@@ -68,7 +68,10 @@ final class DeploymentController implements Controller {
   public List<Watch> watches() {
     return List.of(
         new Watch(Deployment.class, (change, cache) -> List.of(Cache.key(change.object()))),
-        new Watch(ReplicaSet.class, (change, cache) -> ownerKey(change.object())),
+        new Watch(ReplicaSet.class, (change, cache) -> {
+          List<String> owner = ownerKey(change.object());
+          return owner.isEmpty() ? ControllerRefs.adopters(change, cache, Deployment.class, d -> d.getSpec().getSelector()) : owner;
+        }),
         new Watch(Pod.class, (change, cache) -> Owners.controllerKey(change.object(), "ReplicaSet")
             .flatMap(rs -> cache.tree(ReplicaSet.class, rs))
             .map(DeploymentController::ownerKey).orElse(List.of())));
@@ -85,12 +88,11 @@ final class DeploymentController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     Deployment d = found.get();
-    List<ReplicaSet> owned = new ArrayList<>();
-    for (ReplicaSet rs : cache.list(ReplicaSet.class, d.getMetadata().getNamespace())) {
-      if (Owners.ownedBy(rs, d)) {
-        owned.add(rs);
-      }
-    }
+    return ControllerRefs.claim(store, d, d.getSpec().getSelector(), cache.list(ReplicaSet.class, d.getMetadata().getNamespace()))
+        .thenCompose(claimed -> sync(d, new ArrayList<>(claimed), cache));
+  }
+
+  private CompletionStage<?> sync(Deployment d, List<ReplicaSet> owned, Cache cache) {
     owned.sort(Comparator.comparingLong(DeploymentController::revision).thenComparing(rs -> rs.getMetadata().getCreationTimestamp() == null ? "" : rs.getMetadata().getCreationTimestamp()));
     String hash = templateHash(d.getSpec().getTemplate());
     Optional<ReplicaSet> newRs = owned.stream().filter(rs -> hash.equals(labels(rs).get(HASH))).findFirst();
@@ -111,7 +113,14 @@ final class DeploymentController implements Controller {
       // Back to an earlier template: its ReplicaSet becomes the newest revision (a rollback).
       ReplicaSet bumped = Cache.copy(current);
       bumped.getMetadata().getAnnotations().put(REVISION, Long.toString(maxRevision + 1));
-      return store.update(bumped).thenApply(done -> null);
+      long restored = revision(current);
+      return store.update(bumped).thenApply(done -> {
+        if (events != null) {
+          events.record(d, null, EventRecorder.NORMAL, "DeploymentRollback",
+              "Rolled back deployment \"%s\" to revision %d".formatted(d.getMetadata().getName(), restored));
+        }
+        return null;
+      });
     }
     if (!Long.toString(revision(current)).equals(annotations(d).get(REVISION))) {
       Deployment annotated = Cache.copy(d);

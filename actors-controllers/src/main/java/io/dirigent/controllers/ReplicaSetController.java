@@ -36,13 +36,13 @@ final class ReplicaSetController implements Controller {
   private static final int MAX_BURST = 500;
 
   private final Store store;
-  private final EventRecorder events;
+  private final PodControl pods;
   private final Clock clock;
   private final Expectations expectations;
 
   ReplicaSetController(Store store, EventRecorder events, Clock clock) {
     this.store = store;
-    this.events = events;
+    this.pods = new PodControl(store, events);
     this.clock = clock;
     this.expectations = new Expectations(clock);
   }
@@ -61,7 +61,10 @@ final class ReplicaSetController implements Controller {
           }
           return List.of(Cache.key(change.object()));
         }),
-        new Watch(Pod.class, (change, cache) -> expectations.ownerOfPod(change, "ReplicaSet")));
+        new Watch(Pod.class, (change, cache) -> {
+          List<String> owner = expectations.ownerOfPod(change, "ReplicaSet");
+          return owner.isEmpty() ? ControllerRefs.adopters(change, cache, ReplicaSet.class, rs -> rs.getSpec().getSelector()) : owner;
+        }));
   }
 
   @Override
@@ -71,7 +74,11 @@ final class ReplicaSetController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     ReplicaSet rs = found.get();
-    List<Pod> owned = owned(rs, cache);
+    return ControllerRefs.claim(store, rs, rs.getSpec().getSelector(), cache.list(Pod.class, rs.getMetadata().getNamespace()))
+        .thenCompose(owned -> sync(key, rs, owned));
+  }
+
+  private CompletionStage<?> sync(String key, ReplicaSet rs, List<Pod> owned) {
     List<Pod> active = owned.stream().filter(ReplicaSetController::active).toList();
     CompletionStage<?> scaled = CompletableFuture.completedFuture(null);
     if (rs.getMetadata().getDeletionTimestamp() == null && expectations.satisfied(key)) {
@@ -122,24 +129,15 @@ final class ReplicaSetController implements Controller {
 
   private CompletionStage<?> createPods(String key, ReplicaSet rs, int count) {
     expectations.expect(key, count, 0);
-    List<CompletableFuture<?>> creates = new ArrayList<>();
+    List<CompletableFuture<Pod>> creates = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      creates.add(store.create(podFor(rs)).toCompletableFuture());
+      creates.add(pods.create(rs, podFor(rs)).toCompletableFuture());
     }
-    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
-      long failed = creates.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-      if (failed > 0) {
+    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+      if (failure != null) {
         // A create that failed will never be seen: stop waiting for it.
         expectations.forget(key);
       }
-      int made = (int) (count - failed);
-      if (made > 0 && events != null) {
-        events.record(rs, null, EventRecorder.NORMAL, "SuccessfulCreate", "Created %d pod%s".formatted(made, made == 1 ? "" : "s"));
-      }
-      if (failure != null) {
-        throw new CompletionException(failure.getCause() != null ? failure.getCause() : failure);
-      }
-      return null;
     });
   }
 
@@ -156,25 +154,10 @@ final class ReplicaSetController implements Controller {
 
   private CompletionStage<?> deletePods(String key, ReplicaSet rs, List<Pod> victims) {
     expectations.expect(key, 0, victims.size());
-    List<CompletableFuture<?>> deletes = new ArrayList<>();
-    for (Pod pod : victims) {
-      deletes.add(store.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-              DeleteOptions.defaults().withPreconditions(pod.getMetadata().getUid(), null))
-          .toCompletableFuture()
-          .exceptionally(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
-              return null;
-            }
-            throw new CompletionException(cause);
-          }));
-    }
-    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+    CompletableFuture<?>[] deletes = victims.stream().map(pod -> pods.delete(rs, pod).toCompletableFuture()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(deletes).whenComplete((done, failure) -> {
       if (failure != null) {
         expectations.forget(key);
-      }
-      if (events != null) {
-        events.record(rs, null, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted %d pod%s".formatted(victims.size(), victims.size() == 1 ? "" : "s"));
       }
     });
   }

@@ -210,6 +210,7 @@ class ControllersTest {
     });
     ReplicaSet first = Await.result(member.store().get(ReplicaSet.class, ns, "web-" + firstHash));
     assertThat(first.getMetadata().getAnnotations()).containsEntry(DeploymentController.REVISION, "3");
+    Await.until("the rollback recorded", WAIT, () -> events(ns, "web").contains("DeploymentRollback: Rolled back deployment \"web\" to revision 1"));
   }
 
   @Test
@@ -267,6 +268,70 @@ class ControllersTest {
   }
 
   @Test
+  void aReplicaSetAdoptsMatchingOrphansReleasesPodsThatStopMatchingAndLeavesOtherControllersPodsAlone() {
+    String ns = namespace();
+    for (String name : List.of("orphan-1", "orphan-2")) {
+      Await.result(member.store().create(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
+          .addToLabels("app", "adopt").endMetadata()
+          .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().build()));
+    }
+    // Another ReplicaSet's pod carries the label too; it is never taken.
+    Await.result(member.store().create(replicaSet(ns, "other", 1, Map.of("app", "adopt", "tier", "other")).build()));
+    awaitPods(ns, "two orphans and the other's pod ready", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 3);
+
+    ReplicaSet adopter;
+    try (PodStates states = new PodStates(ns, pods -> {
+      long active = pods.values().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
+      return active > 4 ? "%d pods at once: the orphans were not counted".formatted(active) : null;
+    })) {
+      Await.until("the watch has seen the current pods", WAIT, () -> states.pods.size() >= 3);
+      states.armed = true;
+      adopter = Await.result(member.store().create(replicaSet(ns, "adopt", 3, Map.of("app", "adopt")).build()));
+      awaitPods(ns, "three pods controlled by the new ReplicaSet", pods -> pods.stream()
+          .filter(p -> Owners.ownedBy(p, adopter) && activeAndReady(p)).count() == 3);
+      assertThat(states.violations).isEmpty();
+    }
+    Map<String, Pod> byName = pods(ns).stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
+    assertThat(byName.get("orphan-1").getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getName()).isEqualTo("adopt"));
+    assertThat(byName.get("orphan-2").getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getName()).isEqualTo("adopt"));
+    assertThat(byName.values().stream().filter(p -> "other".equals(p.getMetadata().getLabels().get("tier"))))
+        .singleElement().satisfies(pod -> assertThat(Owners.controllerOf(pod).orElseThrow().getName()).isEqualTo("other"));
+    // One pod made, one event naming it, as Kubernetes' PodControl records.
+    String made = byName.values().stream().filter(p -> p.getMetadata().getName().startsWith("adopt-")).findFirst().orElseThrow().getMetadata().getName();
+    Await.until("the create recorded", WAIT, () -> events(ns, "adopt").contains("SuccessfulCreate: Created pod: " + made));
+    assertThat(events(ns, "adopt")).filteredOn(e -> e.startsWith("SuccessfulCreate")).hasSize(1);
+
+    // A pod relabelled out of the selector is let go, and replaced.
+    Updates.change(member.store(), Pod.class, ns, "orphan-1", pod -> pod.getMetadata().getLabels().put("app", "gone"));
+    Await.until("orphan-1 released", WAIT, () -> {
+      Pod released = Await.result(member.store().get(Pod.class, ns, "orphan-1"));
+      return released.getMetadata().getOwnerReferences() == null || released.getMetadata().getOwnerReferences().isEmpty();
+    });
+    awaitPods(ns, "a replacement for the released pod", pods -> pods.stream()
+        .filter(p -> Owners.ownedBy(p, adopter) && activeAndReady(p)).count() == 3);
+    assertThat(pods(ns)).filteredOn(p -> p.getMetadata().getName().equals("orphan-1")).singleElement()
+        .satisfies(p -> assertThat(p.getMetadata().getDeletionTimestamp()).isNull());
+  }
+
+  private static ReplicaSetBuilder replicaSet(String ns, String name, int replicas, Map<String, String> labels) {
+    return new ReplicaSetBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels(labels).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels(labels).endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
+        .endSpec();
+  }
+
+  /** The events recorded on an object of the namespace, as "Reason: message". */
+  private List<String> events(String ns, String name) {
+    return Await.result(member.store().list(io.fabric8.kubernetes.api.model.Event.class,
+            ListOptions.of(new ObjectFilter(ns, "", "involvedObject.name=" + name))))
+        .items(io.fabric8.kubernetes.api.model.Event.class).stream()
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
+  }
+
+  @Test
   void deletingADeploymentCascadesInTheBackgroundInTheForegroundOrNotAtAll() {
     for (DeleteOptions.Propagation propagation : DeleteOptions.Propagation.values()) {
       String ns = namespace();
@@ -291,6 +356,17 @@ class ControllersTest {
           List<ReplicaSet> left = Await.result(member.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(ReplicaSet.class);
           assertThat(left).singleElement().satisfies(rs -> assertThat(rs.getMetadata().getOwnerReferences()).isNullOrEmpty());
           assertThat(pods(ns)).hasSize(2);
+          List<String> orphanedPods = pods(ns).stream().map(p -> p.getMetadata().getUid()).toList();
+          // The same Deployment again adopts the orphaned ReplicaSet (same template) and its pods stay.
+          Deployment again = Await.result(member.store().create(deployment(ns, "cascade", 2, "dirigent/busybox:1").build()));
+          Await.until("the replica set adopted", WAIT, () -> Await.result(member.store().get(ReplicaSet.class, ns, left.get(0).getMetadata().getName()))
+              .getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getUid().equals(again.getMetadata().getUid()) && Boolean.TRUE.equals(o.getController())));
+          assertThat(Await.result(member.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items()).hasSize(1);
+          Await.until("the deployment counts the adopted pods", WAIT, () -> {
+            Deployment d = Await.result(member.store().get(Deployment.class, ns, "cascade"));
+            return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas());
+          });
+          assertThat(pods(ns)).extracting(p -> p.getMetadata().getUid()).containsExactlyInAnyOrderElementsOf(orphanedPods);
         }
       }
     }
