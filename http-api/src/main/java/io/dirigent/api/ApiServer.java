@@ -2,6 +2,7 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import io.dirigent.compat.Discovery;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.ListOptions;
@@ -31,12 +32,14 @@ public final class ApiServer implements AutoCloseable {
   static final String KUBERNETES_MINOR = "31";
 
   private final ClusterNode node;
+  private final Discovery discovery;
   private final ResourceApi resources;
   private final ApiMetrics metrics;
   private final ServerBinding binding;
 
   private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ServerBinding binding) {
     this.node = node;
+    this.discovery = new Discovery(node.registry());
     this.resources = resources;
     this.metrics = metrics;
     this.binding = binding;
@@ -105,10 +108,16 @@ public final class ApiServer implements AutoCloseable {
         case "/metrics" -> {
           return CompletableFuture.completedFuture(text(200, metrics.scrape()));
         }
+        case "/api", "/api/", "/apis", "/apis/" -> {
+          return CompletableFuture.completedFuture(discovery(request, path.startsWith("/api/") || path.equals("/api")));
+        }
         default -> {
+          Optional<HttpResponse> versionDiscovery = resource.isEmpty() ? versionDiscovery(path) : Optional.empty();
+          if (versionDiscovery.isPresent()) {
+            return CompletableFuture.completedFuture(versionDiscovery.get());
+          }
           if (resource.isEmpty()) {
-            return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(404, "NotFound",
-                "the server could not find the requested resource")));
+            return CompletableFuture.completedFuture(notFound());
           }
           return resources.handle(request, resource.get());
         }
@@ -116,6 +125,39 @@ public final class ApiServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(Responses.failure(e, null));
     }
+  }
+
+  /**
+   * {@code /api} (the core group) or {@code /apis} (the named groups): aggregated when the Accept
+   * header asks for it, else the legacy documents.
+   */
+  private HttpResponse discovery(HttpRequest request, boolean core) {
+    String accept = request.getHeader("Accept").map(header -> header.value()).orElse("");
+    Optional<Discovery.Aggregated> aggregated = Discovery.negotiate(accept);
+    if (aggregated.isPresent()) {
+      ObjectNode document = core ? discovery.aggregatedCore(aggregated.get()) : discovery.aggregatedGroups(aggregated.get());
+      return Responses.json(200, document, aggregated.get().contentType());
+    }
+    return Responses.json(200, core ? discovery.coreVersions(address().getHostString() + ":" + address().getPort()) : discovery.groups());
+  }
+
+  /** {@code /api/v1}, {@code /apis/GROUP} and {@code /apis/GROUP/VERSION}; empty for any other path. */
+  private Optional<HttpResponse> versionDiscovery(String path) {
+    String[] segments = java.util.Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toArray(String[]::new);
+    if (segments.length == 2 && segments[0].equals("api")) {
+      return Optional.of(discovery.resources(segments[1]).map(list -> Responses.json(200, list)).orElse(notFound()));
+    }
+    if (segments.length == 2 && segments[0].equals("apis")) {
+      return Optional.of(discovery.group(segments[1]).map(group -> Responses.json(200, group)).orElse(notFound()));
+    }
+    if (segments.length == 3 && segments[0].equals("apis")) {
+      return Optional.of(discovery.resources(segments[1] + "/" + segments[2]).map(list -> Responses.json(200, list)).orElse(notFound()));
+    }
+    return Optional.empty();
+  }
+
+  private static HttpResponse notFound() {
+    return Responses.status(ApiStatus.failure(404, "NotFound", "the server could not find the requested resource"));
   }
 
   /** Ready when this member is Up and the store answers a list. */

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.fge.jsonpatch.JsonPatch;
 import com.github.fge.jsonpatch.JsonPatchException;
 import com.github.fge.jsonpatch.mergepatch.JsonMergePatch;
+import io.dirigent.compat.StrategicMergePatch;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.StoreError;
 import java.io.IOException;
 
-/** Applies JSON patches (RFC 6902) and JSON merge patches (RFC 7386) to objects. */
+/** Applies JSON patches (RFC 6902), JSON merge patches (RFC 7386) and Kubernetes' strategic merge patches to objects. */
 final class Patches {
 
   private Patches() {}
@@ -39,6 +40,13 @@ final class Patches {
           result = JsonMergePatch.fromJson(patch.body()).apply(target);
         } catch (JsonPatchException e) {
           throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the merge patch is malformed: " + e.getMessage()).toException();
+        }
+      }
+      case STRATEGIC -> {
+        try {
+          result = StrategicMergePatch.apply(target, patch.body(), target.path("kind").asText());
+        } catch (IllegalArgumentException e) {
+          throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the strategic merge patch is malformed: " + e.getMessage()).toException();
         }
       }
       default -> throw new IllegalStateException("patch type " + patch.type());

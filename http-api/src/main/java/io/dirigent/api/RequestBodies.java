@@ -57,10 +57,10 @@ final class RequestBodies {
     Patch.Type type = switch (mediaType) {
       case "application/json-patch+json" -> Patch.Type.JSON;
       case "application/merge-patch+json" -> Patch.Type.MERGE;
-      case "application/strategic-merge-patch+json" -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
-          "strategic merge patch is not supported yet: use application/merge-patch+json or application/json-patch+json"));
+      case "application/strategic-merge-patch+json" -> Patch.Type.STRATEGIC;
       default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
-          "the patch's media type \"%s\" is not supported: use application/merge-patch+json or application/json-patch+json".formatted(mediaType)));
+          ("the patch's media type \"%s\" is not supported: use application/merge-patch+json, application/json-patch+json"
+              + " or application/strategic-merge-patch+json").formatted(mediaType)));
     };
     return read(request).thenApply(bytes -> {
       if (bytes.length == 0) {
@@ -70,13 +70,16 @@ final class RequestBodies {
       if (type == Patch.Type.JSON && !tree.isArray()) {
         throw new BodyException(ApiStatus.failure(400, "BadRequest", "a JSON patch must be an array of operations"));
       }
+      if (type == Patch.Type.STRATEGIC && !tree.isObject()) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest", "a strategic merge patch must be a JSON object"));
+      }
       return new Patch(type, tree);
     });
   }
 
   /** A patch as the client sent it. */
   record Patch(Type type, JsonNode body) {
-    enum Type { JSON, MERGE }
+    enum Type { JSON, MERGE, STRATEGIC }
   }
 
   private static String mediaType(HttpRequest request) {

@@ -2,6 +2,7 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.compat.Tables;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.DeleteResult;
@@ -12,9 +13,11 @@ import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
+import io.dirigent.core.store.WatchEvent;
 import io.dirigent.core.store.WatchOptions;
 import io.dirigent.core.store.WriteOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -92,7 +95,7 @@ final class ResourceApi {
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {
-        return flag(query, "watch") ? watch(path, query) : list(path, query);
+        return flag(query, "watch") ? watch(request, path, query) : list(request, path, query);
       }
       if (method.equals(HttpMethods.POST)) {
         FieldValidation.Mode validation = FieldValidation.mode(query);
@@ -113,10 +116,14 @@ final class ResourceApi {
             .thenApply(entries -> Responses.json(200, historyList(path, entries)));
       }
       if (flag(query, "watch")) {
-        return watch(path, query);
+        return watch(request, path, query);
       }
+      Optional<Tables.Version> table = table(request);
+      Tables.IncludeObject include = table.isPresent() ? includeObject(query) : Tables.IncludeObject.METADATA;
       return store.get(path.type(), path.namespace(), path.name())
-          .thenApply(object -> Responses.json(200, object));
+          .thenApply(object -> table.isEmpty() ? Responses.json(200, object)
+              : Responses.json(200, Tables.table(path.type(), table.get(), List.of(object), include, Instant.now(),
+                  null, null, 0), table.get().contentType()));
     }
     if ("history".equals(sub)) {
       return methodNotAllowed(method, path);
@@ -188,13 +195,30 @@ final class ResourceApi {
 
   // ---- list and watch ----
 
-  private CompletionStage<HttpResponse> list(ApiPath path, Query query) {
+  private CompletionStage<HttpResponse> list(HttpRequest request, ApiPath path, Query query) {
     ListOptions options = ListOptions.of(filter(path, query)).page(intParam(query, "limit"), query.get("continue").orElse(null));
+    Optional<Tables.Version> table = table(request);
+    Tables.IncludeObject include = table.isPresent() ? includeObject(query) : Tables.IncludeObject.METADATA;
     return store.list(path.type(), options)
-        .thenApply(result -> Responses.json(200, listObject(path, result)));
+        .thenApply(result -> table.isEmpty() ? Responses.json(200, listObject(path, result))
+            : Responses.json(200, Tables.table(path.type(), table.get(), result.items(), include, Instant.now(),
+                result.resourceVersion(), result.continueToken(), result.remaining()), table.get().contentType()));
   }
 
-  private CompletionStage<HttpResponse> watch(ApiPath path, Query query) {
+  /** The Table version the Accept header asks for, if it asks for one. */
+  private static Optional<Tables.Version> table(HttpRequest request) {
+    return Tables.negotiate(request.getHeader("Accept").map(header -> header.value()).orElse(null));
+  }
+
+  private static Tables.IncludeObject includeObject(Query query) {
+    try {
+      return Tables.IncludeObject.parse(query.get("includeObject").orElse(""));
+    } catch (IllegalArgumentException e) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, e.getMessage()).toException();
+    }
+  }
+
+  private CompletionStage<HttpResponse> watch(HttpRequest request, ApiPath path, Query query) {
     // Bad parameters are answered before the stream starts, with a Status of their own.
     ObjectFilter filter = filter(path, query);
     filter.compile(path.type());
@@ -203,6 +227,8 @@ final class ResourceApi {
       parseLong(version);
     }
     WatchOptions options = new WatchOptions(filter, version, flag(query, "allowWatchBookmarks"));
+    Optional<Tables.Version> table = table(request);
+    Tables.IncludeObject include = table.isPresent() ? includeObject(query) : Tables.IncludeObject.METADATA;
     int seconds = intParam(query, "timeoutSeconds");
     Duration timeout = seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxWatch) < 0 ? Duration.ofSeconds(seconds) : maxWatch;
     // Each event is one JSON object on its own line, sent as its own chunk.
@@ -211,7 +237,12 @@ final class ResourceApi {
         .map(event -> {
           ObjectNode line = KubeJson.MAPPER.createObjectNode();
           line.put("type", event.type().name());
-          line.set("object", event.object());
+          boolean anObject = event.type() != WatchEvent.Type.ERROR && event.type() != WatchEvent.Type.BOOKMARK;
+          // With a Table asked for, each object arrives as a Table of one row.
+          line.set("object", table.isPresent() && anObject
+              ? Tables.table(path.type(), table.get(), List.of(event.object()), include, Instant.now(),
+                  event.object().path("metadata").path("resourceVersion").asText(null), null, 0)
+              : event.object());
           return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(ByteString.fromString("\n"));
         })
         .watchTermination((notUsed, done) -> {
@@ -221,7 +252,8 @@ final class ResourceApi {
         });
     return CompletableFuture.completedFuture(HttpResponse.create()
         .withStatus(200)
-        .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, events)));
+        .withEntity(HttpEntities.createChunked(
+            table.map(t -> ContentTypes.parse(t.contentType())).orElse(ContentTypes.APPLICATION_JSON), events)));
   }
 
   private static ObjectFilter filter(ApiPath path, Query query) {

@@ -26,6 +26,15 @@ final class Responses {
     }
   }
 
+  /** A JSON body under a Content-Type with Kubernetes' parameters ({@code as=Table}, discovery). */
+  static HttpResponse json(int code, JsonNode body, String contentType) {
+    try {
+      return HttpResponse.create().withStatus(code).withEntity(ContentTypes.parse(contentType), KubeJson.MAPPER.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree that cannot be written", e);
+    }
+  }
+
   static HttpResponse status(com.fasterxml.jackson.databind.node.ObjectNode status) {
     return json(status.path("code").asInt(), status);
   }

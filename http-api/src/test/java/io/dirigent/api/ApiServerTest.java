@@ -264,9 +264,12 @@ class ApiServerTest {
     assertThat(failedTest.code()).isEqualTo(422);
     Reply malformed = send("PATCH", path, "[{\"op\":\"jump\"}]", "application/json-patch+json");
     assertThat(malformed.code()).isEqualTo(400);
-    Reply strategic = send("PATCH", path, "{}", "application/strategic-merge-patch+json");
-    assertThat(strategic.code()).isEqualTo(415);
-    assertThat(strategic.json().path("message").asText()).contains("strategic merge patch");
+    Reply strategic = send("PATCH", path, "{\"data\":{\"third\":\"z\"}}", "application/strategic-merge-patch+json");
+    assertThat(strategic.code()).as(strategic.body()).isEqualTo(200);
+    assertThat(strategic.json().path("data").path("third").asText()).isEqualTo("z");
+    Reply unknownType = send("PATCH", path, "{}", "application/x-unknown-patch+json");
+    assertThat(unknownType.code()).isEqualTo(415);
+    assertThat(unknownType.json().path("message").asText()).contains("application/x-unknown-patch+json");
 
     // A patch that names a stale resourceVersion is a precondition, and fails.
     Reply stale = send("PATCH", path, "{\"metadata\":{\"resourceVersion\":\"" + rv(created) + "\"},\"data\":{\"z\":\"1\"}}",

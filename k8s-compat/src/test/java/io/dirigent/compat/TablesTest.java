@@ -1,0 +1,90 @@
+package io.dirigent.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.api.ResourceType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TablesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
+  private final ResourceRegistry registry = ResourceRegistry.builtin();
+
+  private static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) JSON.readTree(text.replace('\'', '"'));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(text, e);
+    }
+  }
+
+  private ResourceType type(String resource) {
+    return registry.byResource(resource).orElseThrow();
+  }
+
+  @Test
+  void aPodRowHasKubectlsCellsWithRestartsAndWhenTheLastOneWas() {
+    ObjectNode pod = json("""
+        {'metadata':{'name':'web-1','creationTimestamp':'2026-12-02T11:55:00Z'},
+         'spec':{'nodeName':'node-1','containers':[{'name':'a'},{'name':'b'}]},
+         'status':{'phase':'Running','podIP':'10.0.0.5','containerStatuses':[
+           {'name':'a','ready':true,'restartCount':2,'lastState':{'terminated':{'finishedAt':'2026-12-02T11:58:00Z'}},'state':{'running':{}}},
+           {'name':'b','ready':false,'restartCount':0,'state':{'running':{}}}]}}""");
+    List<Object> cells = Tables.cells(type("pods"), pod, NOW);
+    assertThat(cells).containsExactly("web-1", "1/2", "Running", "2 (2m ago)", "5m", "10.0.0.5", "node-1", "<none>", "<none>");
+    assertThat(Tables.columns(type("pods"))).extracting(Tables.Column::name)
+        .containsExactly("Name", "Ready", "Status", "Restarts", "Age", "IP", "Node", "Nominated Node", "Readiness Gates");
+  }
+
+  @Test
+  void aTableCarriesColumnsRowsAndEachObjectsMetadata() {
+    ObjectNode deployment = json("""
+        {'metadata':{'name':'web','namespace':'default','creationTimestamp':'2026-12-02T10:00:00Z','labels':{'app':'web'}},
+         'spec':{'replicas':3,'selector':{'matchLabels':{'app':'web'}},'template':{'spec':{'containers':[{'name':'web','image':'httpenv:1'}]}}},
+         'status':{'readyReplicas':2,'updatedReplicas':3,'availableReplicas':2}}""");
+    ObjectNode table = Tables.table(type("deployments.apps"), Tables.Version.V1, List.of(deployment), Tables.IncludeObject.METADATA,
+        NOW, "42", null, 0);
+    assertThat(table.path("kind").asText()).isEqualTo("Table");
+    assertThat(table.path("metadata").path("resourceVersion").asText()).isEqualTo("42");
+    JsonNode row = table.path("rows").get(0);
+    assertThat(row.path("cells").toString()).isEqualTo("[\"web\",\"2/3\",3,2,\"120m\",\"web\",\"httpenv:1\",\"app=web\"]");
+    assertThat(row.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
+    assertThat(row.path("object").path("metadata").path("namespace").asText()).isEqualTo("default");
+    assertThat(table.path("columnDefinitions").get(5).path("priority").asInt()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0} s old is {1}")
+  @CsvSource({"0,0s", "119,119s", "200,3m20s", "600,10m", "10799,179m", "10800,3h", "18060,5h1m", "32400,9h", "190800,2d5h", "864000,10d", "63072000,2y"})
+  void agesReadAsKubectlPrintsThem(long seconds, String expected) {
+    assertThat(Tables.humanDuration(Duration.ofSeconds(seconds))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json | V1",
+      "application/json;as=Table;v=v1beta1;g=meta.k8s.io | V1BETA1",
+      "application/json | NONE"})
+  void theAcceptHeaderAsksForATable(String accept, String expected) {
+    assertThat(Tables.negotiate(accept).map(Enum::name).orElse("NONE")).isEqualTo(expected);
+  }
+
+  @Test
+  void anEventRowNamesItsObjectAndHowOftenItHappened() {
+    ObjectNode event = json("""
+        {'metadata':{'name':'web-1.abc'},'involvedObject':{'kind':'Pod','name':'web-1'},'reason':'Started','type':'Normal',
+         'message':'Started container web ','count':3,'firstTimestamp':'2026-12-02T11:50:00Z','lastTimestamp':'2026-12-02T11:59:00Z',
+         'source':{'component':'kubelet','host':'node-1'}}""");
+    assertThat(Tables.cells(type("events"), event, NOW))
+        .containsExactly("60s", "Normal", "Started", "pod/web-1", "", "kubelet, node-1", "Started container web", "10m", 3L, "web-1.abc");
+  }
+}
