@@ -18,10 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The API server under load from HTTP clients on loopback: create, get, list and update
@@ -31,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Usage: {@code ApiBenchmark [connections] [seconds] [mutatingRate] [watches...]}. The server
  * runs in this process on the embedded H2 store. The request load comes from wrk (a C load
  * generator) in its own process, driven by {@code wrk/api.lua}, so the CPU per request is the
- * server's alone; the watchers of the fan-out measurement are this process's JDK HTTP client.
+ * server's alone; the watchers of the fan-out measurement are plain sockets read by one thread
+ * of this process ({@link WatchClients}).
  */
 public final class ApiBenchmark {
 
@@ -178,61 +177,30 @@ public final class ApiBenchmark {
     String name = "watched-" + count;
     send("POST", collection(), configMap(name, "0")).get();
     String version = versionOf(send("GET", collection() + "?fieldSelector=metadata.name%3D" + name, null).get().body());
-    Map<String, java.util.Queue<Long>> arrivals = new ConcurrentHashMap<>();
-    AtomicInteger open = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
-    List<java.util.concurrent.Flow.Subscription> subscriptions = java.util.Collections.synchronizedList(new ArrayList<>());
     String path = collection() + "?watch=true&timeoutSeconds=600&fieldSelector=metadata.name%3D" + name + "&resourceVersion=" + version;
-    for (int i = 0; i < count; i++) {
-      var lines = new java.util.concurrent.Flow.Subscriber<String>() {
-        @Override
-        public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-          subscriptions.add(subscription);
-          open.incrementAndGet();
-          subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(String line) {
-          long now = System.nanoTime();
-          arrivals.computeIfAbsent(versionOf(line), v -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(now);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {}
-
-        @Override
-        public void onComplete() {}
-      };
-      http.sendAsync(HttpRequest.newBuilder(URI.create(url + path)).GET().build(), BodyHandlers.fromLineSubscriber(lines))
-          .exceptionally(failure -> {
-            failed.incrementAndGet();
-            return null;
-          });
+    URI server = URI.create(url);
+    try (WatchClients watches = WatchClients.open(new java.net.InetSocketAddress(server.getHost(), server.getPort()), path, count)) {
+      watches.awaitAnswered(count, Duration.ofSeconds(120));
+      TimeUnit.SECONDS.sleep(2);
+      int changes = 10;
+      Map<String, Long> acknowledged = new HashMap<>();
+      for (int i = 1; i <= changes; i++) {
+        HttpResponse<String> response = send("PATCH", collection() + "/" + name, "{\"data\":{\"value\":\"" + i + "\"}}",
+            "application/merge-patch+json").get();
+        acknowledged.put(versionOf(response.body()), System.nanoTime());
+        TimeUnit.SECONDS.sleep(1);
+      }
+      TimeUnit.SECONDS.sleep(5);
+      Map<String, List<Long>> arrivals = watches.arrivals();
+      Latencies latencies = new Latencies();
+      acknowledged.forEach((rv, at) -> arrivals.getOrDefault(rv, List.of()).forEach(arrival -> latencies.record(Math.max(0, arrival - at))));
+      int expected = watches.open() * changes;
+      System.out.printf("| watch fan-out: %d watches open (%d failed), %d of %d deliveries of %d changes | %d | | | | %.2f | %.2f | |%n",
+          watches.open(), watches.failed(), latencies.count(), expected, changes, count,
+          latencies.percentileMillis(50), latencies.percentileMillis(99));
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (open.get() + failed.get() < count && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    TimeUnit.SECONDS.sleep(2);
-    int changes = 10;
-    Map<String, Long> acknowledged = new HashMap<>();
-    for (int i = 1; i <= changes; i++) {
-      HttpResponse<String> response = send("PATCH", collection() + "/" + name, "{\"data\":{\"value\":\"" + i + "\"}}",
-          "application/merge-patch+json").get();
-      acknowledged.put(versionOf(response.body()), System.nanoTime());
-      TimeUnit.SECONDS.sleep(1);
-    }
-    TimeUnit.SECONDS.sleep(5);
-    Latencies latencies = new Latencies();
-    acknowledged.forEach((rv, at) -> arrivals.getOrDefault(rv, new java.util.concurrent.ConcurrentLinkedQueue<>())
-        .forEach(arrival -> latencies.record(Math.max(0, arrival - at))));
-    int expected = open.get() * changes;
-    System.out.printf("| watch fan-out: %d watches open (%d failed), %d of %d deliveries of %d changes | %d | | | | %.2f | %.2f | |%n",
-        open.get(), failed.get(), latencies.count(), expected, changes, count,
-        latencies.percentileMillis(50), latencies.percentileMillis(99));
-    subscriptions.forEach(java.util.concurrent.Flow.Subscription::cancel);
   }
+
 
   private static String versionOf(String json) {
     int at = json.indexOf("\"resourceVersion\":\"");

@@ -3,6 +3,7 @@ package io.dirigent.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.dirigent.compat.Discovery;
+import io.dirigent.compat.OpenApi;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.ListOptions;
@@ -33,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
 
   private final ClusterNode node;
   private final Discovery discovery;
+  private final OpenApi openApi;
   private final ResourceApi resources;
   private final ApiMetrics metrics;
   private final ServerBinding binding;
@@ -40,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ServerBinding binding) {
     this.node = node;
     this.discovery = new Discovery(node.registry());
+    this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
     this.resources = resources;
     this.metrics = metrics;
     this.binding = binding;
@@ -111,7 +114,14 @@ public final class ApiServer implements AutoCloseable {
         case "/api", "/api/", "/apis", "/apis/" -> {
           return CompletableFuture.completedFuture(discovery(request, path.startsWith("/api/") || path.equals("/api")));
         }
+        case "/openapi/v3", "/openapi/v3/" -> {
+          return CompletableFuture.completedFuture(Responses.json(200, openApi.index()));
+        }
         default -> {
+          if (path.startsWith("/openapi/v3/")) {
+            return CompletableFuture.completedFuture(openApi.document(path.substring("/openapi/v3/".length()))
+                .map(document -> Responses.json(200, document)).orElseGet(ApiServer::notFound));
+          }
           Optional<HttpResponse> versionDiscovery = resource.isEmpty() ? versionDiscovery(path) : Optional.empty();
           if (versionDiscovery.isPresent()) {
             return CompletableFuture.completedFuture(versionDiscovery.get());

@@ -39,6 +39,9 @@ import org.apache.pekko.util.ByteString;
  */
 final class ResourceApi {
 
+  private static final ByteString NEWLINE = ByteString.fromString("\n");
+  private static final ByteString LINE_END = ByteString.fromString("}\n");
+
   private final Store store;
   private final Subresources subresources;
   private final PodLogsApi logs;
@@ -235,15 +238,18 @@ final class ResourceApi {
     var events = store.watch(path.type(), options)
         .takeWithin(timeout)
         .map(event -> {
-          ObjectNode line = KubeJson.MAPPER.createObjectNode();
-          line.put("type", event.type().name());
           boolean anObject = event.type() != WatchEvent.Type.ERROR && event.type() != WatchEvent.Type.BOOKMARK;
-          // With a Table asked for, each object arrives as a Table of one row.
-          line.set("object", table.isPresent() && anObject
-              ? Tables.table(path.type(), table.get(), List.of(event.object()), include, Instant.now(),
-                  event.object().path("metadata").path("resourceVersion").asText(null), null, 0)
-              : event.object());
-          return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(ByteString.fromString("\n"));
+          if (table.isPresent() && anObject) {
+            // With a Table asked for, each object arrives as a Table of one row.
+            ObjectNode line = KubeJson.MAPPER.createObjectNode().put("type", event.type().name());
+            line.set("object", Tables.table(path.type(), table.get(), List.of(event.object()), include, Instant.now(),
+                event.object().path("metadata").path("resourceVersion").asText(null), null, 0));
+            return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(NEWLINE);
+          }
+          // The object's encoding is shared by every watcher of the change.
+          return ByteString.fromString("{\"type\":\"" + event.type().name() + "\",\"object\":")
+              .concat(ByteString.fromArrayUnsafe(event.objectJson()))
+              .concat(LINE_END);
         })
         .watchTermination((notUsed, done) -> {
           metrics.watchOpened();

@@ -320,8 +320,9 @@ public final class ResourceIndex
     if (change == null) {
       return;
     }
+    WatchEvent.Encoded encoded = new WatchEvent.Encoded(change.object());
     subscribers.forEach((subscriber, s) -> {
-      WatchEvent event = eventFor(change, s.filter());
+      WatchEvent event = eventFor(change, s.filter(), encoded);
       if (event != null) {
         subscriber.tell(new WatchRelay.Deliver(event));
       }
@@ -454,7 +455,7 @@ public final class ResourceIndex
         return Effect().noReply();
       }
       for (Change change : start.replay()) {
-        WatchEvent event = eventFor(change, filter);
+        WatchEvent event = eventFor(change, filter, null);
         if (event != null) {
           subscriber.tell(new WatchRelay.Deliver(event));
         }
@@ -476,19 +477,19 @@ public final class ResourceIndex
    * What a watcher with {@code filter} sees of a change: an object that starts or stops matching
    * arrives as ADDED or DELETED, as in Kubernetes' watch cache.
    */
-  static WatchEvent eventFor(Change change, ObjectFilter.Compiled filter) {
+  static WatchEvent eventFor(Change change, ObjectFilter.Compiled filter, WatchEvent.Encoded encoded) {
     boolean now = filter.matches(change.object());
     boolean before = change.previous() != null && filter.matches(change.previous());
     return switch (change.type()) {
-      case ADDED -> now ? new WatchEvent(WatchEvent.Type.ADDED, change.object()) : null;
-      case DELETED -> before || now ? new WatchEvent(WatchEvent.Type.DELETED, change.object()) : null;
+      case ADDED -> now ? new WatchEvent(WatchEvent.Type.ADDED, change.object(), encoded) : null;
+      case DELETED -> before || now ? new WatchEvent(WatchEvent.Type.DELETED, change.object(), encoded) : null;
       case MODIFIED -> {
         if (now && before) {
-          yield new WatchEvent(WatchEvent.Type.MODIFIED, change.object());
+          yield new WatchEvent(WatchEvent.Type.MODIFIED, change.object(), encoded);
         } else if (now) {
-          yield new WatchEvent(WatchEvent.Type.ADDED, change.object());
+          yield new WatchEvent(WatchEvent.Type.ADDED, change.object(), encoded);
         } else if (before) {
-          yield new WatchEvent(WatchEvent.Type.DELETED, change.object());
+          yield new WatchEvent(WatchEvent.Type.DELETED, change.object(), encoded);
         }
         yield null;
       }

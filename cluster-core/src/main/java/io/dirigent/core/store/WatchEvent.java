@@ -1,5 +1,7 @@
 package io.dirigent.core.store;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
@@ -13,7 +15,7 @@ import java.util.Objects;
  * @param object the object (after the change; for DELETED its final version), a bookmark
  *     carrying only {@code metadata.resourceVersion}, or for ERROR a Kubernetes Status
  */
-public record WatchEvent(Type type, ObjectNode object) implements CborSerializable {
+public record WatchEvent(Type type, ObjectNode object, @JsonIgnore Encoded encoded) implements CborSerializable {
 
   public enum Type {
     ADDED,
@@ -26,6 +28,46 @@ public record WatchEvent(Type type, ObjectNode object) implements CborSerializab
   public WatchEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(object, "object");
+  }
+
+  public WatchEvent(Type type, ObjectNode object) {
+    this(type, object, null);
+  }
+
+  /**
+   * The object as JSON bytes. Every watcher of a change shares one encoding, made by the first
+   * that asks: at thousands of watchers, writing the object once per watcher was most of a
+   * change's cost.
+   */
+  public byte[] objectJson() {
+    return encoded != null && encoded.object == object ? encoded.bytes() : Encoded.write(object);
+  }
+
+  /** An object's JSON encoding, made once on first use and shared by the events that carry it. */
+  public static final class Encoded {
+    private final ObjectNode object;
+    private volatile byte[] bytes;
+
+    public Encoded(ObjectNode object) {
+      this.object = Objects.requireNonNull(object, "object");
+    }
+
+    byte[] bytes() {
+      byte[] encoding = bytes;
+      if (encoding == null) {
+        encoding = write(object);
+        bytes = encoding;
+      }
+      return encoding;
+    }
+
+    static byte[] write(ObjectNode object) {
+      try {
+        return KubeJson.MAPPER.writeValueAsBytes(object);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a JSON tree that cannot be written", e);
+      }
+    }
   }
 
   /** The resourceVersion this event brings a watcher up to. */

@@ -1,0 +1,200 @@
+package io.dirigent.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Many watch streams held by one thread over plain non-blocking sockets: each sends one HTTP/1.1
+ * GET and from then on only scans what arrives for {@code "resourceVersion":"N"}, noting when it
+ * first saw each version. A client this light leaves the two cores to the server, so the fan-out
+ * measurement is the server's (a full HTTP client per stream cost about as much as serving it).
+ */
+final class WatchClients implements AutoCloseable {
+
+  private static final byte[] MARKER = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  /** One stream: what it read last that may hold the start of a marker, and whether it got a 200. */
+  private static final class Stream {
+    final ByteBuffer request;
+    byte[] carry = new byte[0];
+    boolean headers;
+    boolean ok;
+
+    Stream(ByteBuffer request) {
+      this.request = request;
+    }
+  }
+
+  private final Selector selector;
+  private final Thread loop;
+  private final Map<String, List<Long>> arrivals = new HashMap<>();
+  private volatile boolean running = true;
+  private int open;
+  private int failed;
+
+  private WatchClients(InetSocketAddress server, String path, int count) throws IOException {
+    selector = Selector.open();
+    byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+        + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < count; i++) {
+      SocketChannel channel = SocketChannel.open();
+      channel.configureBlocking(false);
+      channel.connect(server);
+      channel.register(selector, SelectionKey.OP_CONNECT, new Stream(ByteBuffer.wrap(request)));
+    }
+    loop = new Thread(this::run, "watch-clients");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  /** Opens {@code count} watches of {@code path} on the server and starts reading them. */
+  static WatchClients open(InetSocketAddress server, String path, int count) throws IOException {
+    return new WatchClients(server, path, count);
+  }
+
+  /** Waits until every stream answered (200 or not) or {@code within} passed. */
+  void awaitAnswered(int count, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (answered() < count && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  synchronized int open() {
+    return open;
+  }
+
+  synchronized int failed() {
+    return failed;
+  }
+
+  private synchronized int answered() {
+    return open + failed;
+  }
+
+  /** When each stream first saw each version, by version. */
+  synchronized Map<String, List<Long>> arrivals() {
+    Map<String, List<Long>> copy = new HashMap<>();
+    arrivals.forEach((version, times) -> copy.put(version, List.copyOf(times)));
+    return copy;
+  }
+
+  private void run() {
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    while (running) {
+      try {
+        selector.select(200);
+      } catch (IOException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (SelectionKey key : selector.selectedKeys()) {
+        Stream stream = (Stream) key.attachment();
+        SocketChannel channel = (SocketChannel) key.channel();
+        try {
+          if (key.isConnectable()) {
+            channel.finishConnect();
+            key.interestOps(SelectionKey.OP_WRITE);
+          } else if (key.isWritable()) {
+            channel.write(stream.request);
+            if (!stream.request.hasRemaining()) {
+              key.interestOps(SelectionKey.OP_READ);
+            }
+          } else if (key.isReadable()) {
+            buffer.clear();
+            int read = channel.read(buffer);
+            if (read < 0) {
+              key.cancel();
+              channel.close();
+              continue;
+            }
+            received(stream, buffer.array(), read, now);
+          }
+        } catch (IOException e) {
+          synchronized (this) {
+            if (!stream.headers) {
+              stream.headers = true;
+              failed++;
+            }
+          }
+          key.cancel();
+        }
+      }
+      selector.selectedKeys().clear();
+    }
+  }
+
+  private synchronized void received(Stream stream, byte[] bytes, int length, long now) {
+    byte[] data = new byte[stream.carry.length + length];
+    System.arraycopy(stream.carry, 0, data, 0, stream.carry.length);
+    System.arraycopy(bytes, 0, data, stream.carry.length, length);
+    int from = 0;
+    if (!stream.headers) {
+      stream.headers = true;
+      stream.ok = new String(data, 0, Math.min(12, data.length), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+      if (stream.ok) {
+        open++;
+      } else {
+        failed++;
+      }
+    }
+    int carryFrom = Math.max(0, data.length - MARKER.length - 20);
+    while (true) {
+      int at = indexOf(data, MARKER, from);
+      if (at < 0) {
+        break;
+      }
+      int start = at + MARKER.length;
+      int end = start;
+      while (end < data.length && data[end] != '"') {
+        end++;
+      }
+      if (end == data.length) {
+        carryFrom = at;
+        break;
+      }
+      arrivals.computeIfAbsent(new String(data, start, end - start, StandardCharsets.US_ASCII), v -> new ArrayList<>()).add(now);
+      from = end;
+      carryFrom = Math.max(carryFrom, end);
+    }
+    stream.carry = java.util.Arrays.copyOfRange(data, Math.min(carryFrom, data.length), data.length);
+  }
+
+  private static int indexOf(byte[] data, byte[] pattern, int from) {
+    outer:
+    for (int i = from; i <= data.length - pattern.length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (data[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() throws IOException {
+    running = false;
+    try {
+      loop.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (SelectionKey key : selector.keys()) {
+      key.channel().close();
+    }
+    selector.close();
+  }
+}
