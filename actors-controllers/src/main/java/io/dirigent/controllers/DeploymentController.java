@@ -372,13 +372,38 @@ final class DeploymentController implements Controller {
     }
   }
 
-  /** The template without its pod-template-hash label, with object keys sorted, so equal templates hash equal. */
+  /**
+   * The template without its pod-template-hash label and without empty values, with object keys
+   * sorted, so equal templates hash equal: {@code resources: {}} (which kubectl writes for every
+   * container) and no resources at all are the same template, as they are the same Go value in
+   * Kubernetes, which hashes its typed template.
+   */
   private static Object canonical(PodTemplateSpec template) throws Exception {
-    var tree = KubeJson.MAPPER.valueToTree(template);
+    com.fasterxml.jackson.databind.JsonNode tree = KubeJson.MAPPER.valueToTree(template);
     if (tree.path("metadata").path("labels").isObject()) {
       ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("metadata").path("labels")).remove(HASH);
     }
-    return SORTED.treeToValue(tree, Object.class);
+    return SORTED.treeToValue(withoutEmpties(tree), Object.class);
+  }
+
+  /** A copy without nulls, empty objects and empty lists, at every depth. */
+  private static com.fasterxml.jackson.databind.JsonNode withoutEmpties(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node.isObject()) {
+      var pruned = KubeJson.MAPPER.createObjectNode();
+      node.fields().forEachRemaining(entry -> {
+        var value = withoutEmpties(entry.getValue());
+        if (!value.isNull() && !((value.isObject() || value.isArray()) && value.isEmpty())) {
+          pruned.set(entry.getKey(), value);
+        }
+      });
+      return pruned;
+    }
+    if (node.isArray()) {
+      var pruned = KubeJson.MAPPER.createArrayNode();
+      node.forEach(element -> pruned.add(withoutEmpties(element)));
+      return pruned;
+    }
+    return node;
   }
 
   private static List<Pod> allPods(List<ReplicaSet> owned, Cache cache) {

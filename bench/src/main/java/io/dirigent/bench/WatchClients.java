@@ -36,8 +36,16 @@ final class WatchClients implements AutoCloseable {
     }
   }
 
+  /** Streams being opened at once: more at a time overflow the server's accept queue. */
+  private static final int OPENING_AT_ONCE = 200;
+
   private final Selector selector;
+  private final InetSocketAddress server;
+  private final byte[] request;
   private final Thread loop;
+  /** Streams not opened yet, and those opened that have not answered; owned by the loop's thread. */
+  private int toOpen;
+  private int opening;
   private final Map<String, List<Long>> arrivals = new HashMap<>();
   private volatile boolean running = true;
   private int open;
@@ -45,14 +53,10 @@ final class WatchClients implements AutoCloseable {
 
   private WatchClients(InetSocketAddress server, String path, int count) throws IOException {
     selector = Selector.open();
-    byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
+    this.server = server;
+    this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":" + server.getPort()
         + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    for (int i = 0; i < count; i++) {
-      SocketChannel channel = SocketChannel.open();
-      channel.configureBlocking(false);
-      channel.connect(server);
-      channel.register(selector, SelectionKey.OP_CONNECT, new Stream(ByteBuffer.wrap(request)));
-    }
+    this.toOpen = count;
     loop = new Thread(this::run, "watch-clients");
     loop.setDaemon(true);
     loop.start();
@@ -93,6 +97,20 @@ final class WatchClients implements AutoCloseable {
   private void run() {
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     while (running) {
+      while (toOpen > 0 && opening < OPENING_AT_ONCE) {
+        try {
+          SocketChannel channel = SocketChannel.open();
+          channel.configureBlocking(false);
+          channel.connect(server);
+          channel.register(selector, SelectionKey.OP_CONNECT, new Stream(ByteBuffer.wrap(request)));
+          opening++;
+        } catch (IOException e) {
+          synchronized (this) {
+            failed++;
+          }
+        }
+        toOpen--;
+      }
       try {
         selector.select(200);
       } catch (IOException e) {
@@ -126,6 +144,7 @@ final class WatchClients implements AutoCloseable {
             if (!stream.headers) {
               stream.headers = true;
               failed++;
+              opening--;
             }
           }
           key.cancel();
@@ -142,6 +161,7 @@ final class WatchClients implements AutoCloseable {
     int from = 0;
     if (!stream.headers) {
       stream.headers = true;
+      opening--;
       stream.ok = new String(data, 0, Math.min(12, data.length), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
       if (stream.ok) {
         open++;

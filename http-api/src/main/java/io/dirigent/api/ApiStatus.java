@@ -16,7 +16,8 @@ final class ApiStatus {
   private ApiStatus() {}
 
   /** A failure with its HTTP code as Kubernetes reports it; {@code type} and {@code name} fill the details. */
-  static ObjectNode failure(StoreError error, ResourceType type, String name) {
+  static ObjectNode failure(StoreError error, ResourceType type, String pathName) {
+    String name = pathName != null ? pathName : error.name();
     ObjectNode status = base("Failure", error.message(), error.reason().status(), error.reason().code());
     if (type != null || name != null || !error.causes().isEmpty()) {
       ObjectNode details = status.putObject("details");

@@ -42,7 +42,7 @@ final class Patches {
           throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the merge patch is malformed: " + e.getMessage()).toException();
         }
       }
-      case STRATEGIC -> {
+      case STRATEGIC, APPLY -> {
         try {
           result = StrategicMergePatch.apply(target, patch.body(), target.path("kind").asText());
         } catch (IllegalArgumentException e) {

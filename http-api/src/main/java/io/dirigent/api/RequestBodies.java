@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dirigent.compat.ProtobufBodies;
 import io.dirigent.core.api.KubeJson;
 import java.io.IOException;
 import java.util.Optional;
@@ -58,20 +59,23 @@ final class RequestBodies {
       case "application/json-patch+json" -> Patch.Type.JSON;
       case "application/merge-patch+json" -> Patch.Type.MERGE;
       case "application/strategic-merge-patch+json" -> Patch.Type.STRATEGIC;
+      case "application/apply-patch+yaml" -> Patch.Type.APPLY;
       default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
-          ("the patch's media type \"%s\" is not supported: use application/merge-patch+json, application/json-patch+json"
-              + " or application/strategic-merge-patch+json").formatted(mediaType)));
+          ("the patch's media type \"%s\" is not supported: use application/merge-patch+json, application/json-patch+json,"
+              + " application/strategic-merge-patch+json or application/apply-patch+yaml").formatted(mediaType)));
     };
     return read(request).thenApply(bytes -> {
       if (bytes.length == 0) {
         throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request has no patch"));
       }
-      JsonNode tree = tree(KubeJson.MAPPER, bytes);
+      // An applied configuration is YAML (of which JSON, what kubectl sends, is a part).
+      JsonNode tree = tree(type == Patch.Type.APPLY ? YAML : KubeJson.MAPPER, bytes);
       if (type == Patch.Type.JSON && !tree.isArray()) {
         throw new BodyException(ApiStatus.failure(400, "BadRequest", "a JSON patch must be an array of operations"));
       }
-      if (type == Patch.Type.STRATEGIC && !tree.isObject()) {
-        throw new BodyException(ApiStatus.failure(400, "BadRequest", "a strategic merge patch must be a JSON object"));
+      if ((type == Patch.Type.STRATEGIC || type == Patch.Type.APPLY) && !tree.isObject()) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest",
+            type == Patch.Type.APPLY ? "an applied configuration must be one object" : "a strategic merge patch must be a JSON object"));
       }
       return new Patch(type, tree);
     });
@@ -79,7 +83,8 @@ final class RequestBodies {
 
   /** A patch as the client sent it. */
   record Patch(Type type, JsonNode body) {
-    enum Type { JSON, MERGE, STRATEGIC }
+    /** APPLY: a server-side apply's configuration, merged as a strategic merge patch. */
+    enum Type { JSON, MERGE, STRATEGIC, APPLY }
   }
 
   private static String mediaType(HttpRequest request) {
@@ -102,11 +107,18 @@ final class RequestBodies {
   }
 
   private static ObjectNode parse(String mediaType, byte[] bytes) {
+    if (ProtobufBodies.isProtobuf(mediaType)) {
+      try {
+        return ProtobufBodies.decode(bytes);
+      } catch (IllegalArgumentException e) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest", e.getMessage()));
+      }
+    }
     ObjectMapper mapper = switch (mediaType) {
       case "application/json" -> KubeJson.MAPPER;
       case "application/yaml", "application/x-yaml", "text/yaml" -> YAML;
       default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
-          "the body's media type \"%s\" is not supported: send application/json or application/yaml".formatted(mediaType)));
+          "the body's media type \"%s\" is not supported: send application/json, application/yaml or application/vnd.kubernetes.protobuf".formatted(mediaType)));
     };
     JsonNode tree = tree(mapper, bytes);
     if (!tree.isObject()) {

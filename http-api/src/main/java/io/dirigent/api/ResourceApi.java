@@ -153,12 +153,14 @@ final class ResourceApi {
       WriteOptions options = writeOptions(query);
       FieldValidation.Mode validation = FieldValidation.mode(query);
       List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-      return bodies.patch(request)
-          .thenCompose(patch -> patch(path, patch, status, options, PATCH_ATTEMPTS, patched -> {
-            warnings.clear();
-            warnings.addAll(FieldValidation.check(validation, path.type(), patched));
-          }))
-          .thenApply(patched -> FieldValidation.withWarnings(Responses.json(200, patched), warnings));
+      Consumer<ObjectNode> check = patched -> {
+        warnings.clear();
+        warnings.addAll(FieldValidation.check(validation, path.type(), patched));
+      };
+      return bodies.patch(request).thenCompose(patch -> patch.type() == RequestBodies.Patch.Type.APPLY && !status
+          ? serverSideApply(path, patch, options, check).thenApply(applied -> FieldValidation.withWarnings(applied, warnings))
+          : patch(path, patch, status, options, PATCH_ATTEMPTS, check)
+              .thenApply(patched -> FieldValidation.withWarnings(Responses.json(200, patched), warnings)));
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
       return bodies.optional(request)
@@ -352,6 +354,32 @@ final class ResourceApi {
         return CompletableFuture.<ObjectNode>failedFuture(cause);
       }).thenCompose(stage -> stage);
     });
+  }
+
+  /**
+   * Server-side apply: the configuration is merged into the object (as a strategic merge patch),
+   * or creates it (201) when there is none yet. Which manager set which field is not tracked.
+   */
+  private CompletionStage<HttpResponse> serverSideApply(ApiPath path, RequestBodies.Patch patch, WriteOptions options, Consumer<ObjectNode> check) {
+    ObjectNode applied = (ObjectNode) patch.body();
+    String name = KubeJson.name(applied);
+    if (!name.isEmpty() && !name.equals(path.name())) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST,
+          "the name of the object (%s) does not match the name on the URL (%s)".formatted(name, path.name())).toException();
+    }
+    return store.get(path.type(), path.namespace(), path.name()).handle((current, failure) -> {
+      if (failure == null) {
+        return patch(path, patch, false, options, PATCH_ATTEMPTS, check).thenApply(patched -> Responses.json(200, patched));
+      }
+      Throwable cause = Responses.unwrap(failure);
+      if (!(cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND)) {
+        return CompletableFuture.<HttpResponse>failedFuture(cause);
+      }
+      ObjectNode created = applied.deepCopy();
+      KubeJson.metadata(created).put("name", path.name());
+      check.accept(created);
+      return store.create(path.type(), path.namespace(), created, options).thenApply(object -> Responses.json(201, object));
+    }).thenCompose(stage -> stage);
   }
 
   private CompletionStage<ObjectNode> body(HttpRequest request) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.validation.Defaults;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.ObjectValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -375,6 +376,7 @@ public final class Store {
     } else {
       KubeJson.metadata(body).remove("namespace");
     }
+    Defaults.apply(type, body);
     List<FieldError> errors = ObjectValidator.validate(type, body, create);
     if (!errors.isEmpty()) {
       String name = KubeJson.name(body).isEmpty() ? KubeJson.meta(body, "generateName") : KubeJson.name(body);

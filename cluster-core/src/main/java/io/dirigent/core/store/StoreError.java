@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param reason the kind of failure
  * @param message one sentence a user can act on
  * @param causes one per bad field, for {@link Reason#INVALID}
+ * @param name the object the failure is about, when there is one (a Status names it in its
+ *     details; kubectl prints it); may be null
  */
-public record StoreError(Reason reason, String message, List<FieldError> causes)
+public record StoreError(Reason reason, String message, List<FieldError> causes, String name)
     implements CborSerializable {
 
   /** Failure kinds, each with the HTTP code and Kubernetes reason it is reported as. */
@@ -52,24 +54,28 @@ public record StoreError(Reason reason, String message, List<FieldError> causes)
     causes = causes == null ? List.of() : List.copyOf(causes);
   }
 
+  public StoreError(Reason reason, String message, List<FieldError> causes) {
+    this(reason, message, causes, null);
+  }
+
   public static StoreError of(Reason reason, String message) {
     return new StoreError(reason, message, List.of());
   }
 
   public static StoreError notFound(String resource, String name) {
-    return of(Reason.NOT_FOUND, "%s \"%s\" not found".formatted(resource, name));
+    return new StoreError(Reason.NOT_FOUND, "%s \"%s\" not found".formatted(resource, name), List.of(), name);
   }
 
   public static StoreError alreadyExists(String resource, String name) {
-    return of(Reason.ALREADY_EXISTS, "%s \"%s\" already exists".formatted(resource, name));
+    return new StoreError(Reason.ALREADY_EXISTS, "%s \"%s\" already exists".formatted(resource, name), List.of(), name);
   }
 
   public static StoreError modified(String resource, String name) {
-    return of(
+    return new StoreError(
         Reason.CONFLICT,
         ("Operation cannot be fulfilled on %s \"%s\": the object has been modified; please apply"
                 + " your changes to the latest version and try again")
-            .formatted(resource, name));
+            .formatted(resource, name), List.of(), name);
   }
 
   /** A validation failure naming every bad field, worded as Kubernetes words it. */
@@ -84,7 +90,7 @@ public record StoreError(Reason reason, String message, List<FieldError> causes)
       }
       message.append(']');
     }
-    return new StoreError(Reason.INVALID, message.toString(), causes);
+    return new StoreError(Reason.INVALID, message.toString(), causes, name);
   }
 
   /** The failure as an exception, for completing a {@code CompletionStage}. */

@@ -91,7 +91,7 @@ class ObjectWritesTest {
     ObjectNode current = stored(PODS, pod("web", null));
 
     assertThat(reject(ObjectWrites.create(PODS, current, tree(pod("web", null)), NOW)))
-        .isEqualTo(StoreError.of(StoreError.Reason.ALREADY_EXISTS, "pods \"web\" already exists"));
+        .isEqualTo(StoreError.alreadyExists("pods", "web"));
   }
 
   static Stream<Arguments> updateConflicts() {
@@ -107,8 +107,9 @@ class ObjectWritesTest {
     ObjectNode body = current.deepCopy();
     KubeJson.metadata(body).put(field, "other");
 
-    assertThat(reject(ObjectWrites.update(PODS, current, body, false, NOW)))
-        .isEqualTo(StoreError.of(StoreError.Reason.CONFLICT, message.formatted(KubeJson.uid(current))));
+    StoreError error = reject(ObjectWrites.update(PODS, current, body, false, NOW));
+    assertThat(error.reason()).isEqualTo(StoreError.Reason.CONFLICT);
+    assertThat(error.message()).isEqualTo(message.formatted(KubeJson.uid(current)));
   }
 
   @Test

@@ -1,0 +1,39 @@
+package io.dirigent.core.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DefaultsTest {
+
+  private static final ResourceRegistry REGISTRY = ResourceRegistry.builtin();
+
+  private static ObjectNode defaulted(String resource, String json) throws Exception {
+    ObjectNode object = (ObjectNode) KubeJson.MAPPER.readTree(json.replace('\'', '"'));
+    Defaults.apply(REGISTRY.byResource(resource).orElseThrow(), object);
+    return object;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a deployment rolls 25%/25% by default | deployments.apps | {'spec':{'template':{'spec':{'containers':[{'name':'a','image':'x:1'}]}}}} | /spec/strategy | {\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\",\"maxSurge\":\"25%\"}}",
+      "a recreate deployment gets no rolling parameters | deployments.apps | {'spec':{'strategy':{'type':'Recreate'}}} | /spec/strategy | {\"type\":\"Recreate\"}",
+      "a deployment keeps one replica and ten revisions | deployments.apps | {'spec':{}} | /spec/revisionHistoryLimit | 10",
+      "a replicas of zero stays zero | deployments.apps | {'spec':{'replicas':0}} | /spec/replicas | 0",
+      "an image tagged latest is always pulled | pods | {'spec':{'containers':[{'name':'a','image':'web:latest'}]}} | /spec/containers/0/imagePullPolicy | \"Always\"",
+      "an image without a tag is always pulled | pods | {'spec':{'containers':[{'name':'a','image':'registry:5000/web'}]}} | /spec/containers/0/imagePullPolicy | \"Always\"",
+      "a tagged image is pulled if not present | pods | {'spec':{'containers':[{'name':'a','image':'registry:5000/web:1'}]}} | /spec/containers/0/imagePullPolicy | \"IfNotPresent\"",
+      "a pod restarts always and gets 30 s to stop | pods | {'spec':{'containers':[]}} | /spec/terminationGracePeriodSeconds | 30",
+      "a container port is TCP | pods | {'spec':{'containers':[{'name':'a','image':'x:1','ports':[{'containerPort':80}]}]}} | /spec/containers/0/ports/0/protocol | \"TCP\"",
+      "a probe checks every 10 s | pods | {'spec':{'containers':[{'name':'a','image':'x:1','readinessProbe':{'httpGet':{'port':80}}}]}} | /spec/containers/0/readinessProbe | {\"httpGet\":{\"port\":80,\"scheme\":\"HTTP\",\"path\":\"/\"},\"timeoutSeconds\":1,\"periodSeconds\":10,\"successThreshold\":1,\"failureThreshold\":3}",
+      "a service port targets itself over TCP | services | {'spec':{'ports':[{'port':80}]}} | /spec/ports/0 | {\"port\":80,\"protocol\":\"TCP\",\"targetPort\":80}",
+      "a service is a ClusterIP | services | {'spec':{}} | /spec/type | \"ClusterIP\"",
+      "a secret is Opaque | secrets | {'data':{}} | /type | \"Opaque\""})
+  void missingFieldsTakeKubernetesDefaults(String sentence, String resource, String object, String pointer, String expected) throws Exception {
+    assertThat(defaulted(resource, object).at(pointer)).isEqualTo(KubeJson.MAPPER.readTree(expected));
+  }
+}
