@@ -78,6 +78,18 @@ class TablesTest {
     assertThat(Tables.negotiate(accept).map(Enum::name).orElse("NONE")).isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "the phase when nothing says more | {'status':{'phase':'Running','containerStatuses':[{'state':{'running':{}}}]}} | Running",
+      "a waiting container's reason | {'status':{'phase':'Running','containerStatuses':[{'state':{'waiting':{'reason':'CrashLoopBackOff'}}}]}} | CrashLoopBackOff",
+      "a terminated container's reason | {'status':{'phase':'Succeeded','containerStatuses':[{'state':{'terminated':{'reason':'Completed','exitCode':0}}}]}} | Completed",
+      "init containers still to run | {'spec':{'initContainers':[{},{}]},'status':{'phase':'Pending','initContainerStatuses':[{'state':{'running':{}}},{'state':{'waiting':{'reason':'PodInitializing'}}}]}} | Init:0/2",
+      "a failed init container | {'spec':{'initContainers':[{}]},'status':{'phase':'Pending','initContainerStatuses':[{'state':{'terminated':{'exitCode':1,'reason':'Error'}}}]}} | Init:Error",
+      "a pod being deleted | {'metadata':{'deletionTimestamp':'2026-12-02T11:00:00Z'},'status':{'phase':'Running'}} | Terminating"})
+  void thePodStatusColumnSaysWhatKubectlSays(String sentence, String pod, String expected) {
+    assertThat(Tables.podStatus(json(pod))).isEqualTo(expected);
+  }
+
   @Test
   void anEventRowNamesItsObjectAndHowOftenItHappened() {
     ObjectNode event = json("""
