@@ -1,0 +1,308 @@
+package io.dirigent.cli;
+
+import static io.dirigent.cli.testing.BinDirigent.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dirigent.cli.testing.BinDirigent;
+import io.dirigent.cli.testing.Kubectl;
+import io.dirigent.core.testing.Await;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The unmodified kubectl against a real Dirigent — {@code bin/dirigent up} on the real Docker
+ * engine, and a second worker member joining it — with the kubeconfig {@code up} writes, as a
+ * user runs it. Outputs and exit codes are kubectl's own against Kubernetes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  @TempDir static Path dataDir;
+  @TempDir static Path workerDir;
+  @TempDir static Path home;
+  private Kubectl kubectl;
+  private Process worker;
+  private final String suffix = Long.toString(System.nanoTime() % 1_000_000, 36);
+  private final String node = "kubectl-a-" + suffix;
+  private final String otherNode = "kubectl-b-" + suffix;
+
+  @BeforeAll
+  void up() throws Exception {
+    BinDirigent.Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--node-name", node);
+    assertThat(up.exit()).as(up.output()).isZero();
+    kubectl = new Kubectl(home, dataDir.resolve("kubeconfig").toString());
+    String member = Files.readString(dataDir.resolve("server.ready")).lines().filter(l -> l.startsWith("member=")).findFirst().orElseThrow();
+    String seed = member.substring(member.indexOf('@') + 1);
+    // A second worker on the same host: its own node, no service proxy of its own (the first one's
+    // rules serve the host).
+    ProcessBuilder second = new ProcessBuilder(BinDirigent.SCRIPT.toString(), "server", "--roles", "worker", "--seed-nodes", seed,
+        "--node-name", otherNode, "--data-dir", workerDir.toString(), "--port", "0")
+        .redirectErrorStream(true).redirectOutput(workerDir.resolve("server.log").toFile());
+    second.environment().put("DIRIGENT_SKIP_BUILD", "1");
+    second.environment().put("JAVA_TOOL_OPTIONS", "-Ddirigent.proxy.mode=none");
+    worker = second.start();
+    Await.until("both nodes Ready", WAIT, () -> ok("get", "nodes").out().lines().filter(l -> l.contains(" Ready ")).count() == 2);
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (worker != null) {
+      worker.destroy();
+      worker.waitFor(60, TimeUnit.SECONDS);
+    }
+    BinDirigent.Run down = run("down", "--data-dir", dataDir.toString());
+    assertThat(down.exit()).as(down.output()).isZero();
+  }
+
+  /** Runs kubectl and expects it to succeed. */
+  private Kubectl.Run ok(String... args) {
+    try {
+      Kubectl.Run run = kubectl.run(args);
+      assertThat(run.exit()).as("kubectl %s: %s", String.join(" ", args), run.all()).isZero();
+      return run;
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private Kubectl.Run fails(String... args) throws Exception {
+    Kubectl.Run run = kubectl.run(args);
+    assertThat(run.exit()).as("kubectl %s: %s", String.join(" ", args), run.all()).isEqualTo(1);
+    return run;
+  }
+
+  private void awaitOutput(String what, java.util.function.Predicate<String> condition, String... args) {
+    Await.until(what, WAIT, () -> {
+      try {
+        Kubectl.Run run = kubectl.run(args);
+        return run.exit() == 0 && condition.test(run.out());
+      } catch (IOException | InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  private Path manifest(String name, String yaml) throws IOException {
+    Path file = home.resolve(name + ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Test
+  void versionAndApiResourcesDescribeTheServer() {
+    assertThat(ok("version").out()).contains("Server Version: v1.31.0-dirigent");
+    String resources = ok("api-resources").out();
+    assertThat(resources).containsPattern("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment");
+    assertThat(resources).containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod");
+    assertThat(resources).containsPattern("nodes\\s+no\\s+v1\\s+false\\s+Node");
+  }
+
+  @Test
+  void theTutorialFlowRunsAndServesAcrossBothWorkers() throws Exception {
+    assertThat(ok("create", "deployment", "hello", "--image=dirigent/httpenv:1").out()).isEqualTo("deployment.apps/hello created\n");
+    assertThat(ok("scale", "deployment", "hello", "--replicas=4").out()).isEqualTo("deployment.apps/hello scaled\n");
+    assertThat(ok("rollout", "status", "deployment/hello", "--timeout=120s").out()).contains("deployment \"hello\" successfully rolled out");
+    assertThat(ok("expose", "deployment", "hello", "--port=8888", "--type=NodePort").out()).isEqualTo("service/hello exposed\n");
+
+    String wide = ok("get", "pods", "-o", "wide", "-l", "app=hello").out();
+    assertThat(wide.lines().findFirst().orElseThrow().split("\\s{2,}"))
+        .containsExactly("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES");
+    assertThat(wide.lines().skip(1).filter(l -> l.contains("Running") && l.contains("1/1")).count()).isEqualTo(4);
+    assertThat(wide).as("pods spread over both workers").contains(node).contains(otherNode);
+
+    int nodePort = Integer.parseInt(ok("get", "service", "hello", "-o", "jsonpath={.spec.ports[0].nodePort}").out().trim());
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    Await.until("every replica answers through the NodePort", WAIT, () -> {
+      try {
+        answered.add(get(nodePort));
+      } catch (IOException e) {
+        // not serving yet
+      }
+      return answered.size() == 4;
+    });
+
+    String all = ok("get", "all").out();
+    assertThat(all).contains("service/hello").contains("deployment.apps/hello").contains("replicaset.apps/hello-").contains("pod/hello-");
+    assertThat(ok("describe", "deployment", "hello").out())
+        .containsPattern("StrategyType:\\s+RollingUpdate")
+        .containsPattern("NewReplicaSet:\\s+hello-\\S+ \\(4/4 replicas created\\)")
+        .contains("ScalingReplicaSet");
+
+    assertThat(ok("delete", "deployment", "hello").out()).isEqualTo("deployment.apps \"hello\" deleted\n");
+    assertThat(ok("delete", "service", "hello").out()).isEqualTo("service \"hello\" deleted\n");
+    awaitOutput("the pods gone", out -> out.isBlank(), "get", "pods", "-l", "app=hello", "--no-headers");
+  }
+
+  @Test
+  void applyEditAndRolloutFlowsBehaveAsOnKubernetes() throws Exception {
+    String yaml = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: app, labels: {app: app}}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: app}}
+          template:
+            metadata: {labels: {app: app}}
+            spec:
+              containers:
+              - {name: web, image: "dirigent/httpenv:1", ports: [{containerPort: 8888}]}
+        """;
+    Path file = manifest("app", yaml);
+    assertThat(ok("apply", "-f", file.toString()).out()).isEqualTo("deployment.apps/app created\n");
+    assertThat(ok("apply", "-f", file.toString()).out()).isEqualTo("deployment.apps/app unchanged\n");
+    Files.writeString(file, yaml.replace("replicas: 2", "replicas: 3"));
+    assertThat(ok("apply", "-f", file.toString()).out()).isEqualTo("deployment.apps/app configured\n");
+    assertThat(ok("get", "deployment", "app", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("3");
+    assertThat(ok("apply", "--server-side", "-f", file.toString()).out()).isEqualTo("deployment.apps/app serverside-applied\n");
+    ok("rollout", "status", "deployment/app", "--timeout=120s");
+
+    // edit: kubectl writes the object to a file, the editor changes it, kubectl sends the difference.
+    Kubectl.Run edited = kubectl.run(Map.of("EDITOR", "sed -i s/replicas:\\ 3/replicas:\\ 2/"), "edit", "deployment", "app");
+    assertThat(edited.exit()).as(edited.all()).isZero();
+    assertThat(edited.out()).isEqualTo("deployment.apps/app edited\n");
+    assertThat(ok("get", "deployment", "app", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("2");
+
+    assertThat(ok("set", "image", "deployment/app", "web=dirigent/httpenv:2").out()).isEqualTo("deployment.apps/app image updated\n");
+    ok("rollout", "status", "deployment/app", "--timeout=120s");
+    assertThat(ok("rollout", "history", "deployment/app").out()).containsPattern("(?m)^1\\s+<none>").containsPattern("(?m)^2\\s+<none>");
+    assertThat(ok("rollout", "undo", "deployment/app").out()).isEqualTo("deployment.apps/app rolled back\n");
+    ok("rollout", "status", "deployment/app", "--timeout=120s");
+    // The first template's ReplicaSet came back as revision 3: revision 1 is gone from the history.
+    String history = ok("rollout", "history", "deployment/app").out();
+    assertThat(history).containsPattern("(?m)^2\\s+<none>").containsPattern("(?m)^3\\s+<none>").doesNotContainPattern("(?m)^1\\s");
+    assertThat(ok("get", "deployment", "app", "-o", "jsonpath={.spec.template.spec.containers[0].image}").out()).isEqualTo("dirigent/httpenv:1");
+
+    assertThat(ok("rollout", "restart", "deployment/app").out()).isEqualTo("deployment.apps/app restarted\n");
+    assertThat(ok("rollout", "pause", "deployment/app").out()).isEqualTo("deployment.apps/app paused\n");
+    assertThat(ok("rollout", "resume", "deployment/app").out()).isEqualTo("deployment.apps/app resumed\n");
+    ok("rollout", "status", "deployment/app", "--timeout=120s");
+
+    assertThat(ok("label", "deployment", "app", "tier=front").out()).isEqualTo("deployment.apps/app labeled\n");
+    assertThat(ok("annotate", "deployment", "app", "owner=team-a").out()).isEqualTo("deployment.apps/app annotated\n");
+    assertThat(ok("get", "deployment", "app", "--show-labels").out()).contains("app=app,tier=front");
+
+    // replace with a stale resourceVersion is a conflict, as on Kubernetes.
+    String live = ok("get", "deployment", "app", "-o", "yaml").out();
+    ok("scale", "deployment", "app", "--replicas=1");
+    Kubectl.Run stale = fails("replace", "-f", manifest("stale", live).toString());
+    assertThat(stale.err()).contains("Error from server (Conflict)").contains("the object has been modified");
+    assertThat(ok("replace", "-f", manifest("fresh", ok("get", "deployment", "app", "-o", "yaml").out()).toString()).out())
+        .isEqualTo("deployment.apps/app replaced\n");
+
+    assertThat(ok("delete", "-f", file.toString()).out()).isEqualTo("deployment.apps \"app\" deleted\n");
+  }
+
+  @Test
+  void logsComeFromTheContainerAndItsPreviousRun() throws Exception {
+    assertThat(ok("run", "talker", "--image=dirigent/busybox:1", "--", "sh", "-c", "echo hello from talker; sleep 3600").out())
+        .isEqualTo("pod/talker created\n");
+    awaitOutput("its log", out -> out.contains("hello from talker"), "logs", "talker");
+    ok("create", "deployment", "chatty", "--image=dirigent/busybox:1", "--", "sh", "-c", "echo chatty says hi; sleep 3600");
+    awaitOutput("a deployment's log", out -> out.contains("chatty says hi"), "logs", "deploy/chatty");
+
+    ok("run", "crasher", "--image=dirigent/busybox:1", "--", "sh", "-c", "echo attempt; exit 3");
+    awaitOutput("the crashed run's log", out -> out.contains("attempt"), "logs", "crasher", "--previous");
+    ok("delete", "pod", "talker", "crasher", "--grace-period=1");
+    ok("delete", "deployment", "chatty");
+  }
+
+  @Test
+  void cordonAndDrainEmptyANode() throws Exception {
+    ok("create", "deployment", "movable", "--image=dirigent/busybox:1", "--replicas=2", "--", "sleep", "3600");
+    ok("rollout", "status", "deployment/movable", "--timeout=120s");
+    assertThat(ok("cordon", otherNode).out()).isEqualTo("node/" + otherNode + " cordoned\n");
+    assertThat(ok("get", "node", otherNode).out()).contains("Ready,SchedulingDisabled");
+    Kubectl.Run drained = ok("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=120s");
+    assertThat(drained.out()).contains("node/" + otherNode + " drained");
+    awaitOutput("every pod of the deployment on the other node", out -> out.lines().filter(l -> l.contains("Running")).count() == 2
+        && !out.contains(otherNode), "get", "pods", "-l", "app=movable", "-o", "wide", "--no-headers");
+    assertThat(ok("uncordon", otherNode).out()).isEqualTo("node/" + otherNode + " uncordoned\n");
+    ok("delete", "deployment", "movable");
+  }
+
+  @Test
+  void errorsAreKubernetesOwnWithExitCodeOne() throws Exception {
+    assertThat(fails("get", "widgets").err()).contains("error: the server doesn't have a resource type \"widgets\"");
+    assertThat(fails("get", "pod", "nosuch").err()).contains("Error from server (NotFound): pods \"nosuch\" not found");
+    ok("create", "namespace", "twice-" + suffix);
+    assertThat(fails("create", "namespace", "twice-" + suffix).err())
+        .contains("Error from server (AlreadyExists): namespaces \"twice-" + suffix + "\" already exists");
+    Path invalid = manifest("invalid", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: broken}
+        spec:
+          replicas: -1
+          selector: {matchLabels: {app: broken}}
+          template:
+            metadata: {labels: {app: other}}
+            spec: {containers: [{name: c, image: "dirigent/busybox:1"}]}
+        """);
+    Kubectl.Run broken = fails("apply", "-f", invalid.toString());
+    assertThat(broken.err()).contains("The Deployment \"broken\" is invalid:").contains("spec.replicas");
+    Path unknown = manifest("unknown", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: strict}\nfoo: bar\n");
+    assertThat(fails("create", "-f", unknown.toString()).err()).contains("unknown field \"foo\"");
+    ok("delete", "namespace", "twice-" + suffix);
+  }
+
+  @ParameterizedTest(name = "kubectl 1.{0}")
+  @ValueSource(ints = {27, 28, 29, 30, 31, 32, 33})
+  void everyClientFrom127To133RunsTheCoreCommands(int minor) throws Exception {
+    String ns = "v" + minor + "-" + suffix;
+    // 1.27 prints the whole version.Info, later clients the gitVersion alone.
+    assertThat(kubectl.minor(minor, "version").out()).containsPattern("Server Version: .*v1.31.0-dirigent");
+    assertThat(kubectl.minor(minor, "get", "nodes", "--no-headers").out().lines().count()).isEqualTo(2);
+    assertThat(kubectl.minor(minor, "create", "namespace", ns).out()).isEqualTo("namespace/" + ns + " created\n");
+    // 1.32 and later send this create as protobuf.
+    assertThat(kubectl.minor(minor, "create", "deployment", "d", "--image=dirigent/busybox:1", "-n", ns, "--", "sleep", "3600").out())
+        .isEqualTo("deployment.apps/d created\n");
+    assertThat(kubectl.minor(minor, "create", "configmap", "c", "--from-literal=k=v", "-n", ns).out()).isEqualTo("configmap/c created\n");
+    Kubectl.Run rolled = kubectl.minor(minor, "rollout", "status", "deployment/d", "-n", ns, "--timeout=120s");
+    assertThat(rolled.exit()).as(rolled.all()).isZero();
+    String deployments = kubectl.minor(minor, "get", "deployments", "-n", ns).out();
+    assertThat(deployments).containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE").containsPattern("d\\s+1/1\\s+1\\s+1");
+    assertThat(kubectl.minor(minor, "get", "configmap", "c", "-n", ns, "-o", "jsonpath={.data.k}").out()).isEqualTo("v");
+    Kubectl.Run deleted = kubectl.minor(minor, "delete", "namespace", ns);
+    assertThat(deleted.exit()).as(deleted.all()).isZero();
+    assertThat(deleted.out()).isEqualTo("namespace \"" + ns + "\" deleted\n");
+  }
+
+  /** One plain HTTP GET through a port on 127.0.0.1: the body's last line. */
+  private static String get(int port) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      socket.setSoTimeout(3000);
+      OutputStream out = socket.getOutputStream();
+      out.write("GET / HTTP/1.0\r\nHost: hello\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!response.startsWith("HTTP/1.0 200") && !response.startsWith("HTTP/1.1 200")) {
+        throw new IOException("not a 200: " + response.lines().findFirst().orElse(""));
+      }
+      return response.substring(response.lastIndexOf('\n') + 1).strip();
+    }
+  }
+
+}
