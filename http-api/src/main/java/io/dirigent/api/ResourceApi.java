@@ -13,25 +13,19 @@ import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
-import io.dirigent.core.store.WatchEvent;
-import io.dirigent.core.store.WatchOptions;
 import io.dirigent.core.store.WriteOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Query;
-import org.apache.pekko.util.ByteString;
 
 /**
  * The verbs on one resource path: get, list, watch, create, update, status update, delete and
@@ -39,14 +33,12 @@ import org.apache.pekko.util.ByteString;
  */
 final class ResourceApi {
 
-  private static final ByteString NEWLINE = ByteString.fromString("\n");
-  private static final ByteString LINE_END = ByteString.fromString("}\n");
 
   private final Store store;
   private final Subresources subresources;
   private final PodLogsApi logs;
   private final RequestBodies bodies;
-  private final Duration maxWatch;
+  private final WatchApi watches;
   private final ApiMetrics metrics;
 
   ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics) {
@@ -54,7 +46,7 @@ final class ResourceApi {
     this.subresources = new Subresources(store);
     this.logs = new PodLogsApi(store, store.system().settings().config().getDuration("dirigent.store.ask-timeout"));
     this.bodies = bodies;
-    this.maxWatch = maxWatch;
+    this.watches = new WatchApi(store, maxWatch, metrics);
     this.metrics = metrics;
   }
 
@@ -98,7 +90,7 @@ final class ResourceApi {
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {
-        return flag(query, "watch") ? watch(request, path, query) : list(request, path, query);
+        return QueryParams.flag(query, "watch") ? watches.watch(request, path, query) : list(request, path, query);
       }
       if (method.equals(HttpMethods.POST)) {
         FieldValidation.Mode validation = FieldValidation.mode(query);
@@ -118,11 +110,11 @@ final class ResourceApi {
         return store.history(path.type(), path.namespace(), path.name())
             .thenApply(entries -> Responses.json(200, historyList(path, entries)));
       }
-      if (flag(query, "watch")) {
-        return watch(request, path, query);
+      if (QueryParams.flag(query, "watch")) {
+        return watches.watch(request, path, query);
       }
-      Optional<Tables.Version> table = table(request);
-      Tables.IncludeObject include = table.isPresent() ? includeObject(query) : Tables.IncludeObject.METADATA;
+      Optional<Tables.Version> table = QueryParams.table(request);
+      Tables.IncludeObject include = table.isPresent() ? QueryParams.includeObject(query) : Tables.IncludeObject.METADATA;
       return store.get(path.type(), path.namespace(), path.name())
           .thenApply(object -> table.isEmpty() ? Responses.json(200, object)
               : Responses.json(200, Tables.table(path.type(), table.get(), List.of(object), include, Instant.now(),
@@ -201,78 +193,22 @@ final class ResourceApi {
   // ---- list and watch ----
 
   private CompletionStage<HttpResponse> list(HttpRequest request, ApiPath path, Query query) {
-    ListOptions options = ListOptions.of(filter(path, query)).page(intParam(query, "limit"), query.get("continue").orElse(null));
-    Optional<Tables.Version> table = table(request);
-    Tables.IncludeObject include = table.isPresent() ? includeObject(query) : Tables.IncludeObject.METADATA;
+    ListOptions options = ListOptions.of(QueryParams.filter(path, query)).page(QueryParams.intParam(query, "limit"), query.get("continue").orElse(null));
+    Optional<Tables.Version> table = QueryParams.table(request);
+    Tables.IncludeObject include = table.isPresent() ? QueryParams.includeObject(query) : Tables.IncludeObject.METADATA;
     return store.list(path.type(), options)
         .thenApply(result -> table.isEmpty() ? Responses.json(200, listObject(path, result))
             : Responses.json(200, Tables.table(path.type(), table.get(), result.items(), include, Instant.now(),
                 result.resourceVersion(), result.continueToken(), result.remaining()), table.get().contentType()));
   }
 
-  /** The Table version the Accept header asks for, if it asks for one. */
-  private static Optional<Tables.Version> table(HttpRequest request) {
-    return Tables.negotiate(request.getHeader("Accept").map(header -> header.value()).orElse(null));
-  }
 
-  private static Tables.IncludeObject includeObject(Query query) {
-    try {
-      return Tables.IncludeObject.parse(query.get("includeObject").orElse(""));
-    } catch (IllegalArgumentException e) {
-      throw StoreError.of(StoreError.Reason.BAD_REQUEST, e.getMessage()).toException();
-    }
-  }
 
-  private CompletionStage<HttpResponse> watch(HttpRequest request, ApiPath path, Query query) {
-    // Bad parameters are answered before the stream starts, with a Status of their own.
-    ObjectFilter filter = filter(path, query);
-    filter.compile(path.type());
-    String version = query.get("resourceVersion").orElse("");
-    if (!version.isEmpty()) {
-      parseLong(version);
-    }
-    WatchOptions options = new WatchOptions(filter, version, flag(query, "allowWatchBookmarks"));
-    Optional<Tables.Version> table = table(request);
-    Tables.IncludeObject include = table.isPresent() ? includeObject(query) : Tables.IncludeObject.METADATA;
-    int seconds = intParam(query, "timeoutSeconds");
-    Duration timeout = seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxWatch) < 0 ? Duration.ofSeconds(seconds) : maxWatch;
-    // Each event is one JSON object on its own line, sent as its own chunk.
-    var events = store.watch(path.type(), options)
-        .takeWithin(timeout)
-        .map(event -> {
-          boolean anObject = event.type() != WatchEvent.Type.ERROR && event.type() != WatchEvent.Type.BOOKMARK;
-          if (table.isPresent() && anObject) {
-            // With a Table asked for, each object arrives as a Table of one row.
-            ObjectNode line = KubeJson.MAPPER.createObjectNode().put("type", event.type().name());
-            line.set("object", Tables.table(path.type(), table.get(), List.of(event.object()), include, Instant.now(),
-                event.object().path("metadata").path("resourceVersion").asText(null), null, 0));
-            return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(NEWLINE);
-          }
-          // The object's encoding is shared by every watcher of the change.
-          return ByteString.fromString("{\"type\":\"" + event.type().name() + "\",\"object\":")
-              .concat(ByteString.fromArrayUnsafe(event.objectJson()))
-              .concat(LINE_END);
-        })
-        .watchTermination((notUsed, done) -> {
-          metrics.watchOpened();
-          done.whenComplete((ended, failure) -> metrics.watchClosed());
-          return notUsed;
-        });
-    return CompletableFuture.completedFuture(HttpResponse.create()
-        .withStatus(200)
-        .withEntity(HttpEntities.createChunked(
-            table.map(t -> ContentTypes.parse(t.contentType())).orElse(ContentTypes.APPLICATION_JSON), events)));
-  }
 
-  private static ObjectFilter filter(ApiPath path, Query query) {
-    String fields = query.get("fieldSelector").orElse("");
-    if (path.name() != null) {
-      // A watch on one object is a watch on its collection, selecting it by name.
-      String byName = "metadata.name=" + path.name();
-      fields = fields.isEmpty() ? byName : fields + "," + byName;
-    }
-    return new ObjectFilter(path.namespace(), query.get("labelSelector").orElse(""), fields);
-  }
+
+
+
+
 
   private static ObjectNode listObject(ApiPath path, ListResult result) {
     ObjectNode list = KubeJson.MAPPER.createObjectNode();
@@ -412,7 +348,7 @@ final class ResourceApi {
       delete = delete.withPreconditions(textOrNull(preconditions.path("uid")), textOrNull(preconditions.path("resourceVersion")));
     }
     Long grace = options.hasNonNull("gracePeriodSeconds") ? Long.valueOf(options.path("gracePeriodSeconds").asLong())
-        : query.get("gracePeriodSeconds").map(ResourceApi::parseLong).orElse(null);
+        : query.get("gracePeriodSeconds").map(QueryParams::parseLong).orElse(null);
     if (grace != null) {
       if (grace < 0) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "gracePeriodSeconds must not be negative").toException();
@@ -444,7 +380,7 @@ final class ResourceApi {
    * the list of them as they were deleted (or marked for deletion). One already gone is skipped.
    */
   private CompletionStage<HttpResponse> deleteCollection(HttpRequest request, ApiPath path, Query query) {
-    ObjectFilter filter = filter(path, query);
+    ObjectFilter filter = QueryParams.filter(path, query);
     return bodies.optional(request).thenCompose(body -> {
           DeleteOptions options = deleteOptions(query, body);
           WriteOptions write = deleteWriteOptions(query, body);
@@ -476,30 +412,11 @@ final class ResourceApi {
 
   // ---- small things ----
 
-  private static boolean flag(Query query, String name) {
-    String value = query.get(name).orElse("false").toLowerCase(Locale.ROOT);
-    return value.equals("true") || value.equals("1");
-  }
 
-  private static int intParam(Query query, String name) {
-    Optional<String> value = query.get(name).filter(v -> !v.isEmpty());
-    if (value.isEmpty()) {
-      return 0;
-    }
-    long parsed = parseLong(value.get());
-    if (parsed < 0 || parsed > Integer.MAX_VALUE) {
-      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "%s must be a non-negative integer: %s".formatted(name, value.get())).toException();
-    }
-    return (int) parsed;
-  }
 
-  private static long parseLong(String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "not an integer: " + value).toException();
-    }
-  }
+
+
+
 
   private static String textOrNull(JsonNode node) {
     return node.isMissingNode() || node.isNull() ? null : node.asText();

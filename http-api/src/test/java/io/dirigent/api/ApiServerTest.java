@@ -242,6 +242,39 @@ class ApiServerTest {
   }
 
   @Test
+  void aWatchOverAWebSocketSendsOneEventPerMessage() throws Exception {
+    String ns = namespace();
+    java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket = http.newWebSocketBuilder()
+        .buildAsync(URI.create(server.url().replace("http://", "ws://") + "/api/v1/namespaces/" + ns + "/configmaps?watch=true"),
+            new java.net.http.WebSocket.Listener() {
+              private final StringBuilder text = new StringBuilder();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                  messages.add(text.toString());
+                  text.setLength(0);
+                }
+                webSocket.request(1);
+                return null;
+              }
+            })
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      send("POST", "/api/v1/namespaces/" + ns + "/configmaps", configMap("over-ws", "1"));
+      String first = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(first).as("an event within 10 s").isNotNull();
+      JsonNode event = KubeJson.MAPPER.readTree(first);
+      assertThat(event.path("type").asText()).isEqualTo("ADDED");
+      assertThat(event.path("object").path("metadata").path("name").asText()).isEqualTo("over-ws");
+    } finally {
+      socket.abort();
+    }
+  }
+
+  @Test
   void mergeAndJsonPatchesChangeTheCurrentObject() throws Exception {
     String ns = namespace();
     String path = "/api/v1/namespaces/" + ns + "/configmaps/a";
