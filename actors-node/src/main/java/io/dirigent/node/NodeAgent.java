@@ -39,7 +39,7 @@ import org.apache.pekko.util.ByteString;
  * pods bound to it and runs one {@link PodWorker} per pod uid. On start it adopts the
  * containers it made before (their workers find them running) and, once it knows which pods
  * are bound to it, removes the containers of pods that are gone. It serves container logs to the
- * API server through {@link PodLogs}.
+ * API server through {@link PodLogs}, and exec and port forwarding through {@link PodStreamsService}.
  *
  * <p>Pods reach the agent as {@link Informer} events: from an informer of its own on pods with
  * {@code spec.nodeName} = its name, or, for simulated nodes, from the one informer their host
@@ -189,6 +189,7 @@ public final class NodeAgent {
       }
       ActorRef<PodLogs.Request> logs = context.messageAdapter(PodLogs.Request.class, Logs::new);
       context.getSystem().receptionist().tell(Receptionist.register(PodLogs.serviceKey(name()), logs));
+      context.spawn(PodStreamsService.create(name(), node.runtime()), "streams");
       early.forEach(this::onPodEvent);
       early.clear();
       return running();

@@ -11,6 +11,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +231,90 @@ class KubectlIT {
     awaitOutput("the crashed run's log", out -> out.contains("attempt"), "logs", "crasher", "--previous");
     ok("delete", "pod", "talker", "crasher", "--grace-period=1");
     ok("delete", "deployment", "chatty");
+  }
+
+  @Test
+  void execRunsCommandsInTheContainerWithStdinOutputAndExitCodes() throws Exception {
+    ok("run", "shell", "--image=dirigent/busybox:1", "--", "sleep", "3600");
+    ok("wait", "--for=condition=Ready", "pod/shell", "--timeout=120s");
+
+    assertThat(ok("exec", "shell", "--", "echo", "hello", "there").out()).isEqualTo("hello there\n");
+    // Stdin reaches the command, and its end reaches it too: wc counts, then exits.
+    Kubectl.Run counted = kubectl.runWithInput("one\ntwo\nthree\n", "exec", "-i", "shell", "--", "wc", "-l");
+    assertThat(counted.exit()).as(counted.all()).isZero();
+    assertThat(counted.out().strip()).isEqualTo("3");
+
+    Kubectl.Run failed = kubectl.run("exec", "shell", "--", "sh", "-c", "echo to stdout; echo to stderr >&2; exit 3");
+    assertThat(failed.exit()).as(failed.all()).isEqualTo(3);
+    assertThat(failed.out()).isEqualTo("to stdout\n");
+    assertThat(failed.err()).contains("to stderr\n").contains("command terminated with exit code 3");
+
+    assertThat(fails("exec", "shell", "-c", "nope", "--", "true").err())
+        .isEqualTo("Error from server (BadRequest): container nope is not valid for pod shell\n");
+    ok("delete", "pod", "shell", "--grace-period=1");
+  }
+
+  @Test
+  void portForwardCarriesConnectionsToThePodAndReportsRefusedOnes() throws Exception {
+    ok("run", "site", "--image=dirigent/busybox:1", "--", "sh", "-c",
+        "mkdir /www && head -c 1000000 /dev/urandom > /www/blob && md5sum /www/blob | cut -d' ' -f1 > /www/sum && httpd -f -p 8080 -h /www");
+    ok("wait", "--for=condition=Ready", "pod/site", "--timeout=120s");
+
+    Path log = home.resolve("port-forward.log");
+    Process forward = kubectl.start(log, "port-forward", "pod/site", ":8080");
+    try {
+      int port = forwardedPort(log);
+      HttpClient http = HttpClient.newHttpClient();
+      String sum = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sum")).build(),
+          HttpResponse.BodyHandlers.ofString()).body().strip();
+      // A megabyte through the tunnel, twice, on fresh connections: every byte arrives.
+      for (int i = 0; i < 2; i++) {
+        byte[] blob = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/blob")).build(),
+            HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertThat(blob).hasSize(1_000_000);
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(blob))).isEqualTo(sum);
+      }
+      assertThat(Files.readString(log)).contains("Forwarding from 127.0.0.1:" + port + " -> 8080").contains("Handling connection for " + port);
+    } finally {
+      forward.destroy();
+      forward.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    // Nothing listens on 9999: the connection is refused in the pod, kubectl says so and gives up.
+    Path refusedLog = home.resolve("port-forward-refused.log");
+    Process refused = kubectl.start(refusedLog, "port-forward", "pod/site", ":9999");
+    try {
+      int port = forwardedPort(refusedLog);
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      }
+      assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(refused.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(refusedLog)).contains("an error occurred forwarding " + port + " -> 9999")
+          .contains("connection refused").contains("error: lost connection to pod");
+    } finally {
+      refused.destroyForcibly();
+    }
+    ok("delete", "pod", "site", "--grace-period=1");
+  }
+
+  /** The local port kubectl port-forward chose, from its first line. */
+  private static int forwardedPort(Path log) {
+    java.util.regex.Pattern forwarding = java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) ->");
+    int[] port = {0};
+    Await.until("kubectl port-forward listening", WAIT, () -> {
+      try {
+        var matcher = forwarding.matcher(Files.readString(log));
+        if (matcher.find()) {
+          port[0] = Integer.parseInt(matcher.group(1));
+        }
+        return port[0] > 0;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    return port[0];
   }
 
   @Test

@@ -52,6 +52,16 @@ final class ApiStatus {
   }
 
   /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
+  /** Kubernetes' reason for an HTTP code a node or a stream answers with. */
+  static String reason(int code) {
+    return switch (code) {
+      case 400 -> "BadRequest";
+      case 404 -> "NotFound";
+      case 503 -> "ServiceUnavailable";
+      default -> "InternalError";
+    };
+  }
+
   static ObjectNode failure(int code, String reason, String message) {
     return base("Failure", message, reason, code);
   }

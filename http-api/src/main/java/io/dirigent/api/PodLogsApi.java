@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -45,7 +43,7 @@ final class PodLogsApi {
       if (node.isEmpty()) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "pod %s does not have a host assigned".formatted(path.name())).toException();
       }
-      return agent(node).thenCompose(agent -> AskPattern.<PodLogs.Request, PodLogs.Reply>ask(agent,
+      return AgentLookup.find(system, PodLogs.serviceKey(node), node, "serve its container logs", askTimeout).thenCompose(agent -> AskPattern.<PodLogs.Request, PodLogs.Reply>ask(agent,
               replyTo -> new PodLogs.Request(path.namespace(), path.name(), pod.path("metadata").path("uid").asText(), options, replyTo),
               askTimeout, system.scheduler()))
           .thenApply(reply -> {
@@ -54,23 +52,13 @@ final class PodLogsApi {
                   .withEntity(HttpEntities.createChunked(ContentTypes.TEXT_PLAIN_UTF8, streaming.source().getSource()));
             }
             PodLogs.Failed failed = (PodLogs.Failed) reply;
-            return Responses.status(ApiStatus.failure(failed.code(), reason(failed.code()), failed.message()));
+            return Responses.status(ApiStatus.failure(failed.code(), ApiStatus.reason(failed.code()), failed.message()));
           });
     });
   }
 
-  /** The agent of {@code node}, found through the receptionist; 503 when no member runs it. */
-  private CompletionStage<ActorRef<PodLogs.Request>> agent(String node) {
-    var key = PodLogs.serviceKey(node);
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            replyTo -> Receptionist.find(key, replyTo), askTimeout, system.scheduler())
-        .thenApply(listing -> listing.getServiceInstances(key).stream().findFirst().orElseThrow(() -> StoreError.of(
-            StoreError.Reason.UNAVAILABLE,
-            "the agent of node %s is not reachable, so its container logs cannot be read; is the node up?".formatted(node)).toException()));
-  }
-
-  /** The container to read: the one named, or the pod's only one. */
-  private static String container(JsonNode pod, String named) {
+  /** The container meant: the one named, or the pod's only one. */
+  static String container(JsonNode pod, String named) {
     List<String> names = new ArrayList<>();
     pod.path("spec").path("containers").forEach(c -> names.add(c.path("name").asText()));
     List<String> all = new ArrayList<>(names);
@@ -115,14 +103,5 @@ final class PodLogsApi {
     } catch (NumberFormatException e) {
       throw StoreError.of(StoreError.Reason.BAD_REQUEST, "%s must be a non-negative integer: %s".formatted(name, value.get())).toException();
     }
-  }
-
-  private static String reason(int code) {
-    return switch (code) {
-      case 400 -> "BadRequest";
-      case 404 -> "NotFound";
-      case 503 -> "ServiceUnavailable";
-      default -> "InternalError";
-    };
   }
 }

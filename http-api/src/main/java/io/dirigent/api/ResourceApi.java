@@ -37,6 +37,7 @@ final class ResourceApi {
   private final Store store;
   private final Subresources subresources;
   private final PodLogsApi logs;
+  private final PodStreamsApi streams;
   private final RequestBodies bodies;
   private final WatchApi watches;
   private final ApiMetrics metrics;
@@ -44,7 +45,9 @@ final class ResourceApi {
   ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics) {
     this.store = store;
     this.subresources = new Subresources(store);
-    this.logs = new PodLogsApi(store, store.system().settings().config().getDuration("dirigent.store.ask-timeout"));
+    Duration askTimeout = store.system().settings().config().getDuration("dirigent.store.ask-timeout");
+    this.logs = new PodLogsApi(store, askTimeout);
+    this.streams = new PodStreamsApi(store, askTimeout);
     this.bodies = bodies;
     this.watches = new WatchApi(store, maxWatch, metrics);
     this.metrics = metrics;
@@ -87,6 +90,13 @@ final class ResourceApi {
         return methodNotAllowed(method, path);
       }
       return logs.logs(path, query);
+    }
+    if ("exec".equals(sub) || "portforward".equals(sub)) {
+      // GET carries the WebSocket upgrade; POST is how clients ask for a SPDY upgrade.
+      if (!method.equals(HttpMethods.GET) && !method.equals(HttpMethods.POST)) {
+        return methodNotAllowed(method, path);
+      }
+      return "exec".equals(sub) ? streams.exec(request, path, query) : streams.portForward(request, path);
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {
@@ -168,7 +178,7 @@ final class ResourceApi {
     return switch (path.subresource()) {
       case "status" -> path.type().hasStatus();
       case "scale" -> path.type().hasScale();
-      case "binding", "log" -> pods;
+      case "binding", "log", "exec", "portforward" -> pods;
       case "history" -> true;
       default -> false;
     };

@@ -50,6 +50,21 @@ public interface ContainerRuntime extends AutoCloseable {
   CompletionStage<ExecResult> exec(String id, List<String> command, Duration timeout);
 
   /**
+   * Starts {@code command} in a running container with its standard streams attached (stdin only
+   * if asked for; with {@code tty}, a terminal, whose output all arrives as stdout). Fails if the
+   * container does not run.
+   */
+  CompletionStage<AttachedExec> attachExec(String id, List<String> command, boolean stdin, boolean tty);
+
+  /**
+   * Whether pods' IPs can be reached from this host, so their ports can be forwarded. A simulated
+   * runtime's pods have no network.
+   */
+  default boolean networked() {
+    return true;
+  }
+
+  /**
    * Runs one probe against a container: exec in it, or HTTP GET / TCP connect to {@code podIp}.
    * Answers whether it succeeded; the message says why not.
    */

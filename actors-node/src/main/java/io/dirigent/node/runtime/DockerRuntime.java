@@ -66,6 +66,9 @@ public final class DockerRuntime implements ContainerRuntime {
   private final ExecutorService blocking;
   private final String sandboxImage;
   private final NetworkProbes networkProbes = new NetworkProbes();
+  private final java.net.URI dockerHost;
+  /** Long-lived streams (attached execs) hold a thread each, so they do not share {@link #blocking}. */
+  private final ExecutorService streaming;
 
   /**
    * @param dockerHost e.g. {@code unix:///var/run/docker.sock}
@@ -87,6 +90,13 @@ public final class DockerRuntime implements ContainerRuntime {
       return thread;
     });
     this.sandboxImage = sandboxImage;
+    this.dockerHost = config.getDockerHost();
+    AtomicInteger streams = new AtomicInteger();
+    this.streaming = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "dirigent-docker-stream-" + streams.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   private <T> CompletionStage<T> call(Supplier<T> call) {
@@ -360,6 +370,28 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public CompletionStage<AttachedExec> attachExec(String id, List<String> command, boolean stdin, boolean tty) {
+    return call(() -> {
+      String exec = docker.execCreateCmd(id).withCmd(command.toArray(String[]::new)).withAttachStdin(stdin)
+          .withAttachStdout(true).withAttachStderr(true).withTty(tty).exec().getId();
+      return new HijackedExec(dockerHost, exec, tty, streaming,
+          (width, height) -> blocking.execute(() -> resizeQuietly(exec, width, height)),
+          () -> {
+            Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+            return code == null ? -1 : code.intValue();
+          }).attached();
+    });
+  }
+
+  private void resizeQuietly(String exec, int width, int height) {
+    try {
+      docker.resizeExecCmd(exec).withSize(height, width).exec();
+    } catch (RuntimeException e) {
+      log.debug("resizing exec {} failed: {}", exec, e.getMessage());
+    }
+  }
+
+  @Override
   public CompletionStage<ProbeOutcome> probe(String containerId, String podIp, Probe probe) {
     Duration timeout = NetworkProbes.timeout(probe);
     if (probe.getExec() != null) {
@@ -509,6 +541,7 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public void close() {
     blocking.shutdownNow();
+    streaming.shutdownNow();
     try {
       docker.close();
     } catch (IOException ignored) {

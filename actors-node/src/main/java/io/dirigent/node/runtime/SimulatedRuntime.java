@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -222,6 +224,53 @@ public final class SimulatedRuntime implements ContainerRuntime {
       return CompletableFuture.completedFuture(new ExecResult(126, "container is not running"));
     }
     return CompletableFuture.completedFuture(new ExecResult(failingProbes.contains(id) ? 1 : 0, ""));
+  }
+
+  /**
+   * A simulated container knows three commands: {@code echo ARGS} prints them, {@code cat} copies
+   * stdin to stdout until it ends, {@code sh -c "exit N"} exits with N; any other is not found (127).
+   */
+  @Override
+  public CompletionStage<AttachedExec> attachExec(String id, List<String> command, boolean stdin, boolean tty) {
+    Simulated container = containers.get(id);
+    if (container == null || !container.snapshot().running()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("container " + id + " is not running"));
+    }
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    String program = command.isEmpty() ? "" : command.get(0);
+    Flow<AttachedExec.Input, AttachedExec.Output, NotUsed> streams;
+    int code;
+    if (program.equals("cat")) {
+      code = 0;
+      streams = Flow.<AttachedExec.Input>create()
+          .takeWhile(in -> !(in instanceof AttachedExec.CloseStdin))
+          .filter(in -> in instanceof AttachedExec.Stdin)
+          .map(in -> new AttachedExec.Output(false, ((AttachedExec.Stdin) in).data()));
+    } else {
+      AttachedExec.Output output;
+      if (program.equals("echo")) {
+        code = 0;
+        output = new AttachedExec.Output(false, ByteString.fromString(String.join(" ", command.subList(1, command.size())) + "\n"));
+      } else if (command.size() == 3 && program.equals("sh") && command.get(1).equals("-c") && command.get(2).matches("exit \\d+")) {
+        code = Integer.parseInt(command.get(2).substring(5));
+        output = new AttachedExec.Output(false, ByteString.emptyByteString());
+      } else {
+        code = 127;
+        output = new AttachedExec.Output(true, ByteString.fromString("sh: " + program + ": not found\n"));
+      }
+      streams = Flow.fromSinkAndSource(Sink.ignore(), Source.single(output).filter(out -> !out.data().isEmpty()));
+    }
+    return CompletableFuture.completedFuture(new AttachedExec(
+        streams.watchTermination((notUsed, done) -> {
+          done.whenComplete((ok, failure) -> exit.complete(code));
+          return NotUsed.getInstance();
+        }),
+        exit));
+  }
+
+  @Override
+  public boolean networked() {
+    return false;
   }
 
   @Override

@@ -62,12 +62,39 @@ public final class Kubectl {
     return run(environment, which(), args);
   }
 
+  /** {@code kubectl args...} reading {@code stdin}. */
+  public Run runWithInput(String stdin, String... args) throws IOException, InterruptedException {
+    Path input = Files.createTempFile(home, "in", ".txt");
+    Files.writeString(input, stdin);
+    try {
+      return run(Map.of(), which(), input, args);
+    } finally {
+      Files.delete(input);
+    }
+  }
+
+  /** {@code kubectl args...} left running (port-forward): its output goes to {@code out}, errors included. */
+  public Process start(Path out, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(which()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("KUBECONFIG", kubeconfig);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    return process;
+  }
+
   /** {@code kubectl.1.MINOR args...}. */
   public Run minor(int minor, String... args) throws IOException, InterruptedException {
     return run(Map.of(), client(minor).toString(), args);
   }
 
   private Run run(Map<String, String> environment, String binary, String... args) throws IOException, InterruptedException {
+    return run(environment, binary, null, args);
+  }
+
+  private Run run(Map<String, String> environment, String binary, Path stdin, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(binary));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(home, "out", ".txt");
@@ -76,8 +103,13 @@ public final class Kubectl {
     builder.environment().put("HOME", home.toString());
     builder.environment().put("KUBECONFIG", kubeconfig);
     builder.environment().putAll(environment);
+    if (stdin != null) {
+      builder.redirectInput(stdin.toFile());
+    }
     Process process = builder.start();
-    process.getOutputStream().close();
+    if (stdin == null) {
+      process.getOutputStream().close();
+    }
     if (!process.waitFor(180, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 180 s");

@@ -1,0 +1,149 @@
+package io.dirigent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.node.PodStreams;
+import io.dirigent.node.runtime.AttachedExec;
+import io.dirigent.node.runtime.ContainerRuntime;
+import io.dirigent.node.runtime.RuntimeContainer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.SinkRef;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamRefs;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The node's side of {@code exec} and {@code portforward} (the kubelet's streaming server): finds
+ * the pod's container or IP in the runtime, opens the stream, and answers the API server with a
+ * pair of stream references, wherever in the cluster it runs. It keeps no state: each request's
+ * streams live on their own.
+ */
+final class PodStreamsService {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private PodStreamsService() {}
+
+  static Behavior<PodStreams.Request> create(String node, ContainerRuntime runtime) {
+    return Behaviors.setup(context -> {
+      context.getSystem().receptionist().tell(Receptionist.register(PodStreams.serviceKey(node), context.getSelf()));
+      ActorSystem<?> system = context.getSystem();
+      return Behaviors.receiveMessage(request -> {
+        CompletionStage<PodStreams.Reply> reply = runtime.podContainers(node, request.uid())
+            .thenCompose(containers -> request instanceof PodStreams.Exec exec
+                ? exec(system, runtime, new PodObservation(containers), exec)
+                : forward(system, runtime, new PodObservation(containers), (PodStreams.PortForward) request));
+        reply.whenComplete((answer, failure) -> request.replyTo().tell(failure == null ? answer
+            : new PodStreams.Failed(500, Failures.cause(failure).getMessage())));
+        return Behaviors.same();
+      });
+    });
+  }
+
+  private static CompletionStage<PodStreams.Reply> exec(ActorSystem<?> system, ContainerRuntime runtime, PodObservation observed,
+      PodStreams.Exec request) {
+    Optional<RuntimeContainer> container = observed.latest(request.container()).filter(RuntimeContainer::running);
+    if (container.isEmpty()) {
+      return CompletableFuture.completedFuture(new PodStreams.Failed(404, "container not found (\"%s\")".formatted(request.container())));
+    }
+    return runtime.attachExec(container.get().id(), request.command(), request.stdin(), request.tty())
+        .<PodStreams.Reply>thenApply(attached -> {
+          Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
+              .mapConcat(PodStreamsService::input)
+              .via(attached.streams())
+              .filter(out -> out.stderr() ? request.stderr() : request.stdout())
+              .map(out -> PodStreams.frame(out.stderr() ? PodStreams.STDERR : PodStreams.STDOUT, out.data()))
+              .concat(Source.completionStage(attached.exitCode().handle((code, failure) -> status(request.command(), code, failure))))
+              .toMat(StreamRefs.sourceRef(), Keep.both())
+              .run(system);
+          return new PodStreams.Connected(refs.first(), refs.second());
+        })
+        .exceptionally(failure -> new PodStreams.Failed(500, "exec failed: " + Failures.cause(failure).getMessage()));
+  }
+
+  /** An exec message from the client as input for the command; resizes and closes of other channels are dropped. */
+  private static List<AttachedExec.Input> input(ByteString frame) {
+    if (frame.isEmpty()) {
+      return List.of();
+    }
+    ByteString data = frame.drop(1);
+    switch (frame.apply(0)) {
+      case PodStreams.STDIN:
+        return data.isEmpty() ? List.of() : List.of(new AttachedExec.Stdin(data));
+      case PodStreams.CLOSE:
+        return !data.isEmpty() && data.apply(0) == PodStreams.STDIN ? List.of(new AttachedExec.CloseStdin()) : List.of();
+      case PodStreams.RESIZE:
+        try {
+          JsonNode size = KubeJson.MAPPER.readTree(data.toArrayUnsafe());
+          return List.of(new AttachedExec.Resize(size.path("Width").asInt(), size.path("Height").asInt()));
+        } catch (java.io.IOException e) {
+          return List.of();
+        }
+      default:
+        return List.of();
+    }
+  }
+
+  /** The Status an exec ends with, as the kubelet writes it on the error channel. */
+  private static ByteString status(List<String> command, Integer code, Throwable failure) {
+    ObjectNode status = KubeJson.MAPPER.createObjectNode();
+    status.putObject("metadata");
+    if (failure == null && code == 0) {
+      status.put("status", "Success");
+    } else if (failure == null) {
+      status.put("status", "Failure")
+          .put("message", "command terminated with non-zero exit code: error executing command %s, exit code %d".formatted(command, code))
+          .put("reason", "NonZeroExitCode");
+      status.putObject("details").putArray("causes").addObject().put("reason", "ExitCode").put("message", Integer.toString(code));
+    } else {
+      status.put("status", "Failure").put("message", "error executing command %s: %s".formatted(command, Failures.cause(failure).getMessage()))
+          .put("reason", "InternalError");
+    }
+    try {
+      return PodStreams.frame(PodStreams.ERROR, ByteString.fromArrayUnsafe(KubeJson.MAPPER.writeValueAsBytes(status)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static CompletionStage<PodStreams.Reply> forward(ActorSystem<?> system, ContainerRuntime runtime, PodObservation observed,
+      PodStreams.PortForward request) {
+    if (!runtime.networked()) {
+      return CompletableFuture.completedFuture(new PodStreams.Failed(400,
+          "pod %s runs on a simulated node, which has no network to forward port %d to".formatted(request.pod(), request.port())));
+    }
+    Optional<String> ip = observed.podIp();
+    if (ip.isEmpty() || observed.sandbox().filter(RuntimeContainer::running).isEmpty()) {
+      return CompletableFuture.completedFuture(new PodStreams.Failed(404, "pod %s has no running sandbox to forward port %d into"
+          .formatted(request.pod(), request.port())));
+    }
+    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = Tcp.get(system).outgoingConnection(
+        new InetSocketAddress(ip.get(), request.port()), Optional.empty(), List.of(), true, Optional.of(CONNECT_TIMEOUT), Optional.empty());
+    Pair<Pair<SinkRef<ByteString>, CompletionStage<Tcp.OutgoingConnection>>, SourceRef<ByteString>> run =
+        StreamRefs.<ByteString>sinkRef().viaMat(tcp, Keep.both()).toMat(StreamRefs.sourceRef(), Keep.both()).run(system);
+    return run.first().second()
+        .<PodStreams.Reply>thenApply(connection -> new PodStreams.Connected(run.first().first(), run.second()))
+        .exceptionally(failure -> new PodStreams.Failed(500, "error forwarding port %d to pod %s: dial tcp %s:%d: %s".formatted(
+            request.port(), request.pod(), ip.get(), request.port(), String.valueOf(Failures.root(failure).getMessage()).toLowerCase(java.util.Locale.ROOT))));
+  }
+
+  private static CompletionStage<PodStreams.Reply> connected(CompletionStage<SinkRef<ByteString>> input,
+      CompletionStage<SourceRef<ByteString>> output) {
+    return input.thenCombine(output, PodStreams.Connected::new);
+  }
+}

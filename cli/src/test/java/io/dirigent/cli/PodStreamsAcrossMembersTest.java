@@ -1,0 +1,250 @@
+package io.dirigent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.dirigent.api.ApiServer;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.testing.Await;
+import io.dirigent.core.testing.TestNodes;
+import io.dirigent.node.NodeAgents;
+import io.dirigent.node.NodeSettings;
+import io.dirigent.node.runtime.SimulatedRuntime;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code exec} through the API server of one member into a pod on a node whose agent runs on
+ * another: kubectl's WebSocket protocol (v5.channel.k8s.io), spoken here by the JDK's WebSocket
+ * client, against the simulated runtime's commands. The real kubectl against real containers, with
+ * port forwarding, is in {@link KubectlIT}; the port-forward protocol itself in the API server's
+ * PortForwardSessionTest.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PodStreamsAcrossMembersTest {
+
+  private ClusterNode controlPlane;
+  private ClusterNode worker;
+  private SimulatedRuntime runtime;
+  private NodeAgents agents;
+  private ApiServer api;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() throws Exception {
+    controlPlane = TestNodes.start(ConfigFactory.parseMap(Map.of(
+        "dirigent.store.plugin", "memory", "dirigent.cluster.roles", List.of("control-plane"))));
+    var address = Cluster.get(controlPlane.system()).selfMember().address();
+    worker = ClusterNode.start(controlPlane.system().name(), ConfigFactory.parseMap(Map.of(
+            "dirigent.store.plugin", "memory",
+            "dirigent.cluster.roles", List.of("worker"),
+            "dirigent.cluster.seed-nodes", List.of(address.host().get() + ":" + address.port().get())))
+        .withFallback(TestNodes.testSettings()));
+    runtime = new SimulatedRuntime(Clock.systemUTC());
+    worker.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    agents = NodeAgents.create(worker.system(), worker.store(), Clock.systemUTC());
+    agents.startAgent(NodeSettings.from(worker.system().settings().config()).withName("far-node"), runtime);
+    api = ApiServer.start(controlPlane).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    Await.result(controlPlane.store().create(new PodBuilder().withNewMetadata().withName("shell").withNamespace("default").endMetadata()
+        .withNewSpec().withNodeName("far-node").addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer()
+        .endSpec().build()));
+    Await.until("the pod runs on the other member's node", Duration.ofSeconds(60), () -> {
+      Pod pod = controlPlane.store().get(Pod.class, "default", "shell").toCompletableFuture().join();
+      return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
+    });
+    // The agent's registration reaches the other member's receptionist by gossip, within seconds.
+    Await.until("the agent's stream service is known to the API server's member", Duration.ofSeconds(30),
+        () -> {
+          try {
+            return exec("echo", "ready").status().path("status").asText().equals("Success");
+          } catch (Exception notYet) {
+            return false;
+          }
+        });
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (api != null) {
+      api.close();
+    }
+    if (agents != null) {
+      agents.close();
+    }
+    runtime.close();
+    worker.close();
+    controlPlane.close();
+  }
+
+  @Test
+  void execStreamsStdoutThenASuccessStatusOnTheErrorChannel() throws Exception {
+    Session session = exec("echo", "hello", "from", "afar");
+
+    assertThat(session.protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(session.channel(1)).isEqualTo("hello from afar\n");
+    assertThat(session.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
+  void stdinReachesTheCommandAndItsCloseSignalEndsIt() throws Exception {
+    Session session = open("/exec?command=cat&stdin=true&stdout=true&stderr=true");
+    session.send((byte) 0, "line one\n");
+    session.send((byte) 0, "line two\n");
+    session.send((byte) 255, new String(new byte[] {0}, StandardCharsets.ISO_8859_1));
+
+    session.awaitClose();
+    assertThat(session.channel(1)).isEqualTo("line one\nline two\n");
+    assertThat(session.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
+  void aNonZeroExitIsAFailureStatusCarryingTheExitCode() throws Exception {
+    Session session = exec("sh", "-c", "exit 3");
+
+    JsonNode status = session.status();
+    assertThat(status.path("status").asText()).isEqualTo("Failure");
+    assertThat(status.path("reason").asText()).isEqualTo("NonZeroExitCode");
+    assertThat(status.path("details").path("causes").get(0).path("reason").asText()).isEqualTo("ExitCode");
+    assertThat(status.path("details").path("causes").get(0).path("message").asText()).isEqualTo("3");
+
+    Session missing = exec("nonesuch");
+    assertThat(missing.channel(2)).contains("nonesuch: not found");
+    assertThat(missing.status().path("details").path("causes").get(0).path("message").asText()).isEqualTo("127");
+  }
+
+  @Test
+  void requestsThatCannotBecomeAStreamAreAnsweredWithAStatus() throws Exception {
+    String base = api.url() + "/api/v1/namespaces/default/pods/";
+    HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(base + "shell/exec?command=ls&stdout=true")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(plain.statusCode()).isEqualTo(400);
+    assertThat(plain.body()).contains("Upgrade request required");
+
+    HttpResponse<String> noCommand = http.send(HttpRequest.newBuilder(URI.create(base + "shell/exec?stdout=true")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(noCommand.statusCode()).isEqualTo(400);
+    assertThat(noCommand.body()).contains("at least one command");
+
+    HttpResponse<String> wrongContainer = http.send(HttpRequest.newBuilder(
+        URI.create(base + "shell/exec?command=ls&stdout=true&container=nope")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(wrongContainer.statusCode()).isEqualTo(400);
+    assertThat(wrongContainer.body()).contains("container nope is not valid for pod shell");
+
+    HttpResponse<String> noPod = http.send(HttpRequest.newBuilder(URI.create(base + "ghost/portforward")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(noPod.statusCode()).isEqualTo(404);
+
+    HttpResponse<String> notUpgraded = http.send(HttpRequest.newBuilder(URI.create(base + "shell/portforward")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notUpgraded.statusCode()).isEqualTo(400);
+    assertThat(notUpgraded.body()).contains("Upgrade request required: port forwarding needs a WebSocket connection");
+  }
+
+  private Session exec(String... command) throws Exception {
+    StringBuilder query = new StringBuilder("/exec?stdout=true&stderr=true");
+    for (String part : command) {
+      query.append("&command=").append(java.net.URLEncoder.encode(part, StandardCharsets.UTF_8));
+    }
+    Session session = open(query.toString());
+    session.awaitClose();
+    return session;
+  }
+
+  private Session open(String subresource) throws Exception {
+    String protocol = "v5.channel.k8s.io";
+    Session session = new Session();
+    URI uri = URI.create(api.url().replace("http://", "ws://") + "/api/v1/namespaces/default/pods/shell" + subresource);
+    session.socket = http.newWebSocketBuilder().subprotocols(protocol).buildAsync(uri, session).get(30, TimeUnit.SECONDS);
+    return session;
+  }
+
+  /** One WebSocket: what arrived, by message, and whether it closed. */
+  private static final class Session implements WebSocket.Listener {
+    private final List<ByteString> messages = new ArrayList<>();
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private WebSocket socket;
+
+    String protocol() {
+      return socket.getSubprotocol();
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      synchronized (this) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        partial.writeBytes(bytes);
+        if (last) {
+          messages.add(ByteString.fromArray(partial.toByteArray()));
+          partial.reset();
+        }
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(null);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+
+    void send(byte channel, String data) {
+      sendBinary(ByteString.fromArray(new byte[] {channel}).concat(ByteString.fromString(data, StandardCharsets.ISO_8859_1)));
+    }
+
+    void sendBinary(ByteString bytes) {
+      socket.sendBinary(bytes.asByteBuffer(), true).join();
+    }
+
+    void awaitClose() throws Exception {
+      closed.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Everything that arrived on {@code channel}, in order. */
+    synchronized String channel(int channel) {
+      StringBuilder text = new StringBuilder();
+      for (ByteString message : messages) {
+        if (!message.isEmpty() && (message.apply(0) & 0xff) == channel) {
+          text.append(message.drop(1).utf8String());
+        }
+      }
+      return text.toString();
+    }
+
+    JsonNode status() throws Exception {
+      return KubeJson.MAPPER.readTree(channel(3));
+    }
+  }
+}

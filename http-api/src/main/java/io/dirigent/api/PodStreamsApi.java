@@ -1,0 +1,168 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.core.node.PodStreams;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreError;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Query;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * {@code .../pods/{name}/exec} and {@code .../pods/{name}/portforward}: the API server checks the
+ * pod, finds the agent of its node wherever it runs in the cluster, asks it to open the stream and,
+ * once it has, upgrades the client's connection to a WebSocket joined to the agent's stream
+ * references. Exec speaks Kubernetes' channel protocol ({@code v5.channel.k8s.io}, or v4 without
+ * the close signal); port forwarding speaks SPDY/3.1 inside the WebSocket
+ * ({@code SPDY/3.1+portforward.k8s.io}), as kubectl has since 1.30 — see {@link PortForwardSession}.
+ * A client that can only upgrade to SPDY itself (kubectl before 1.30) gets a 400 that says so.
+ */
+final class PodStreamsApi {
+
+  static final List<String> EXEC_PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
+  static final String PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
+
+  private final Store store;
+  private final ActorSystem<?> system;
+  private final Duration askTimeout;
+
+  PodStreamsApi(Store store, Duration askTimeout) {
+    this.store = store;
+    this.system = store.system();
+    this.askTimeout = askTimeout;
+  }
+
+  CompletionStage<HttpResponse> exec(HttpRequest request, ApiPath path, Query query) {
+    // In the order given (Query.getAll answers them last first).
+    List<String> command = query.toList().stream().filter(param -> param.first().equals("command")).map(param -> param.second()).toList();
+    boolean stdin = QueryParams.flag(query, "stdin");
+    boolean stdout = QueryParams.flag(query, "stdout");
+    boolean stderr = QueryParams.flag(query, "stderr");
+    boolean tty = QueryParams.flag(query, "tty");
+    if (command.isEmpty() || command.get(0).isEmpty()) {
+      throw badRequest("you must specify at least one command for the container");
+    }
+    if (!stdin && !stdout && !stderr) {
+      throw badRequest("you must specify at least 1 of stdin, stdout, stderr");
+    }
+    return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
+      String container = PodLogsApi.container(pod, query.get("container").orElse(null));
+      String node = node(pod);
+      WebSocketUpgrade upgrade = upgrade(request, "exec");
+      List<String> offered = protocols(upgrade);
+      String protocol = EXEC_PROTOCOLS.stream().filter(offered::contains).findFirst()
+          .orElseThrow(() -> badRequest("exec speaks the WebSocket protocols %s; the client offered %s".formatted(EXEC_PROTOCOLS, offered)));
+      return open(node, replyTo -> new PodStreams.Exec(path.namespace(), path.name(), uid(pod), container, command,
+              stdin, stdout, stderr && !tty, tty, replyTo))
+          // Not coupled: the node may stop reading (the command closed its stdin) long before the
+          // output ends; the output's end is what closes the socket.
+          .thenApply(connected -> upgrade.handleMessagesWith(Flow.fromSinkAndSource(
+              binary(system).to(connected.input().getSink()),
+              connected.output().getSource().map(bytes -> (Message) BinaryMessage.create(bytes))), protocol));
+    });
+  }
+
+  CompletionStage<HttpResponse> portForward(HttpRequest request, ApiPath path) {
+    return store.get(path.type(), path.namespace(), path.name()).thenApply(pod -> {
+      String node = node(pod);
+      WebSocketUpgrade upgrade = upgrade(request, "port forwarding");
+      List<String> offered = rawProtocols(request);
+      if (!offered.contains(PORT_FORWARD_PROTOCOL)) {
+        throw badRequest("port forwarding speaks the WebSocket protocol %s; the client offered %s".formatted(PORT_FORWARD_PROTOCOL, offered));
+      }
+      String uid = uid(pod);
+      PortForwardSession session = new PortForwardSession(system,
+          port -> open(node, replyTo -> new PodStreams.PortForward(path.namespace(), path.name(), uid, port, replyTo)));
+      // Pekko HTTP only accepts tokens as subprotocols, and this one has a '/': it is answered by hand.
+      return upgrade.handleMessagesWith(session.flow(binary(system)))
+          .addHeader(RawHeader.create("Sec-WebSocket-Protocol", PORT_FORWARD_PROTOCOL));
+    });
+  }
+
+  /** Asks the agent of {@code node} to open a stream; a refusal fails with the agent's code and message. */
+  private CompletionStage<PodStreams.Connected> open(String node, Function<ActorRef<PodStreams.Reply>, PodStreams.Request> request) {
+    return AgentLookup.find(system, PodStreams.serviceKey(node), node, "exec into or forward ports of its pods", askTimeout)
+        .thenCompose(agent -> AskPattern.<PodStreams.Request, PodStreams.Reply>ask(agent, request::apply, askTimeout, system.scheduler()))
+        .thenApply(reply -> {
+          if (reply instanceof PodStreams.Connected connected) {
+            return connected;
+          }
+          PodStreams.Failed failed = (PodStreams.Failed) reply;
+          throw new RequestBodies.BodyException(ApiStatus.failure(failed.code(), ApiStatus.reason(failed.code()), failed.message()));
+        });
+  }
+
+  /** The bytes of each binary message; text messages carry nothing in these protocols and are dropped. */
+  static Flow<Message, ByteString, NotUsed> binary(ActorSystem<?> system) {
+    Materializer materializer = Materializer.matFromSystem(system);
+    return Flow.<Message>create().mapAsync(1, message -> {
+      if (message.isText()) {
+        return message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer)
+            .thenApply(done -> Optional.<ByteString>empty());
+      }
+      BinaryMessage binary = message.asBinaryMessage();
+      return binary.isStrict()
+          ? CompletableFuture.completedFuture(Optional.of(binary.getStrictData()))
+          : binary.getStreamedData().runFold(ByteString.emptyByteString(), ByteString::concat, materializer).thenApply(Optional::of);
+    }).filter(Optional::isPresent).map(Optional::get);
+  }
+
+  private static WebSocketUpgrade upgrade(HttpRequest request, String what) {
+    return request.getAttribute(AttributeKeys.webSocketUpgrade).orElseThrow(() -> badRequest(
+        "Upgrade request required: %s needs a WebSocket connection (kubectl 1.30 or newer); SPDY upgrades are not served".formatted(what)));
+  }
+
+  private static List<String> protocols(WebSocketUpgrade upgrade) {
+    List<String> offered = new java.util.ArrayList<>();
+    upgrade.getRequestedProtocols().forEach(offered::add);
+    return offered;
+  }
+
+  /** The subprotocols as the client wrote them, including those Pekko HTTP's header parser refuses. */
+  private static List<String> rawProtocols(HttpRequest request) {
+    List<String> offered = new java.util.ArrayList<>();
+    for (var header : request.getHeaders()) {
+      if (header.lowercaseName().equals("sec-websocket-protocol")) {
+        for (String protocol : header.value().split(",")) {
+          offered.add(protocol.strip());
+        }
+      }
+    }
+    return offered;
+  }
+
+  private static String node(JsonNode pod) {
+    String node = pod.path("spec").path("nodeName").asText("");
+    if (node.isEmpty()) {
+      throw badRequest("pod %s does not have a host assigned".formatted(pod.path("metadata").path("name").asText()));
+    }
+    return node;
+  }
+
+  private static String uid(JsonNode pod) {
+    return pod.path("metadata").path("uid").asText();
+  }
+
+  private static RuntimeException badRequest(String message) {
+    return StoreError.of(StoreError.Reason.BAD_REQUEST, message).toException();
+  }
+}
