@@ -3,8 +3,10 @@ package io.dirigent.cli;
 import static io.dirigent.cli.testing.BinDirigent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.Kubectl;
+import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
@@ -315,6 +317,81 @@ class KubectlIT {
       }
     });
     return port[0];
+  }
+
+  @Test
+  void getDescribeLogsAndWatchShowWhatKubectlShowsAgainstKubernetes() throws Exception {
+    String ns = "shapes-" + suffix;
+    ok("create", "namespace", ns);
+    assertThat(ok("create", "secret", "generic", "creds", "--from-literal=user=admin", "-n", ns).out()).isEqualTo("secret/creds created\n");
+    assertThat(ok("get", "secret", "creds", "-n", ns, "-o", "jsonpath={.data.user}").out()).isEqualTo("YWRtaW4=");
+    assertThat(ok("create", "service", "clusterip", "db", "--tcp=5432:5432", "-n", ns).out()).isEqualTo("service/db created\n");
+    ok("run", "ticker", "--image=dirigent/busybox:1", "-n", ns, "--", "sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done");
+    ok("create", "deployment", "web", "--image=dirigent/httpenv:1", "-n", ns);
+    ok("wait", "--for=condition=Ready", "pod/ticker", "-n", ns, "--timeout=120s");
+    ok("rollout", "status", "deployment/web", "-n", ns, "--timeout=120s");
+
+    assertThat(ok("get", "pod", "ticker", "-n", ns, "-o", "name").out()).isEqualTo("pod/ticker\n");
+    JsonNode list = KubeJson.MAPPER.readTree(ok("get", "pods", "-n", ns, "-l", "run=ticker", "-o", "json").out());
+    assertThat(list.path("kind").asText()).isEqualTo("List");
+    assertThat(list.path("items").get(0).path("metadata").path("name").asText()).isEqualTo("ticker");
+    String everywhere = ok("get", "pods", "-A").out();
+    assertThat(everywhere.lines().findFirst().orElseThrow().split("\\s{2,}"))
+        .containsExactly("NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE");
+    assertThat(everywhere).containsPattern(ns + "\\s+ticker\\s+1/1\\s+Running");
+
+    assertThat(ok("describe", "pod", "ticker", "-n", ns).out())
+        .containsPattern("Name:\\s+ticker").containsPattern("Namespace:\\s+" + ns).containsPattern("Node:\\s+kubectl-")
+        .containsPattern("Status:\\s+Running").containsPattern("IP:\\s+\\d+\\.\\d+\\.\\d+\\.\\d+")
+        .contains("Events:").contains("Scheduled").contains("Started");
+    assertThat(ok("describe", "replicaset", "-l", "app=web", "-n", ns).out())
+        .containsPattern("Replicas:\\s+1 current / 1 desired").containsPattern("Controlled By:\\s+Deployment/web")
+        .contains("Events:").contains("SuccessfulCreate");
+    assertThat(ok("describe", "service", "db", "-n", ns).out())
+        .containsPattern("Type:\\s+ClusterIP").containsPattern("IP:\\s+10\\.96\\.").containsPattern("Port:\\s+5432-5432\\s+5432/TCP");
+    assertThat(ok("describe", "node", node).out())
+        .containsPattern("Name:\\s+" + node).contains("Conditions:").contains("Capacity:").contains("Allocatable:")
+        .containsPattern("Ready\\s+True");
+
+    // logs -f keeps the stream open and prints what the container writes as it writes it.
+    Path followed = home.resolve("follow-" + suffix + ".log");
+    Process follow = kubectl.start(followed, "logs", "-f", "ticker", "-n", ns);
+    try {
+      String first = Files.readString(followed);
+      Await.until("new lines while following", WAIT, () -> {
+        try {
+          String now = Files.readString(followed);
+          return now.lines().count() >= first.lines().count() + 3;
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      assertThat(follow.isAlive()).isTrue();
+    } finally {
+      follow.destroy();
+    }
+
+    // get -w prints a new line for each change it is told of.
+    ok("create", "configmap", "early", "--from-literal=k=v", "-n", ns);
+    Path watched = home.resolve("watch-" + suffix + ".log");
+    Process watch = kubectl.start(watched, "get", "configmaps", "-n", ns, "-w", "--output-watch-events");
+    try {
+      Await.until("the watch's first listing", WAIT, () -> readQuietly(watched).contains("early"));
+      ok("create", "configmap", "late", "--from-literal=k=v", "-n", ns);
+      Await.until("the watch printing the new ConfigMap", WAIT, () -> readQuietly(watched).lines()
+          .anyMatch(line -> line.matches("ADDED\\s+late\\s+1\\s+.*")));
+    } finally {
+      watch.destroy();
+    }
+    assertThat(ok("delete", "namespace", ns).out()).isEqualTo("namespace \"" + ns + "\" deleted\n");
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   @Test

@@ -103,10 +103,13 @@ public final class ResourceIndex
   /**
    * Watch matching objects. With {@code fromVersion} null the watch starts with an ADDED event
    * per current object; otherwise it resumes after that version (or ends with a 410 error when
-   * the version is no longer retained).
+   * the version is no longer retained). Events go straight to {@code target}, one message each
+   * (a change reaches thousands of watchers, and a hop through the relay doubled the messages);
+   * the {@code subscriber} relay keeps the watch's lifecycle: it is what the index registers,
+   * watches and forgets.
    */
-  public record Watch(ObjectFilter filter, Long fromVersion, boolean bookmarks, ActorRef<WatchRelay.Command> subscriber)
-      implements Command {}
+  public record Watch(ObjectFilter filter, Long fromVersion, boolean bookmarks, ActorRef<WatchRelay.Command> subscriber,
+      ActorRef<WatchEvent> target) implements Command {}
 
   public record Unwatch(ActorRef<WatchRelay.Command> subscriber) implements Command {}
 
@@ -158,7 +161,7 @@ public final class ResourceIndex
     }));
   }
 
-  private record Subscriber(ObjectFilter.Compiled filter, boolean bookmarks) {}
+  private record Subscriber(ObjectFilter.Compiled filter, boolean bookmarks, ActorRef<WatchEvent> target) {}
 
   private final ActorContext<Command> context;
   private final ResourceType type;
@@ -324,7 +327,7 @@ public final class ResourceIndex
     subscribers.forEach((subscriber, s) -> {
       WatchEvent event = eventFor(change, s.filter(), encoded);
       if (event != null) {
-        subscriber.tell(new WatchRelay.Deliver(event));
+        s.target().tell(event);
       }
     });
   }
@@ -345,7 +348,7 @@ public final class ResourceIndex
       WatchEvent bookmark = WatchEvent.bookmark(type.apiVersion(), type.kind(), cache.resourceVersion());
       subscribers.forEach((subscriber, s) -> {
         if (s.bookmarks()) {
-          subscriber.tell(new WatchRelay.Deliver(bookmark));
+          s.target().tell(bookmark);
         }
       });
     }
@@ -436,33 +439,39 @@ public final class ResourceIndex
       return Effect().stash();
     }
     ActorRef<WatchRelay.Command> subscriber = watch.subscriber();
+    ActorRef<WatchEvent> target = watch.target();
     subscriber.tell(new WatchRelay.Started(context.getSelf()));
     ObjectFilter.Compiled filter;
     try {
       filter = watch.filter().compile(type);
     } catch (StoreException e) {
-      subscriber.tell(new WatchRelay.Deliver(WatchEvent.error(e.error())));
-      return Effect().noReply();
+      return refuse(watch, e.error());
     }
     if (watch.fromVersion() == null) {
       for (ObjectNode object : cache.snapshot(filter.namespace(), filter::matches)) {
-        subscriber.tell(new WatchRelay.Deliver(new WatchEvent(WatchEvent.Type.ADDED, object)));
+        target.tell(new WatchEvent(WatchEvent.Type.ADDED, object));
       }
     } else {
       WatchCache.Start start = cache.watchFrom(watch.fromVersion());
       if (start.gone() != null) {
-        subscriber.tell(new WatchRelay.Deliver(WatchEvent.error(start.gone())));
-        return Effect().noReply();
+        return refuse(watch, start.gone());
       }
       for (Change change : start.replay()) {
         WatchEvent event = eventFor(change, filter, null);
         if (event != null) {
-          subscriber.tell(new WatchRelay.Deliver(event));
+          target.tell(event);
         }
       }
     }
-    subscribers.put(subscriber, new Subscriber(filter, watch.bookmarks()));
+    subscribers.put(subscriber, new Subscriber(filter, watch.bookmarks(), target));
     context.watchWith(subscriber, new SubscriberGone(subscriber));
+    return Effect().noReply();
+  }
+
+  /** Ends a watch before it started: the watcher gets the error, and its relay stops. */
+  private ReplyEffect<Event, State> refuse(Watch watch, StoreError error) {
+    watch.target().tell(WatchEvent.error(error));
+    watch.subscriber().tell(new WatchRelay.Stop());
     return Effect().noReply();
   }
 

@@ -255,7 +255,7 @@ public final class Store {
   public ActorRef<WatchRelay.Command> watch(ResourceType type, WatchOptions options, ActorRef<WatchEvent> subscriber) {
     Long start = options.startVersion();
     ActorRef<WatchRelay.Command> relay = system.systemActorOf(WatchRelay.create(subscriber, settings.askTimeout()), "watch-" + UUID.randomUUID(), Props.empty());
-    index(type).tell(new ResourceIndex.Watch(options.filter(), start, options.bookmarks(), relay));
+    index(type).tell(new ResourceIndex.Watch(options.filter(), start, options.bookmarks(), relay, subscriber));
     return relay;
   }
 

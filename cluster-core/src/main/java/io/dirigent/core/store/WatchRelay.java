@@ -8,10 +8,11 @@ import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Stands between a {@link ResourceIndex} and one watcher. It forwards events, and ends the
- * watch when either side goes away: when the watcher stops it unsubscribes; when the index stops
- * (its member left, so it restarts elsewhere and rebuilds) the watcher gets a 410 error, as a
- * Kubernetes client does when its watch cache is gone, and lists again.
+ * Keeps one watch's lifecycle between a {@link ResourceIndex} and its watcher (the index sends
+ * the events to the watcher itself). It ends the watch when either side goes away: when the
+ * watcher stops it unsubscribes; when the index stops (its member left, so it restarts elsewhere
+ * and rebuilds) the watcher gets a 410 error, as a Kubernetes client does when its watch cache is
+ * gone, and lists again. It also delivers what it is sent to deliver, such as its own timeout.
  */
 public final class WatchRelay {
 
