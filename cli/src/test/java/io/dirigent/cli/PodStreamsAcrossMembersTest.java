@@ -155,6 +155,16 @@ class PodStreamsAcrossMembersTest {
     assertThat(wrongContainer.statusCode()).isEqualTo(400);
     assertThat(wrongContainer.body()).contains("container nope is not valid for pod shell");
 
+    // Why the stream cannot open comes before whether the client asked for a WebSocket: kubectl
+    // retries a refused WebSocket as a SPDY upgrade and prints the second answer.
+    Await.result(controlPlane.store().create(new PodBuilder().withNewMetadata().withName("stranded").withNamespace("default").endMetadata()
+        .withNewSpec().withNodeName("nowhere").addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer()
+        .endSpec().build()));
+    HttpResponse<String> noAgent = http.send(HttpRequest.newBuilder(URI.create(base + "stranded/exec?command=ls&stdout=true"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noAgent.statusCode()).isEqualTo(503);
+    assertThat(noAgent.body()).contains("the agent of node nowhere is not reachable");
+
     HttpResponse<String> noPod = http.send(HttpRequest.newBuilder(URI.create(base + "ghost/portforward")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(noPod.statusCode()).isEqualTo(404);

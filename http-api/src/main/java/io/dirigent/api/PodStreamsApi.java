@@ -66,24 +66,26 @@ final class PodStreamsApi {
     }
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
       String container = PodLogsApi.container(pod, query.get("container").orElse(null));
-      String node = node(pod);
-      WebSocketUpgrade upgrade = upgrade(request, "exec");
-      List<String> offered = protocols(upgrade);
-      String protocol = EXEC_PROTOCOLS.stream().filter(offered::contains).findFirst()
-          .orElseThrow(() -> badRequest("exec speaks the WebSocket protocols %s; the client offered %s".formatted(EXEC_PROTOCOLS, offered)));
-      return open(node, replyTo -> new PodStreams.Exec(path.namespace(), path.name(), uid(pod), container, command,
-              stdin, stdout, stderr && !tty, tty, replyTo))
-          // Not coupled: the node may stop reading (the command closed its stdin) long before the
-          // output ends; the output's end is what closes the socket.
-          .thenApply(connected -> upgrade.handleMessagesWith(Flow.fromSinkAndSource(
-              binary(system).to(connected.input().getSink()),
-              connected.output().getSource().map(bytes -> (Message) BinaryMessage.create(bytes))), protocol));
+      // The agent is found before the upgrade is checked: a client that falls back to SPDY after a
+      // refused WebSocket (kubectl does) then still hears why the WebSocket was refused.
+      return agent(node(pod)).thenCompose(agent -> {
+        WebSocketUpgrade upgrade = upgrade(request, "exec");
+        List<String> offered = protocols(upgrade);
+        String protocol = EXEC_PROTOCOLS.stream().filter(offered::contains).findFirst()
+            .orElseThrow(() -> badRequest("exec speaks the WebSocket protocols %s; the client offered %s".formatted(EXEC_PROTOCOLS, offered)));
+        return open(agent, replyTo -> new PodStreams.Exec(path.namespace(), path.name(), uid(pod), container, command,
+                stdin, stdout, stderr && !tty, tty, replyTo))
+            // Not coupled: the node may stop reading (the command closed its stdin) long before the
+            // output ends; the output's end is what closes the socket.
+            .thenApply(connected -> upgrade.handleMessagesWith(Flow.fromSinkAndSource(
+                binary(system).to(connected.input().getSink()),
+                connected.output().getSource().map(bytes -> (Message) BinaryMessage.create(bytes))), protocol));
+      });
     });
   }
 
   CompletionStage<HttpResponse> portForward(HttpRequest request, ApiPath path) {
-    return store.get(path.type(), path.namespace(), path.name()).thenApply(pod -> {
-      String node = node(pod);
+    return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> agent(node(pod)).thenApply(agent -> {
       WebSocketUpgrade upgrade = upgrade(request, "port forwarding");
       List<String> offered = rawProtocols(request);
       if (!offered.contains(PORT_FORWARD_PROTOCOL)) {
@@ -91,17 +93,21 @@ final class PodStreamsApi {
       }
       String uid = uid(pod);
       PortForwardSession session = new PortForwardSession(system,
-          port -> open(node, replyTo -> new PodStreams.PortForward(path.namespace(), path.name(), uid, port, replyTo)));
+          port -> open(agent, replyTo -> new PodStreams.PortForward(path.namespace(), path.name(), uid, port, replyTo)));
       // Pekko HTTP only accepts tokens as subprotocols, and this one has a '/': it is answered by hand.
       return upgrade.handleMessagesWith(session.flow(binary(system)))
           .addHeader(RawHeader.create("Sec-WebSocket-Protocol", PORT_FORWARD_PROTOCOL));
-    });
+    }));
   }
 
-  /** Asks the agent of {@code node} to open a stream; a refusal fails with the agent's code and message. */
-  private CompletionStage<PodStreams.Connected> open(String node, Function<ActorRef<PodStreams.Reply>, PodStreams.Request> request) {
-    return AgentLookup.find(system, PodStreams.serviceKey(node), node, "exec into or forward ports of its pods", askTimeout)
-        .thenCompose(agent -> AskPattern.<PodStreams.Request, PodStreams.Reply>ask(agent, request::apply, askTimeout, system.scheduler()))
+  private CompletionStage<ActorRef<PodStreams.Request>> agent(String node) {
+    return AgentLookup.find(system, PodStreams.serviceKey(node), node, "exec into or forward ports of its pods", askTimeout);
+  }
+
+  /** Asks the agent to open a stream; a refusal fails with the agent's code and message. */
+  private CompletionStage<PodStreams.Connected> open(ActorRef<PodStreams.Request> agent,
+      Function<ActorRef<PodStreams.Reply>, PodStreams.Request> request) {
+    return AskPattern.<PodStreams.Request, PodStreams.Reply>ask(agent, request::apply, askTimeout, system.scheduler())
         .thenApply(reply -> {
           if (reply instanceof PodStreams.Connected connected) {
             return connected;
