@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -189,7 +190,8 @@ public final class NodeAgent {
       }
       ActorRef<PodLogs.Request> logs = context.messageAdapter(PodLogs.Request.class, Logs::new);
       context.getSystem().receptionist().tell(Receptionist.register(PodLogs.serviceKey(name()), logs));
-      context.spawn(PodStreamsService.create(name(), node.runtime()), "streams");
+      // A failure while opening one stream must not end the service for every later one.
+      context.spawn(Behaviors.supervise(PodStreamsService.create(name(), node.runtime())).onFailure(SupervisorStrategy.restart()), "streams");
       early.forEach(this::onPodEvent);
       early.clear();
       return running();

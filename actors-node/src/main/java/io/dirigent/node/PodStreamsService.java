@@ -141,9 +141,4 @@ final class PodStreamsService {
         .exceptionally(failure -> new PodStreams.Failed(500, "error forwarding port %d to pod %s: dial tcp %s:%d: %s".formatted(
             request.port(), request.pod(), ip.get(), request.port(), String.valueOf(Failures.root(failure).getMessage()).toLowerCase(java.util.Locale.ROOT))));
   }
-
-  private static CompletionStage<PodStreams.Reply> connected(CompletionStage<SinkRef<ByteString>> input,
-      CompletionStage<SourceRef<ByteString>> output) {
-    return input.thenCombine(output, PodStreams.Connected::new);
-  }
 }

@@ -15,25 +15,23 @@ import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
-import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.MergeHub;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -51,6 +49,9 @@ import org.apache.pekko.util.ByteString;
  */
 final class PortForwardSession {
 
+  /** Chunks (each at most 8 KiB) a connection may hold while its pod reads slower than the client sends. */
+  private static final int INPUT_BUFFER = 512;
+
   private final ActorSystem<?> system;
   private final IntFunction<CompletionStage<PodStreams.Connected>> connect;
   private final SpdyFrames.Decoder decoder = new SpdyFrames.Decoder();
@@ -59,30 +60,39 @@ final class PortForwardSession {
   private final Map<String, Integer> errorStreams = new ConcurrentHashMap<>();
   /** The forwards under way, by data stream id. */
   private final Map<Integer, Forward> forwards = new ConcurrentHashMap<>();
-  private Sink<SpdyFrame, NotUsed> outbound;
+  private final Sink<SpdyFrame, NotUsed> outbound;
+  private final Source<SpdyFrame, NotUsed> outboundFrames;
 
   /** @param connect opens a connection to a port of the pod */
   PortForwardSession(ActorSystem<?> system, IntFunction<CompletionStage<PodStreams.Connected>> connect) {
     this.system = system;
     this.connect = connect;
+    Pair<Sink<SpdyFrame, NotUsed>, Source<SpdyFrame, NotUsed>> hub = MergeHub.of(SpdyFrame.class, 16).preMaterialize(system);
+    this.outbound = hub.first();
+    this.outboundFrames = hub.second();
   }
 
-  /** The WebSocket's handler, from the bytes of each binary message in to the messages out. */
-  Flow<org.apache.pekko.http.javadsl.model.ws.Message, Message, NotUsed> flow(Flow<Message, ByteString, NotUsed> bytes) {
-    Pair<Sink<SpdyFrame, NotUsed>, Source<SpdyFrame, NotUsed>> hub = MergeHub.of(SpdyFrame.class, 16).preMaterialize(system);
-    outbound = hub.first();
+  /**
+   * The WebSocket's handler, from the bytes of each binary message in to the messages out; to be
+   * run once. Frames from the client never wait: a connection whose pod reads slower than the
+   * client sends is reset once its buffer is full, rather than holding up the others.
+   */
+  Flow<Message, Message, NotUsed> flow(Flow<Message, ByteString, NotUsed> bytes) {
     Sink<Message, NotUsed> in = bytes
         .mapConcat(decoder::decode)
-        .mapAsync(1, this::onFrame)
-        .to(Sink.<Done>ignore().mapMaterializedValue(done -> {
+        .to(Sink.<SpdyFrame>foreach(this::onFrame).mapMaterializedValue(done -> {
           done.whenComplete((ok, failure) -> closeAll());
           return NotUsed.getInstance();
         }));
-    Source<Message, NotUsed> out = hub.second().map(frame -> (Message) BinaryMessage.create(encoder.encode(frame)));
+    Source<Message, NotUsed> out = outboundFrames.map(frame -> (Message) BinaryMessage.create(encoder.encode(frame)))
+        .watchTermination((notUsed, done) -> {
+          done.whenComplete((ok, failure) -> encoder.close());
+          return notUsed;
+        });
     return Flow.fromSinkAndSourceCoupled(in, out);
   }
 
-  private CompletionStage<Done> onFrame(SpdyFrame frame) {
+  private void onFrame(SpdyFrame frame) {
     if (frame instanceof SpdySynStreamFrame syn) {
       onStream(syn);
     } else if (frame instanceof SpdyDataFrame data) {
@@ -90,8 +100,13 @@ final class PortForwardSession {
       boolean last = data.isLast();
       ByteString bytes = SpdyFrames.content(data);
       if (forward != null) {
-        CompletionStage<Done> offered = bytes.isEmpty() ? CompletableFuture.completedFuture(Done.getInstance()) : forward.offer(bytes);
-        return last ? offered.thenApply(done -> forward.endInput()) : offered;
+        if (!bytes.isEmpty() && !forward.offer(bytes)) {
+          forwards.remove(data.streamId());
+          forward.stop();
+          send(List.of(new DefaultSpdyRstStreamFrame(data.streamId(), SpdyStreamStatus.FLOW_CONTROL_ERROR)));
+        } else if (last) {
+          forward.endInput();
+        }
       }
     } else if (frame instanceof SpdyRstStreamFrame reset) {
       Forward forward = forwards.remove(reset.streamId());
@@ -103,7 +118,6 @@ final class PortForwardSession {
       send(List.of(ping));
     }
     // SETTINGS, WINDOW_UPDATE, HEADERS and GOAWAY change nothing here: the WebSocket's end ends the session.
-    return CompletableFuture.completedFuture(Done.getInstance());
   }
 
   private void onStream(SpdySynStreamFrame syn) {
@@ -144,6 +158,7 @@ final class PortForwardSession {
   private void closeAll() {
     forwards.values().forEach(Forward::stop);
     forwards.clear();
+    decoder.close();
   }
 
   /**
@@ -171,7 +186,7 @@ final class PortForwardSession {
     private final int dataStream;
     private final int errorStream;
     private final int port;
-    private final SourceQueueWithComplete<ByteString> input;
+    private final BoundedSourceQueue<ByteString> input;
     private final Source<ByteString, NotUsed> inputSource;
     private volatile UniqueKillSwitch output;
 
@@ -179,8 +194,8 @@ final class PortForwardSession {
       this.dataStream = dataStream;
       this.errorStream = errorStream;
       this.port = port;
-      Pair<SourceQueueWithComplete<ByteString>, Source<ByteString, NotUsed>> queue =
-          Source.<ByteString>queue(16, OverflowStrategy.backpressure()).preMaterialize(system);
+      Pair<BoundedSourceQueue<ByteString>, Source<ByteString, NotUsed>> queue =
+          Source.<ByteString>queue(INPUT_BUFFER).preMaterialize(system);
       this.input = queue.first();
       this.inputSource = queue.second();
     }
@@ -201,7 +216,11 @@ final class PortForwardSession {
           })).flatMapConcat(source -> source));
       output = frames.viaMat(KillSwitches.single(), Keep.right())
           .watchTermination((killSwitch, done) -> {
-            done.whenComplete((ok, failure) -> forwards.remove(dataStream));
+            // Once the pod's side has ended, so does the client's: what it still sends has nowhere to go.
+            done.whenComplete((ok, failure) -> {
+              forwards.remove(dataStream);
+              input.complete();
+            });
             return killSwitch;
           })
           .to(outbound).run(system);
@@ -212,13 +231,13 @@ final class PortForwardSession {
           fin(errorStream), fin(dataStream)));
     }
 
-    CompletionStage<Done> offer(ByteString bytes) {
-      return input.offer(bytes).handle((result, failure) -> Done.getInstance());
+    /** Whether the bytes fit (or the input has ended anyway); false when the pod is that far behind. */
+    boolean offer(ByteString bytes) {
+      return input.offer(bytes) != QueueOfferResult.dropped();
     }
 
-    Done endInput() {
+    void endInput() {
       input.complete();
-      return Done.getInstance();
     }
 
     void stop() {

@@ -34,6 +34,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.apache.pekko.util.ByteString;
+import io.dirigent.core.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,15 +83,7 @@ class PortForwardSessionTest {
     }
 
     void awaitFrames(String what, java.util.function.Predicate<List<SpdyFrame>> done) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!done.test(received)) {
-        assertThat(System.nanoTime()).as("waiting for " + what + "; received " + received).isLessThan(deadline);
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }
+      Await.until(what, Duration.ofSeconds(10), () -> done.test(received));
     }
 
     String dataOn(int stream) {
@@ -157,6 +150,56 @@ class PortForwardSessionTest {
     client.awaitFrames("both streams finished", frames -> client.finsOn(3) == 1 && client.finsOn(1) == 1);
     assertThat(client.dataOn(1)).isEqualTo("error forwarding port 9999 to pod web: dial tcp 172.17.0.9:9999: connection refused");
     assertThat(client.dataOn(3)).isEmpty();
+  }
+
+  @Test
+  void whenThePodClosesFirstTheClientsSideOfTheConnectionEndsToo() {
+    CompletableFuture<Void> inputEnded = new CompletableFuture<>();
+    Client client = new Client(port -> {
+      // The pod answers and closes at once, as an HTTP/1.0 server does; the client never sends FIN.
+      SinkRef<ByteString> input = StreamRefs.<ByteString>sinkRef()
+          .to(Sink.<ByteString>ignore().mapMaterializedValue(done -> {
+            done.whenComplete((ok, failure) -> inputEnded.complete(null));
+            return org.apache.pekko.NotUsed.getInstance();
+          }))
+          .run(KIT.system());
+      SourceRef<ByteString> output = Source.single(ByteString.fromString("bye")).runWith(StreamRefs.sourceRef(), KIT.system());
+      return CompletableFuture.completedFuture(new PodStreams.Connected(input, output));
+    });
+
+    client.send(stream(1, "error", 80, "0"), data(1, "", true), stream(3, "data", 80, "0"), data(3, "GET /", false));
+
+    client.awaitFrames("both streams finished", frames -> client.finsOn(3) == 1 && client.finsOn(1) == 1);
+    assertThat(client.dataOn(3)).isEqualTo("bye");
+    Await.until("the connection's client side ended", Duration.ofSeconds(10), inputEnded::isDone);
+  }
+
+  @Test
+  void aConnectionWhosePodStopsReadingIsResetWithoutHoldingUpTheOthers() {
+    Client client = new Client(port -> {
+      if (port == 8080) {
+        return upperCasing(port);
+      }
+      // This pod never reads what it is sent.
+      SinkRef<ByteString> input = StreamRefs.<ByteString>sinkRef()
+          .mapAsync(1, bytes -> new CompletableFuture<ByteString>())
+          .to(Sink.ignore())
+          .run(KIT.system());
+      SourceRef<ByteString> output = Source.<ByteString>maybe().mapMaterializedValue(m -> org.apache.pekko.NotUsed.getInstance())
+          .runWith(StreamRefs.sourceRef(), KIT.system());
+      return CompletableFuture.completedFuture(new PodStreams.Connected(input, output));
+    });
+
+    client.send(stream(1, "error", 9000, "0"), data(1, "", true), stream(3, "data", 9000, "0"));
+    client.awaitFrames("the stalled connection's reply", frames -> frames.stream().anyMatch(f -> f instanceof SpdySynReplyFrame r && r.streamId() == 3));
+    for (int i = 0; i < 700; i++) {
+      client.send(data(3, "x", false));
+    }
+    client.awaitFrames("the stalled stream reset", frames -> frames.stream().anyMatch(f -> f instanceof SpdyRstStreamFrame r && r.streamId() == 3));
+
+    client.send(stream(5, "error", 8080, "1"), data(5, "", true), stream(7, "data", 8080, "1"), data(7, "still here", true));
+    client.awaitFrames("the other connection served", frames -> client.finsOn(7) == 1);
+    assertThat(client.dataOn(7)).isEqualTo("STILL HERE");
   }
 
   @Test

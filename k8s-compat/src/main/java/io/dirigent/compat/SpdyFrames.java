@@ -42,6 +42,11 @@ public final class SpdyFrames {
       }
       return frames;
     }
+
+    /** Releases what the codec holds (its buffers, its zlib context); frames not yet taken are dropped. */
+    public synchronized void close() {
+      channel.finishAndReleaseAll();
+    }
   }
 
   /** The bytes of frames sent to one peer, in order. */
@@ -63,6 +68,11 @@ public final class SpdyFrames {
         }
       }
       return bytes;
+    }
+
+    /** Releases what the codec holds (its buffers, its zlib context). */
+    public synchronized void close() {
+      channel.finishAndReleaseAll();
     }
   }
 

@@ -61,11 +61,13 @@ final class HijackedExec {
   }
 
   AttachedExec attached() {
-    Source<Output, NotUsed> output = Source.<Output>queue(16, OverflowStrategy.backpressure())
-        .mapMaterializedValue(queue -> {
-          io.execute(() -> pump(queue));
-          return NotUsed.getInstance();
-        });
+    // Started on the first demand: the command runs only once someone reads its output.
+    Source<Output, NotUsed> output = Source.lazySource(() -> Source.<Output>queue(16, OverflowStrategy.backpressure())
+            .mapMaterializedValue(queue -> {
+              io.execute(() -> pump(queue));
+              return NotUsed.getInstance();
+            }))
+        .mapMaterializedValue(started -> NotUsed.getInstance());
     Sink<Input, NotUsed> input = Sink.<Input>foreachAsync(1, in -> connected.thenAcceptAsync(channel -> write(channel, in), io))
         .mapMaterializedValue(done -> {
           // However the client's side ends, the command's stdin ends with it.
@@ -116,6 +118,9 @@ final class HijackedExec {
       }
       ByteBuffer in = ByteBuffer.allocate(32 * 1024);
       ByteString pending = readHeader(channel, in);
+      // A reader that goes away (the client left) closes the connection, which ends the blocked read.
+      SocketChannel open = channel;
+      queue.watchCompletion().whenComplete((done, failure) -> closeQuietly(open));
       connected.complete(channel);
       ByteString buffered = pending;
       while (true) {
@@ -153,12 +158,16 @@ final class HijackedExec {
       queue.fail(e);
       exited.completeExceptionally(e);
     } finally {
-      if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException ignored) {
-          // closing anyway
-        }
+      closeQuietly(channel);
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing anyway
       }
     }
   }

@@ -57,7 +57,11 @@ public final class PodStreams {
   public record Exec(String namespace, String pod, String uid, String container, List<String> command,
       boolean stdin, boolean stdout, boolean stderr, boolean tty, ActorRef<Reply> replyTo) implements Request {}
 
-  /** Connect to {@code port} of the pod, as seen from inside its network namespace. */
+  /**
+   * Connect to {@code port} of the pod at the pod's IP, from the node. (The kubelet connects to
+   * localhost inside the pod's network namespace, which also reaches listeners bound to
+   * 127.0.0.1 only; these are not reached here.)
+   */
   public record PortForward(String namespace, String pod, String uid, int port, ActorRef<Reply> replyTo) implements Request {}
 
   public sealed interface Reply extends CborSerializable {}

@@ -27,6 +27,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -50,6 +51,8 @@ public final class Store {
   private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final int SUFFIX_LENGTH = 5;
   private static final int GENERATE_NAME_ATTEMPTS = 8;
+  /** Watch buffers larger than this grow with what they hold instead of being allocated whole. */
+  private static final int WATCH_BUFFER_PREALLOCATED = 128;
 
   private final ActorSystem<?> system;
   private final ResourceRegistry registry;
@@ -242,6 +245,9 @@ public final class Store {
     }
     return ActorSource.<WatchEvent>actorRef(
             event -> false, event -> java.util.Optional.empty(), settings.watchBuffer(), OverflowStrategy.fail())
+        // A buffer this size would otherwise be one array allocated up front (64 KiB per watch,
+        // 320 MB for 5,000 watches, most of it never used); a growing one costs what it holds.
+        .withAttributes(ActorAttributes.maxFixedBufferSize(WATCH_BUFFER_PREALLOCATED))
         .mapMaterializedValue(target -> watch(type, options, target))
         .takeWhile(event -> event.type() != WatchEvent.Type.ERROR, true)
         .mapMaterializedValue(relay -> NotUsed.getInstance());
