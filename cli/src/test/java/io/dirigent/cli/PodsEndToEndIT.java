@@ -146,6 +146,75 @@ class PodsEndToEndIT {
   }
 
   @Test
+  void aTerminalExecIsSizedAsTheClientSaysAndRunsWhatItIsSent() throws Exception {
+    Path file = manifest("terminal", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: terminal
+          labels: {app: e2e}
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: app
+            image: dirigent/busybox:1
+            command: ["sleep", "3600"]
+        """);
+    assertThat(cli("apply", "-f", file.toString()).exit()).isZero();
+    awaitOutput("the pod running", out -> out.contains("Running"), "get", "pod", "terminal");
+
+    // kubectl only asks for a TTY from a terminal, so its protocol is spoken here directly.
+    URI exec = URI.create(api.replace("http://", "ws://") + "/api/v1/namespaces/default/pods/terminal/exec?command=sh&stdin=true&stdout=true&tty=true");
+    StringBuilder output = new StringBuilder();
+    StringBuilder status = new StringBuilder();
+    java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    java.net.http.WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v5.channel.k8s.io")
+        .buildAsync(exec, new java.net.http.WebSocket.Listener() {
+          private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            message.writeBytes(bytes);
+            if (last) {
+              byte[] whole = message.toByteArray();
+              message.reset();
+              String text = new String(whole, 1, whole.length - 1, StandardCharsets.UTF_8);
+              synchronized (output) {
+                (whole[0] == 3 ? status : output).append(text);
+              }
+            }
+            webSocket.request(1);
+            return null;
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int code, String reason) {
+            closed.complete(null);
+            return null;
+          }
+        }).get(30, TimeUnit.SECONDS);
+    socket.sendBinary(frame(4, "{\"Width\":120,\"Height\":40}"), true).join();
+    socket.sendBinary(frame(0, "stty size; exit 0\n"), true).join();
+    closed.get(30, TimeUnit.SECONDS);
+
+    synchronized (output) {
+      // A terminal echoes what it is sent, then the command's answer: rows and columns.
+      assertThat(output.toString()).contains("stty size").contains("40 120");
+      assertThat(status.toString()).contains("\"status\":\"Success\"");
+    }
+    assertThat(cli("delete", "pod", "terminal").exit()).isZero();
+  }
+
+  private static java.nio.ByteBuffer frame(int channel, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(bytes.length + 1);
+    buffer.put((byte) channel).put(bytes).flip();
+    return buffer;
+  }
+
+  @Test
   void aCrashingPodShowsCrashLoopBackOffAndItsPreviousLog() throws Exception {
     Path file = manifest("crasher", """
         apiVersion: v1

@@ -375,7 +375,9 @@ public final class DockerRuntime implements ContainerRuntime {
       String exec = docker.execCreateCmd(id).withCmd(command.toArray(String[]::new)).withAttachStdin(stdin)
           .withAttachStdout(true).withAttachStderr(true).withTty(tty).exec().getId();
       return new HijackedExec(dockerHost, exec, tty, streaming,
-          (width, height) -> blocking.execute(() -> resizeQuietly(exec, width, height)),
+          // On the exec's own I/O thread, in order with what it is sent: a size set before a
+          // command is typed applies to that command.
+          (width, height) -> resizeQuietly(exec, width, height),
           () -> {
             Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
             return code == null ? -1 : code.intValue();

@@ -46,7 +46,7 @@ final class HijackedExec {
   /**
    * @param dockerHost the engine's address, {@code unix:///path} or {@code tcp://host:port}
    * @param io where the blocking reads and writes run; each exec holds one thread while it runs
-   * @param resize applies a terminal size (width, height) to the exec
+   * @param resize applies a terminal size (width, height) to the exec; called on {@code io}, in order with stdin
    * @param exitCode reads the exec's exit code once its streams have closed
    */
   HijackedExec(URI dockerHost, String execId, boolean tty, Executor io, BiConsumer<Integer, Integer> resize, Supplier<Integer> exitCode) {
