@@ -1,6 +1,7 @@
 package io.dirigent.cli;
 
 import static io.dirigent.cli.testing.BinDirigent.run;
+import static io.dirigent.cli.testing.LoopbackHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,6 @@ import io.dirigent.cli.testing.Kubectl;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -306,15 +304,11 @@ class KubectlIT {
     java.util.regex.Pattern forwarding = java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) ->");
     int[] port = {0};
     Await.until("kubectl port-forward listening", WAIT, () -> {
-      try {
-        var matcher = forwarding.matcher(Files.readString(log));
-        if (matcher.find()) {
-          port[0] = Integer.parseInt(matcher.group(1));
-        }
-        return port[0] > 0;
-      } catch (IOException e) {
-        return false;
+      var matcher = forwarding.matcher(readQuietly(log));
+      if (matcher.find()) {
+        port[0] = Integer.parseInt(matcher.group(1));
       }
+      return port[0] > 0;
     });
     return port[0];
   }
@@ -455,21 +449,5 @@ class KubectlIT {
     assertThat(deleted.out()).isEqualTo("namespace \"" + ns + "\" deleted\n");
   }
 
-  /** One plain HTTP GET through a port on 127.0.0.1: the body's last line. */
-  private static String get(int port) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      socket.setSoTimeout(3000);
-      OutputStream out = socket.getOutputStream();
-      out.write("GET / HTTP/1.0\r\nHost: hello\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!response.startsWith("HTTP/1.0 200") && !response.startsWith("HTTP/1.1 200")) {
-        throw new IOException("not a 200: " + response.lines().findFirst().orElse(""));
-      }
-      return response.substring(response.lastIndexOf('\n') + 1).strip();
-    }
-  }
 
 }

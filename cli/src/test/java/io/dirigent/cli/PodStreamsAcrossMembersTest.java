@@ -3,16 +3,10 @@ package io.dirigent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
+import io.dirigent.cli.testing.TwoMembers;
 import io.dirigent.core.api.KubeJson;
-import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.testing.Await;
-import io.dirigent.core.testing.TestNodes;
-import io.dirigent.node.NodeAgents;
-import io.dirigent.node.NodeSettings;
-import io.dirigent.node.runtime.SimulatedRuntime;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -22,15 +16,12 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,36 +38,15 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PodStreamsAcrossMembersTest {
 
-  private ClusterNode controlPlane;
-  private ClusterNode worker;
-  private SimulatedRuntime runtime;
-  private NodeAgents agents;
+  private TwoMembers members;
   private ApiServer api;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   void start() throws Exception {
-    controlPlane = TestNodes.start(ConfigFactory.parseMap(Map.of(
-        "dirigent.store.plugin", "memory", "dirigent.cluster.roles", List.of("control-plane"))));
-    var address = Cluster.get(controlPlane.system()).selfMember().address();
-    worker = ClusterNode.start(controlPlane.system().name(), ConfigFactory.parseMap(Map.of(
-            "dirigent.store.plugin", "memory",
-            "dirigent.cluster.roles", List.of("worker"),
-            "dirigent.cluster.seed-nodes", List.of(address.host().get() + ":" + address.port().get())))
-        .withFallback(TestNodes.testSettings()));
-    runtime = new SimulatedRuntime(Clock.systemUTC());
-    worker.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    agents = NodeAgents.create(worker.system(), worker.store(), Clock.systemUTC());
-    agents.startAgent(NodeSettings.from(worker.system().settings().config()).withName("far-node"), runtime);
-    api = ApiServer.start(controlPlane).toCompletableFuture().get(30, TimeUnit.SECONDS);
-
-    Await.result(controlPlane.store().create(new PodBuilder().withNewMetadata().withName("shell").withNamespace("default").endMetadata()
-        .withNewSpec().withNodeName("far-node").addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer()
-        .endSpec().build()));
-    Await.until("the pod runs on the other member's node", Duration.ofSeconds(60), () -> {
-      Pod pod = controlPlane.store().get(Pod.class, "default", "shell").toCompletableFuture().join();
-      return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase());
-    });
+    members = TwoMembers.start("far-node");
+    api = members.api();
+    members.runPod("shell");
     // The agent's registration reaches the other member's receptionist by gossip, within seconds.
     Await.until("the agent's stream service is known to the API server's member", Duration.ofSeconds(30),
         () -> {
@@ -89,16 +59,10 @@ class PodStreamsAcrossMembersTest {
   }
 
   @AfterAll
-  void stop() throws Exception {
-    if (api != null) {
-      api.close();
+  void stop() {
+    if (members != null) {
+      members.close();
     }
-    if (agents != null) {
-      agents.close();
-    }
-    runtime.close();
-    worker.close();
-    controlPlane.close();
   }
 
   @Test
@@ -157,7 +121,7 @@ class PodStreamsAcrossMembersTest {
 
     // Why the stream cannot open comes before whether the client asked for a WebSocket: kubectl
     // retries a refused WebSocket as a SPDY upgrade and prints the second answer.
-    Await.result(controlPlane.store().create(new PodBuilder().withNewMetadata().withName("stranded").withNamespace("default").endMetadata()
+    Await.result(members.controlPlane().store().create(new PodBuilder().withNewMetadata().withName("stranded").withNamespace("default").endMetadata()
         .withNewSpec().withNodeName("nowhere").addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer()
         .endSpec().build()));
     HttpResponse<String> noAgent = http.send(HttpRequest.newBuilder(URI.create(base + "stranded/exec?command=ls&stdout=true"))

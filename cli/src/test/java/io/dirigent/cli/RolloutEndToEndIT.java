@@ -1,6 +1,7 @@
 package io.dirigent.cli;
 
 import static io.dirigent.cli.testing.BinDirigent.run;
+import static io.dirigent.cli.testing.LoopbackHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,11 +9,6 @@ import io.dirigent.cli.testing.BinDirigent.Run;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,20 +136,4 @@ class RolloutEndToEndIT {
     }
   }
 
-  /** One HTTP/1.0 GET to 127.0.0.1 on a fresh connection; answers the body (httpenv's "[v2 ]hostname"). */
-  private static String get(int port) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      socket.setSoTimeout(3000);
-      OutputStream out = socket.getOutputStream();
-      out.write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      String response = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!response.startsWith("HTTP/1.0 200") && !response.startsWith("HTTP/1.1 200")) {
-        throw new IOException("not a 200: " + response.lines().findFirst().orElse(""));
-      }
-      return response.substring(response.lastIndexOf('\n') + 1).strip();
-    }
-  }
 }

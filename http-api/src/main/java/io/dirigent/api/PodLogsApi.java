@@ -7,7 +7,6 @@ import io.dirigent.core.store.StoreError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -79,14 +78,9 @@ final class PodLogsApi {
 
   private static PodLogs.Options options(Query query, String container) {
     return new PodLogs.Options(container != null ? container : query.get("container").orElse(null),
-        flag(query, "follow"), integer(query, "tailLines").map(Long::intValue).orElse(null),
-        integer(query, "sinceSeconds").orElse(null), flag(query, "timestamps"), flag(query, "previous"),
+        QueryParams.flag(query, "follow"), integer(query, "tailLines").map(Long::intValue).orElse(null),
+        integer(query, "sinceSeconds").orElse(null), QueryParams.flag(query, "timestamps"), QueryParams.flag(query, "previous"),
         integer(query, "limitBytes").orElse(null));
-  }
-
-  private static boolean flag(Query query, String name) {
-    String value = query.get(name).orElse("false").toLowerCase(Locale.ROOT);
-    return value.equals("true") || value.equals("1");
   }
 
   private static Optional<Long> integer(Query query, String name) {

@@ -70,7 +70,7 @@ final class PodStreamsApi {
       // refused WebSocket (kubectl does) then still hears why the WebSocket was refused.
       return agent(node(pod)).thenCompose(agent -> {
         WebSocketUpgrade upgrade = upgrade(request, "exec");
-        List<String> offered = protocols(upgrade);
+        List<String> offered = protocols(request);
         String protocol = EXEC_PROTOCOLS.stream().filter(offered::contains).findFirst()
             .orElseThrow(() -> badRequest("exec speaks the WebSocket protocols %s; the client offered %s".formatted(EXEC_PROTOCOLS, offered)));
         return open(agent, replyTo -> new PodStreams.Exec(path.namespace(), path.name(), uid(pod), container, command,
@@ -87,7 +87,7 @@ final class PodStreamsApi {
   CompletionStage<HttpResponse> portForward(HttpRequest request, ApiPath path) {
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> agent(node(pod)).thenApply(agent -> {
       WebSocketUpgrade upgrade = upgrade(request, "port forwarding");
-      List<String> offered = rawProtocols(request);
+      List<String> offered = protocols(request);
       if (!offered.contains(PORT_FORWARD_PROTOCOL)) {
         throw badRequest("port forwarding speaks the WebSocket protocol %s; the client offered %s".formatted(PORT_FORWARD_PROTOCOL, offered));
       }
@@ -137,14 +137,8 @@ final class PodStreamsApi {
         "Upgrade request required: %s needs a WebSocket connection (kubectl 1.30 or newer); SPDY upgrades are not served".formatted(what)));
   }
 
-  private static List<String> protocols(WebSocketUpgrade upgrade) {
-    List<String> offered = new java.util.ArrayList<>();
-    upgrade.getRequestedProtocols().forEach(offered::add);
-    return offered;
-  }
-
   /** The subprotocols as the client wrote them, including those Pekko HTTP's header parser refuses. */
-  private static List<String> rawProtocols(HttpRequest request) {
+  private static List<String> protocols(HttpRequest request) {
     List<String> offered = new java.util.ArrayList<>();
     for (var header : request.getHeaders()) {
       if (header.lowercaseName().equals("sec-websocket-protocol")) {
