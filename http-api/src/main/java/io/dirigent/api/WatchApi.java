@@ -35,7 +35,6 @@ import org.apache.pekko.util.ByteString;
 final class WatchApi {
 
   private static final ByteString NEWLINE = ByteString.fromString("\n");
-  private static final ByteString OBJECT_END = ByteString.fromString("}");
 
   private final Store store;
   private final Duration maxWatch;
@@ -68,12 +67,10 @@ final class WatchApi {
             ObjectNode line = KubeJson.MAPPER.createObjectNode().put("type", event.type().name());
             line.set("object", Tables.table(path.type(), table.get(), List.of(event.object()), include, Instant.now(),
                 event.object().path("metadata").path("resourceVersion").asText(null), null, 0));
-            return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line));
+            return ByteString.fromArray(KubeJson.MAPPER.writeValueAsBytes(line)).concat(NEWLINE);
           }
-          // The object's encoding is shared by every watcher of the change.
-          return ByteString.fromString("{\"type\":\"" + event.type().name() + "\",\"object\":")
-              .concat(ByteString.fromArrayUnsafe(event.objectJson()))
-              .concat(OBJECT_END);
+          // The event's line is shared by every watcher of the change.
+          return ByteString.fromArrayUnsafe(event.json());
         })
         .watchTermination((notUsed, done) -> {
           metrics.watchOpened();
@@ -82,7 +79,8 @@ final class WatchApi {
         });
     Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
     if (upgrade.isPresent()) {
-      Source<Message, NotUsed> messages = events.map(event -> TextMessage.create(event.utf8String()));
+      // A message is the line without its newline.
+      Source<Message, NotUsed> messages = events.map(line -> TextMessage.create(line.dropRight(1).utf8String()));
       return CompletableFuture.completedFuture(upgrade.get().handleMessagesWith(Sink.ignore(), messages));
     }
     // Each event is one JSON object on its own line, sent as its own chunk.
@@ -90,6 +88,6 @@ final class WatchApi {
         .withStatus(200)
         .withEntity(HttpEntities.createChunked(
             table.map(t -> ContentTypes.parse(t.contentType())).orElse(ContentTypes.APPLICATION_JSON),
-            events.map(event -> event.concat(NEWLINE)))));
+            events)));
   }
 }

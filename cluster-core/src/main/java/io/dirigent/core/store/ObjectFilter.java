@@ -89,7 +89,8 @@ public record ObjectFilter(String namespace, String labelSelector, String fieldS
       if (!namespace.isEmpty() && !namespace.equals(KubeJson.namespace(object))) {
         return false;
       }
-      return labels.matches(KubeJson.stringMap(object, "labels"))
+      // A watch tests every change against its filter; most select no labels at all.
+      return (labels.isEverything() || labels.matches(KubeJson.stringMap(object, "labels")))
           && fields.matches(field -> FieldPaths.extract(object, paths.get(field)));
     }
   }

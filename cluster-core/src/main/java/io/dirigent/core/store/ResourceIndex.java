@@ -323,10 +323,17 @@ public final class ResourceIndex
     if (change == null) {
       return;
     }
+    // A change reaches a watcher as one of three event types; each is made once and shared.
     WatchEvent.Encoded encoded = new WatchEvent.Encoded(change.object());
+    WatchEvent[] byType = new WatchEvent[WatchEvent.Type.values().length];
     subscribers.forEach((subscriber, s) -> {
-      WatchEvent event = eventFor(change, s.filter(), encoded);
-      if (event != null) {
+      WatchEvent.Type type = typeFor(change, s.filter());
+      if (type != null) {
+        WatchEvent event = byType[type.ordinal()];
+        if (event == null) {
+          event = new WatchEvent(type, change.object(), encoded);
+          byType[type.ordinal()] = event;
+        }
         s.target().tell(event);
       }
     });
@@ -487,21 +494,18 @@ public final class ResourceIndex
    * arrives as ADDED or DELETED, as in Kubernetes' watch cache.
    */
   static WatchEvent eventFor(Change change, ObjectFilter.Compiled filter, WatchEvent.Encoded encoded) {
+    WatchEvent.Type type = typeFor(change, filter);
+    return type == null ? null : new WatchEvent(type, change.object(), encoded);
+  }
+
+  /** The type of event a watcher with {@code filter} sees of a change; null if it sees nothing. */
+  private static WatchEvent.Type typeFor(Change change, ObjectFilter.Compiled filter) {
     boolean now = filter.matches(change.object());
     boolean before = change.previous() != null && filter.matches(change.previous());
     return switch (change.type()) {
-      case ADDED -> now ? new WatchEvent(WatchEvent.Type.ADDED, change.object(), encoded) : null;
-      case DELETED -> before || now ? new WatchEvent(WatchEvent.Type.DELETED, change.object(), encoded) : null;
-      case MODIFIED -> {
-        if (now && before) {
-          yield new WatchEvent(WatchEvent.Type.MODIFIED, change.object(), encoded);
-        } else if (now) {
-          yield new WatchEvent(WatchEvent.Type.ADDED, change.object(), encoded);
-        } else if (before) {
-          yield new WatchEvent(WatchEvent.Type.DELETED, change.object(), encoded);
-        }
-        yield null;
-      }
+      case ADDED -> now ? WatchEvent.Type.ADDED : null;
+      case DELETED -> before || now ? WatchEvent.Type.DELETED : null;
+      case MODIFIED -> now && before ? WatchEvent.Type.MODIFIED : now ? WatchEvent.Type.ADDED : before ? WatchEvent.Type.DELETED : null;
       default -> null;
     };
   }

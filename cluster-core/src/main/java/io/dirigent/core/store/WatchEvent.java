@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
 import io.dirigent.core.api.KubeJson;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One event on a watch, in Kubernetes' shape: {@code {"type": ..., "object": ...}}.
@@ -35,30 +38,41 @@ public record WatchEvent(Type type, ObjectNode object, @JsonIgnore Encoded encod
   }
 
   /**
-   * The object as JSON bytes. Every watcher of a change shares one encoding, made by the first
-   * that asks: at thousands of watchers, writing the object once per watcher was most of a
-   * change's cost.
+   * The whole event as one line of JSON, {@code {"type":...,"object":...}} and a newline, as a
+   * Kubernetes watch stream carries it. Every watcher of a change that sees it as the same type
+   * shares one line, made by the first that asks: at thousands of watchers, writing the object
+   * once per watcher was most of a change's cost.
    */
-  public byte[] objectJson() {
-    return encoded != null && encoded.object == object ? encoded.bytes() : Encoded.write(object);
+  public byte[] json() {
+    return encoded != null && encoded.object == object ? encoded.line(type) : Encoded.line(type, Encoded.write(object));
   }
 
-  /** An object's JSON encoding, made once on first use and shared by the events that carry it. */
+  /** An object's JSON encoding, made once per event type on first use and shared by the events that carry it. */
   public static final class Encoded {
     private final ObjectNode object;
-    private volatile byte[] bytes;
+    private final AtomicReferenceArray<byte[]> lines = new AtomicReferenceArray<>(Type.values().length);
 
     public Encoded(ObjectNode object) {
       this.object = Objects.requireNonNull(object, "object");
     }
 
-    byte[] bytes() {
-      byte[] encoding = bytes;
-      if (encoding == null) {
-        encoding = write(object);
-        bytes = encoding;
+    byte[] line(Type type) {
+      byte[] line = lines.get(type.ordinal());
+      if (line == null) {
+        // Two watchers asking at once may both write it; either result is the same bytes.
+        line = line(type, write(object));
+        lines.set(type.ordinal(), line);
       }
-      return encoding;
+      return line;
+    }
+
+    static byte[] line(Type type, byte[] object) {
+      byte[] prefix = ("{\"type\":\"" + type.name() + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
+      byte[] line = Arrays.copyOf(prefix, prefix.length + object.length + 2);
+      System.arraycopy(object, 0, line, prefix.length, object.length);
+      line[line.length - 2] = '}';
+      line[line.length - 1] = '\n';
+      return line;
     }
 
     static byte[] write(ObjectNode object) {

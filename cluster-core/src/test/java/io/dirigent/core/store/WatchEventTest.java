@@ -2,6 +2,7 @@ package io.dirigent.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
@@ -17,15 +18,35 @@ class WatchEventTest {
   }
 
   @Test
-  void eventsOfOneChangeShareOneEncodingOfTheObject() throws Exception {
+  void eventsOfOneChangeShareOneLinePerType() throws Exception {
     ObjectNode object = object();
     WatchEvent.Encoded encoded = new WatchEvent.Encoded(object);
     WatchEvent added = new WatchEvent(WatchEvent.Type.ADDED, object, encoded);
+    WatchEvent addedToAnother = new WatchEvent(WatchEvent.Type.ADDED, object, encoded);
     WatchEvent modified = new WatchEvent(WatchEvent.Type.MODIFIED, object, encoded);
 
-    assertThat(added.objectJson()).isSameAs(modified.objectJson());
-    assertThat(KubeJson.MAPPER.readTree(added.objectJson())).isEqualTo(object);
-    assertThat(KubeJson.MAPPER.readTree(new WatchEvent(WatchEvent.Type.ADDED, object).objectJson())).isEqualTo(object);
+    assertThat(added.json()).isSameAs(addedToAnother.json());
+    assertLine(added.json(), "ADDED", object);
+    assertLine(modified.json(), "MODIFIED", object);
+    assertLine(new WatchEvent(WatchEvent.Type.DELETED, object).json(), "DELETED", object);
+  }
+
+  @Test
+  void anErrorIsALineWithItsStatus() throws Exception {
+    WatchEvent error = WatchEvent.error(StoreError.of(StoreError.Reason.GONE, "too old"));
+
+    JsonNode line = KubeJson.MAPPER.readTree(error.json());
+    assertThat(line.path("type").asText()).isEqualTo("ERROR");
+    assertThat(line.path("object").path("code").asInt()).isEqualTo(410);
+  }
+
+  /** One JSON object with the type and the object, ending in a newline, as Kubernetes streams it. */
+  private static void assertLine(byte[] line, String type, ObjectNode object) throws Exception {
+    assertThat(line[line.length - 1]).isEqualTo((byte) '\n');
+    JsonNode event = KubeJson.MAPPER.readTree(line);
+    assertThat(event.path("type").asText()).isEqualTo(type);
+    assertThat(event.path("object")).isEqualTo(object);
+    assertThat(event.size()).isEqualTo(2);
   }
 
   @Test
@@ -38,6 +59,6 @@ class WatchEventTest {
     assertThat(received.type()).isEqualTo(WatchEvent.Type.MODIFIED);
     assertThat(received.object()).isEqualTo(object());
     assertThat(received.encoded()).isNull();
-    assertThat(KubeJson.MAPPER.readTree(received.objectJson())).isEqualTo(object());
+    assertLine(received.json(), "MODIFIED", object());
   }
 }
