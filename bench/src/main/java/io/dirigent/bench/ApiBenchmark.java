@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.JvmDefaults;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * throughput and latency with 50 concurrent connections; mutating latency at a fixed rate; and how
  * many open watches one member holds while delivering an event to all of them.
  *
- * <p>Usage: {@code ApiBenchmark [connections] [seconds] [mutatingRate] [watches...]}. The server
+ * <p>Usage: {@code ApiBenchmark [connections] [seconds] [mutatingRate] [watches...]}; with
+ * {@code seconds} 0 only the fan-out runs. The server
  * runs in this process on the embedded H2 store. The request load comes from wrk (a C load
  * generator) in its own process, driven by {@code wrk/api.lua}, so the CPU per request is the
  * server's alone; the watchers of the fan-out measurement are plain sockets read by one thread
@@ -87,20 +89,9 @@ public final class ApiBenchmark {
       bench.send("POST", "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"bench\"}}").get();
       System.out.println("| measurement | connections | seconds | requests | throughput (req/s) | p50 (ms) | p99 (ms) | CPU per request (µs) |");
       System.out.println("|---|---|---|---|---|---|---|---|");
-      // Warm up: the JIT needs a minute on two cores.
-      Run warm = bench.wrk(Map.of("MODE", "create", "PREFIX", "warm-"), connections, 20);
-      bench.wrk(Map.of("MODE", "patch", "PREFIX", "warm-", "OBJECTS", Long.toString(warm.requests())), connections, 25);
-      Run created = bench.report("create", bench.wrk(Map.of("MODE", "create", "PREFIX", "cm-"), connections, seconds));
-      // wrk counts the answers it read; a create still in flight at the end may be missing.
-      String objects = Long.toString(Math.max(1, created.requests() - connections));
-      bench.report("get", bench.wrk(Map.of("MODE", "get", "OBJECTS", objects), connections, seconds));
-      bench.report("list (limit 50, of " + (warm.requests() + created.requests()) + ")", bench.wrk(Map.of("MODE", "list"), connections, seconds));
-      bench.report("update (merge patch)", bench.wrk(Map.of("MODE", "patch", "OBJECTS", objects), connections, seconds));
-      // The target rate, and a third of it for what the server sustains comfortably; enough
-      // connections that the pace holds while some requests wait.
-      for (int perSecond : List.of(Math.max(rate / 3, 1), rate)) {
-        bench.report("mutating at " + perSecond + "/s (merge patch)",
-            bench.wrk(Map.of("MODE", "patch", "OBJECTS", objects, "RATE", Integer.toString(perSecond)), Math.max(connections, 100), 2 * seconds));
+      // With seconds 0, only the fan-out runs, on a member without the request phases' objects.
+      if (seconds > 0) {
+        bench.requests(connections, seconds, rate);
       }
       for (int count : watchCounts) {
         bench.watchFanOut(count);
@@ -110,6 +101,25 @@ public final class ApiBenchmark {
       node.close();
     }
     System.exit(0);
+  }
+
+  /** Throughput and latency of create, get, list and update, then mutating latency at a fixed rate. */
+  private void requests(int connections, int seconds, int rate) throws Exception {
+    // Warm up: the JIT needs a minute on two cores.
+    Run warm = wrk(Map.of("MODE", "create", "PREFIX", "warm-"), connections, 20);
+    wrk(Map.of("MODE", "patch", "PREFIX", "warm-", "OBJECTS", Long.toString(warm.requests())), connections, 25);
+    Run created = report("create", wrk(Map.of("MODE", "create", "PREFIX", "cm-"), connections, seconds));
+    // wrk counts the answers it read; a create still in flight at the end may be missing.
+    String objects = Long.toString(Math.max(1, created.requests() - connections));
+    report("get", wrk(Map.of("MODE", "get", "OBJECTS", objects), connections, seconds));
+    report("list (limit 50, of " + (warm.requests() + created.requests()) + ")", wrk(Map.of("MODE", "list"), connections, seconds));
+    report("update (merge patch)", wrk(Map.of("MODE", "patch", "OBJECTS", objects), connections, seconds));
+    // The target rate, and a third of it for what the server sustains comfortably; enough
+    // connections that the pace holds while some requests wait.
+    for (int perSecond : List.of(Math.max(rate / 3, 1), rate)) {
+      report("mutating at " + perSecond + "/s (merge patch)",
+          wrk(Map.of("MODE", "patch", "OBJECTS", objects, "RATE", Integer.toString(perSecond)), Math.max(connections, 100), 2 * seconds));
+    }
   }
 
   /** What one wrk run reported, and the CPU this process (the server) used meanwhile. */
@@ -168,57 +178,19 @@ public final class ApiBenchmark {
     return run;
   }
 
-  /**
-   * Opens {@code count} watches on one object, changes it five times unmeasured to warm up, then
-   * ten times measured, a second apart; the
-   * latency of a delivery is from the write's acknowledgement to the watcher reading its line (0
-   * when a watcher read it first).
-   */
-  private static final int WARM_UP_CHANGES = 5;
-  private static final long START_NANOS = System.nanoTime();
-  private static final long START_UPTIME = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
-
+  /** Opens {@code count} watches on one object and measures how fast its changes reach them all ({@link FanOut}). */
   private void watchFanOut(int count) throws Exception {
     String name = "watched-" + count;
     send("POST", collection(), configMap(name, "0")).get();
     String version = versionOf(send("GET", collection() + "?fieldSelector=metadata.name%3D" + name, null).get().body());
-    String path = collection() + "?watch=true&timeoutSeconds=600&fieldSelector=metadata.name%3D" + name + "&resourceVersion=" + version;
+    String path = collection() + "?watch=true&timeoutSeconds=900&fieldSelector=metadata.name%3D" + name + "&resourceVersion=" + version;
     URI server = URI.create(url);
-    try (WatchClients watches = WatchClients.open(new java.net.InetSocketAddress(server.getHost(), server.getPort()), path, count)) {
+    try (WatchClients watches = WatchClients.open(new InetSocketAddress(server.getHost(), server.getPort()), path, count)) {
       watches.awaitAnswered(count, Duration.ofSeconds(120));
-      TimeUnit.SECONDS.sleep(2);
-      // Warm-up, unmeasured: the first deliveries to thousands of fresh streams run code the JIT
-      // has not compiled yet (a third of the CPU of the first changes went to the compiler).
-      for (int i = 1; i <= WARM_UP_CHANGES; i++) {
-        send("PATCH", collection() + "/" + name, "{\"data\":{\"warm-up\":\"" + i + "\"}}", "application/merge-patch+json").get();
-        TimeUnit.SECONDS.sleep(1);
-      }
-      int changes = 10;
-      Map<String, Long> acknowledged = new HashMap<>();
-      for (int i = 1; i <= changes; i++) {
-        HttpResponse<String> response = send("PATCH", collection() + "/" + name, "{\"data\":{\"value\":\"" + i + "\"}}",
-            "application/merge-patch+json").get();
-        acknowledged.put(versionOf(response.body()), System.nanoTime());
-        TimeUnit.SECONDS.sleep(1);
-      }
-      TimeUnit.SECONDS.sleep(5);
-      Map<String, List<Long>> arrivals = watches.arrivals();
-      Latencies latencies = new Latencies();
-      acknowledged.forEach((rv, at) -> arrivals.getOrDefault(rv, List.of()).forEach(arrival -> latencies.record(Math.max(0, arrival - at))));
-      acknowledged.entrySet().stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingLong(Long::parseLong))).forEach(change -> {
-        Latencies one = new Latencies();
-        arrivals.getOrDefault(change.getKey(), List.of()).forEach(arrival -> one.record(Math.max(0, arrival - change.getValue())));
-        System.err.printf("  change %s at %.3f s: first %.1f ms, p50 %.1f ms, p99 %.1f ms, last %.1f ms%n", change.getKey(),
-            (change.getValue() - START_NANOS) / 1e9 + START_UPTIME / 1e3, one.percentileMillis(0), one.percentileMillis(50),
-            one.percentileMillis(99), one.percentileMillis(100));
-      });
-      int expected = watches.open() * changes;
-      System.out.printf("| watch fan-out: %d watches open (%d failed), %d of %d deliveries of %d changes | %d | | | | %.2f | %.2f | |%n",
-          watches.open(), watches.failed(), latencies.count(), expected, changes, count,
-          latencies.percentileMillis(50), latencies.percentileMillis(99));
+      System.out.println(FanOut.measure("watch fan-out", watches, count, i -> versionOf(
+          send("PATCH", collection() + "/" + name, "{\"data\":{\"value\":\"" + i + "\"}}", "application/merge-patch+json").get().body())));
     }
   }
-
 
   private static String versionOf(String json) {
     int at = json.indexOf("\"resourceVersion\":\"");

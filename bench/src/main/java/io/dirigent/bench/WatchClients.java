@@ -75,6 +75,11 @@ final class WatchClients implements AutoCloseable {
     }
   }
 
+  /** CPU time the thread reading the streams has used. */
+  long readerCpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(loop.getId());
+  }
+
   synchronized int open() {
     return open;
   }
