@@ -1,6 +1,7 @@
 package io.dirigent.bench;
 
 import com.typesafe.config.ConfigFactory;
+import io.dirigent.core.cluster.DirigentConfig;
 import io.dirigent.core.cluster.JvmDefaults;
 import java.time.Duration;
 import java.util.List;
@@ -35,12 +36,9 @@ public final class PekkoHttpFanOut {
 
   public static void main(String[] args) throws Exception {
     JvmDefaults.apply();
-    // The API server's own settings for many long-lived connections (dirigent.conf).
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "pekko-http-fan-out", ConfigFactory.parseString("""
-        pekko.http.server.idle-timeout = infinite
-        pekko.http.server.max-connections = 16384
-        pekko.http.server.backlog = 1024
-        """).withFallback(ConfigFactory.load()));
+    // The API server's own HTTP server settings (for many long-lived connections), and nothing else of a member's.
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "pekko-http-fan-out",
+        DirigentConfig.load(ConfigFactory.empty()).withOnlyPath("pekko.http.server").withFallback(ConfigFactory.load()));
     List<ActorRef<ByteString>> streams = new CopyOnWriteArrayList<>();
     ServerBinding binding = Http.get(system).newServerAt("127.0.0.1", 0).bindSync(request -> HttpResponse.create()
             .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_JSON,
