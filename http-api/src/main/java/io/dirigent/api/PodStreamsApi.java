@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.core.node.PodStreams;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,7 +25,6 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -33,13 +33,16 @@ import org.apache.pekko.util.ByteString;
  * once it has, upgrades the client's connection to a WebSocket joined to the agent's stream
  * references. Exec speaks Kubernetes' channel protocol ({@code v5.channel.k8s.io}, or v4 without
  * the close signal); port forwarding speaks SPDY/3.1 inside the WebSocket
- * ({@code SPDY/3.1+portforward.k8s.io}), as kubectl has since 1.30 — see {@link PortForwardSession}.
+ * ({@code SPDY/3.1+portforward.k8s.io}), as kubectl has since 1.30 — see {@link PortForwardSession} —
+ * or the plain channel protocol of other clients — see {@link ChannelPortForward}.
  * A client that can only upgrade to SPDY itself (kubectl before 1.30) gets a 400 that says so.
  */
 final class PodStreamsApi {
 
   static final List<String> EXEC_PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
   static final String PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
+  /** Channels are one byte, two per port. */
+  private static final int MAX_PORTS = 128;
 
   private final Store store;
   private final ActorSystem<?> system;
@@ -84,20 +87,55 @@ final class PodStreamsApi {
     });
   }
 
-  CompletionStage<HttpResponse> portForward(HttpRequest request, ApiPath path) {
+  CompletionStage<HttpResponse> portForward(HttpRequest request, ApiPath path, Query query) {
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> agent(node(pod)).thenApply(agent -> {
       WebSocketUpgrade upgrade = upgrade(request, "port forwarding");
       List<String> offered = protocols(request);
-      if (!offered.contains(PORT_FORWARD_PROTOCOL)) {
-        throw badRequest("port forwarding speaks the WebSocket protocol %s; the client offered %s".formatted(PORT_FORWARD_PROTOCOL, offered));
-      }
       String uid = uid(pod);
-      PortForwardSession session = new PortForwardSession(system,
-          port -> open(agent, replyTo -> new PodStreams.PortForward(path.namespace(), path.name(), uid, port, replyTo)));
-      // Pekko HTTP only accepts tokens as subprotocols, and this one has a '/': it is answered by hand.
-      return upgrade.handleMessagesWith(session.flow(binary(system)))
-          .addHeader(RawHeader.create("Sec-WebSocket-Protocol", PORT_FORWARD_PROTOCOL));
+      IntFunction<CompletionStage<PodStreams.Connected>> connect =
+          port -> open(agent, replyTo -> new PodStreams.PortForward(path.namespace(), path.name(), uid, port, replyTo));
+      if (offered.contains(PORT_FORWARD_PROTOCOL)) {
+        PortForwardSession session = new PortForwardSession(system, connect);
+        // Pekko HTTP only accepts tokens as subprotocols, and this one has a '/': it is answered by hand.
+        return upgrade.handleMessagesWith(session.flow(binary(system)))
+            .addHeader(RawHeader.create("Sec-WebSocket-Protocol", PORT_FORWARD_PROTOCOL));
+      }
+      if (offered.contains(ChannelPortForward.PROTOCOL)) {
+        List<Integer> ports = ports(query);
+        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary(system)), ChannelPortForward.PROTOCOL);
+      }
+      throw badRequest("port forwarding speaks the WebSocket protocols %s; the client offered %s"
+          .formatted(List.of(PORT_FORWARD_PROTOCOL, ChannelPortForward.PROTOCOL), offered));
     }));
+  }
+
+  /** The {@code ports} query parameter (repeated, or separated by commas), each 1 to 65535. */
+  static List<Integer> ports(Query query) {
+    List<Integer> ports = new java.util.ArrayList<>();
+    for (var param : query.toList()) {
+      if (!param.first().equals("ports")) {
+        continue;
+      }
+      for (String port : param.second().split(",", -1)) {
+        int number;
+        try {
+          number = Integer.parseInt(port.strip());
+        } catch (NumberFormatException e) {
+          number = 0;
+        }
+        if (number < 1 || number > 65535) {
+          throw badRequest("invalid port %s in the ports parameter: a port is a number from 1 to 65535".formatted(port.strip()));
+        }
+        ports.add(number);
+      }
+    }
+    if (ports.isEmpty()) {
+      throw badRequest("the ports parameter is required: the pod's ports to forward, e.g. ports=8080");
+    }
+    if (ports.size() > MAX_PORTS) {
+      throw badRequest("at most %d ports can be forwarded over one connection".formatted(MAX_PORTS));
+    }
+    return List.copyOf(ports);
   }
 
   private CompletionStage<ActorRef<PodStreams.Request>> agent(String node) {
@@ -117,19 +155,25 @@ final class PodStreamsApi {
         });
   }
 
-  /** The bytes of each binary message; text messages carry nothing in these protocols and are dropped. */
+  /**
+   * The bytes of each message. Text messages count as their UTF-8 bytes, as Kubernetes reads them:
+   * some clients (the Python client's interactive exec) send their input as text.
+   */
   static Flow<Message, ByteString, NotUsed> binary(ActorSystem<?> system) {
     Materializer materializer = Materializer.matFromSystem(system);
     return Flow.<Message>create().mapAsync(1, message -> {
       if (message.isText()) {
-        return message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer)
-            .thenApply(done -> Optional.<ByteString>empty());
+        var text = message.asTextMessage();
+        return text.isStrict()
+            ? CompletableFuture.completedFuture(ByteString.fromString(text.getStrictText(), StandardCharsets.UTF_8))
+            : text.getStreamedText().runFold(new StringBuilder(), StringBuilder::append, materializer)
+                .thenApply(all -> ByteString.fromString(all.toString(), StandardCharsets.UTF_8));
       }
       BinaryMessage binary = message.asBinaryMessage();
       return binary.isStrict()
-          ? CompletableFuture.completedFuture(Optional.of(binary.getStrictData()))
-          : binary.getStreamedData().runFold(ByteString.emptyByteString(), ByteString::concat, materializer).thenApply(Optional::of);
-    }).filter(Optional::isPresent).map(Optional::get);
+          ? CompletableFuture.completedFuture(binary.getStrictData())
+          : binary.getStreamedData().runFold(ByteString.emptyByteString(), ByteString::concat, materializer);
+    });
   }
 
   private static WebSocketUpgrade upgrade(HttpRequest request, String what) {

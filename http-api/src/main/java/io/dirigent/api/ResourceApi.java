@@ -96,7 +96,7 @@ final class ResourceApi {
       if (!method.equals(HttpMethods.GET) && !method.equals(HttpMethods.POST)) {
         return methodNotAllowed(method, path);
       }
-      return "exec".equals(sub) ? streams.exec(request, path, query) : streams.portForward(request, path);
+      return "exec".equals(sub) ? streams.exec(request, path, query) : streams.portForward(request, path, query);
     }
     if (path.collection()) {
       if (method.equals(HttpMethods.GET)) {
