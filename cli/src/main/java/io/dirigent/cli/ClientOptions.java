@@ -7,34 +7,38 @@ import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Where the API server is and which namespace to work in: what every client command takes. */
+/**
+ * What every client command needs: the API server and the namespace, from the global flags
+ * ({@link GlobalFlags}, wherever on the command line they were given) and the kubeconfig.
+ */
+// A mixin needs a picocli annotation; this one adds nothing to the command it is mixed into.
+@Command
 final class ClientOptions {
 
   /** Where {@code bin/dirigent up} writes the kubeconfig when no data directory is given. */
   static final Path DEFAULT_KUBECONFIG = Path.of(System.getProperty("user.home"), ".dirigent", "kubeconfig");
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig to use (default: ~/.dirigent/kubeconfig).")
-  Path kubeconfig;
-
-  @Option(names = "--server", paramLabel = "URL", description = "The API server, overriding the kubeconfig's.")
-  String server;
-
-  @Option(names = {"-n", "--namespace"}, description = "The namespace (default: the kubeconfig context's, or default).")
-  String namespace;
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
 
   private Kubeconfig config;
 
   ApiClient client() {
-    return new ApiClient(server != null ? server : config().server());
+    GlobalFlags flags = flags();
+    return new ApiClient(flags.server != null ? flags.server : config().server());
   }
 
   String namespace() {
-    if (namespace != null) {
-      return namespace;
+    GlobalFlags flags = flags();
+    if (flags.namespace != null) {
+      return flags.namespace;
     }
-    return server != null && kubeconfig == null ? "default" : config().namespace();
+    return flags.server != null && flags.kubeconfig == null && flags.context == null ? "default" : config().namespace();
   }
 
   /** The resource a user names: plural, singular, short name or kind, any case. */
@@ -43,13 +47,34 @@ final class ClientOptions {
         .orElseThrow(() -> new CliException("the server doesn't have a resource type \"" + name + "\""));
   }
 
+  /**
+   * The kubeconfig file to read, as kubectl picks it: the flag, else the first existing file of
+   * {@code $KUBECONFIG} (a list separated by ':'), else Dirigent's default.
+   */
+  static Path kubeconfigFile(Path flag, String environment) {
+    if (flag != null) {
+      return flag;
+    }
+    List<Path> listed = environment == null ? List.of()
+        : Arrays.stream(environment.split(":")).filter(part -> !part.isBlank()).map(Path::of).toList();
+    if (listed.isEmpty()) {
+      return DEFAULT_KUBECONFIG;
+    }
+    return listed.stream().filter(Files::exists).findFirst().orElse(listed.get(0));
+  }
+
+  private GlobalFlags flags() {
+    return ((Dirigent) command.root().userObject()).flags;
+  }
+
   private Kubeconfig config() {
     if (config == null) {
-      Path file = kubeconfig != null ? kubeconfig : DEFAULT_KUBECONFIG;
+      GlobalFlags flags = flags();
+      Path file = kubeconfigFile(flags.kubeconfig, System.getenv("KUBECONFIG"));
       if (!Files.exists(file)) {
         throw new CliException("no kubeconfig at " + file + ": start a server with bin/dirigent up, or pass --server URL");
       }
-      config = Kubeconfig.read(file);
+      config = Kubeconfig.read(file, flags.context);
     }
     return config;
   }

@@ -34,7 +34,7 @@ final class Manifests {
 
     /** {@code configmap/web}, as kubectl names objects in its messages. */
     String label() {
-      return type.singular() + (type.group().isEmpty() ? "" : "." + type.group()) + "/" + name();
+      return Target.label(type, name());
     }
   }
 

@@ -169,6 +169,36 @@ class ClientCommandsTest {
   }
 
   @Test
+  void globalFlagsMayComeBeforeTheCommand() {
+    String ns = namespace();
+    runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
+    Run before = runPlain("--server", server.url(), "-n", ns, "get", "cm", "-o", "name");
+    assertThat(before.exit()).as(before.err()).isZero();
+    assertThat(before.out().strip()).isEqualTo("configmap/lonely");
+    Run split = runPlain("--namespace=" + ns, "get", "cm", "--server", server.url(), "-o", "name");
+    assertThat(split.out().strip()).isEqualTo("configmap/lonely");
+    Run nested = runPlain("-n", ns, "--server", server.url(), "create", "deployment", "nested", "--image=dirigent/busybox:1");
+    assertThat(nested.out().strip()).isEqualTo("deployment.apps/nested created");
+  }
+
+  @Test
+  void usageErrorsAreOneLineNotTheUsageText() {
+    Run unknownCommand = runPlain("gte", "pods");
+    assertThat(unknownCommand.exit()).isEqualTo(1);
+    assertThat(unknownCommand.err()).isEqualTo("error: unknown command \"gte\" for \"dirigent\"; did you mean \"get\"?\n");
+    Run unknownFlag = runPlain("get", "pods", "--watsh");
+    assertThat(unknownFlag.exit()).isEqualTo(1);
+    assertThat(unknownFlag.err()).isEqualTo("error: unknown flag: --watsh; did you mean \"--watch\"? (see 'dirigent get --help')\n");
+    Run shorthand = runPlain("logs", "p", "-z");
+    assertThat(shorthand.err()).isEqualTo("error: unknown shorthand flag: 'z' in -z (see 'dirigent logs --help')\n");
+    Run missing = runPlain("scale", "deployment", "web");
+    assertThat(missing.err()).isEqualTo("error: missing required option: '--replicas=<replicas>' (see 'dirigent scale --help')\n");
+    Run help = runPlain("get", "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).startsWith("Usage: dirigent get ").contains("--kubeconfig=FILE").contains("--context=NAME");
+  }
+
+  @Test
   void failuresAreOneClearLineAndANonZeroExit(@TempDir Path dir) throws Exception {
     Run unknownType = run("get", "widgets");
     assertThat(unknownType.exit()).isEqualTo(1);

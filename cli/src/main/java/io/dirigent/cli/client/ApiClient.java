@@ -12,11 +12,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -124,6 +129,17 @@ public final class ApiClient {
 
   /** Streams a watch's events to {@code events} until the server ends it. */
   public void watch(String path, Consumer<JsonNode> events) {
+    watchUntil(path, event -> {
+      events.accept(event);
+      return false;
+    });
+  }
+
+  /**
+   * Streams a watch's events to {@code done} until it answers true for one (then this answers true
+   * and closes the watch) or the server ends the watch (false). An ERROR event fails with its message.
+   */
+  public boolean watchUntil(String path, Predicate<JsonNode> done) {
     HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").GET().build();
     HttpResponse<Stream<String>> response = exchange(request, BodyHandlers.ofLines());
     try (Stream<String> lines = response.body()) {
@@ -131,12 +147,59 @@ public final class ApiClient {
         String body = String.join("\n", lines.toList());
         throw refusal(response.statusCode(), parse(body), body);
       }
-      lines.filter(line -> !line.isBlank()).map(ApiClient::parse).forEach(event -> {
+      Iterator<String> events = lines.iterator();
+      while (events.hasNext()) {
+        String line = events.next();
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode event = parse(line);
+        if (event == null) {
+          throw new CliException("the API server at " + server + " sent a watch event that is not JSON: " + line);
+        }
         if (event.path("type").asText().equals("ERROR")) {
           throw new CliException(event.path("object").path("message").asText("the watch ended with an error"));
         }
-        events.accept(event);
-      });
+        if (done.test(event)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException("the API server at " + server + " broke off the watch: " + e.getCause().getMessage());
+    }
+  }
+
+  /**
+   * Opens a WebSocket to {@code path} (exec, port forwarding) offering {@code protocols}; a refusal
+   * of the upgrade is the server's Status message.
+   */
+  public WebSocket webSocket(String path, List<String> protocols, WebSocket.Listener listener) {
+    URI uri = uri(path);
+    URI socket = URI.create((uri.getScheme().equals("https") ? "wss" : "ws") + uri.toString().substring(uri.getScheme().length()));
+    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (!protocols.isEmpty()) {
+      builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+    }
+    try {
+      return builder.buildAsync(socket, listener).get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof WebSocketHandshakeException refused) {
+        HttpResponse<?> answer = refused.getResponse();
+        String body = answer.body() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+            : answer.body() instanceof String text ? text : "";
+        throw refusal(answer.statusCode(), parse(body), body);
+      }
+      if (cause instanceof ConnectException) {
+        throw new CliException("cannot reach the API server at " + server + " (is it running? bin/dirigent up)");
+      }
+      throw new CliException("the API server at " + server + " failed to open a stream: " + cause.getMessage());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new CliException("the API server at " + server + " did not open the stream within " + TIMEOUT.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
     }
   }
 

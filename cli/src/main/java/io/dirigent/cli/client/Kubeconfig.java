@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The part of a kubeconfig file (kubectl's format) the CLI reads: the current context's server
- * and namespace.
+ * The part of a kubeconfig file (kubectl's format) the CLI reads: a context's server and
+ * namespace.
  *
  * @param server the API server's base URL
  * @param namespace the context's namespace, or "default"
@@ -19,6 +19,11 @@ public record Kubeconfig(String server, String namespace) {
 
   /** Reads the current context of {@code file}. */
   public static Kubeconfig read(Path file) {
+    return read(file, null);
+  }
+
+  /** Reads context {@code contextName} of {@code file}, or its current context when that is null. */
+  public static Kubeconfig read(Path file, String contextName) {
     JsonNode config;
     try {
       config = new YAMLMapper().readTree(file.toFile());
@@ -28,10 +33,12 @@ public record Kubeconfig(String server, String namespace) {
     if (config == null) {
       throw new CliException("kubeconfig " + file + " is empty");
     }
-    String current = config.path("current-context").asText("");
+    String current = contextName != null ? contextName : config.path("current-context").asText("");
     JsonNode context = named(config.path("contexts"), current).path("context");
     if (context.isMissingNode()) {
-      throw new CliException("kubeconfig " + file + " has no context \"" + current + "\"");
+      throw new CliException(contextName != null
+          ? "context \"" + contextName + "\" does not exist in kubeconfig " + file
+          : "kubeconfig " + file + " has no context \"" + current + "\"");
     }
     String server = named(config.path("clusters"), context.path("cluster").asText("")).path("cluster").path("server").asText("");
     if (server.isEmpty()) {
