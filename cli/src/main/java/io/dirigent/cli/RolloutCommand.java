@@ -29,27 +29,27 @@ final class RolloutCommand implements Runnable {
   /** The annotation whose change makes the controllers replace every pod (kubectl's). */
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
-  @Spec CommandSpec spec;
+  /** What status and restart follow. */
+  static final Set<String> WORKLOADS = Set.of("deployments.apps", "daemonsets.apps");
+
+  /** What history, undo, pause and resume work on: DaemonSets keep no revisions here yet. */
+  static final Set<String> DEPLOYMENTS = Set.of("deployments.apps");
 
   @Override
   public void run() {
     throw new CliException("name what to do: rollout status|history|undo|restart|pause|resume TYPE/NAME");
   }
 
-  /** The objects a rollout subcommand names, each of one of {@code kinds}' resources. */
+  /** The objects a rollout subcommand names, each of one of {@code resources}. */
   static List<Target> targets(List<String> arguments, Set<String> resources) {
     List<Target> targets = Target.parse(arguments, null);
     for (Target target : targets) {
       if (!resources.contains(target.type().resource())) {
-        throw new CliException("no rollout for " + target.type().resource() + ": rollouts are of " + String.join(" and ", resources));
+        throw new CliException("no rollout for " + target.type().resource() + ": rollouts are of " + String.join(" and ", resources.stream().sorted().toList()));
       }
     }
     return targets;
   }
-
-  static final Set<String> WORKLOADS = Set.of("deployments.apps", "daemonsets.apps");
-
-  static final Set<String> DEPLOYMENTS = Set.of("deployments.apps");
 
   /** What restart, pause and resume share: objects named, one line each, exit 1 if any failed. */
   abstract static class EachTarget implements Callable<Integer> {

@@ -282,7 +282,7 @@ class ClientCommandsTest {
   }
 
   @Test
-  void logsSayWhyTheyAreUnavailable() {
+  void logsAndExecSayWhyTheyAreUnavailable() {
     String ns = namespace();
     runWithInput("""
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"dirigent/busybox:1"}]}}
@@ -290,6 +290,10 @@ class ClientCommandsTest {
     Run logs = run("logs", "p", "-n", ns, "--tail", "5");
     assertThat(logs.exit()).isEqualTo(1);
     assertThat(logs.err().strip()).isEqualTo("error: pod p does not have a host assigned");
+    // The server refuses the WebSocket upgrade with a Status; its message is what the user reads.
+    Run exec = runPlain("--server", server.url(), "exec", "p", "-n", ns, "--", "true");
+    assertThat(exec.exit()).isEqualTo(1);
+    assertThat(exec.err().strip()).isEqualTo("error: pod p does not have a host assigned");
   }
 
   @Test
