@@ -6,7 +6,6 @@ import io.dirigent.cli.client.ApiClient;
 import io.dirigent.cli.client.CliException;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,18 +75,8 @@ final class LabelCommand {
       }
       ApiClient client = options.client();
       String namespace = options.namespace();
-      PrintWriter out = spec.commandLine().getOut();
-      int failed = 0;
-      for (Target target : targets(client, namespace, objects)) {
-        try {
-          out.println(target.label() + " " + change(client, ApiClient.path(target.type(), namespace, target.name()), changes));
-        } catch (CliException e) {
-          failed++;
-          spec.commandLine().getErr().println("error: " + e.getMessage());
-        }
-      }
-      out.flush();
-      return failed == 0 ? 0 : 1;
+      return Target.forEach(spec, targets(client, namespace, objects),
+          target -> change(client, ApiClient.path(target.type(), namespace, target.name()), changes));
     }
 
     private List<Target> targets(ApiClient client, String namespace, List<String> objects) {

@@ -67,18 +67,10 @@ final class RolloutCommand implements Runnable {
     @Override
     public Integer call() {
       ApiClient client = options.client();
-      int failed = 0;
-      for (Target target : targets(arguments, resources())) {
+      return Target.forEach(spec, targets(arguments, resources()), target -> {
         String path = ApiClient.path(target.type(), options.namespace(), target.name());
-        try {
-          spec.commandLine().getOut().println(target.label() + " " + apply(client, path, client.get(path)));
-        } catch (CliException e) {
-          failed++;
-          spec.commandLine().getErr().println("error: " + e.getMessage());
-        }
-      }
-      spec.commandLine().getOut().flush();
-      return failed == 0 ? 0 : 1;
+        return apply(client, path, client.get(path));
+      });
     }
   }
 

@@ -46,17 +46,7 @@ final class RolloutUndoCommand implements Callable<Integer> {
   public Integer call() {
     ApiClient client = options.client();
     String namespace = options.namespace();
-    int failed = 0;
-    for (Target target : RolloutCommand.targets(arguments, RolloutCommand.DEPLOYMENTS)) {
-      try {
-        spec.commandLine().getOut().println(target.label() + " " + undo(client, namespace, target));
-      } catch (CliException e) {
-        failed++;
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-      }
-    }
-    spec.commandLine().getOut().flush();
-    return failed == 0 ? 0 : 1;
+    return Target.forEach(spec, RolloutCommand.targets(arguments, RolloutCommand.DEPLOYMENTS), target -> undo(client, namespace, target));
   }
 
   private String undo(ApiClient client, String namespace, Target target) {

@@ -57,20 +57,11 @@ final class SetCommand implements Runnable {
         throw new CliException("at least one image update is required: CONTAINER=IMAGE");
       }
       ApiClient client = options.client();
-      int failed = 0;
-      for (Target target : Target.parse(objects, null)) {
-        try {
-          String path = ApiClient.path(target.type(), options.namespace(), target.name());
-          JsonNode object = client.get(path);
-          client.send("PATCH", path, patch(object, images), "application/strategic-merge-patch+json");
-          spec.commandLine().getOut().println(target.label() + " image updated");
-        } catch (CliException e) {
-          failed++;
-          spec.commandLine().getErr().println("error: " + e.getMessage());
-        }
-      }
-      spec.commandLine().getOut().flush();
-      return failed == 0 ? 0 : 1;
+      return Target.forEach(spec, Target.parse(objects, null), target -> {
+        String path = ApiClient.path(target.type(), options.namespace(), target.name());
+        client.send("PATCH", path, patch(client.get(path), images), "application/strategic-merge-patch+json");
+        return "image updated";
+      });
     }
 
     /** The patch that gives the named containers of {@code object} their new images. */

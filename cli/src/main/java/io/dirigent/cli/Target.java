@@ -4,6 +4,8 @@ import io.dirigent.cli.client.CliException;
 import io.dirigent.core.api.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * One object a command names, as kubectl takes them: {@code TYPE NAME...} or {@code TYPE/NAME...}.
@@ -61,6 +63,24 @@ record Target(ResourceType type, String name) {
       targets.add(new Target(type, name));
     }
     return targets;
+  }
+
+  /**
+   * Runs {@code action} on each target and prints {@code LABEL RESULT} for it, as kubectl does;
+   * one that fails is one error line and the others still go ahead. Exit 1 if any failed.
+   */
+  static int forEach(CommandSpec spec, List<Target> targets, Function<Target, String> action) {
+    int failed = 0;
+    for (Target target : targets) {
+      try {
+        spec.commandLine().getOut().println(target.label() + " " + action.apply(target));
+      } catch (CliException e) {
+        failed++;
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+      }
+    }
+    spec.commandLine().getOut().flush();
+    return failed == 0 ? 0 : 1;
   }
 
   /** The one object {@code arguments} name. */

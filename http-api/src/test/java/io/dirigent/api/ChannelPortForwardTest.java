@@ -22,7 +22,6 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.SinkRef;
 import org.apache.pekko.stream.SourceRef;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
@@ -94,18 +93,9 @@ class ChannelPortForwardTest {
     }
   }
 
-  /** A node side that answers every byte upper-cased, and ends when the client's side ends. */
-  private static CompletionStage<PodStreams.Connected> upperCasing(int port) {
-    Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
-        .map(bytes -> ByteString.fromString(bytes.utf8String().toUpperCase()))
-        .toMat(StreamRefs.sourceRef(), Keep.both())
-        .run(KIT.system());
-    return CompletableFuture.completedFuture(new PodStreams.Connected(refs.first(), refs.second()));
-  }
-
   @Test
   void eachPortIsAnnouncedOnBothItsChannelsThenCarriesBytesBothWays() {
-    Client client = new Client(List.of(8080), ChannelPortForwardTest::upperCasing);
+    Client client = new Client(List.of(8080), UpperCasingPod.on(KIT.system()));
 
     client.send(0, "hello ");
     client.send(0, "pod");
@@ -119,7 +109,7 @@ class ChannelPortForwardTest {
 
   @Test
   void textMessagesCountAsTheirBytes() {
-    Client client = new Client(List.of(80), ChannelPortForwardTest::upperCasing);
+    Client client = new Client(List.of(80), UpperCasingPod.on(KIT.system()));
 
     client.out.offer(TextMessage.create("\u0000typed")).toCompletableFuture().join();
 
@@ -128,7 +118,7 @@ class ChannelPortForwardTest {
 
   @Test
   void twoPortsUseTwoPairsOfChannels() {
-    Client client = new Client(List.of(80, 443), ChannelPortForwardTest::upperCasing);
+    Client client = new Client(List.of(80, 443), UpperCasingPod.on(KIT.system()));
 
     client.send(0, "plain");
     client.send(2, "secure");

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -28,7 +27,6 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.SinkRef;
 import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.OverflowStrategy;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
@@ -113,18 +111,9 @@ class PortForwardSessionTest {
     return frame;
   }
 
-  /** A node side that answers every byte upper-cased, and ends when the client's side ends. */
-  private static CompletionStage<PodStreams.Connected> upperCasing(int port) {
-    Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
-        .map(bytes -> ByteString.fromString(bytes.utf8String().toUpperCase()))
-        .toMat(StreamRefs.sourceRef(), Keep.both())
-        .run(KIT.system());
-    return CompletableFuture.completedFuture(new PodStreams.Connected(refs.first(), refs.second()));
-  }
-
   @Test
   void aPairOfStreamsCarriesBytesBothWaysAndEndsWithBothFinished() {
-    Client client = new Client(PortForwardSessionTest::upperCasing);
+    Client client = new Client(UpperCasingPod.on(KIT.system()));
 
     client.send(stream(1, "error", 8080, "0"), data(1, "", true));
     client.awaitFrames("the error stream's reply", frames -> frames.stream().anyMatch(f -> f instanceof SpdySynReplyFrame r && r.streamId() == 1));
@@ -178,7 +167,7 @@ class PortForwardSessionTest {
   void aConnectionWhosePodStopsReadingIsResetWithoutHoldingUpTheOthers() {
     Client client = new Client(port -> {
       if (port == 8080) {
-        return upperCasing(port);
+        return UpperCasingPod.on(KIT.system()).apply(port);
       }
       // This pod never reads what it is sent.
       SinkRef<ByteString> input = StreamRefs.<ByteString>sinkRef()
@@ -204,7 +193,7 @@ class PortForwardSessionTest {
 
   @Test
   void pingsAreAnsweredAndMalformedStreamsReset() {
-    Client client = new Client(PortForwardSessionTest::upperCasing);
+    Client client = new Client(UpperCasingPod.on(KIT.system()));
 
     client.send(new DefaultSpdyPingFrame(1));
     client.awaitFrames("the ping's echo", frames -> frames.stream().anyMatch(f -> f instanceof SpdyPingFrame p && p.id() == 1));
