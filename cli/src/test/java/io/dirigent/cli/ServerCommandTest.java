@@ -53,7 +53,7 @@ class ServerCommandTest {
     StringWriter err = new StringWriter();
     int exit = Dirigent.commandLine().setErr(new PrintWriter(err)).execute("server", "--no-such-option");
     assertThat(exit).isNotZero();
-    assertThat(err.toString()).startsWith("Unknown option: '--no-such-option'");
+    assertThat(err.toString()).isEqualTo("error: unknown flag: --no-such-option (see 'dirigent server --help')\n");
   }
 
   @Test
