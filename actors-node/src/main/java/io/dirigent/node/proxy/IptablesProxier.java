@@ -24,16 +24,28 @@ public final class IptablesProxier implements Proxier {
   private static final Path ROUTE_LOCALNET = Path.of("/proc/sys/net/ipv4/conf/all/route_localnet");
 
   private final IptablesRules rules;
+  /** What every command runs under: nothing on the host, {@code ip netns exec NAME} in a network namespace. */
+  private final List<String> within;
 
   public IptablesProxier(IptablesRules rules) {
     this.rules = rules;
+    this.within = List.of();
+  }
+
+  /** Rules in network namespace {@code networkNamespace} instead of the host's (tests run it in one of their own). */
+  public IptablesProxier(IptablesRules rules, String networkNamespace) {
+    if (!networkNamespace.matches("[a-z0-9][-a-z0-9]{0,30}")) {
+      throw new IllegalArgumentException("not a network namespace name: " + networkNamespace);
+    }
+    this.rules = rules;
+    this.within = List.of("ip", "netns", "exec", networkNamespace);
   }
 
   /** Whether iptables can be used here: the binaries exist and the nat table answers. */
   public static boolean available() {
     try {
-      return run(List.of("iptables", "-w", "5", "-t", "nat", "-S", "OUTPUT"), null).exit() == 0
-          && run(List.of("iptables-restore", "--version"), null).exit() == 0;
+      return run(List.of(), List.of("iptables", "-w", "5", "-t", "nat", "-S", "OUTPUT"), null).exit() == 0
+          && run(List.of(), List.of("iptables-restore", "--version"), null).exit() == 0;
     } catch (IOException e) {
       return false;
     }
@@ -74,7 +86,7 @@ public final class IptablesProxier implements Proxier {
     return chains;
   }
 
-  private static void ensureJump(List<String> jump) throws IOException {
+  private void ensureJump(List<String> jump) throws IOException {
     String table = jump.get(0);
     String chain = jump.get(1);
     List<String> rule = jump.subList(2, jump.size());
@@ -91,9 +103,12 @@ public final class IptablesProxier implements Proxier {
     }
   }
 
-  private static void enableRouteLocalnet() {
+  private void enableRouteLocalnet() {
     try {
-      if (!Files.readString(ROUTE_LOCALNET).strip().equals("1")) {
+      if (!within.isEmpty()) {
+        // /proc/sys/net is the network namespace's own, as seen from a process inside it.
+        run(List.of("sh", "-c", "echo 1 > " + ROUTE_LOCALNET), null);
+      } else if (!Files.readString(ROUTE_LOCALNET).strip().equals("1")) {
         Files.writeString(ROUTE_LOCALNET, "1");
       }
     } catch (IOException e) {
@@ -121,7 +136,11 @@ public final class IptablesProxier implements Proxier {
       StringBuilder nat = new StringBuilder("*nat\n");
       ours.forEach(chain -> nat.append(':').append(chain).append(" - [0:0]\n"));
       ours.forEach(chain -> nat.append("-X ").append(chain).append('\n'));
-      nat.append("COMMIT\n*filter\n:").append(rules.firewall()).append(" - [0:0]\n-X ").append(rules.firewall()).append("\nCOMMIT\n");
+      nat.append("COMMIT\n*filter\n");
+      for (String chain : List.of(rules.firewall(), rules.localnetGuard())) {
+        nat.append(':').append(chain).append(" - [0:0]\n-X ").append(chain).append('\n');
+      }
+      nat.append("COMMIT\n");
       Result removed = run(List.of("iptables-restore", "-w", "5", "--noflush"), nat.toString());
       if (removed.exit() != 0) {
         log.warn("could not remove the service proxy's iptables chains: {}", removed.output());
@@ -133,8 +152,14 @@ public final class IptablesProxier implements Proxier {
 
   record Result(int exit, String output) {}
 
-  private static Result run(List<String> command, String input) throws IOException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+  private Result run(List<String> command, String input) throws IOException {
+    return run(within, command, input);
+  }
+
+  private static Result run(List<String> within, List<String> command, String input) throws IOException {
+    List<String> full = new ArrayList<>(within);
+    full.addAll(command);
+    Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
     if (input != null) {
       process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
     }

@@ -21,6 +21,7 @@ import java.util.Set;
  *        {P}-SEP-y: DNAT to the endpoint
  *        POSTROUTING -> {P}-POSTROUTING: masquerade what was marked
  * filter OUTPUT, FORWARD -> {P}-FIREWALL: reject whatever still goes to the service range
+ *        INPUT -> {P}-LOCALNET: drop packets from other hosts addressed to 127.0.0.0/8
  * </pre>
  *
  * The last rule is what keeps service traffic on the host: a packet to a ClusterIP that no rule
@@ -64,6 +65,11 @@ public final class IptablesRules {
     return prefix + "-FIREWALL";
   }
 
+  /** The INPUT guard that keeps route_localnet from opening 127.0.0.0/8 to other hosts. */
+  public String localnetGuard() {
+    return prefix + "-LOCALNET";
+  }
+
   /** Whether a chain is one of the per-service or per-endpoint chains these rules make. */
   public boolean isDynamic(String chain) {
     return chain.startsWith(prefix + "-SVC-") || chain.startsWith(prefix + "-SEP-");
@@ -76,7 +82,8 @@ public final class IptablesRules {
         List.of("nat", "OUTPUT", "-m", "comment", "--comment", "dirigent service portals", "-j", services()),
         List.of("nat", "POSTROUTING", "-m", "comment", "--comment", "dirigent service masquerade", "-j", postrouting()),
         List.of("filter", "OUTPUT", "-m", "comment", "--comment", "dirigent service range firewall", "-j", firewall()),
-        List.of("filter", "FORWARD", "-m", "comment", "--comment", "dirigent service range firewall", "-j", firewall()));
+        List.of("filter", "FORWARD", "-m", "comment", "--comment", "dirigent service range firewall", "-j", firewall()),
+        List.of("filter", "INPUT", "-m", "comment", "--comment", "dirigent localnet guard", "-j", localnetGuard()));
   }
 
   /**
@@ -98,7 +105,7 @@ public final class IptablesRules {
       String protocol = rule.protocol().toLowerCase(Locale.ROOT);
       String svc = chain("SVC", rule.name());
       chains.add(svc);
-      String comment = "-m comment --comment \"%s\"".formatted(rule.name());
+      String comment = "-m comment --comment \"%s\"".formatted(comment(rule.name()));
       if (rule.clusterIp() != null) {
         natRules.add("-A %s -d %s/32 -p %s %s -m %s --dport %d -j %s".formatted(services(), rule.clusterIp(), protocol, comment, protocol, rule.port(), svc));
       }
@@ -132,13 +139,28 @@ public final class IptablesRules {
       }
     }
     nat.append("COMMIT\n");
+    // route_localnet (which NodePorts on 127.0.0.1 need) would also let other hosts reach services
+    // bound to 127.0.0.1 here by sending packets addressed to it: those are dropped on INPUT, as
+    // kube-proxy does since CVE-2020-8558.
     String filter = """
         *filter
         :%1$s - [0:0]
+        :%3$s - [0:0]
         -A %1$s -d %2$s -m comment --comment "dirigent: no service rule translated this" -j REJECT --reject-with icmp-port-unreachable
+        -A %3$s -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -m comment --comment "dirigent: block incoming localnet connections" -j DROP
         COMMIT
-        """.formatted(firewall(), serviceRange);
+        """.formatted(firewall(), serviceRange, localnetGuard());
     return nat + filter;
+  }
+
+  /**
+   * A rule's comment: the name with anything but letters, digits and {@code /_.:-} replaced, at
+   * most 200 characters. The name comes from users' objects; inside the comment's quotes it must
+   * not be able to end the quotes, the line, or the table.
+   */
+  static String comment(String name) {
+    String safe = name.replaceAll("[^A-Za-z0-9/_.:-]", "_");
+    return safe.length() > 200 ? safe.substring(0, 200) : safe;
   }
 
   /** A chain's name: the prefix, its kind and a hash of what it stands for, as kube-proxy names them. */

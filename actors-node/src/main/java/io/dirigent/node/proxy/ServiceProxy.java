@@ -126,9 +126,8 @@ public final class ServiceProxy {
       }
       syncing = true;
       dirty = false;
-      List<ServiceRule> rules = ServiceRules.of(
-          services.values().stream().map(s -> KubeJson.toTyped(s, Service.class)).toList(),
-          endpoints.values().stream().map(e -> KubeJson.toTyped(e, Endpoints.class)).toList());
+      List<ServiceRule> rules = ServiceRules.of(readable(services.values(), Service.class), readable(endpoints.values(), Endpoints.class),
+          problem -> context.getLog().warn("service proxy: {}", problem));
       context.pipeToSelf(CompletableFuture.runAsync(() -> {
         try {
           proxier.sync(rules);
@@ -137,6 +136,19 @@ public final class ServiceProxy {
         }
       }, blocking), (done, failure) -> new Synced(rules.size(), failure));
       return Behaviors.same();
+    }
+
+    /** The objects that can be read as {@code type}; one that cannot is reported and left out, not the sync. */
+    private <T> List<T> readable(java.util.Collection<ObjectNode> objects, Class<T> type) {
+      List<T> typed = new java.util.ArrayList<>();
+      for (ObjectNode object : objects) {
+        try {
+          typed.add(KubeJson.toTyped(object, type));
+        } catch (IllegalArgumentException e) {
+          context.getLog().warn("service proxy: {} {} skipped: {}", type.getSimpleName(), key(object), e.getMessage());
+        }
+      }
+      return typed;
     }
 
     private Behavior<Command> onSynced(Synced synced) {

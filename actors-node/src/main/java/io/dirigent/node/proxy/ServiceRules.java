@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -18,13 +19,19 @@ import java.util.stream.Collectors;
  * The full desired set of proxy rules, from every Service and its Endpoints — kube-proxy's
  * "sync from the full desired state". A service port's endpoints are the ready addresses of the
  * Endpoints subsets whose port has the service port's name (or, for an unnamed single port, the
- * only port).
+ * only port). A Service or endpoint that cannot be served (unreadable, or with values that are not
+ * a protocol, an address or a port) is skipped and reported; the others are served.
  */
 public final class ServiceRules {
 
   private ServiceRules() {}
 
   public static List<ServiceRule> of(Collection<Service> services, Collection<Endpoints> endpoints) {
+    return of(services, endpoints, problem -> { });
+  }
+
+  /** The rules; {@code skipped} hears of each service port or endpoint left out, and why. */
+  public static List<ServiceRule> of(Collection<Service> services, Collection<Endpoints> endpoints, Consumer<String> skipped) {
     Map<String, Endpoints> byService = endpoints.stream().collect(Collectors.toMap(
         e -> e.getMetadata().getNamespace() + "/" + e.getMetadata().getName(), Function.identity(), (a, b) -> b));
     List<ServiceRule> rules = new ArrayList<>();
@@ -47,15 +54,21 @@ public final class ServiceRules {
         if (clusterIp == null && nodePort == 0) {
           continue;
         }
-        rules.add(new ServiceRule(key + ":" + (portName.isEmpty() ? port.getPort().toString() : portName), clusterIp, port.getPort(),
-            port.getProtocol(), nodePort, endpoints(known, portName, service.getSpec().getPorts().size() == 1)));
+        String name = key + ":" + (portName.isEmpty() ? port.getPort().toString() : portName);
+        try {
+          rules.add(new ServiceRule(name, clusterIp, port.getPort(), port.getProtocol(), nodePort,
+              endpoints(known, portName, service.getSpec().getPorts().size() == 1, name, skipped)));
+        } catch (IllegalArgumentException e) {
+          skipped.accept("service port " + name + " skipped: " + e.getMessage());
+        }
       }
     }
     rules.sort(Comparator.comparing(ServiceRule::name));
     return rules;
   }
 
-  private static List<ServiceRule.Endpoint> endpoints(Endpoints endpoints, String portName, boolean onlyPort) {
+  private static List<ServiceRule.Endpoint> endpoints(Endpoints endpoints, String portName, boolean onlyPort, String rule,
+      Consumer<String> skipped) {
     List<ServiceRule.Endpoint> found = new ArrayList<>();
     if (endpoints == null || endpoints.getSubsets() == null) {
       return found;
@@ -67,7 +80,11 @@ public final class ServiceRules {
           continue;
         }
         for (EndpointAddress address : subset.getAddresses() == null ? List.<EndpointAddress>of() : subset.getAddresses()) {
-          found.add(new ServiceRule.Endpoint(address.getIp(), port.getPort()));
+          try {
+            found.add(new ServiceRule.Endpoint(address.getIp(), port.getPort() == null ? 0 : port.getPort()));
+          } catch (IllegalArgumentException e) {
+            skipped.accept("an endpoint of " + rule + " skipped: " + e.getMessage());
+          }
         }
       }
     }

@@ -37,7 +37,7 @@ class IptablesRulesTest {
   @Test
   void aServiceWithoutEndpointsGetsNoRuleSoTheFirewallRejectsIt() {
     String text = rules.render(List.of(web(List.of())), Set.of());
-    assertThat(text).doesNotContain("-SVC-").doesNotContain("DNAT");
+    assertThat(text).doesNotContain("-SVC-").doesNotContain("-j DNAT");
   }
 
   @Test
@@ -46,6 +46,24 @@ class IptablesRulesTest {
     assertThat(text).contains(":DIRIGENT-SVC-OLD - [0:0]").contains("-X DIRIGENT-SVC-OLD");
     assertThat(rules.isDynamic("DIRIGENT-SEP-ABC")).isTrue();
     assertThat(rules.isDynamic("DOCKER")).isFalse();
+  }
+
+  @Test
+  void incomingPacketsAddressedToLoopbackAreDroppedSinceRouteLocalnetIsOn() {
+    String text = rules.render(List.of(), Set.of());
+    assertThat(text).contains("-A DIRIGENT-LOCALNET -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT");
+    assertThat(rules.jumps()).contains(List.of("filter", "INPUT", "-m", "comment", "--comment", "dirigent localnet guard", "-j", "DIRIGENT-LOCALNET"));
+  }
+
+  @Test
+  void aNameCannotLeaveItsCommentWhateverItHolds() {
+    String hostile = "default/web:p\"\nCOMMIT\n*filter\n-I INPUT 1 -p tcp --dport 22 -j DROP\nCOMMIT\n";
+    String text = rules.render(List.of(new ServiceRule(hostile, "10.96.0.10", 80, "TCP", 0,
+        List.of(new ServiceRule.Endpoint("172.17.0.2", 80)))), Set.of());
+    assertThat(text.lines().filter(line -> line.startsWith("*")).toList()).containsExactly("*nat", "*filter");
+    assertThat(text.lines().filter(line -> line.equals("COMMIT")).count()).isEqualTo(2);
+    assertThat(text).doesNotContain("-I INPUT").contains("--comment \"default/web:p__COMMIT__filter_-I_INPUT_1_-p_tcp_--dport_22_-j_DROP_COMMIT_\"");
+    assertThat(IptablesRules.comment("x".repeat(500))).hasSize(200);
   }
 
   @Test

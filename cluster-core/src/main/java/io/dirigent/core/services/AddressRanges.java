@@ -1,6 +1,7 @@
 package io.dirigent.core.services;
 
 import com.typesafe.config.Config;
+import io.dirigent.core.net.Ipv4;
 
 /**
  * The ranges Service addresses come from: ClusterIPs from a CIDR block (without its network and
@@ -49,19 +50,7 @@ record AddressRanges(long firstIp, long lastIp, int firstPort, int lastPort, Str
   }
 
   static long ip(String address) {
-    String[] octets = address.strip().split("\\.");
-    if (octets.length != 4) {
-      throw new IllegalArgumentException("not an IPv4 address: " + address);
-    }
-    long value = 0;
-    for (String octet : octets) {
-      int part = Integer.parseInt(octet);
-      if (part < 0 || part > 255) {
-        throw new IllegalArgumentException("not an IPv4 address: " + address);
-      }
-      value = value << 8 | part;
-    }
-    return value;
+    return Ipv4.parse(address).orElseThrow(() -> new IllegalArgumentException("not an IPv4 address: " + address));
   }
 
   static String text(long ip) {

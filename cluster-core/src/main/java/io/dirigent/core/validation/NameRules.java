@@ -20,6 +20,8 @@ public final class NameRules {
   public static final int QUALIFIED_NAME_MAX_LENGTH = 63;
   /** Longest label value. */
   public static final int LABEL_VALUE_MAX_LENGTH = 63;
+  /** Kubernetes' {@code IANA_SVC_NAME} maximum length. */
+  public static final int IANA_SVC_NAME_MAX_LENGTH = 15;
 
   /** Which rule a kind's object names follow, so a resource registry can say it once per kind. */
   public enum NameRule {
@@ -109,6 +111,30 @@ public final class NameRules {
         problems.add(
             regexError(DNS1123_LABEL_MESSAGE, DNS1123_LABEL_FORMAT, "my-name", "123-abc"));
       }
+    }
+    return List.copyOf(problems);
+  }
+
+  /**
+   * An IANA service name (RFC 6335), the form of a named container port: at most 15 lower case
+   * alphanumerics and '-', at least one letter, no '-' at either end or twice in a row.
+   */
+  public static List<String> ianaServiceName(String value) {
+    List<String> problems = new ArrayList<>();
+    if (value.length() > IANA_SVC_NAME_MAX_LENGTH) {
+      problems.add(maxLengthError(IANA_SVC_NAME_MAX_LENGTH));
+    }
+    if (!value.matches("[-a-z0-9]*")) {
+      problems.add("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if (value.contains("--")) {
+      problems.add("must not contain consecutive hyphens");
+    }
+    if (!value.matches(".*[a-z].*")) {
+      problems.add("must contain at least one letter (a-z)");
+    }
+    if (value.startsWith("-") || value.endsWith("-")) {
+      problems.add("must not begin or end with a hyphen");
     }
     return List.copyOf(problems);
   }

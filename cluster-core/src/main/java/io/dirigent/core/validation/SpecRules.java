@@ -29,7 +29,8 @@ final class SpecRules {
     switch (type.resource()) {
       case "pods" -> podSpec(spec, "spec", errors);
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
-      case "services" -> service(spec, errors);
+      case "services" -> NetworkRules.service(spec, errors);
+      case "endpoints" -> NetworkRules.endpoints(object, errors);
       case "configmaps", "secrets" -> {
         configKeys(object.path("data"), "data", errors);
         configKeys(object.path("binaryData"), "binaryData", errors);
@@ -71,10 +72,7 @@ final class SpecRules {
       if (container.path("image").asText("").isBlank()) {
         errors.add(FieldError.required(at + ".image", ""));
       }
-      JsonNode ports = container.path("ports");
-      for (int p = 0; p < ports.size(); p++) {
-        portNumber(ports.get(p).path("containerPort"), at + ".ports[" + p + "].containerPort", true, errors);
-      }
+      NetworkRules.containerPorts(container.path("ports"), at + ".ports", errors);
     }
   }
 
@@ -106,29 +104,6 @@ final class SpecRules {
       }
     }
     podSpec(template.path("spec"), "spec.template.spec", errors);
-  }
-
-  private static void service(JsonNode spec, List<FieldError> errors) {
-    JsonNode ports = spec.path("ports");
-    boolean headless = "None".equals(spec.path("clusterIP").asText(""));
-    if ((!ports.isArray() || ports.isEmpty()) && !headless && !"ExternalName".equals(spec.path("type").asText(""))) {
-      errors.add(FieldError.required("spec.ports", ""));
-    }
-    for (int i = 0; i < ports.size(); i++) {
-      portNumber(ports.get(i).path("port"), "spec.ports[" + i + "].port", true, errors);
-    }
-  }
-
-  private static void portNumber(JsonNode port, String path, boolean required, List<FieldError> errors) {
-    if (port.isMissingNode() || port.isNull()) {
-      if (required) {
-        errors.add(FieldError.required(path, ""));
-      }
-      return;
-    }
-    if (!port.canConvertToInt() || port.asInt() < 1 || port.asInt() > 65535) {
-      errors.add(FieldError.invalid(path, port.asText(), "must be between 1 and 65535, inclusive"));
-    }
   }
 
   private static void configKeys(JsonNode data, String path, List<FieldError> errors) {
