@@ -10,25 +10,20 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -37,8 +32,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a pod's container into what the runtime creates: its environment (values, ConfigMap and
- * Secret keys, the pod's own fields), its volumes on the host (emptyDir, hostPath, configMap,
- * secret) bound in, and its resource limits. A reference that cannot be resolved fails with a
+ * Secret keys, the pod's own fields), its volumes on the host ({@link PodVolumes}) bound in, and
+ * its resource limits. A reference that cannot be resolved fails with a
  * {@link ConfigError}, shown as {@code CreateContainerConfigError}.
  */
 final class ContainerSpecs {
@@ -87,7 +82,8 @@ final class ContainerSpecs {
     }
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApplyAsync(looked -> {
       List<String> env = environment(pod, container, configMaps, secrets, podIp, hostIp);
-      List<ContainerSpec.Mount> mounts = podsDir == null ? List.of() : mounts(pod, container, configMaps, secrets);
+      List<ContainerSpec.Mount> mounts = podsDir == null ? List.of()
+          : PodVolumes.mounts(podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes"), pod, container, configMaps, secrets);
       var resources = container.getResources();
       Map<String, Quantity> limits = resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();
       Map<String, Quantity> requests = resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();
@@ -275,166 +271,21 @@ final class ContainerSpecs {
     return words.stream().map(word -> expand(word, values)).toList();
   }
 
-  private static Map<String, byte[]> secretData(Secret secret) {
+  static Map<String, byte[]> secretData(Secret secret) {
     Map<String, byte[]> data = new LinkedHashMap<>();
     if (secret.getData() != null) {
-      secret.getData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value == null ? "" : value)));
+      secret.getData().forEach((key, value) -> {
+        try {
+          data.put(key, Base64.getDecoder().decode(value == null ? "" : value));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigError("secret %s key %s is not base64".formatted(secret.getMetadata().getName(), key));
+        }
+      });
     }
     if (secret.getStringData() != null) {
       secret.getStringData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
     }
     return data;
-  }
-
-  // ---- volumes ----
-
-  private List<ContainerSpec.Mount> mounts(Pod pod, Container container, Map<String, ConfigMap> configMaps, Map<String, Secret> secrets) {
-    Map<String, Volume> volumes = new LinkedHashMap<>();
-    for (Volume volume : orEmpty(pod.getSpec().getVolumes())) {
-      volumes.put(volume.getName(), volume);
-    }
-    Path base = podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes");
-    List<ContainerSpec.Mount> mounts = new ArrayList<>();
-    for (VolumeMount mount : orEmpty(container.getVolumeMounts())) {
-      Volume volume = volumes.get(mount.getName());
-      if (volume == null) {
-        throw new ConfigError("unable to find volume \"%s\" for the mount %s".formatted(mount.getName(), mount.getMountPath()));
-      }
-      Path host = prepare(volume, base, configMaps, secrets);
-      boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volume.getConfigMap() != null || volume.getSecret() != null;
-      if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
-        host = host.resolve(mount.getSubPath()).normalize();
-        if (volume.getEmptyDir() != null) {
-          createDirectories(host);
-        }
-      }
-      mounts.add(new ContainerSpec.Mount(host.toString(), mount.getMountPath(), readOnly));
-    }
-    return mounts;
-  }
-
-  /** Makes the volume's directory on the host, with its files for configMap and secret volumes. */
-  private static Path prepare(Volume volume, Path base, Map<String, ConfigMap> configMaps, Map<String, Secret> secrets) {
-    if (volume.getEmptyDir() != null) {
-      Path dir = base.resolve("empty-dir").resolve(volume.getName());
-      createDirectories(dir);
-      makeWritable(dir);
-      return dir;
-    }
-    if (volume.getHostPath() != null) {
-      Path path = Path.of(volume.getHostPath().getPath());
-      String type = volume.getHostPath().getType() == null ? "" : volume.getHostPath().getType();
-      try {
-        switch (type) {
-          case "DirectoryOrCreate" -> createDirectories(path);
-          case "FileOrCreate" -> {
-            createDirectories(path.getParent());
-            if (!Files.exists(path)) {
-              Files.createFile(path);
-            }
-          }
-          case "Directory" -> require(Files.isDirectory(path), "hostPath type check failed: %s is not a directory", path);
-          case "File" -> require(Files.isRegularFile(path), "hostPath type check failed: %s is not a file", path);
-          default -> { }
-        }
-      } catch (IOException e) {
-        throw new ConfigError("cannot prepare hostPath %s: %s".formatted(path, e.getMessage()));
-      }
-      return path;
-    }
-    if (volume.getConfigMap() != null) {
-      var source = volume.getConfigMap();
-      ConfigMap map = configMaps.get(source.getName());
-      if (map == null && !Boolean.TRUE.equals(source.getOptional())) {
-        throw new ConfigError("configmap \"%s\" not found".formatted(source.getName()));
-      }
-      Map<String, byte[]> data = new LinkedHashMap<>();
-      if (map != null && map.getData() != null) {
-        map.getData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
-      }
-      if (map != null && map.getBinaryData() != null) {
-        map.getBinaryData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
-      }
-      return writeFiles(base.resolve("configmap").resolve(volume.getName()), data, source.getItems(), source.getDefaultMode());
-    }
-    if (volume.getSecret() != null) {
-      var source = volume.getSecret();
-      Secret secret = secrets.get(source.getSecretName());
-      if (secret == null && !Boolean.TRUE.equals(source.getOptional())) {
-        throw new ConfigError("secret \"%s\" not found".formatted(source.getSecretName()));
-      }
-      return writeFiles(base.resolve("secret").resolve(volume.getName()), secret == null ? Map.of() : secretData(secret),
-          source.getItems(), source.getDefaultMode());
-    }
-    throw new ConfigError("volume \"%s\": only emptyDir, hostPath, configMap and secret volumes are supported".formatted(volume.getName()));
-  }
-
-  private static Path writeFiles(Path dir, Map<String, byte[]> data, List<KeyToPath> items, Integer defaultMode) {
-    createDirectories(dir);
-    Map<String, String> paths = new LinkedHashMap<>();
-    if (items == null || items.isEmpty()) {
-      data.keySet().forEach(key -> paths.put(key, key));
-    } else {
-      for (KeyToPath item : items) {
-        if (!data.containsKey(item.getKey())) {
-          throw new ConfigError("configuration key \"%s\" not found for volume %s".formatted(item.getKey(), dir.getFileName()));
-        }
-        paths.put(item.getKey(), item.getPath());
-      }
-    }
-    try {
-      for (var entry : paths.entrySet()) {
-        Path file = dir.resolve(entry.getValue()).normalize();
-        if (!file.startsWith(dir)) {
-          throw new ConfigError("volume path %s leaves the volume".formatted(entry.getValue()));
-        }
-        createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, data.get(entry.getKey()));
-        Files.setPosixFilePermissions(tmp, permissions(defaultMode == null ? 0644 : defaultMode));
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      }
-    } catch (IOException e) {
-      throw new ConfigError("cannot write volume files in %s: %s".formatted(dir, e.getMessage()));
-    }
-    return dir;
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] order = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-    for (int bit = 0; bit < order.length; bit++) {
-      if ((mode & (1 << bit)) != 0) {
-        permissions.add(order[bit]);
-      }
-    }
-    return permissions;
-  }
-
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new ConfigError("cannot create %s: %s".formatted(dir, e.getMessage()));
-    }
-  }
-
-  /** An emptyDir is writable by whatever user the container runs as, as Kubernetes makes it. */
-  private static void makeWritable(Path dir) {
-    try {
-      Files.setPosixFilePermissions(dir, permissions(0777));
-    } catch (IOException | UnsupportedOperationException ignored) {
-      // not a POSIX file system: leave the default permissions
-    }
-  }
-
-  private static void require(boolean condition, String message, Object... args) {
-    if (!condition) {
-      throw new ConfigError(message.formatted(args));
-    }
   }
 
   /** Removes a pod's volumes from the host once its containers are gone. */
@@ -465,7 +316,7 @@ final class ContainerSpecs {
     return quantity == null ? 0 : quantity.getNumericalAmount().multiply(BigDecimal.valueOf(1000)).longValue();
   }
 
-  private static <T> List<T> orEmpty(List<T> list) {
+  static <T> List<T> orEmpty(List<T> list) {
     return list == null ? List.of() : list;
   }
 }

@@ -1,0 +1,245 @@
+package io.dirigent.node;
+
+import static io.dirigent.node.ContainerSpecs.orEmpty;
+
+import io.dirigent.node.ContainerSpecs.ConfigError;
+import io.dirigent.node.runtime.ContainerSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A pod's volumes on the host: emptyDir, configMap and secret volumes as directories under the
+ * pod's own directory, hostPath volumes where they say. Every path built from the pod's spec is
+ * confined: a volume's name is one path element (a DNS label), a subPath or a file's path is
+ * relative and stays below its volume, and no symbolic link on the way is followed (a container
+ * can plant links in its emptyDir). The API server refuses such specs already; this holds even for
+ * one that got past it. Blocking file work: called off the actor threads.
+ */
+final class PodVolumes {
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  private PodVolumes() {}
+
+  /** The container's mounts, each volume prepared under {@code base} (the pod's volumes directory). */
+  static List<ContainerSpec.Mount> mounts(Path base, Pod pod, Container container, Map<String, ConfigMap> configMaps,
+      Map<String, Secret> secrets) {
+    Map<String, Volume> volumes = new LinkedHashMap<>();
+    for (Volume volume : orEmpty(pod.getSpec().getVolumes())) {
+      volumes.put(volume.getName(), volume);
+    }
+    List<ContainerSpec.Mount> mounts = new ArrayList<>();
+    for (VolumeMount mount : orEmpty(container.getVolumeMounts())) {
+      Volume volume = volumes.get(mount.getName());
+      if (volume == null) {
+        throw new ConfigError("unable to find volume \"%s\" for the mount %s".formatted(mount.getName(), mount.getMountPath()));
+      }
+      if (mount.getMountPath() == null || !mount.getMountPath().startsWith("/")) {
+        throw new ConfigError("mount path \"%s\" of volume %s is not absolute".formatted(mount.getMountPath(), mount.getName()));
+      }
+      Path host = prepare(volume, base, configMaps, secrets);
+      boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volume.getConfigMap() != null || volume.getSecret() != null;
+      if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+        host = below(host, mount.getSubPath(), "subPath", volume.getEmptyDir() != null);
+      }
+      mounts.add(new ContainerSpec.Mount(host.toString(), mount.getMountPath(), readOnly));
+    }
+    return mounts;
+  }
+
+  /** Makes the volume's directory on the host, with its files for configMap and secret volumes. */
+  private static Path prepare(Volume volume, Path base, Map<String, ConfigMap> configMaps, Map<String, Secret> secrets) {
+    if (volume.getEmptyDir() != null) {
+      Path dir = child(base.resolve("empty-dir"), volume.getName());
+      createDirectories(dir);
+      makeWritable(dir);
+      return dir;
+    }
+    if (volume.getHostPath() != null) {
+      return hostPath(volume);
+    }
+    if (volume.getConfigMap() != null) {
+      var source = volume.getConfigMap();
+      ConfigMap map = configMaps.get(source.getName());
+      if (map == null && !Boolean.TRUE.equals(source.getOptional())) {
+        throw new ConfigError("configmap \"%s\" not found".formatted(source.getName()));
+      }
+      Map<String, byte[]> data = new LinkedHashMap<>();
+      if (map != null && map.getData() != null) {
+        map.getData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
+      }
+      if (map != null && map.getBinaryData() != null) {
+        map.getBinaryData().forEach((key, value) -> data.put(key, decode(value, "binaryData", key)));
+      }
+      return writeFiles(child(base.resolve("configmap"), volume.getName()), data, source.getItems(), source.getDefaultMode());
+    }
+    if (volume.getSecret() != null) {
+      var source = volume.getSecret();
+      Secret secret = secrets.get(source.getSecretName());
+      if (secret == null && !Boolean.TRUE.equals(source.getOptional())) {
+        throw new ConfigError("secret \"%s\" not found".formatted(source.getSecretName()));
+      }
+      return writeFiles(child(base.resolve("secret"), volume.getName()), secret == null ? Map.of() : ContainerSpecs.secretData(secret),
+          source.getItems(), source.getDefaultMode());
+    }
+    throw new ConfigError("volume \"%s\": only emptyDir, hostPath, configMap and secret volumes are supported".formatted(volume.getName()));
+  }
+
+  /** A hostPath volume: an absolute path without {@code ..}, made if its type says so. Only admitted in privileged namespaces. */
+  private static Path hostPath(Volume volume) {
+    String text = volume.getHostPath().getPath();
+    if (text == null || !text.startsWith("/") || List.of(text.split("/")).contains("..")) {
+      throw new ConfigError("hostPath \"%s\" of volume %s must be an absolute path without '..'".formatted(text, volume.getName()));
+    }
+    Path path = Path.of(text).normalize();
+    String type = volume.getHostPath().getType() == null ? "" : volume.getHostPath().getType();
+    try {
+      switch (type) {
+        case "DirectoryOrCreate" -> createDirectories(path);
+        case "FileOrCreate" -> {
+          createDirectories(path.getParent());
+          if (!Files.exists(path)) {
+            Files.createFile(path);
+          }
+        }
+        case "Directory" -> require(Files.isDirectory(path), "hostPath type check failed: %s is not a directory", path);
+        case "File" -> require(Files.isRegularFile(path), "hostPath type check failed: %s is not a file", path);
+        default -> { }
+      }
+    } catch (IOException e) {
+      throw new ConfigError("cannot prepare hostPath %s: %s".formatted(path, e.getMessage()));
+    }
+    return path;
+  }
+
+  private static Path writeFiles(Path dir, Map<String, byte[]> data, List<KeyToPath> items, Integer defaultMode) {
+    createDirectories(dir);
+    Map<String, String> paths = new LinkedHashMap<>();
+    if (items == null || items.isEmpty()) {
+      data.keySet().forEach(key -> paths.put(key, key));
+    } else {
+      for (KeyToPath item : items) {
+        if (!data.containsKey(item.getKey())) {
+          throw new ConfigError("configuration key \"%s\" not found for volume %s".formatted(item.getKey(), dir.getFileName()));
+        }
+        paths.put(item.getKey(), item.getPath());
+      }
+    }
+    try {
+      for (var entry : paths.entrySet()) {
+        Path file = below(dir, entry.getValue(), "file path", false);
+        createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, data.get(entry.getKey()));
+        Files.setPosixFilePermissions(tmp, permissions(defaultMode == null ? 0644 : defaultMode & 0777));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new ConfigError("cannot write volume files in %s: %s".formatted(dir, e.getMessage()));
+    }
+    return dir;
+  }
+
+  /** {@code parent}'s child {@code name}, which must be a DNS label (a volume's name): one path element, nothing more. */
+  static Path child(Path parent, String name) {
+    if (name == null || !DNS_LABEL.matcher(name).matches()) {
+      throw new ConfigError("volume name \"%s\" is not a DNS label".formatted(name));
+    }
+    return parent.resolve(name);
+  }
+
+  /**
+   * {@code root}'s descendant at {@code relative}: a relative path without {@code ..}, strictly
+   * below {@code root}, with no symbolic link on the way (each existing element is checked without
+   * following links). With {@code create}, the missing directories are made.
+   */
+  static Path below(Path root, String relative, String what, boolean create) {
+    if (relative == null || relative.isEmpty() || relative.startsWith("/") || List.of(relative.split("/")).contains("..")) {
+      throw new ConfigError("%s \"%s\" must be a relative path without '..'".formatted(what, relative));
+    }
+    Path target = root.resolve(relative).normalize();
+    if (!target.startsWith(root) || target.equals(root)) {
+      throw new ConfigError("%s \"%s\" leaves its volume".formatted(what, relative));
+    }
+    Path current = root;
+    for (Path element : root.relativize(target)) {
+      current = current.resolve(element);
+      if (Files.isSymbolicLink(current)) {
+        throw new ConfigError("%s \"%s\" goes through a symbolic link, which is not followed".formatted(what, relative));
+      }
+      if (create && !Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.createDirectory(current);
+        } catch (IOException e) {
+          throw new ConfigError("cannot create %s: %s".formatted(current, e.getMessage()));
+        }
+      }
+    }
+    return target;
+  }
+
+  private static byte[] decode(String value, String field, String key) {
+    try {
+      return Base64.getDecoder().decode(value == null ? "" : value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError("%s key %s is not base64".formatted(field, key));
+    }
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        permissions.add(order[bit]);
+      }
+    }
+    return permissions;
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConfigError("cannot create %s: %s".formatted(dir, e.getMessage()));
+    }
+  }
+
+  /** An emptyDir is writable by whatever user the container runs as, as Kubernetes makes it. */
+  private static void makeWritable(Path dir) {
+    try {
+      Files.setPosixFilePermissions(dir, permissions(0777));
+    } catch (IOException | UnsupportedOperationException ignored) {
+      // not a POSIX file system: leave the default permissions
+    }
+  }
+
+  private static void require(boolean condition, String message, Object... args) {
+    if (!condition) {
+      throw new ConfigError(message.formatted(args));
+    }
+  }
+}
