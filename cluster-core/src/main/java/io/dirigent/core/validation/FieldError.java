@@ -29,7 +29,8 @@ public record FieldError(String field, Type type, String badValue, String detail
     DUPLICATE("FieldValueDuplicate", "Duplicate value"),
     TOO_LONG("FieldValueTooLong", "Too long"),
     NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
-    FORBIDDEN("FieldValueForbidden", "Forbidden");
+    FORBIDDEN("FieldValueForbidden", "Forbidden"),
+    NOT_FOUND("FieldValueNotFound", "Not found");
 
     private final String reason;
     private final String summary;
@@ -50,7 +51,7 @@ public record FieldError(String field, Type type, String badValue, String detail
     }
 
     private boolean showsValue() {
-      return this == INVALID || this == DUPLICATE || this == NOT_SUPPORTED;
+      return this == INVALID || this == DUPLICATE || this == NOT_SUPPORTED || this == NOT_FOUND;
     }
   }
 
@@ -100,6 +101,11 @@ public record FieldError(String field, Type type, String badValue, String detail
               .collect(Collectors.joining(", ", "supported values: ", ""));
     }
     return new FieldError(field, Type.NOT_SUPPORTED, badValue, detail);
+  }
+
+  /** The value refers to something that is not there, e.g. a volume mount to an undeclared volume. */
+  public static FieldError notFound(String field, String badValue) {
+    return new FieldError(field, Type.NOT_FOUND, badValue, "");
   }
 
   /** The value is well formed but not allowed here, e.g. a namespace on a cluster-scoped kind. */

@@ -6,10 +6,8 @@ import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.selector.LabelSelector;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +17,7 @@ import java.util.regex.Pattern;
  */
 final class SpecRules {
 
-  private static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+  static final Pattern CONFIG_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
   private SpecRules() {}
 
@@ -27,7 +25,7 @@ final class SpecRules {
     List<FieldError> errors = new ArrayList<>();
     JsonNode spec = object.path("spec");
     switch (type.resource()) {
-      case "pods" -> podSpec(spec, "spec", errors);
+      case "pods" -> PodSpecRules.validate(spec, "spec", errors);
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
@@ -39,41 +37,6 @@ final class SpecRules {
       default -> { }
     }
     return errors;
-  }
-
-  private static void podSpec(JsonNode spec, String path, List<FieldError> errors) {
-    JsonNode containers = spec.path("containers");
-    if (!containers.isArray() || containers.isEmpty()) {
-      errors.add(FieldError.required(path + ".containers", ""));
-      return;
-    }
-    Set<String> names = new HashSet<>();
-    containerList(spec.path("initContainers"), path + ".initContainers", names, errors);
-    containerList(containers, path + ".containers", names, errors);
-    String restartPolicy = spec.path("restartPolicy").asText("");
-    if (!restartPolicy.isEmpty() && !Set.of("Always", "OnFailure", "Never").contains(restartPolicy)) {
-      errors.add(FieldError.notSupported(path + ".restartPolicy", restartPolicy, List.of("Always", "OnFailure", "Never")));
-    }
-  }
-
-  private static void containerList(JsonNode list, String path, Set<String> names, List<FieldError> errors) {
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode container = list.get(i);
-      String at = path + "[" + i + "]";
-      String name = container.path("name").asText("");
-      if (name.isEmpty()) {
-        errors.add(FieldError.required(at + ".name", ""));
-      } else {
-        NameRules.dns1123Label(name).forEach(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
-        if (!names.add(name)) {
-          errors.add(FieldError.duplicate(at + ".name", name));
-        }
-      }
-      if (container.path("image").asText("").isBlank()) {
-        errors.add(FieldError.required(at + ".image", ""));
-      }
-      NetworkRules.containerPorts(container.path("ports"), at + ".ports", errors);
-    }
   }
 
   private static void workload(ResourceType type, JsonNode spec, List<FieldError> errors) {
@@ -103,14 +66,19 @@ final class SpecRules {
         errors.add(FieldError.invalid("spec.selector", selector.toString(), e.getMessage()));
       }
     }
-    podSpec(template.path("spec"), "spec.template.spec", errors);
+    PodSpecRules.validate(template.path("spec"), "spec.template.spec", errors);
   }
 
   private static void configKeys(JsonNode data, String path, List<FieldError> errors) {
-    data.fieldNames().forEachRemaining(key -> {
-      if (!CONFIG_KEY.matcher(key).matches() || key.length() > 253) {
-        errors.add(FieldError.invalid(path, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
-      }
-    });
+    data.fieldNames().forEachRemaining(key -> configKey(key, path, errors));
+  }
+
+  /** A ConfigMap or Secret key: it becomes a file's name in volumes, so not "." or "..". */
+  static void configKey(String key, String path, List<FieldError> errors) {
+    if (!CONFIG_KEY.matcher(key).matches() || key.length() > 253) {
+      errors.add(FieldError.invalid(path, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+    } else if (key.equals(".") || key.equals("..")) {
+      errors.add(FieldError.invalid(path, key, "must not be '.' or '..'"));
+    }
   }
 }

@@ -1,0 +1,196 @@
+package io.dirigent.core.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pod's spec (a pod's, or a workload's template), as Kubernetes validates it: containers with
+ * names and images, their ports, and the volumes and mounts the node turns into host paths — so
+ * volume names are DNS labels, mounts name declared volumes, and subPaths and item paths are
+ * relative paths that stay below their volume.
+ */
+final class PodSpecRules {
+
+  private static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
+  private static final List<String> HOST_PATH_TYPES =
+      List.of("", "DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice");
+  private static final List<String> EMPTY_DIR_MEDIA = List.of("", "Memory");
+
+  private PodSpecRules() {}
+
+  static void validate(JsonNode spec, String path, List<FieldError> errors) {
+    Map<String, JsonNode> volumes = volumes(spec.path("volumes"), path + ".volumes", errors);
+    JsonNode containers = spec.path("containers");
+    if (!containers.isArray() || containers.isEmpty()) {
+      errors.add(FieldError.required(path + ".containers", ""));
+    } else {
+      Set<String> names = new HashSet<>();
+      containerList(spec.path("initContainers"), path + ".initContainers", names, volumes, errors);
+      containerList(containers, path + ".containers", names, volumes, errors);
+    }
+    String restartPolicy = spec.path("restartPolicy").asText("");
+    if (!restartPolicy.isEmpty() && !RESTART_POLICIES.contains(restartPolicy)) {
+      errors.add(FieldError.notSupported(path + ".restartPolicy", restartPolicy, RESTART_POLICIES));
+    }
+  }
+
+  private static void containerList(JsonNode list, String path, Set<String> names, Map<String, JsonNode> volumes, List<FieldError> errors) {
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode container = list.get(i);
+      String at = path + "[" + i + "]";
+      String name = container.path("name").asText("");
+      if (name.isEmpty()) {
+        errors.add(FieldError.required(at + ".name", ""));
+      } else {
+        NameRules.dns1123Label(name).forEach(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
+        if (!names.add(name)) {
+          errors.add(FieldError.duplicate(at + ".name", name));
+        }
+      }
+      if (container.path("image").asText("").isBlank()) {
+        errors.add(FieldError.required(at + ".image", ""));
+      }
+      NetworkRules.containerPorts(container.path("ports"), at + ".ports", errors);
+      volumeMounts(container.path("volumeMounts"), at + ".volumeMounts", volumes, errors);
+    }
+  }
+
+  /** The pod's volumes by name; each named as a DNS label, once, with exactly one source. */
+  private static Map<String, JsonNode> volumes(JsonNode list, String path, List<FieldError> errors) {
+    Map<String, JsonNode> volumes = new HashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode volume = list.get(i);
+      String at = path + "[" + i + "]";
+      String name = volume.path("name").asText("");
+      if (name.isEmpty()) {
+        errors.add(FieldError.required(at + ".name", ""));
+      } else {
+        NameRules.dns1123Label(name).forEach(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
+        if (volumes.putIfAbsent(name, volume) != null) {
+          errors.add(FieldError.duplicate(at + ".name", name));
+        }
+      }
+      List<String> sources = new ArrayList<>();
+      volume.fieldNames().forEachRemaining(field -> {
+        if (!field.equals("name")) {
+          sources.add(field);
+        }
+      });
+      if (sources.isEmpty()) {
+        errors.add(FieldError.required(at, "must specify a volume type"));
+      } else if (sources.size() > 1) {
+        errors.add(FieldError.forbidden(at + "." + sources.get(1), "may not specify more than 1 volume type"));
+      }
+      volumeSource(volume, at, errors);
+    }
+    return volumes;
+  }
+
+  private static void volumeSource(JsonNode volume, String at, List<FieldError> errors) {
+    JsonNode hostPath = volume.path("hostPath");
+    if (hostPath.isObject()) {
+      String path = hostPath.path("path").asText("");
+      if (path.isEmpty()) {
+        errors.add(FieldError.required(at + ".hostPath.path", ""));
+      } else if (List.of(path.split("/")).contains("..")) {
+        errors.add(FieldError.invalid(at + ".hostPath.path", path, "must not contain '..'"));
+      }
+      String type = hostPath.path("type").asText("");
+      if (!HOST_PATH_TYPES.contains(type)) {
+        errors.add(FieldError.notSupported(at + ".hostPath.type", type, HOST_PATH_TYPES.subList(1, HOST_PATH_TYPES.size())));
+      }
+    }
+    JsonNode emptyDir = volume.path("emptyDir");
+    if (emptyDir.isObject() && !EMPTY_DIR_MEDIA.contains(emptyDir.path("medium").asText(""))) {
+      errors.add(FieldError.notSupported(at + ".emptyDir.medium", emptyDir.path("medium").asText(""), EMPTY_DIR_MEDIA));
+    }
+    projection(volume.path("configMap"), "name", at + ".configMap", errors);
+    projection(volume.path("secret"), "secretName", at + ".secret", errors);
+  }
+
+  /** A configMap or secret volume: the object it names, file modes, and each item's key and relative path. */
+  private static void projection(JsonNode source, String nameField, String at, List<FieldError> errors) {
+    if (!source.isObject()) {
+      return;
+    }
+    String name = source.path(nameField).asText("");
+    if (name.isEmpty()) {
+      errors.add(FieldError.required(at + "." + nameField, ""));
+    } else {
+      NameRules.dns1123Subdomain(name).forEach(p -> errors.add(FieldError.invalid(at + "." + nameField, name, p)));
+    }
+    fileMode(source.path("defaultMode"), at + ".defaultMode", errors);
+    JsonNode items = source.path("items");
+    for (int i = 0; i < items.size(); i++) {
+      String itemAt = at + ".items[" + i + "]";
+      String key = items.get(i).path("key").asText("");
+      if (key.isEmpty()) {
+        errors.add(FieldError.required(itemAt + ".key", ""));
+      } else {
+        SpecRules.configKey(key, itemAt + ".key", errors);
+      }
+      localDescendingPath(items.get(i).path("path"), itemAt + ".path", true, errors);
+      fileMode(items.get(i).path("mode"), itemAt + ".mode", errors);
+    }
+  }
+
+  private static void volumeMounts(JsonNode mounts, String path, Map<String, JsonNode> volumes, List<FieldError> errors) {
+    Set<String> mountPaths = new HashSet<>();
+    for (int i = 0; i < mounts.size(); i++) {
+      JsonNode mount = mounts.get(i);
+      String at = path + "[" + i + "]";
+      String name = mount.path("name").asText("");
+      if (name.isEmpty()) {
+        errors.add(FieldError.required(at + ".name", ""));
+      } else if (!volumes.containsKey(name)) {
+        errors.add(FieldError.notFound(at + ".name", name));
+      }
+      String mountPath = mount.path("mountPath").asText("");
+      if (mountPath.isEmpty()) {
+        errors.add(FieldError.required(at + ".mountPath", ""));
+      } else {
+        if (!mountPath.startsWith("/")) {
+          errors.add(FieldError.invalid(at + ".mountPath", mountPath, "must be an absolute path"));
+        }
+        if (!mountPaths.add(mountPath)) {
+          errors.add(FieldError.invalid(at + ".mountPath", mountPath, "must be unique"));
+        }
+      }
+      localDescendingPath(mount.path("subPath"), at + ".subPath", false, errors);
+    }
+  }
+
+  /** Kubernetes' {@code validateLocalDescendingPath}: relative, with no '..' element. */
+  private static void localDescendingPath(JsonNode value, String at, boolean required, List<FieldError> errors) {
+    String path = value.isTextual() ? value.asText() : "";
+    if (path.isEmpty()) {
+      if (required) {
+        errors.add(FieldError.required(at, ""));
+      }
+      return;
+    }
+    if (path.startsWith("/")) {
+      errors.add(FieldError.invalid(at, path, "must be a relative path"));
+    }
+    if (List.of(path.split("/")).contains("..")) {
+      errors.add(FieldError.invalid(at, path, "must not contain '..'"));
+    }
+    if (path.equals(".")) {
+      errors.add(FieldError.invalid(at, path, "must not be '.'"));
+    }
+  }
+
+  private static void fileMode(JsonNode mode, String at, List<FieldError> errors) {
+    if (mode.isMissingNode() || mode.isNull()) {
+      return;
+    }
+    if (!mode.isIntegralNumber() || mode.asInt() < 0 || mode.asInt() > 0777) {
+      errors.add(FieldError.invalid(at, mode.asText(), "must be a number between 0 and 0777 (octal), both inclusive"));
+    }
+  }
+}
