@@ -88,7 +88,8 @@ class DockerNodeIT {
 
   @Test
   void containersOfAPodShareLocalhostAnEmptyDirAndTheHostPort() throws Exception {
-    String ns = NodeTesting.namespace(member);
+    // A host port needs a namespace whose pods may use the host.
+    String ns = NodeTesting.privilegedNamespace(member);
     create(pod(ns, "shared").editSpec()
         .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
         .addNewContainer().withName("web").withImage("dirigent/httpenv:1")

@@ -62,6 +62,14 @@ public final class NodeTesting {
     return name;
   }
 
+  /** A new namespace labelled for Pod Security's {@code privileged} level: its pods may use host ports and paths. */
+  public static String privilegedNamespace(ClusterNode member) {
+    String name = unique("ns");
+    Await.result(member.store().create(new NamespaceBuilder().withNewMetadata().withName(name)
+        .withLabels(java.util.Map.of("pod-security.kubernetes.io/enforce", "privileged")).endMetadata().build()));
+    return name;
+  }
+
   /** Waits until the pod satisfies {@code condition}, failing with its last status. */
   public static Pod awaitPod(ClusterNode member, String namespace, String name, String what, Duration timeout, Predicate<Pod> condition) {
     AtomicReference<Pod> last = new AtomicReference<>();

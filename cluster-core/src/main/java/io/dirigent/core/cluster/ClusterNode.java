@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.store.ObjectEntity;
 import io.dirigent.core.namespaces.NamespaceFinalizer;
+import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.services.ServiceAdmission;
 import io.dirigent.core.services.ServiceAllocator;
 import io.dirigent.core.store.ResourceIndex;
@@ -50,6 +51,7 @@ public final class ClusterNode implements AutoCloseable {
           ServiceAllocator.init(system, store, settings);
           store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout()));
           store.admit(registry.byResource("namespaces").orElseThrow(), new NamespaceFinalizer());
+          store.admit(registry.byResource("pods").orElseThrow(), PodSecurityAdmission.from(store, system.settings().config()));
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())

@@ -1,0 +1,97 @@
+package io.dirigent.core.security;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.security.PodSecurity.Level;
+import io.dirigent.core.store.Admission;
+import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreError;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Kubernetes' Pod Security Admission, enforcing: a pod is written only if it meets the level of
+ * its namespace — the namespace's {@code pod-security.kubernetes.io/enforce} label, else the
+ * configured default ({@code baseline}: pods stay off the host unless their namespace is labelled
+ * {@code privileged}). Exempt namespaces ({@code kube-system}) are not checked. An update that
+ * leaves the spec as it was (labels, annotations) is not checked again, as in Kubernetes.
+ */
+public final class PodSecurityAdmission implements Admission {
+
+  private final Store store;
+  private final Level defaultLevel;
+  private final Set<String> exempt;
+
+  public PodSecurityAdmission(Store store, Level defaultLevel, Set<String> exempt) {
+    this.store = store;
+    this.defaultLevel = defaultLevel;
+    this.exempt = Set.copyOf(exempt);
+  }
+
+  /** From {@code dirigent.pod-security}. */
+  public static PodSecurityAdmission from(Store store, Config config) {
+    Config settings = config.getConfig("dirigent.pod-security");
+    String level = settings.getString("default-enforce");
+    return new PodSecurityAdmission(store,
+        Level.of(level).orElseThrow(() -> new IllegalArgumentException(
+            "dirigent.pod-security.default-enforce must be privileged, baseline or restricted, not " + level)),
+        Set.copyOf(settings.getStringList("exempt-namespaces")));
+  }
+
+  @Override
+  public CompletionStage<Admitted> create(ObjectNode pod) {
+    return check(pod);
+  }
+
+  @Override
+  public CompletionStage<Admitted> update(ObjectNode current, ObjectNode pod) {
+    if (current.path("spec").equals(pod.path("spec"))) {
+      return CompletableFuture.completedFuture(admitted(pod));
+    }
+    return check(pod);
+  }
+
+  @Override
+  public void deleted(ObjectNode object) {
+    // Nothing was reserved.
+  }
+
+  private CompletionStage<Admitted> check(ObjectNode pod) {
+    String namespace = KubeJson.namespace(pod);
+    if (exempt.contains(namespace)) {
+      return CompletableFuture.completedFuture(admitted(pod));
+    }
+    return store.get(store.registry().byResource("namespaces").orElseThrow(), null, namespace).thenApply(found -> {
+      Level level = Level.of(found.path("metadata").path("labels").path(PodSecurity.ENFORCE_LABEL).asText("")).orElse(defaultLevel);
+      List<String> violations = PodSecurity.violations(level, pod.path("metadata"), pod.path("spec"));
+      if (!violations.isEmpty()) {
+        String name = KubeJson.name(pod).isEmpty() ? KubeJson.meta(pod, "generateName") : KubeJson.name(pod);
+        throw StoreError.of(StoreError.Reason.FORBIDDEN, "pods \"%s\" is forbidden: violates PodSecurity \"%s:latest\": %s"
+            .formatted(name, level.label(), String.join(", ", violations))).toException();
+      }
+      return admitted(pod);
+    });
+  }
+
+  private static Admitted admitted(ObjectNode pod) {
+    return new Admitted() {
+      @Override
+      public ObjectNode object() {
+        return pod;
+      }
+
+      @Override
+      public void succeeded(boolean persisted) {
+        // Nothing to keep.
+      }
+
+      @Override
+      public void failed() {
+        // Nothing to give back.
+      }
+    };
+  }
+}

@@ -1,0 +1,172 @@
+package io.dirigent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.core.api.KubeJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Requests an attacker sends, each answered with a Kubernetes Status of the right code and nothing
+ * written: pods that would reach the host (host namespaces, privileged, hostPath, host ports, paths
+ * that climb out of their volume), and Services and Endpoints that would write packet filter rules
+ * of their own or send traffic to the host's loopback or the cloud metadata address.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileRequestsTest {
+
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  private static final String CONTAINER = "{\"name\":\"c\",\"image\":\"dirigent/busybox:1\"%s}";
+
+  private TestApiServer server;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() throws Exception {
+    server = TestApiServer.start(Map.of());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  record Reply(int code, JsonNode status) {}
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "the host's root as a hostPath volume | \"volumes\":[{\"name\":\"root\",\"hostPath\":{\"path\":\"/\"}}] | "
+          + " | 403 | violates PodSecurity \"baseline:latest\": hostPath volumes (volume \"root\")",
+      "the host's network | \"hostNetwork\":true | | 403 | host namespaces (hostNetwork=true)",
+      "the host's processes and IPC | \"hostPID\":true,\"hostIPC\":true | | 403 | host namespaces (hostPID=true, hostIPC=true)",
+      "a privileged container | | ,\"securityContext\":{\"privileged\":true} | 403 | privileged (container \"c\" must not set securityContext.privileged=true)",
+      "an added SYS_ADMIN | | ,\"securityContext\":{\"capabilities\":{\"add\":[\"SYS_ADMIN\"]}} | 403 | non-default capabilities",
+      "a host port | | ,\"ports\":[{\"containerPort\":80,\"hostPort\":22}] | 403 | hostPort (container \"c\" uses hostPort 22)",
+      "a subPath up to the host's /etc | \"volumes\":[{\"name\":\"data\",\"emptyDir\":{}}]"
+          + " | ,\"volumeMounts\":[{\"name\":\"data\",\"mountPath\":\"/d\",\"subPath\":\"../../../../etc\"}] | 422 | must not contain '..'",
+      "an emptyDir named like a path | \"volumes\":[{\"name\":\"../../../../x\",\"emptyDir\":{}}] | | 422 | spec.volumes[0].name: Invalid value",
+      "a configMap volume named like a host directory | \"volumes\":[{\"name\":\"/etc/cron.d\",\"configMap\":{\"name\":\"c\"}}] | | 422 | spec.volumes[0].name",
+      "a secret item written outside its volume | \"volumes\":[{\"name\":\"s\",\"secret\":{\"secretName\":\"t\",\"items\":[{\"key\":\"k\",\"path\":\"../../../x\"}]}}] | | 422 | must not contain '..'",
+  })
+  void podsThatWouldReachTheHostAreRefused(String attack, String spec, String container, int code, String message) throws Exception {
+    String ns = namespace(null);
+    String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"evil\"},\"spec\":{"
+        + (spec == null ? "" : spec + ",") + "\"containers\":[" + CONTAINER.formatted(container == null ? "" : container) + "]}}";
+    Reply reply = send("POST", "/api/v1/namespaces/" + ns + "/pods", pod);
+    assertThat(reply.code()).as(reply.status().toString()).isEqualTo(code);
+    assertThat(reply.status().path("kind").asText()).isEqualTo("Status");
+    assertThat(reply.status().path("message").asText()).contains(message);
+    assertNothingIn(ns, "pods");
+  }
+
+  @Test
+  void aNamespaceLabelledPrivilegedAndKubeSystemMayUseTheHost() throws Exception {
+    String privileged = namespace("privileged");
+    String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"agent\"},\"spec\":{\"hostNetwork\":true,"
+        + "\"volumes\":[{\"name\":\"logs\",\"hostPath\":{\"path\":\"/var/log\"}}],\"containers\":[" + CONTAINER.formatted("") + "]}}";
+    assertThat(send("POST", "/api/v1/namespaces/" + privileged + "/pods", pod).code()).isEqualTo(201);
+    String named = pod.replace("\"name\":\"agent\"", "\"name\":\"agent-" + NAMESPACES.incrementAndGet() + "\"");
+    Reply system = send("POST", "/api/v1/namespaces/kube-system/pods", named);
+    assertThat(system.code()).isEqualTo(201);
+    String restricted = namespace("restricted");
+    Reply plain = send("POST", "/api/v1/namespaces/" + restricted + "/pods",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"plain\"},\"spec\":{\"containers\":[" + CONTAINER.formatted("") + "]}}");
+    assertThat(plain.code()).isEqualTo(403);
+    assertThat(plain.status().path("message").asText()).contains("violates PodSecurity \"restricted:latest\"").contains("runAsNonRoot != true");
+  }
+
+  @Test
+  void anUpdateThatOnlyRelabelsAPodIsNotCheckedAgain() throws Exception {
+    String ns = namespace("privileged");
+    String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"host\"},\"spec\":{\"hostNetwork\":true,\"containers\":["
+        + CONTAINER.formatted("") + "]}}";
+    assertThat(send("POST", "/api/v1/namespaces/" + ns + "/pods", pod).code()).isEqualTo(201);
+    assertThat(send("PATCH", "/api/v1/namespaces/" + ns, "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/enforce\":\"baseline\"}}}",
+        "application/merge-patch+json").code()).isEqualTo(200);
+    assertThat(send("PATCH", "/api/v1/namespaces/" + ns + "/pods/host", "{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}",
+        "application/merge-patch+json").code()).isEqualTo(200);
+    Reply changed = send("PATCH", "/api/v1/namespaces/" + ns + "/pods/host", "{\"spec\":{\"activeDeadlineSeconds\":60}}",
+        "application/merge-patch+json");
+    assertThat(changed.code()).isEqualTo(403);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a port name that ends the rule and adds its own"
+          + " | {\"ports\":[{\"name\":\"p\\\"\\nCOMMIT\\n*filter\\n-I INPUT 1 -p tcp --dport 22 -j DROP\\nCOMMIT\\n\",\"port\":80}]}"
+          + " | spec.ports[0].name: Invalid value",
+      "a protocol with rule arguments | {\"ports\":[{\"port\":80,\"protocol\":\"tcp -j ACCEPT\"}]} | spec.ports[0].protocol: Unsupported value",
+      "a cluster IP with rule arguments | {\"clusterIP\":\"10.96.0.9 -j ACCEPT\",\"ports\":[{\"port\":80}]} | spec.clusterIP: Invalid value",
+  })
+  void servicesThatWouldWriteRulesOfTheirOwnAreRefused(String attack, String spec, String message) throws Exception {
+    String ns = namespace(null);
+    Reply reply = send("POST", "/api/v1/namespaces/" + ns + "/services",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"evil\"},\"spec\":" + spec + "}");
+    assertThat(reply.code()).as(reply.status().toString()).isEqualTo(422);
+    assertThat(reply.status().path("reason").asText()).isEqualTo("Invalid");
+    assertThat(reply.status().path("message").asText()).contains(message);
+    assertNothingIn(ns, "services");
+  }
+
+  @ParameterizedTest(name = "endpoint address {0}")
+  @CsvSource(delimiter = '|', value = {
+      "127.0.0.1 | loopback", "169.254.169.254 | link-local", "0.0.0.0 | unspecified",
+      "10.0.0.1 -j ACCEPT | must be a valid IPv4 address", "10.0.0.1\\n-A INPUT -j DROP | must be a valid IPv4 address",
+  })
+  void endpointsAtTheHostOrTheMetadataAddressAreRefused(String ip, String message) throws Exception {
+    String ns = namespace(null);
+    Reply reply = send("POST", "/api/v1/namespaces/" + ns + "/endpoints",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Endpoints\",\"metadata\":{\"name\":\"evil\"},\"subsets\":[{\"addresses\":[{\"ip\":\""
+            + ip + "\"}],\"ports\":[{\"port\":80}]}]}");
+    assertThat(reply.code()).as(reply.status().toString()).isEqualTo(422);
+    assertThat(reply.status().path("message").asText()).contains("subsets[0].addresses[0].ip").contains(message);
+    assertNothingIn(ns, "endpoints");
+  }
+
+  // ---- helpers ----
+
+  /** A new namespace; with {@code level}, labelled to enforce that Pod Security level. */
+  private String namespace(String level) throws Exception {
+    String name = "hostile-" + NAMESPACES.incrementAndGet();
+    String labels = level == null ? "" : ",\"labels\":{\"pod-security.kubernetes.io/enforce\":\"" + level + "\"}";
+    Reply created = send("POST", "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"" + labels + "}}");
+    assertThat(created.code()).isEqualTo(201);
+    return name;
+  }
+
+  private void assertNothingIn(String namespace, String resource) throws Exception {
+    Reply list = send("GET", "/api/v1/namespaces/" + namespace + "/" + resource, null);
+    assertThat(list.code()).isEqualTo(200);
+    assertThat(list.status().path("items")).as("nothing written").isEmpty();
+  }
+
+  private Reply send(String method, String path, String body) throws Exception {
+    return send(method, path, body, "application/json");
+  }
+
+  private Reply send(String method, String path, String body, String contentType) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      request.method(method, BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", contentType).method(method, BodyPublishers.ofString(body));
+    }
+    HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
+    return new Reply(response.statusCode(), KubeJson.MAPPER.readTree(response.body()));
+  }
+}
