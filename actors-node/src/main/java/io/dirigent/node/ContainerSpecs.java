@@ -61,7 +61,9 @@ final class ContainerSpecs {
     this.files = files;
   }
 
-  CompletionStage<ContainerSpec> build(Pod pod, Container container, ContainerLabels labels, String sandboxId, String podIp, String hostIp) {
+  /** @param imageUser the user the image runs as, for the runAsNonRoot check */
+  CompletionStage<ContainerSpec> build(Pod pod, Container container, String imageUser, ContainerLabels labels, String sandboxId,
+      String podIp, String hostIp) {
     String namespace = pod.getMetadata().getNamespace();
     Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
     Map<String, Secret> secrets = new LinkedHashMap<>();
@@ -90,7 +92,8 @@ final class ContainerSpecs {
       return new ContainerSpec(labels, sandboxId, container.getImage(),
           expand(orEmpty(container.getCommand()), env), expand(orEmpty(container.getArgs()), env), env, container.getWorkingDir(), mounts,
           bytes(limits.get("memory")), millis(limits.get("cpu")), millis(requests.getOrDefault("cpu", limits.get("cpu"))),
-          pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations());
+          pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations(),
+          ContainerSecurityContexts.of(pod, container, imageUser));
     }, files);
   }
 

@@ -406,7 +406,7 @@ final class PodWorker {
         return CompletableFuture.completedFuture((Result) new StartFailed(name, new StartFailure("ErrImagePull", "ImagePullBackOff", message, 1)));
       }
       event(name, EventRecorder.NORMAL, "Pulled", "Container image \"%s\" already present on machine".formatted(container.getImage()));
-      return node.specs().build(pod, container, labels, sandbox.get().id(), sandbox.get().ip(), node.settings().address())
+      return node.specs().build(pod, container, image.get().user(), labels, sandbox.get().id(), sandbox.get().ip(), node.settings().address())
           .handle((spec, failure) -> {
             if (failure != null) {
               String message = Failures.cause(failure).getMessage();
@@ -466,7 +466,7 @@ final class PodWorker {
     }
     String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : name();
     return new SandboxSpec(labels, hostname.length() > 63 ? hostname.substring(0, 63) : hostname,
-        Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), ports);
+        Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), Boolean.TRUE.equals(pod.getSpec().getHostIPC()), ports);
   }
 
   // ---- probes ----

@@ -226,6 +226,36 @@ class DockerNodeIT {
   }
 
   @Test
+  void theSecurityContextIsHonouredByTheEngine() {
+    String ns = NodeTesting.namespace(member);
+    create(pod(ns, "confined").editSpec()
+        .withNewSecurityContext().withRunAsUser(1000L).withRunAsGroup(3000L).withSupplementalGroups(4000L).endSecurityContext()
+        .addNewContainer().withName("app").withImage("dirigent/busybox:1")
+        .withCommand("sh", "-c", "echo ids=$(id -u):$(id -g) groups=$(id -G);"
+            + " grep -E '^(CapEff|NoNewPrivs)' /proc/self/status | tr -s '\\t' ' ' | tr '\\n' ' ';"
+            + " echo; touch /rootfs-file 2>/dev/null && echo root-writable || echo root-read-only; exec sleep 3600")
+        .withNewSecurityContext().withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+        .endContainer().endSpec());
+    Pod running = awaitPod(member, ns, "confined", "Running", WAIT, NodeTesting::running);
+    String id = containerId(running, "app");
+    Await.until("the container's report", WAIT, () -> logOf(id).contains("root-"));
+    assertThat(logOf(id)).contains("ids=1000:3000 groups=3000 4000").contains("CapEff: 0000000000000000 NoNewPrivs: 1")
+        .contains("root-read-only");
+  }
+
+  @Test
+  void runAsNonRootRefusesAnImageThatRunsAsRoot() {
+    String ns = NodeTesting.namespace(member);
+    create(pod(ns, "rootless").editSpec().withNewSecurityContext().withRunAsNonRoot(true).endSecurityContext()
+        .addNewContainer().withName("app").withImage("dirigent/busybox:1").withCommand("sleep", "3600").endContainer().endSpec());
+    Pod waiting = awaitPod(member, ns, "rootless", "CreateContainerConfigError", WAIT,
+        p -> waitingReason(p, "app").equals("CreateContainerConfigError"));
+    assertThat(container(waiting, "app").orElseThrow().getState().getWaiting().getMessage())
+        .startsWith("container has runAsNonRoot and image will run as root");
+  }
+
+  @Test
   void aMissingImageGivesErrImagePullAndNothingIsPulled() {
     String ns = NodeTesting.namespace(member);
     create(pod(ns, "unpulled").editSpec().addNewContainer().withName("app").withImage("dirigent/not-built:7").endContainer().endSpec());

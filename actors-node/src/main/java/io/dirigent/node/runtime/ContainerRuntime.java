@@ -29,8 +29,20 @@ public interface ContainerRuntime extends AutoCloseable {
   /** The containers of one pod on {@code node}, sandbox included, with their state. */
   CompletionStage<List<RuntimeContainer>> podContainers(String node, String podUid);
 
-  /** The image's runtime id if the node has it; empty if it does not (and cannot get it). */
-  CompletionStage<Optional<String>> image(String image);
+  /** The image if the node has it; empty if it does not (and cannot get it). */
+  CompletionStage<Optional<Image>> image(String image);
+
+  /**
+   * An image on the node.
+   *
+   * @param id the runtime's id for it
+   * @param user the user its containers run as unless told otherwise ("" for root)
+   */
+  record Image(String id, String user) {
+    public Image {
+      user = user == null ? "" : user;
+    }
+  }
 
   /** Creates and starts a pod's sandbox; answers it running, with the pod's IP. */
   CompletionStage<RuntimeContainer> runSandbox(SandboxSpec spec);

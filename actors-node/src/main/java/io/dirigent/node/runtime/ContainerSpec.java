@@ -18,6 +18,7 @@ import java.util.Map;
  * @param cpuLimitMillis 0 for none
  * @param cpuRequestMillis the CPU share it asks for; 0 for the runtime's default
  * @param annotations the pod's annotations (the simulated runtime reads its instructions there)
+ * @param security the user, capabilities and other limits it runs with
  */
 public record ContainerSpec(
     RuntimeContainer.ContainerLabels labels,
@@ -31,7 +32,8 @@ public record ContainerSpec(
     long memoryLimitBytes,
     long cpuLimitMillis,
     long cpuRequestMillis,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    ContainerSecurity security) {
 
   public ContainerSpec {
     command = List.copyOf(command);
@@ -39,6 +41,7 @@ public record ContainerSpec(
     env = List.copyOf(env);
     mounts = List.copyOf(mounts);
     annotations = Map.copyOf(annotations);
+    java.util.Objects.requireNonNull(security, "security");
   }
 
   /** A host path bound into the container. */

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
@@ -198,22 +199,24 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   /** Images seen present, with when: a burst of pods of one image asks the engine once. */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map.Entry<String, Long>> images = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map.Entry<Image, Long>> images = new java.util.concurrent.ConcurrentHashMap<>();
   private static final long IMAGE_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   @Override
-  public CompletionStage<Optional<String>> image(String image) {
+  public CompletionStage<Optional<Image>> image(String image) {
     var known = images.get(image);
     if (known != null && System.nanoTime() - known.getValue() < IMAGE_CACHE_NANOS) {
       return CompletableFuture.completedFuture(Optional.of(known.getKey()));
     }
     return call(() -> {
       try {
-        String id = docker.inspectImageCmd(image).exec().getId();
-        if (id != null) {
-          images.put(image, java.util.Map.entry(id, System.nanoTime()));
+        var inspected = docker.inspectImageCmd(image).exec();
+        if (inspected.getId() == null) {
+          return Optional.<Image>empty();
         }
-        return Optional.ofNullable(id);
+        Image found = new Image(inspected.getId(), inspected.getConfig() == null ? "" : inspected.getConfig().getUser());
+        images.put(image, java.util.Map.entry(found, System.nanoTime()));
+        return Optional.of(found);
       } catch (NotFoundException e) {
         images.remove(image);
         return Optional.empty();
@@ -225,7 +228,7 @@ public final class DockerRuntime implements ContainerRuntime {
   public CompletionStage<RuntimeContainer> runSandbox(SandboxSpec spec) {
     return call(() -> {
       // The app containers join the sandbox's IPC namespace too, which Docker allows only when asked.
-      HostConfig host = HostConfig.newHostConfig().withInit(true).withIpcMode("shareable");
+      HostConfig host = HostConfig.newHostConfig().withInit(true).withIpcMode(spec.hostIpc() ? "host" : "shareable");
       CreateContainerCmd create = docker.createContainerCmd(sandboxImage)
           .withName(spec.labels().containerName())
           .withLabels(spec.labels().toLabels());
@@ -266,7 +269,7 @@ public final class DockerRuntime implements ContainerRuntime {
           .withNetworkMode("container:" + spec.sandboxId())
           .withIpcMode("container:" + spec.sandboxId());
       List<Bind> binds = spec.mounts().stream()
-          .map(mount -> new Bind(mount.hostPath(), new Volume(mount.containerPath()), mount.readOnly() ? AccessMode.ro : AccessMode.rw))
+          .map(mount -> new Bind(bindable(mount.hostPath()), new Volume(bindable(mount.containerPath())), mount.readOnly() ? AccessMode.ro : AccessMode.rw))
           .toList();
       if (!binds.isEmpty()) {
         host.withBinds(binds);
@@ -281,11 +284,15 @@ public final class DockerRuntime implements ContainerRuntime {
       if (spec.cpuRequestMillis() > 0) {
         host.withCpuShares((int) Math.max(2, spec.cpuRequestMillis() * 1024 / 1000));
       }
+      secure(host, spec.security());
       CreateContainerCmd create = docker.createContainerCmd(spec.image())
           .withName(spec.labels().containerName())
           .withLabels(spec.labels().toLabels())
           .withEnv(spec.env())
           .withHostConfig(host);
+      if (spec.security().user() != null) {
+        create.withUser(spec.security().user());
+      }
       if (!spec.command().isEmpty()) {
         // As Kubernetes: a command replaces the entrypoint and the image's arguments with it.
         create.withEntrypoint(spec.command());
@@ -298,6 +305,54 @@ public final class DockerRuntime implements ContainerRuntime {
       }
       return create.exec().getId();
     });
+  }
+
+  /** Applies what the container may do: user groups, privileges, capabilities, seccomp, read-only root. */
+  private static void secure(HostConfig host, ContainerSecurity security) {
+    if (!security.groups().isEmpty()) {
+      host.withGroupAdd(security.groups().stream().map(String::valueOf).toList());
+    }
+    if (security.privileged()) {
+      host.withPrivileged(true);
+    }
+    if (security.readOnlyRootFilesystem()) {
+      host.withReadonlyRootfs(true);
+    }
+    if (!security.capAdd().isEmpty()) {
+      host.withCapAdd(security.capAdd().stream().map(DockerRuntime::capability).toArray(Capability[]::new));
+    }
+    if (!security.capDrop().isEmpty()) {
+      host.withCapDrop(security.capDrop().stream().map(DockerRuntime::capability).toArray(Capability[]::new));
+    }
+    List<String> options = new ArrayList<>();
+    if (security.noNewPrivileges()) {
+      options.add("no-new-privileges");
+    }
+    if (security.seccompUnconfined()) {
+      options.add("seccomp=unconfined");
+    }
+    if (!options.isEmpty()) {
+      host.withSecurityOpts(options);
+    }
+    if (security.hostPid()) {
+      host.withPidMode("host");
+    }
+  }
+
+  private static Capability capability(String name) {
+    try {
+      return Capability.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown capability " + name);
+    }
+  }
+
+  /** A path for a bind: Docker reads binds as {@code host:container:mode}, so a ':' or ',' would change their meaning. */
+  private static String bindable(String path) {
+    if (path.contains(":") || path.contains(",")) {
+      throw new IllegalArgumentException("a volume path may not contain ':' or ',': " + path);
+    }
+    return path;
   }
 
   @Override

@@ -145,10 +145,10 @@ public final class SimulatedRuntime implements ContainerRuntime {
   }
 
   @Override
-  public CompletionStage<Optional<String>> image(String image) {
+  public CompletionStage<Optional<Image>> image(String image) {
     return CompletableFuture.completedFuture(missingImages.contains(image)
         ? Optional.empty()
-        : Optional.of("sha256:simulated-" + Integer.toHexString(image.hashCode())));
+        : Optional.of(new Image("sha256:simulated-" + Integer.toHexString(image.hashCode()), "")));
   }
 
   @Override
