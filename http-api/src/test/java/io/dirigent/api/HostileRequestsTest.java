@@ -138,6 +138,30 @@ class HostileRequestsTest {
     assertNothingIn(ns, "endpoints");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "ports that are a string (once crash-looped the scheduler) | pods"
+          + " | {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"ports\":\"abc\"}]}}"
+          + " | spec.containers[0].ports: cannot unmarshal string into a field of type array",
+      "data that is a string | configmaps | {\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":\"x\"}"
+          + " | data: cannot unmarshal string into a field of type object",
+      "finalizers that are a string | configmaps | {\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"finalizers\":\"x\"}}"
+          + " | metadata.finalizers: cannot unmarshal string",
+      "owner references that are an object | configmaps"
+          + " | {\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\",\"ownerReferences\":{\"x\":1}}}"
+          + " | metadata.ownerReferences: cannot unmarshal object",
+      "a name that is a number | configmaps | {\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":7}}"
+          + " | metadata.name: cannot unmarshal number",
+  })
+  void wronglyTypedFieldsAreABadRequest(String attack, String resource, String body, String message) throws Exception {
+    String ns = namespace(null);
+    Reply reply = send("POST", "/api/v1/namespaces/" + ns + "/" + resource, body);
+    assertThat(reply.code()).as(reply.status().toString()).isEqualTo(400);
+    assertThat(reply.status().path("reason").asText()).isEqualTo("BadRequest");
+    assertThat(reply.status().path("message").asText()).contains("cannot be handled as a").contains(message);
+    assertNothingIn(ns, resource);
+  }
+
   // ---- helpers ----
 
   /** A new namespace; with {@code level}, labelled to enforce that Pod Security level. */

@@ -7,6 +7,7 @@ import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.validation.Defaults;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.ObjectValidator;
+import io.dirigent.core.validation.TypeCheck;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -382,6 +383,10 @@ public final class Store {
     } else {
       KubeJson.metadata(body).remove("namespace");
     }
+    TypeCheck.problem(type, body).ifPresent(problem -> {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "%s in version \"%s\" cannot be handled as a %s: %s"
+          .formatted(type.kind(), type.version(), type.kind(), problem)).toException();
+    });
     Defaults.apply(type, body);
     List<FieldError> errors = ObjectValidator.validate(type, body, create);
     if (!errors.isEmpty()) {

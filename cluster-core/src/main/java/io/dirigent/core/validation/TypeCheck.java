@@ -1,0 +1,127 @@
+package io.dirigent.core.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceType;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every known field of an object has the type the API says: a list is a list, a port is a number,
+ * a name is a string — checked by reading the object into its model class, as every reader of it
+ * will, without the conversions a lenient reader allows ({@code "3"} for a number, {@code 3} for a
+ * string). An object that passes can be read by the scheduler, the controllers and the agents; one
+ * that does not is refused at its write, as Kubernetes refuses what it cannot decode.
+ */
+public final class TypeCheck {
+
+  private static final ObjectMapper STRICT = strict();
+
+  private TypeCheck() {}
+
+  private static ObjectMapper strict() {
+    @SuppressWarnings("deprecation")
+    ObjectMapper mapper = KubeJson.MAPPER.copy()
+        .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
+        .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, false)
+        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
+    for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    return mapper;
+  }
+
+  /** Why {@code object} cannot be read as {@code type}'s model, naming the field; empty when it can. */
+  public static Optional<String> problem(ResourceType type, JsonNode object) {
+    try {
+      STRICT.treeToValue(object, type.javaType());
+      return Optional.empty();
+    } catch (MismatchedInputException e) {
+      String path = path(e.getPath());
+      JsonNode value = at(object, e.getPath());
+      return Optional.of("%s: cannot unmarshal %s into a field of type %s".formatted(path.isEmpty() ? "the object" : path,
+          describe(value), expected(e.getTargetType())));
+    } catch (JsonMappingException e) {
+      String path = path(e.getPath());
+      return Optional.of("%s: %s".formatted(path.isEmpty() ? "the object" : path, firstLine(e.getOriginalMessage())));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return Optional.of(firstLine(e.getMessage()));
+    }
+  }
+
+  private static String path(List<JsonMappingException.Reference> references) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : references) {
+      if (reference.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static JsonNode at(JsonNode object, List<JsonMappingException.Reference> references) {
+    JsonNode node = object;
+    for (JsonMappingException.Reference reference : references) {
+      node = reference.getFieldName() != null ? node.path(reference.getFieldName()) : node.path(reference.getIndex());
+    }
+    return node;
+  }
+
+  private static String describe(JsonNode value) {
+    if (value.isTextual()) {
+      return "string";
+    }
+    if (value.isNumber()) {
+      return "number";
+    }
+    if (value.isBoolean()) {
+      return "bool";
+    }
+    if (value.isArray()) {
+      return "array";
+    }
+    if (value.isObject()) {
+      return "object";
+    }
+    return value.isNull() ? "null" : "value";
+  }
+
+  private static String expected(Class<?> target) {
+    if (target == null) {
+      return "another type";
+    }
+    if (Collection.class.isAssignableFrom(target) || target.isArray()) {
+      return "array";
+    }
+    if (Map.class.isAssignableFrom(target)) {
+      return "object";
+    }
+    if (target == String.class) {
+      return "string";
+    }
+    if (target == Boolean.class || target == boolean.class) {
+      return "bool";
+    }
+    if (Number.class.isAssignableFrom(target) || target.isPrimitive()) {
+      return "number";
+    }
+    return target.getSimpleName() + " (an object)";
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "unreadable" : message.lines().findFirst().orElse(message);
+  }
+}
