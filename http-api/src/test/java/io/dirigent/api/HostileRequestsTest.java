@@ -162,6 +162,30 @@ class HostileRequestsTest {
     assertNothingIn(ns, resource);
   }
 
+  @Test
+  void aContinueTokenUsedInAnotherNamespaceFailsThatListAloneAndWatchesGoOn() throws Exception {
+    String first = namespace(null);
+    String second = namespace(null);
+    for (String name : java.util.List.of("a", "b", "c")) {
+      assertThat(send("POST", "/api/v1/namespaces/" + first + "/configmaps",
+          "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"}}").code()).isEqualTo(201);
+    }
+    Reply page = send("GET", "/api/v1/namespaces/" + first + "/configmaps?limit=1", null);
+    String token = page.status().path("metadata").path("continue").asText();
+    String version = page.status().path("metadata").path("resourceVersion").asText();
+
+    Reply misused = send("GET", "/api/v1/namespaces/" + second + "/configmaps?limit=1&continue=" + token, null);
+    assertThat(misused.code()).isEqualTo(400);
+    assertThat(misused.status().path("message").asText()).contains("continue key is not valid");
+
+    // The index still answers lists and watches from where they were.
+    assertThat(send("GET", "/api/v1/namespaces/" + first + "/configmaps?limit=1&continue=" + token, null).code()).isEqualTo(200);
+    HttpResponse<String> watch = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces/" + first
+        + "/configmaps?watch=true&timeoutSeconds=1&resourceVersion=" + version)).build(), BodyHandlers.ofString());
+    assertThat(watch.statusCode()).isEqualTo(200);
+    assertThat(watch.body()).doesNotContain("\"ERROR\"");
+  }
+
   // ---- helpers ----
 
   /** A new namespace; with {@code level}, labelled to enforce that Pod Security level. */

@@ -326,17 +326,29 @@ public final class ResourceIndex
     // A change reaches a watcher as one of three event types; each is made once and shared.
     WatchEvent.Encoded encoded = new WatchEvent.Encoded(change.object());
     WatchEvent[] byType = new WatchEvent[WatchEvent.Type.values().length];
+    List<ActorRef<WatchRelay.Command>> failed = new ArrayList<>();
     subscribers.forEach((subscriber, s) -> {
-      WatchEvent.Type type = typeFor(change, s.filter());
-      if (type != null) {
-        WatchEvent event = byType[type.ordinal()];
+      WatchEvent.Type eventType;
+      try {
+        eventType = typeFor(change, s.filter());
+      } catch (RuntimeException e) {
+        // This watcher's filter cannot judge the change: its watch ends (the client lists again), the others go on.
+        context.getLog().error("index resource={} could not filter a change for a watch: {}", type.resource(), e.toString());
+        s.target().tell(WatchEvent.error(StoreError.of(StoreError.Reason.INTERNAL, "the watch could not filter a change: " + e.getMessage())));
+        subscriber.tell(new WatchRelay.Stop());
+        failed.add(subscriber);
+        return;
+      }
+      if (eventType != null) {
+        WatchEvent event = byType[eventType.ordinal()];
         if (event == null) {
-          event = new WatchEvent(type, change.object(), encoded);
-          byType[type.ordinal()] = event;
+          event = new WatchEvent(eventType, change.object(), encoded);
+          byType[eventType.ordinal()] = event;
         }
         s.target().tell(event);
       }
     });
+    failed.forEach(this::forget);
   }
 
   private ReplyEffect<Event, State> onTick(State state, Tick tick) {
@@ -438,6 +450,11 @@ public final class ResourceIndex
       return Effect().reply(list.replyTo(), new Listed(page.items(), page.resourceVersion(), page.continueToken(), page.remaining()));
     } catch (StoreException e) {
       return Effect().reply(list.replyTo(), new ListFailed(e.error()));
+    } catch (RuntimeException e) {
+      // A request the index cannot answer fails alone: the index, and every watch on it, go on.
+      context.getLog().error("index resource={} could not answer a list: {}", type.resource(), e.toString());
+      return Effect().reply(list.replyTo(), new ListFailed(StoreError.of(StoreError.Reason.INTERNAL,
+          "the list could not be answered: " + e.getMessage())));
     }
   }
 
@@ -454,6 +471,18 @@ public final class ResourceIndex
     } catch (StoreException e) {
       return refuse(watch, e.error());
     }
+    try {
+      return startWatch(watch, filter);
+    } catch (RuntimeException e) {
+      // A watch the index cannot start fails alone: the index, and every other watch, go on.
+      context.getLog().error("index resource={} could not start a watch: {}", type.resource(), e.toString());
+      return refuse(watch, StoreError.of(StoreError.Reason.INTERNAL, "the watch could not be started: " + e.getMessage()));
+    }
+  }
+
+  private ReplyEffect<Event, State> startWatch(Watch watch, ObjectFilter.Compiled filter) {
+    ActorRef<WatchRelay.Command> subscriber = watch.subscriber();
+    ActorRef<WatchEvent> target = watch.target();
     if (watch.fromVersion() == null) {
       for (ObjectNode object : cache.snapshot(filter.namespace(), filter::matches)) {
         target.tell(new WatchEvent(WatchEvent.Type.ADDED, object));

@@ -182,6 +182,12 @@ final class WatchCache {
     NavigableMap<String, ObjectNode> view = objects;
     if (continueToken != null && !continueToken.isEmpty()) {
       Token token = Token.decode(continueToken, epoch);
+      String listed = namespace == null ? "" : namespace;
+      // A token is bound to its list: another namespace's would start the page outside this one.
+      if (!token.namespace().equals(listed) || (!listed.isEmpty() && !token.lastKey().startsWith(listed + "/"))) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST,
+            "continue key is not valid: it continues a list of another namespace").toException();
+      }
       if (token.position() < basePosition || token.position() > position) {
         throw StoreError.of(StoreError.Reason.GONE,
             "The provided continue parameter is too old to display a consistent list result."
@@ -211,7 +217,7 @@ final class WatchCache {
       items.add(entry.getValue());
       lastKey = entry.getKey();
     }
-    String next = remaining != 0 ? new Token(epoch, position, version, lastKey).encode() : null;
+    String next = remaining != 0 ? new Token(epoch, position, version, namespace == null ? "" : namespace, lastKey).encode() : null;
     return new Page(items, version, next, remaining);
   }
 
@@ -295,22 +301,22 @@ final class WatchCache {
     return view;
   }
 
-  /** A continue token: where the list was taken and the last key returned. */
-  private record Token(String epoch, long position, long resourceVersion, String lastKey) {
+  /** A continue token: where the list was taken, of which namespace ("" for all), and the last key returned. */
+  private record Token(String epoch, long position, long resourceVersion, String namespace, String lastKey) {
 
     String encode() {
-      String raw = epoch + "\n" + position + "\n" + resourceVersion + "\n" + lastKey;
+      String raw = epoch + "\n" + position + "\n" + resourceVersion + "\n" + namespace + "\n" + lastKey;
       return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     static Token decode(String token, String currentEpoch) {
       String[] parts;
       try {
-        parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 4);
+        parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\n", 5);
       } catch (IllegalArgumentException e) {
         parts = new String[0];
       }
-      if (parts.length != 4) {
+      if (parts.length != 5) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "continue key is not valid: " + token).toException();
       }
       if (!parts[0].equals(currentEpoch)) {
@@ -319,7 +325,7 @@ final class WatchCache {
                 + " the index restarted since. Start a new list without the continue parameter.").toException();
       }
       try {
-        return new Token(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]), parts[3]);
+        return new Token(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]), parts[3], parts[4]);
       } catch (NumberFormatException e) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "continue key is not valid: " + token).toException();
       }

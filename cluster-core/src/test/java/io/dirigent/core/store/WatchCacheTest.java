@@ -115,6 +115,22 @@ class WatchCacheTest {
   }
 
   @Test
+  void aTokenFromAnotherNamespacesListIsABadRequestNotACrash() {
+    for (String key : List.of("a/1", "a/2", "a/3", "b/1")) {
+      cache.apply(key, cache.resourceVersion() + 1, object(key, cache.resourceVersion() + 1), false);
+    }
+    String fromA = cache.list("a", UNSELECTED, 1, null).continueToken();
+
+    assertThatThrownBy(() -> cache.list("b", UNSELECTED, 1, fromA))
+        .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreError.Reason.BAD_REQUEST))
+        .hasMessageContaining("continues a list of another namespace");
+    assertThatThrownBy(() -> cache.list(null, UNSELECTED, 1, fromA)).isInstanceOf(StoreException.class);
+    String everywhere = cache.list(null, UNSELECTED, 1, null).continueToken();
+    assertThatThrownBy(() -> cache.list("a", UNSELECTED, 1, everywhere)).isInstanceOf(StoreException.class);
+    assertThat(cache.list("a", UNSELECTED, 1, fromA).items()).extracting(WatchCacheTest::key).containsExactly("a/2");
+  }
+
+  @Test
   void pagesContinueTheListAsOfTheFirstPageDespiteLaterChanges() {
     for (String name : List.of("a", "b", "c", "d", "e")) {
       cache.apply("ns/" + name, cache.resourceVersion() + 1, object("ns/" + name, cache.resourceVersion() + 1), false);
