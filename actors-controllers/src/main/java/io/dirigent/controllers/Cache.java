@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a control loop's informers have seen, by kind and {@code namespace/name}: the loop's local
@@ -17,6 +19,10 @@ import java.util.Optional;
  * while a reconcile runs on that actor, never from a callback.
  */
 public final class Cache {
+
+  private static final Logger log = LoggerFactory.getLogger(Cache.class);
+  /** The typed form of an object that cannot be read as its kind (stored before its fields were type-checked). */
+  private static final Object UNREADABLE = new Object();
 
   private final Map<Class<?>, Map<String, Entry>> objects = new HashMap<>();
 
@@ -42,9 +48,10 @@ public final class Cache {
     return entry == null ? Optional.empty() : Optional.of(entry.tree());
   }
 
+  /** The object, typed; empty when there is none, or it cannot be read as its kind. */
   public <T extends HasMetadata> Optional<T> get(Class<T> kind, String key) {
     Entry entry = objects.getOrDefault(kind, Map.of()).get(key);
-    return entry == null ? Optional.empty() : Optional.of(typed(kind, entry));
+    return entry == null ? Optional.empty() : Optional.ofNullable(typed(kind, entry));
   }
 
   /** Every object of the kind in {@code namespace} (null: all). */
@@ -52,7 +59,10 @@ public final class Cache {
     List<T> found = new ArrayList<>();
     for (Entry entry : objects.getOrDefault(kind, Map.of()).values()) {
       if (namespace == null || namespace.equals(KubeJson.namespace(entry.tree()))) {
-        found.add(typed(kind, entry));
+        T object = typed(kind, entry);
+        if (object != null) {
+          found.add(object);
+        }
       }
     }
     return found;
@@ -62,12 +72,18 @@ public final class Cache {
     return List.copyOf(objects.getOrDefault(kind, Map.of()).keySet());
   }
 
+  /** The typed form, made once per version; null when the object cannot be read (reported once), so no reconcile fails on it. */
   @SuppressWarnings("unchecked")
   private static <T> T typed(Class<T> kind, Entry entry) {
     if (entry.typed()[0] == null) {
-      entry.typed()[0] = KubeJson.toTyped(entry.tree(), kind);
+      try {
+        entry.typed()[0] = KubeJson.toTyped(entry.tree(), kind);
+      } catch (IllegalArgumentException e) {
+        log.warn("controllers: {} {} cannot be read and is left out: {}", kind.getSimpleName(), key(entry.tree()), e.getMessage());
+        entry.typed()[0] = UNREADABLE;
+      }
     }
-    return (T) entry.typed()[0];
+    return entry.typed()[0] == UNREADABLE ? null : (T) entry.typed()[0];
   }
 
   /** A copy of a cached object that may be changed. */

@@ -50,7 +50,10 @@ public final class ControllerManager {
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               config.getDuration("node-monitor-grace-period"), config.getDuration("pod-eviction-timeout")));
       for (Controller controller : controllers) {
-        context.spawn(ControllerLoop.create(store, controller, workers, resync), controller.name());
+        // A loop that fails starts again from a fresh list, rather than leaving its kind unreconciled.
+        context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, workers, resync))
+            .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+            controller.name());
       }
       context.getLog().info("controller manager started controllers={}", controllers.stream().map(Controller::name).toList());
       return Behaviors.empty();

@@ -152,14 +152,14 @@ public final class Scheduler {
 
     private Behavior<Command> onPodEvent(Informer.Event event) {
       if (event instanceof Informer.Upserted upserted) {
-        podChanged(upserted.object());
+        readable("pod", upserted.object(), this::podChanged);
       } else if (event instanceof Informer.Deleted deleted) {
         podGone(key(deleted.object()));
         // Room was freed: what did not fit may fit now.
         moveAllToActive();
       } else if (event instanceof Informer.Synced synced) {
         podsSynced = true;
-        synced.objects().forEach(this::podChanged);
+        synced.objects().forEach(object -> readable("pod", object, this::podChanged));
       }
       return wake();
     }
@@ -213,6 +213,18 @@ public final class Scheduler {
       }
     }
 
+    /**
+     * Hands {@code object} on; one that cannot be read (stored before its fields were type-checked)
+     * is reported and skipped, so it cannot stop the scheduling of every other pod.
+     */
+    private void readable(String what, ObjectNode object, java.util.function.Consumer<ObjectNode> then) {
+      try {
+        then.accept(object);
+      } catch (IllegalArgumentException e) {
+        context.getLog().warn("scheduler: {} {} cannot be read and is skipped: {}", what, key(object), e.getMessage());
+      }
+    }
+
     private void podGone(String key) {
       waiting.remove(key);
       unschedulable.remove(key);
@@ -227,13 +239,13 @@ public final class Scheduler {
 
     private Behavior<Command> onNodeEvent(Informer.Event event) {
       if (event instanceof Informer.Upserted upserted) {
-        nodeChanged(KubeJson.toTyped(upserted.object(), Node.class));
+        readable("node", upserted.object(), object -> nodeChanged(KubeJson.toTyped(object, Node.class)));
       } else if (event instanceof Informer.Deleted deleted) {
         NodeInfo gone = nodes.remove(KubeJson.name(deleted.object()));
         nodeList.remove(gone);
       } else if (event instanceof Informer.Synced synced) {
         nodesSynced = true;
-        synced.objects().forEach(object -> nodeChanged(KubeJson.toTyped(object, Node.class)));
+        synced.objects().forEach(each -> readable("node", each, object -> nodeChanged(KubeJson.toTyped(object, Node.class))));
       }
       return wake();
     }

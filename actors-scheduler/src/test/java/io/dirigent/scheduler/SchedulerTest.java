@@ -79,6 +79,19 @@ class SchedulerTest {
   }
 
   @Test
+  void aPodThatCannotBeReadIsSkippedAndTheOthersAreStillScheduled() throws Exception {
+    String ns = namespace();
+    // As a store written before fields were type-checked may hold it: once, it crash-looped the scheduler.
+    var broken = (com.fasterxml.jackson.databind.node.ObjectNode) io.dirigent.core.api.KubeJson.MAPPER.readTree("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"broken","namespace":"%s"},
+         "spec":{"containers":[{"name":"c","image":"dirigent/busybox:1","ports":"abc"}]}}
+        """.formatted(ns));
+    io.dirigent.core.store.UncheckedWrites.create(member.system(), member.store().registry().byResource("pods").orElseThrow(), broken);
+    Await.result(member.store().create(pod(ns, "readable").build()));
+    Await.until("the readable pod bound", WAIT, () -> get(ns, "readable").getSpec().getNodeName() != null);
+  }
+
+  @Test
   void anOwnersPodsAreBoundSpreadOverTheNodesAndRun() {
     String ns = namespace();
     OwnerReference owner = new OwnerReference("apps/v1", true, true, "ReplicaSet", "web", "uid-web-" + ns);
