@@ -1,6 +1,9 @@
 package io.dirigent.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,17 +15,24 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 
 /**
  * Reads request bodies: JSON or YAML objects, up to a size limit. A body that is too large, of
  * a media type the API does not read, or not a well-formed object fails with a Status saying so.
+ * Well-formed is strict, as Kubernetes' decoder is: no key twice in one object, nothing after the
+ * object, nesting at most {@value #MAX_DEPTH} deep, no string that is not Unicode (a lone
+ * surrogate) — so that what is accepted can be stored, encoded and read back by every reader.
  */
 final class RequestBodies {
 
-  private static final ObjectMapper YAML = new YAMLMapper();
+  /** Deepest nesting of objects and arrays in a body: far more than any Kubernetes object needs, far less than breaks a reader. */
+  static final int MAX_DEPTH = 100;
   private static final long READ_TIMEOUT_MILLIS = 60_000;
+  private static final ObjectMapper JSON = strict(KubeJson.MAPPER.copy());
+  private static final ObjectMapper YAML = strict(new YAMLMapper());
 
   private final long maxBytes;
   private final Materializer materializer;
@@ -69,7 +79,7 @@ final class RequestBodies {
         throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request has no patch"));
       }
       // An applied configuration is YAML (of which JSON, what kubectl sends, is a part).
-      JsonNode tree = tree(type == Patch.Type.APPLY ? YAML : KubeJson.MAPPER, bytes);
+      JsonNode tree = tree(type == Patch.Type.APPLY ? YAML : JSON, bytes);
       if (type == Patch.Type.JSON && !tree.isArray()) {
         throw new BodyException(ApiStatus.failure(400, "BadRequest", "a JSON patch must be an array of operations"));
       }
@@ -91,19 +101,34 @@ final class RequestBodies {
     return request.entity().getContentType().mediaType().toString().toLowerCase();
   }
 
+  private static ObjectMapper strict(ObjectMapper mapper) {
+    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    return mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
   private CompletionStage<byte[]> read(HttpRequest request) {
-    return request.entity().withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, materializer)
+    if (request.entity().getContentLengthOption().orElse(0L) > maxBytes) {
+      return java.util.concurrent.CompletableFuture.failedFuture(tooLarge());
+    }
+    return request.entity().withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, maxBytes, materializer)
         .handle((strict, failure) -> {
           if (failure != null) {
             Throwable cause = Responses.unwrap(failure);
-            if (cause instanceof EntityStreamSizeException) {
-              throw new BodyException(ApiStatus.failure(413, "RequestEntityTooLarge",
-                  "the request body is larger than the limit of %d bytes".formatted(maxBytes)));
+            // Pekko says "too large" two ways: while streaming, and when the whole entity is collected.
+            if (cause instanceof EntityStreamSizeException
+                || (cause instanceof EntityStreamException && String.valueOf(cause.getMessage()).contains("too large"))) {
+              throw tooLarge();
             }
             throw new CompletionException(cause);
           }
           return strict.getData().toArray();
         });
+  }
+
+  private BodyException tooLarge() {
+    return new BodyException(ApiStatus.failure(413, "RequestEntityTooLarge",
+        "the request body is larger than the limit of %d bytes".formatted(maxBytes)));
   }
 
   private static ObjectNode parse(String mediaType, byte[] bytes) {
@@ -115,7 +140,7 @@ final class RequestBodies {
       }
     }
     ObjectMapper mapper = switch (mediaType) {
-      case "application/json" -> KubeJson.MAPPER;
+      case "application/json" -> JSON;
       case "application/yaml", "application/x-yaml", "text/yaml" -> YAML;
       default -> throw new BodyException(ApiStatus.failure(415, "UnsupportedMediaType",
           "the body's media type \"%s\" is not supported: send application/json, application/yaml or application/vnd.kubernetes.protobuf".formatted(mediaType)));
@@ -132,6 +157,11 @@ final class RequestBodies {
       JsonNode tree = mapper.readTree(bytes);
       if (tree == null || tree.isMissingNode()) {
         throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request body is empty"));
+      }
+      String badText = TextChecks.firstUnpairedSurrogate(tree);
+      if (badText != null) {
+        throw new BodyException(ApiStatus.failure(400, "BadRequest",
+            "the request body is not valid %s: %s holds a lone UTF-16 surrogate, which is not Unicode".formatted(mapper == YAML ? "YAML" : "JSON", badText)));
       }
       return tree;
     } catch (JsonProcessingException e) {

@@ -186,6 +186,40 @@ class HostileRequestsTest {
     assertThat(watch.body()).doesNotContain("\"ERROR\"");
   }
 
+  @Test
+  void malformedBodiesAreABadRequestAndNothingIsWritten() throws Exception {
+    String ns = namespace(null);
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    String configMap = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\"1\"}}";
+    assertThat(send("POST", path, configMap.replace("\"data\"", "\"data\":{\"a\":\"0\"},\"data\"")).status().path("message").asText())
+        .contains("Duplicate field 'data'");
+    assertThat(send("POST", path, configMap + " {\"more\":1}").code()).isEqualTo(400);
+    assertThat(send("POST", path, configMap + "garbage").code()).isEqualTo(400);
+    assertThat(send("POST", path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\ndata: {a: '1'}\ndata: {a: '2'}\n", "application/yaml").code())
+        .isEqualTo(400);
+    String deep = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"deep\",\"annotations\":{}},\"x\":"
+        + "[".repeat(200) + "]".repeat(200) + "}";
+    Reply tooDeep = send("POST", path, deep);
+    assertThat(tooDeep.code()).isEqualTo(400);
+    assertThat(tooDeep.status().path("message").asText()).contains("nesting depth");
+    Reply surrogate = send("POST", path, configMap.replace("\"1\"", "\"\\ud800\""));
+    assertThat(surrogate.code()).isEqualTo(400);
+    assertThat(surrogate.status().path("message").asText()).contains("data.a holds a lone UTF-16 surrogate");
+    assertNothingIn(ns, "configmaps");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "a body of {0} MiB is 413")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {4, 9, 20})
+  void aBodyOverTheLimitIsRequestEntityTooLarge(int mebibytes) throws Exception {
+    String ns = namespace(null);
+    String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\""
+        + "x".repeat(mebibytes << 20) + "\"}}";
+    Reply reply = send("POST", "/api/v1/namespaces/" + ns + "/configmaps", body);
+    assertThat(reply.code()).isEqualTo(413);
+    assertThat(reply.status().path("reason").asText()).isEqualTo("RequestEntityTooLarge");
+    assertNothingIn(ns, "configmaps");
+  }
+
   // ---- helpers ----
 
   /** A new namespace; with {@code level}, labelled to enforce that Pod Security level. */
