@@ -2,13 +2,11 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.fge.jsonpatch.JsonPatch;
 import com.github.fge.jsonpatch.JsonPatchException;
 import com.github.fge.jsonpatch.mergepatch.JsonMergePatch;
 import io.dirigent.compat.StrategicMergePatch;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.StoreError;
-import java.io.IOException;
 
 /** Applies JSON patches (RFC 6902), JSON merge patches (RFC 7386) and Kubernetes' strategic merge patches to objects. */
 final class Patches {
@@ -17,24 +15,13 @@ final class Patches {
 
   /**
    * {@code target} with {@code patch} applied; a malformed patch is BAD_REQUEST, one that cannot
-   * be applied (a failed {@code test}, a missing path) is INVALID.
+   * be applied (a failed {@code test}, a missing path) is INVALID; a JSON patch may copy at most
+   * {@code maxCopiedBytes}.
    */
-  static ObjectNode apply(RequestBodies.Patch patch, ObjectNode target) {
+  static ObjectNode apply(RequestBodies.Patch patch, ObjectNode target, long maxCopiedBytes) {
     JsonNode result;
     switch (patch.type()) {
-      case JSON -> {
-        JsonPatch operations;
-        try {
-          operations = JsonPatch.fromJson(patch.body());
-        } catch (IOException e) {
-          throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the JSON patch is malformed: " + e.getMessage()).toException();
-        }
-        try {
-          result = operations.apply(target);
-        } catch (JsonPatchException e) {
-          throw StoreError.of(StoreError.Reason.INVALID, "the JSON patch could not be applied: " + e.getMessage()).toException();
-        }
-      }
+      case JSON -> result = JsonPatches.apply(patch.body(), target, maxCopiedBytes);
       case MERGE -> {
         try {
           result = JsonMergePatch.fromJson(patch.body()).apply(target);

@@ -42,6 +42,11 @@ final class RequestBodies {
     this.materializer = materializer;
   }
 
+  /** The largest body read; also the most a JSON patch may copy. */
+  long maxBytes() {
+    return maxBytes;
+  }
+
   /** A request body that cannot be used, with the Status to answer. */
   static final class BodyException extends RuntimeException {
     private final ObjectNode status;

@@ -193,7 +193,7 @@ final class ResourceApi {
       scale = body(request).thenCompose(body -> subresources.putScale(path, body, writeOptions(query)));
     } else if (method.equals(HttpMethods.PATCH)) {
       scale = bodies.patch(request)
-          .thenCompose(patch -> subresources.patchScale(path, current -> Patches.apply(patch, current), writeOptions(query)));
+          .thenCompose(patch -> subresources.patchScale(path, current -> Patches.apply(patch, current, bodies.maxBytes()), writeOptions(query)));
     } else {
       return methodNotAllowed(method, path);
     }
@@ -277,7 +277,7 @@ final class ResourceApi {
   private CompletionStage<ObjectNode> patch(
       ApiPath path, RequestBodies.Patch patch, boolean status, WriteOptions options, int attemptsLeft, Consumer<ObjectNode> check) {
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(current -> {
-      ObjectNode patched = Patches.apply(patch, current);
+      ObjectNode patched = Patches.apply(patch, current, bodies.maxBytes());
       check.accept(patched);
       if (!KubeJson.name(patched).equals(KubeJson.name(current)) || !KubeJson.namespace(patched).equals(KubeJson.namespace(current))) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "a patch may not change the object's name or namespace").toException();

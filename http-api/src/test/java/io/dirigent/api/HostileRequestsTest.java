@@ -220,6 +220,45 @@ class HostileRequestsTest {
     assertNothingIn(ns, "configmaps");
   }
 
+  @Test
+  void jsonPatchesAreBoundedAndAMalformedOneIsABadRequest() throws Exception {
+    String ns = namespace(null);
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    assertThat(send("POST", path, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"a\":\""
+        + "x".repeat(1000) + "\"}}").code()).isEqualTo(201);
+    String patchType = "application/json-patch+json";
+
+    Reply noPath = send("PATCH", path + "/c", "[{\"op\":\"add\",\"value\":1}]", patchType);
+    assertThat(noPath.code()).as(noPath.status().toString()).isEqualTo(400);
+
+    // Each copy doubles what the next one copies: 2^30 kilobytes from a kilobyte of patch.
+    StringBuilder doubling = new StringBuilder("[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"x\":{\"a\":\"" + "y".repeat(1000) + "\"}}}");
+    for (int i = 0; i < 30; i++) {
+      doubling.append(",{\"op\":\"copy\",\"from\":\"/metadata/annotations/x\",\"path\":\"/metadata/annotations/x/c").append(i).append("\"}");
+    }
+    Reply amplified = send("PATCH", path + "/c", doubling.append(']').toString(), patchType);
+    assertThat(amplified.code()).as(amplified.status().toString()).isEqualTo(413);
+    assertThat(amplified.status().path("message").asText()).contains("copies more than");
+
+    StringBuilder many = new StringBuilder("[");
+    for (int i = 0; i <= JsonPatches.MAX_OPERATIONS; i++) {
+      many.append(i == 0 ? "" : ",").append("{\"op\":\"test\",\"path\":\"/kind\",\"value\":\"ConfigMap\"}");
+    }
+    Reply tooMany = send("PATCH", path + "/c", many.append(']').toString(), patchType);
+    assertThat(tooMany.code()).isEqualTo(413);
+    assertThat(tooMany.status().path("message").asText()).isEqualTo("The allowed maximum operations in a JSON patch is 10000, got 10001");
+
+    // Two patches that each fit make an object over the store's limit: the second is refused.
+    String half = "\"" + "z".repeat(900 * 1024) + "\"";
+    assertThat(send("PATCH", path + "/c", "[{\"op\":\"add\",\"path\":\"/data/b\",\"value\":" + half + "}]", patchType).code()).isEqualTo(200);
+    Reply overLimit = send("PATCH", path + "/c", "[{\"op\":\"add\",\"path\":\"/data/d\",\"value\":" + half + "}]", patchType);
+    assertThat(overLimit.code()).isEqualTo(413);
+    assertThat(overLimit.status().path("message").asText()).contains("more than the 1572864 bytes an object may hold");
+    JsonNode stored = send("GET", path + "/c", null).status();
+    assertThat(stored.path("data").has("d")).isFalse();
+    assertThat(stored.path("metadata").path("annotations").has("x")).isFalse();
+  }
+
   // ---- helpers ----
 
   /** A new namespace; with {@code level}, labelled to enforce that Pod Security level. */

@@ -393,7 +393,20 @@ public final class Store {
       String name = KubeJson.name(body).isEmpty() ? KubeJson.meta(body, "generateName") : KubeJson.name(body);
       throw StoreError.invalid(type.kind(), name, errors).toException();
     }
+    long size = encodedSize(body);
+    if (size > settings.maxObjectBytes()) {
+      throw StoreError.of(StoreError.Reason.TOO_LARGE, "the %s is %d bytes, more than the %d bytes an object may hold"
+          .formatted(type.singular(), size, settings.maxObjectBytes())).toException();
+    }
     return body;
+  }
+
+  private static long encodedSize(ObjectNode body) {
+    try {
+      return KubeJson.MAPPER.writeValueAsBytes(body).length;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "the object cannot be encoded: " + e.getOriginalMessage()).toException();
+    }
   }
 
   private CompletionStage<Void> requireActiveNamespace(String namespace) {

@@ -27,6 +27,7 @@ public record StoreError(Reason reason, String message, List<FieldError> causes,
     BAD_REQUEST(400, "BadRequest"),
     FORBIDDEN(403, "Forbidden"),
     GONE(410, "Expired"),
+    TOO_LARGE(413, "RequestEntityTooLarge"),
     INTERNAL(500, "InternalError"),
     UNAVAILABLE(503, "ServiceUnavailable"),
     TIMEOUT(504, "Timeout");

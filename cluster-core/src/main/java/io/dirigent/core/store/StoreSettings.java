@@ -21,7 +21,8 @@ public record StoreSettings(
     Duration askTimeout,
     Duration bookmarkInterval,
     Duration tickInterval,
-    int watchBuffer) {
+    int watchBuffer,
+    long maxObjectBytes) {
 
   public StoreSettings {
     if (snapshotEvery < 1 || versionBlock < 1 || watchWindow < 1 || rebuildParallelism < 1) {
@@ -44,7 +45,8 @@ public record StoreSettings(
         c.getDuration("ask-timeout"),
         c.getDuration("bookmark-interval"),
         c.getDuration("tick-interval"),
-        c.getInt("watch-buffer"));
+        c.getInt("watch-buffer"),
+        c.getBytes("max-object-bytes"));
   }
 
   public static StoreSettings from(ActorSystem<?> system) {
