@@ -48,17 +48,6 @@ public final class NamespaceFinalizer implements Admission {
   }
 
   private static Admitted admitted(ObjectNode namespace) {
-    return new Admitted() {
-      @Override
-      public ObjectNode object() {
-        return namespace;
-      }
-
-      @Override
-      public void succeeded(boolean persisted) {}
-
-      @Override
-      public void failed() {}
-    };
+    return Admitted.of(namespace);
   }
 }

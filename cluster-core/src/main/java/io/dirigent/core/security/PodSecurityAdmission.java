@@ -77,21 +77,6 @@ public final class PodSecurityAdmission implements Admission {
   }
 
   private static Admitted admitted(ObjectNode pod) {
-    return new Admitted() {
-      @Override
-      public ObjectNode object() {
-        return pod;
-      }
-
-      @Override
-      public void succeeded(boolean persisted) {
-        // Nothing to keep.
-      }
-
-      @Override
-      public void failed() {
-        // Nothing to give back.
-      }
-    };
+    return Admitted.of(pod);
   }
 }

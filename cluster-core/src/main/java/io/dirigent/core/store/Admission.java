@@ -19,6 +19,26 @@ public interface Admission {
     void succeeded(boolean persisted);
 
     void failed();
+
+    /** An admitted write that reserved nothing: nothing to keep or give back afterwards. */
+    static Admitted of(ObjectNode object) {
+      return new Admitted() {
+        @Override
+        public ObjectNode object() {
+          return object;
+        }
+
+        @Override
+        public void succeeded(boolean persisted) {
+          // Nothing was reserved.
+        }
+
+        @Override
+        public void failed() {
+          // Nothing to give back.
+        }
+      };
+    }
   }
 
   CompletionStage<Admitted> create(ObjectNode object);

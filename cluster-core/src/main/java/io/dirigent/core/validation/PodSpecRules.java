@@ -43,15 +43,7 @@ final class PodSpecRules {
     for (int i = 0; i < list.size(); i++) {
       JsonNode container = list.get(i);
       String at = path + "[" + i + "]";
-      String name = container.path("name").asText("");
-      if (name.isEmpty()) {
-        errors.add(FieldError.required(at + ".name", ""));
-      } else {
-        NameRules.dns1123Label(name).forEach(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
-        if (!names.add(name)) {
-          errors.add(FieldError.duplicate(at + ".name", name));
-        }
-      }
+      uniqueLabel(container.path("name").asText(""), at + ".name", names, errors);
       if (container.path("image").asText("").isBlank()) {
         errors.add(FieldError.required(at + ".image", ""));
       }
@@ -63,17 +55,13 @@ final class PodSpecRules {
   /** The pod's volumes by name; each named as a DNS label, once, with exactly one source. */
   private static Map<String, JsonNode> volumes(JsonNode list, String path, List<FieldError> errors) {
     Map<String, JsonNode> volumes = new HashMap<>();
+    Set<String> names = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       JsonNode volume = list.get(i);
       String at = path + "[" + i + "]";
       String name = volume.path("name").asText("");
-      if (name.isEmpty()) {
-        errors.add(FieldError.required(at + ".name", ""));
-      } else {
-        NameRules.dns1123Label(name).forEach(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
-        if (volumes.putIfAbsent(name, volume) != null) {
-          errors.add(FieldError.duplicate(at + ".name", name));
-        }
+      if (uniqueLabel(name, at + ".name", names, errors)) {
+        volumes.put(name, volume);
       }
       List<String> sources = new ArrayList<>();
       volume.fieldNames().forEachRemaining(field -> {
@@ -111,6 +99,21 @@ final class PodSpecRules {
     }
     projection(volume.path("configMap"), "name", at + ".configMap", errors);
     projection(volume.path("secret"), "secretName", at + ".secret", errors);
+  }
+
+  /** A name that must be a DNS label, once among {@code seen}; whether it is a new one (then it was added). */
+  private static boolean uniqueLabel(String name, String at, Set<String> seen, List<FieldError> errors) {
+    if (name.isEmpty()) {
+      errors.add(FieldError.required(at, ""));
+      return false;
+    }
+    NameRules.dns1123Label(name).forEach(problem -> errors.add(FieldError.invalid(at, name, problem)));
+    if (seen.contains(name)) {
+      errors.add(FieldError.duplicate(at, name));
+      return false;
+    }
+    seen.add(name);
+    return true;
   }
 
   /** A configMap or secret volume: the object it names, file modes, and each item's key and relative path. */
