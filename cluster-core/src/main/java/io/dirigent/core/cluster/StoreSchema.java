@@ -11,6 +11,15 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
  */
 final class StoreSchema {
 
+  /** Long enough for any object's persistence id; names are at most 253 characters. */
+  static final int PERSISTENCE_ID_LENGTH = 1024;
+
+  private static final String WIDEN_PERSISTENCE_IDS = """
+      ALTER TABLE PUBLIC."event_journal" ALTER COLUMN "persistence_id" SET DATA TYPE VARCHAR(%1$d);
+      ALTER TABLE PUBLIC."snapshot" ALTER COLUMN "persistence_id" SET DATA TYPE VARCHAR(%1$d);
+      ALTER TABLE PUBLIC."durable_state" ALTER COLUMN "persistence_id" SET DATA TYPE VARCHAR(%1$d)
+      """.formatted(PERSISTENCE_ID_LENGTH);
+
   private StoreSchema() {}
 
   static CompletionStage<Void> ensure(ActorSystem<?> system) {
@@ -19,6 +28,10 @@ final class StoreSchema {
       return CompletableFuture.completedFuture(null);
     }
     // The schema scripts are the plugin's own, for the H2 profile; "if not exists" throughout.
-    return SchemaUtils.createIfNotExists(system).thenApply(done -> null);
+    // Their persistence ids hold 255 characters, less than an object's key ("ObjectEntity|",
+    // resource, namespace, a 253-character name); widening is a no-op once done.
+    return SchemaUtils.createIfNotExists(system)
+        .thenCompose(done -> SchemaUtils.applyScript(WIDEN_PERSISTENCE_IDS, system))
+        .thenApply(done -> null);
   }
 }

@@ -51,6 +51,8 @@ public final class Store {
   /** generateName's suffix alphabet and length, as Kubernetes uses. */
   private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final int SUFFIX_LENGTH = 5;
+  /** The longest generateName prefix kept, so that a generated name fits a DNS label (63). */
+  private static final int GENERATED_PREFIX_MAX = 63 - SUFFIX_LENGTH;
   private static final int GENERATE_NAME_ATTEMPTS = 8;
   /** Watch buffers larger than this grow with what they hold instead of being allocated whole. */
   private static final int WATCH_BUFFER_PREALLOCATED = 128;
@@ -89,6 +91,7 @@ public final class Store {
    * {@code metadata.generateName} without a name gets a unique generated name.
    */
   public CompletionStage<ObjectNode> create(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+    boolean generated = object != null && KubeJson.name(object).isEmpty() && !KubeJson.meta(object, "generateName").isEmpty();
     ObjectNode body;
     try {
       body = prepare(type, namespace, object, true);
@@ -98,10 +101,10 @@ public final class Store {
     CompletionStage<Void> namespaceCheck = type.namespaced() ? requireActiveNamespace(KubeJson.namespace(body)) : CompletableFuture.completedFuture(null);
     Admission admission = admissions.get(type.resource());
     if (admission == null) {
-      return namespaceCheck.thenCompose(ok -> createNamed(type, body, options, GENERATE_NAME_ATTEMPTS));
+      return namespaceCheck.thenCompose(ok -> createNamed(type, body, options, generated, GENERATE_NAME_ATTEMPTS));
     }
     return namespaceCheck.thenCompose(ok -> admission.create(body))
-        .thenCompose(admitted -> decided(admitted, options, createNamed(type, admitted.object(), options, GENERATE_NAME_ATTEMPTS)));
+        .thenCompose(admitted -> decided(admitted, options, createNamed(type, admitted.object(), options, generated, GENERATE_NAME_ATTEMPTS)));
   }
 
   /**
@@ -123,23 +126,21 @@ public final class Store {
     });
   }
 
-  private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, int attemptsLeft) {
-    boolean generated = KubeJson.name(body).isEmpty();
-    ObjectNode named = body;
-    if (generated) {
-      named = body.deepCopy();
-      KubeJson.metadata(named).put("name", KubeJson.meta(body, "generateName") + randomSuffix());
-    }
-    ObjectKey key = keyOf(type, named);
-    ObjectNode toCreate = named;
-    CompletionStage<ObjectNode> result = write(key, replyTo -> new ObjectEntity.Create(toCreate, options.user(), options.dryRun(), replyTo))
+  /**
+   * Creates {@code body}; a {@code generated} name that is taken already is drawn again, up to
+   * {@code attemptsLeft} times. The name was generated, and validated, by {@link #prepare}.
+   */
+  private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, boolean generated, int attemptsLeft) {
+    CompletionStage<ObjectNode> result = write(keyOf(type, body), replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), replyTo))
         .thenApply(DeleteResult::object);
     if (!generated || attemptsLeft <= 1) {
       return result;
     }
     return result.handle((created, failure) -> {
       if (failure != null && reasonOf(failure) == StoreError.Reason.ALREADY_EXISTS) {
-        return createNamed(type, body, options, attemptsLeft - 1);
+        ObjectNode renamed = body.deepCopy();
+        KubeJson.metadata(renamed).put("name", generatedName(KubeJson.meta(body, "generateName")));
+        return createNamed(type, renamed, options, true, attemptsLeft - 1);
       }
       return failure == null ? CompletableFuture.completedFuture(created) : CompletableFuture.<ObjectNode>failedFuture(unwrap(failure));
     }).thenCompose(stage -> stage);
@@ -387,11 +388,14 @@ public final class Store {
       throw StoreError.of(StoreError.Reason.BAD_REQUEST, "%s in version \"%s\" cannot be handled as a %s: %s"
           .formatted(type.kind(), type.version(), type.kind(), problem)).toException();
     });
+    if (create && KubeJson.name(body).isEmpty() && !KubeJson.meta(body, "generateName").isEmpty()) {
+      // As Kubernetes: the name is generated before validation, so the name with its suffix is checked.
+      KubeJson.metadata(body).put("name", generatedName(KubeJson.meta(body, "generateName")));
+    }
     Defaults.apply(type, body);
     List<FieldError> errors = ObjectValidator.validate(type, body, create);
     if (!errors.isEmpty()) {
-      String name = KubeJson.name(body).isEmpty() ? KubeJson.meta(body, "generateName") : KubeJson.name(body);
-      throw StoreError.invalid(type.kind(), name, errors).toException();
+      throw StoreError.invalid(type.kind(), KubeJson.name(body), errors).toException();
     }
     long size = encodedSize(body);
     if (size > settings.maxObjectBytes()) {
@@ -473,12 +477,13 @@ public final class Store {
     return new ObjectKey(type.resource(), type.namespaced() ? KubeJson.namespace(body) : "", KubeJson.name(body));
   }
 
-  private String randomSuffix() {
-    StringBuilder suffix = new StringBuilder(SUFFIX_LENGTH);
+  /** {@code prefix}, cut to leave room, and a random suffix: names.SimpleNameGenerator's rule. */
+  private String generatedName(String prefix) {
+    StringBuilder name = new StringBuilder(prefix.length() > GENERATED_PREFIX_MAX ? prefix.substring(0, GENERATED_PREFIX_MAX) : prefix);
     for (int i = 0; i < SUFFIX_LENGTH; i++) {
-      suffix.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
+      name.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
     }
-    return suffix.toString();
+    return name.toString();
   }
 
   private RuntimeException timeout(Throwable failure, String what) {

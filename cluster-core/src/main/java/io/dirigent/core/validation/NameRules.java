@@ -139,7 +139,10 @@ public final class NameRules {
     return List.copyOf(problems);
   }
 
-  /** A name that can be one segment of a URL path: not "." or "..", no '/' and no '%'. */
+  /**
+   * A name that can be one segment of a URL path: not "." or "..", no '/' and no '%', at most 253
+   * characters.
+   */
   public static List<String> pathSegmentName(String value) {
     if (value.equals(".") || value.equals("..")) {
       return List.of("may not be '" + value + "'");
@@ -205,6 +208,10 @@ public final class NameRules {
 
   static List<String> pathSegmentPrefix(String value) {
     List<String> problems = new ArrayList<>();
+    // Kubernetes sets no length here; the store's keys need one, and no real name comes near it.
+    if (value.length() > DNS1123_SUBDOMAIN_MAX_LENGTH) {
+      problems.add(maxLengthError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+    }
     for (String illegal : List.of("/", "%")) {
       if (value.contains(illegal)) {
         problems.add("may not contain '" + illegal + "'");

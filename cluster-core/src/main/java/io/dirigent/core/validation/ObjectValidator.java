@@ -21,8 +21,8 @@ public final class ObjectValidator {
   private ObjectValidator() {}
 
   /**
-   * Every problem with {@code object} as an object of {@code type}; empty when valid. On create a
-   * {@code generateName} may stand in for the name.
+   * Every problem with {@code object} as an object of {@code type}; empty when valid. A
+   * {@code generateName} has been turned into a name already, so both are checked.
    */
   public static List<FieldError> validate(ResourceType type, ObjectNode object, boolean create) {
     List<FieldError> errors = new ArrayList<>();
@@ -40,16 +40,15 @@ public final class ObjectValidator {
     }
     String name = KubeJson.name(object);
     String generateName = KubeJson.meta(object, "generateName");
-    if (name.isEmpty()) {
-      if (!create || generateName.isEmpty()) {
-        errors.add(FieldError.required("metadata.name", "name or generateName is required"));
-      } else {
-        // The generated suffix makes any trailing dash of the prefix an inner one.
-        String sample = generateName.endsWith("-") ? generateName + "a" : generateName;
-        for (String problem : type.nameRule().check(sample)) {
-          errors.add(FieldError.invalid("metadata.generateName", generateName, problem));
-        }
+    if (!generateName.isEmpty()) {
+      // The generated suffix makes any trailing dash of the prefix an inner one.
+      String sample = generateName.endsWith("-") ? generateName + "a" : generateName;
+      for (String problem : type.nameRule().check(sample)) {
+        errors.add(FieldError.invalid("metadata.generateName", generateName, problem));
       }
+    }
+    if (name.isEmpty()) {
+      errors.add(FieldError.required("metadata.name", create ? "name or generateName is required" : "name is required"));
     } else {
       for (String problem : type.nameRule().check(name)) {
         errors.add(FieldError.invalid("metadata.name", name, problem));

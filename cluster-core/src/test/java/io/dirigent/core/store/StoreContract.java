@@ -63,6 +63,34 @@ public abstract class StoreContract extends WatchContract {
   }
 
   @Test
+  void aLongGenerateNameIsCutSoTheGeneratedNameIsValid() {
+    String ns = namespace();
+    String prefix = "p".repeat(100);
+    ConfigMap configMap = result(store.create(new ConfigMapBuilder().withNewMetadata().withNamespace(ns).withGenerateName(prefix).endMetadata().build()));
+    assertThat(configMap.getMetadata().getName()).hasSize(63).startsWith("p".repeat(58));
+    // A namespace's name is a DNS label: 62 characters and a suffix were once stored as 67.
+    Namespace namespace = result(store.create(new NamespaceBuilder().withNewMetadata().withGenerateName("n".repeat(62)).endMetadata().build()));
+    assertThat(namespace.getMetadata().getName()).hasSize(63);
+  }
+
+  @Test
+  void theLongestNameInTheLongestNamespaceIsStored() {
+    String ns = ("long-" + System.nanoTime() + "-" + "n".repeat(63)).substring(0, 63);
+    result(store.create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()));
+    String name = "c".repeat(253);
+    result(store.create(configMap(ns, name, Map.of(), "1")));
+    assertThat(result(store.get(ConfigMap.class, ns, name)).getData()).containsEntry("value", "1");
+  }
+
+  @Test
+  void aGenerateNameThatMakesNoValidNameIsRefused() {
+    String ns = namespace();
+    StoreError error = error(store.create(new ConfigMapBuilder().withNewMetadata().withNamespace(ns).withGenerateName("Web_").endMetadata().build()));
+    assertThat(error.reason()).isEqualTo(StoreError.Reason.INVALID);
+    assertThat(error.message()).contains("metadata.generateName: Invalid value: \"Web_\"");
+  }
+
+  @Test
   void getOfAMissingObjectIsNotFound() {
     String ns = namespace();
     StoreError error = error(store.get(ConfigMap.class, ns, "nothing"));
