@@ -71,6 +71,9 @@ public final class ProtobufBodies {
   private static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
   private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
   private static final String TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.Time";
+  /** The times RFC 3339 can write, as Go's metav1.Time does: years 1 to 9999. */
+  private static final long FIRST_SECOND = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+  private static final long LAST_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
   private static final String MICRO_TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime";
   private static final String DURATION = "k8s.io.apimachinery.pkg.apis.meta.v1.Duration";
   private static final Set<String> RAW_JSON = Set.of(
@@ -183,7 +186,10 @@ public final class ProtobufBodies {
       if (seconds == 0 && nanos == 0) {
         return null;
       }
-      Instant instant = Instant.ofEpochSecond(seconds, name.equals(TIME) ? 0 : nanos / 1000 * 1000);
+      if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
+        throw new IllegalArgumentException("a time in the protobuf body is outside the years 1 to 9999 (%d seconds after 1970)".formatted(seconds));
+      }
+      Instant instant = Instant.ofEpochSecond(seconds, name.equals(TIME) ? 0 : Math.floorMod(nanos, 1_000_000_000L) / 1000 * 1000);
       return JsonNodeFactory.instance.textNode(DateTimeFormatter.ISO_INSTANT.format(instant));
     }
     if (name.equals(DURATION)) {
@@ -221,7 +227,7 @@ public final class ProtobufBodies {
     if (nanos == 0) {
       return "0s";
     }
-    java.time.Duration duration = java.time.Duration.ofNanos(Math.abs(nanos));
+    java.time.Duration duration = java.time.Duration.ofNanos(nanos).abs();
     String sign = nanos < 0 ? "-" : "";
     if (duration.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
       long n = duration.toNanos();

@@ -80,7 +80,24 @@ class ProtobufBodiesTest {
   }
 
   @Test
+  void aTimeBeyondTheYear9999IsRefusedAsGoRefusesToWriteIt() throws Exception {
+    V1.ConfigMap far = V1.ConfigMap.newBuilder().setMetadata(Meta.ObjectMeta.newBuilder().setName("c")
+        .setCreationTimestamp(Meta.Time.newBuilder().setSeconds(Long.MAX_VALUE))).build();
+    assertThatThrownBy(() -> ProtobufBodies.decode(framed("v1", "ConfigMap", far)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the years 1 to 9999");
+    V1.ConfigMap early = V1.ConfigMap.newBuilder().setMetadata(Meta.ObjectMeta.newBuilder().setName("c")
+        .setCreationTimestamp(Meta.Time.newBuilder().setSeconds(Long.MIN_VALUE))).build();
+    assertThatThrownBy(() -> ProtobufBodies.decode(framed("v1", "ConfigMap", early)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the years 1 to 9999");
+    V1.ConfigMap last = V1.ConfigMap.newBuilder().setMetadata(Meta.ObjectMeta.newBuilder().setName("c")
+        .setCreationTimestamp(Meta.Time.newBuilder().setSeconds(253402300799L))).build();
+    assertThat(ProtobufBodies.decode(framed("v1", "ConfigMap", last)).path("metadata").path("creationTimestamp").asText())
+        .isEqualTo("9999-12-31T23:59:59Z");
+  }
+
+  @Test
   void goDurationsReadAsGoPrintsThem() {
+    assertThat(ProtobufBodies.goDuration(Long.MIN_VALUE)).isEqualTo("-2562047h47m16.854775808s");
     assertThat(ProtobufBodies.goDuration(90_000_000_000L)).isEqualTo("1m30s");
     assertThat(ProtobufBodies.goDuration(1_500_000_000L)).isEqualTo("1.5s");
     assertThat(ProtobufBodies.goDuration(300_000_000L)).isEqualTo("300ms");
