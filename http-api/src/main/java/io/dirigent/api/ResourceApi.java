@@ -14,6 +14,7 @@ import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.WriteOptions;
+import io.dirigent.core.validation.TypeCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -352,6 +353,9 @@ final class ResourceApi {
   /** Kubernetes' DeleteOptions, from the body if there is one, else from the query. */
   private static DeleteOptions deleteOptions(Query query, Optional<ObjectNode> body) {
     JsonNode options = body.map(b -> (JsonNode) b).orElse(KubeJson.MAPPER.createObjectNode());
+    TypeCheck.problem(io.fabric8.kubernetes.api.model.DeleteOptions.class, options).ifPresent(problem -> {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: " + problem).toException();
+    });
     DeleteOptions delete = DeleteOptions.defaults();
     JsonNode preconditions = options.path("preconditions");
     if (preconditions.isObject()) {

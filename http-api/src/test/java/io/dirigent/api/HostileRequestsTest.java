@@ -162,6 +162,39 @@ class HostileRequestsTest {
     assertNothingIn(ns, resource);
   }
 
+  @ParameterizedTest(name = "delete options {0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"gracePeriodSeconds\":\"soon\"} | gracePeriodSeconds: cannot unmarshal string into a field of type number",
+      "{\"propagationPolicy\":[\"Orphan\"]} | propagationPolicy: cannot unmarshal array into a field of type string",
+      "{\"dryRun\":\"All\"} | dryRun: cannot unmarshal string into a field of type array",
+      "{\"preconditions\":\"x\"} | preconditions: cannot unmarshal string",
+  })
+  void wronglyTypedDeleteOptionsAreABadRequestAndNothingIsDeleted(String options, String message) throws Exception {
+    String ns = namespace(null);
+    String path = "/api/v1/namespaces/" + ns + "/configmaps";
+    assertThat(send("POST", path, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}").code()).isEqualTo(201);
+    Reply reply = send("DELETE", path + "/c", options);
+    assertThat(reply.code()).as(reply.status().toString()).isEqualTo(400);
+    assertThat(reply.status().path("message").asText()).contains("cannot be handled as a DeleteOptions").contains(message);
+    assertThat(send("GET", path + "/c", null).code()).isEqualTo(200);
+  }
+
+  @ParameterizedTest(name = "resources {0}")
+  @CsvSource(delimiter = '|', value = {
+      "{\"limits\":{\"memory\":\"lots\"}} | 400 | quantities must match the regular expression",
+      "{\"limits\":{\"cpu\":\"1e999999999\"}} | 400 | quantities must match the regular expression",
+      "{\"requests\":{\"memory\":\"-1Gi\"}} | 422 | must be greater than or equal to 0",
+      "{\"requests\":{\"cpu\":\"2\"},\"limits\":{\"cpu\":\"1\"}} | 422 | must be less than or equal to cpu limit of 1",
+  })
+  void resourcesThatAreNoQuantitiesOrMakeNoSenseAreRefused(String resources, int code, String message) throws Exception {
+    String ns = namespace(null);
+    Reply reply = send("POST", "/api/v1/namespaces/" + ns + "/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},"
+        + "\"spec\":{\"containers\":[" + CONTAINER.formatted(",\"resources\":" + resources) + "]}}");
+    assertThat(reply.code()).as(reply.status().toString()).isEqualTo(code);
+    assertThat(reply.status().path("message").asText()).contains(message);
+    assertNothingIn(ns, "pods");
+  }
+
   @Test
   void aContinueTokenUsedInAnotherNamespaceFailsThatListAloneAndWatchesGoOn() throws Exception {
     String first = namespace(null);

@@ -48,8 +48,43 @@ final class PodSpecRules {
         errors.add(FieldError.required(at + ".image", ""));
       }
       NetworkRules.containerPorts(container.path("ports"), at + ".ports", errors);
+      resources(container.path("resources"), at + ".resources", errors);
       volumeMounts(container.path("volumeMounts"), at + ".volumeMounts", volumes, errors);
     }
+  }
+
+  /**
+   * A container's requests and limits: resource names that are qualified names, amounts that are
+   * not negative, and no request above its limit. (Their syntax is checked when they are read.)
+   */
+  private static void resources(JsonNode resources, String path, List<FieldError> errors) {
+    Map<String, java.math.BigDecimal> limits = amounts(resources.path("limits"), path + ".limits", errors);
+    Map<String, java.math.BigDecimal> requests = amounts(resources.path("requests"), path + ".requests", errors);
+    requests.forEach((resource, request) -> {
+      java.math.BigDecimal limit = limits.get(resource);
+      if (limit != null && request.compareTo(limit) > 0) {
+        errors.add(FieldError.invalid(path + ".requests", resources.path("requests").path(resource).asText(),
+            "must be less than or equal to %s limit of %s".formatted(resource, resources.path("limits").path(resource).asText())));
+      }
+    });
+  }
+
+  private static Map<String, java.math.BigDecimal> amounts(JsonNode values, String path, List<FieldError> errors) {
+    Map<String, java.math.BigDecimal> amounts = new HashMap<>();
+    values.properties().forEach(entry -> {
+      String at = path + "[" + entry.getKey() + "]";
+      for (String problem : NameRules.qualifiedName(entry.getKey())) {
+        errors.add(FieldError.invalid(at, entry.getKey(), problem));
+      }
+      Quantities.amount(entry.getValue().asText()).ifPresent(amount -> {
+        if (amount.signum() < 0) {
+          errors.add(FieldError.invalid(at, entry.getValue().asText(), "must be greater than or equal to 0"));
+        } else {
+          amounts.put(entry.getKey(), amount);
+        }
+      });
+    });
+    return amounts;
   }
 
   /** The pod's volumes by name; each named as a DNS label, once, with exactly one source. */

@@ -1,6 +1,9 @@
 package io.dirigent.core.validation;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +45,42 @@ public final class TypeCheck {
     for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
       mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
     }
+    // fabric8 reads any string as a Quantity; Kubernetes refuses at decoding what is none.
+    mapper.addMixIn(Quantity.class, StrictQuantity.class);
     return mapper;
+  }
+
+  @JsonDeserialize(using = QuantityReader.class)
+  private abstract static class StrictQuantity {}
+
+  /** A quantity as Kubernetes decodes one: a string or a number that parses, or an error. */
+  private static final class QuantityReader extends StdDeserializer<Quantity> {
+    QuantityReader() {
+      super(Quantity.class);
+    }
+
+    @Override
+    public Quantity deserialize(JsonParser parser, DeserializationContext context) throws java.io.IOException {
+      if (!parser.currentToken().isScalarValue() || parser.currentToken() == JsonToken.VALUE_NULL) {
+        return (Quantity) context.handleUnexpectedToken(Quantity.class, parser);
+      }
+      String text = parser.getText();
+      if (Quantities.amount(text).isEmpty()) {
+        throw JsonMappingException.from(parser, Quantities.FORMAT_ERROR);
+      }
+      return new Quantity(text);
+    }
   }
 
   /** Why {@code object} cannot be read as {@code type}'s model, naming the field; empty when it can. */
   public static Optional<String> problem(ResourceType type, JsonNode object) {
+    return problem(type.javaType(), object);
+  }
+
+  /** Why {@code object} cannot be read as {@code model} (DeleteOptions, say); empty when it can. */
+  public static Optional<String> problem(Class<?> model, JsonNode object) {
     try {
-      STRICT.treeToValue(object, type.javaType());
+      STRICT.treeToValue(object, model);
       return Optional.empty();
     } catch (MismatchedInputException e) {
       String path = path(e.getPath());

@@ -53,4 +53,27 @@ class PodSpecRulesTest {
     PodSpecRules.validate(KubeJson.MAPPER.readTree(spec), "spec", errors);
     assertThat(String.join("; ", errors.stream().map(FieldError::message).toList())).isEqualTo(expected == null ? "" : expected);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "requests within limits are fine | {\"requests\":{\"cpu\":\"500m\",\"memory\":\"64Mi\"},\"limits\":{\"cpu\":1,\"memory\":\"128Mi\"}} | ",
+      "an extended resource is fine | {\"limits\":{\"example.com/gpu\":\"1\"}} | ",
+      "a negative request is refused | {\"requests\":{\"cpu\":\"-1\"}}"
+          + " | spec.containers[0].resources.requests[cpu]: Invalid value: \"-1\": must be greater than or equal to 0",
+      "a request above its limit is refused | {\"requests\":{\"memory\":\"1Gi\"},\"limits\":{\"memory\":\"512Mi\"}}"
+          + " | spec.containers[0].resources.requests: Invalid value: \"1Gi\": must be less than or equal to memory limit of 512Mi",
+      "a resource name that is no qualified name is refused | {\"limits\":{\"a b\":\"1\"}}"
+          + " | spec.containers[0].resources.limits[a b]: Invalid value: \"a b\"",
+  })
+  void resources(String behaviour, String resources, String expected) throws Exception {
+    String spec = "{" + CONTAINER.formatted(",\"resources\":" + resources) + "}";
+    List<FieldError> errors = new ArrayList<>();
+    PodSpecRules.validate(KubeJson.MAPPER.readTree(spec), "spec", errors);
+    String messages = String.join("; ", errors.stream().map(FieldError::message).toList());
+    if (expected == null) {
+      assertThat(messages).isEmpty();
+    } else {
+      assertThat(messages).startsWith(expected);
+    }
+  }
 }

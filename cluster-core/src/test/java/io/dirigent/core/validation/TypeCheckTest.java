@@ -29,6 +29,15 @@ class TypeCheckTest {
       "finalizers that are a string | configmaps | {\"metadata\":{\"name\":\"c\",\"finalizers\":\"x\"}} | metadata.finalizers: cannot unmarshal string into a field of type array",
       "owner references that are an object | configmaps | {\"metadata\":{\"name\":\"c\",\"ownerReferences\":{}}} | metadata.ownerReferences: cannot unmarshal object into a field of type array",
       "replicas in a string | deployments.apps | {\"metadata\":{\"name\":\"d\"},\"spec\":{\"replicas\":\"3\"}} | spec.replicas: cannot unmarshal string into a field of type number",
+      "a memory limit that is no quantity | pods"
+          + " | {\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"limits\":{\"memory\":\"lots\"}}}]}}"
+          + " | spec.containers[0].resources.limits.memory: " + Quantities.FORMAT_ERROR,
+      "an exponent too large to compute | pods"
+          + " | {\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"1e2147483647\"}}}]}}"
+          + " | spec.containers[0].resources.requests.cpu: " + Quantities.FORMAT_ERROR,
+      "a quantity that is an object | pods"
+          + " | {\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":{}}}}]}}"
+          + " | spec.containers[0].resources.requests.cpu: cannot unmarshal object into a field of type Quantity (an object)",
       "a boolean in a string | pods | {\"metadata\":{\"name\":\"p\"},\"spec\":{\"hostNetwork\":\"true\",\"containers\":[]}} | spec.hostNetwork: cannot unmarshal string into a field of type bool",
   })
   void wronglyTypedKnownFieldsAreNamed(String behaviour, String resource, String json, String expected) throws Exception {
