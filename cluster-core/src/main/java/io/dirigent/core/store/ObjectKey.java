@@ -16,7 +16,7 @@ public record ObjectKey(String resource, String namespace, String name) {
     Objects.requireNonNull(name, "name");
   }
 
-  /** The entity id: {@code resource:namespace:name}; names never contain ':'. */
+  /** The entity id: {@code resource:namespace:name}; neither a resource nor a namespace contains ':'. */
   public String entityId() {
     return resource + SEPARATOR + namespace + SEPARATOR + name;
   }
@@ -24,6 +24,11 @@ public record ObjectKey(String resource, String namespace, String name) {
   /** The key within its resource's index: {@code namespace/name}, which also orders lists. */
   public String indexKey() {
     return namespace + "/" + name;
+  }
+
+  /** The index key of a stored object, from its metadata. */
+  static String indexKeyOf(com.fasterxml.jackson.databind.node.ObjectNode object) {
+    return io.dirigent.core.api.KubeJson.namespace(object) + "/" + io.dirigent.core.api.KubeJson.name(object);
   }
 
   public static ObjectKey fromEntityId(String entityId) {

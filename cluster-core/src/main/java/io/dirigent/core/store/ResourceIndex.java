@@ -173,6 +173,12 @@ public final class ResourceIndex
   /** Objects whose entities did not answer during the rebuild. */
   private final Set<String> unanswered = new HashSet<>();
   private final Map<ActorRef<WatchRelay.Command>, Subscriber> subscribers = new HashMap<>();
+  /**
+   * The current objects' shared encodings, by key: every watch that starts with the whole
+   * collection gets the same lines, so a thousand watches that do not read cost a thousand
+   * references to each object's line, not a thousand copies of it.
+   */
+  private final Map<String, WatchEvent.Encoded> encodings = new HashMap<>();
   private VersionSequencer sequencer;
   private boolean ready;
   private boolean flushScheduled;
@@ -325,6 +331,11 @@ public final class ResourceIndex
     }
     // A change reaches a watcher as one of three event types; each is made once and shared.
     WatchEvent.Encoded encoded = new WatchEvent.Encoded(change.object());
+    if (change.type() == WatchEvent.Type.DELETED) {
+      encodings.remove(change.key());
+    } else {
+      encodings.put(change.key(), encoded);
+    }
     WatchEvent[] byType = new WatchEvent[WatchEvent.Type.values().length];
     List<ActorRef<WatchRelay.Command>> failed = new ArrayList<>();
     subscribers.forEach((subscriber, s) -> {
@@ -416,6 +427,7 @@ public final class ResourceIndex
       }
     }
     cache.reset(live, newest);
+    encodings.clear();
     ready = true;
     context.getLog().info("index ready resource={} objects={} keys={} resourceVersion={}", type.resource(), live.size(), rebuilt.objects().size(), newest);
     if (!unanswered.isEmpty()) {
@@ -485,7 +497,7 @@ public final class ResourceIndex
     ActorRef<WatchEvent> target = watch.target();
     if (watch.fromVersion() == null) {
       for (ObjectNode object : cache.snapshot(filter.namespace(), filter::matches)) {
-        target.tell(new WatchEvent(WatchEvent.Type.ADDED, object));
+        target.tell(new WatchEvent(WatchEvent.Type.ADDED, object, encoding(object)));
       }
     } else {
       WatchCache.Start start = cache.watchFrom(watch.fromVersion());
@@ -502,6 +514,17 @@ public final class ResourceIndex
     subscribers.put(subscriber, new Subscriber(filter, watch.bookmarks(), target));
     context.watchWith(subscriber, new SubscriberGone(subscriber));
     return Effect().noReply();
+  }
+
+  /** The shared encoding of a current object of the cache. */
+  private WatchEvent.Encoded encoding(ObjectNode object) {
+    String key = ObjectKey.indexKeyOf(object);
+    WatchEvent.Encoded encoded = encodings.get(key);
+    if (encoded == null || !encoded.encodes(object)) {
+      encoded = new WatchEvent.Encoded(object);
+      encodings.put(key, encoded);
+    }
+    return encoded;
   }
 
   /** Ends a watch before it started: the watcher gets the error, and its relay stops. */

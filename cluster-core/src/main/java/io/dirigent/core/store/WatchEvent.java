@@ -56,6 +56,11 @@ public record WatchEvent(Type type, ObjectNode object, @JsonIgnore Encoded encod
       this.object = Objects.requireNonNull(object, "object");
     }
 
+    /** Whether this is the encoding of {@code candidate} itself (not of an equal object). */
+    boolean encodes(ObjectNode candidate) {
+      return object == candidate;
+    }
+
     byte[] line(Type type) {
       byte[] line = lines.get(type.ordinal());
       if (line == null) {

@@ -172,6 +172,18 @@ abstract class WatchContract extends StoreTestBase {
   }
 
   @Test
+  void watchesThatStartWithTheCurrentObjectsShareTheirEncodings() {
+    String ns = namespace();
+    result(store.create(configMap(ns, "a", Map.of(), "1")));
+    WatchOptions options = WatchOptions.from(ObjectFilter.inNamespace(ns), null);
+    try (WatchRecorder first = new WatchRecorder(store.watch(ConfigMap.class, options), node.system());
+        WatchRecorder second = new WatchRecorder(store.watch(ConfigMap.class, options), node.system())) {
+      // One copy of each line however many watches hold it: a watch that does not read pins references, not copies.
+      assertThat(first.awaitCount(1).get(0).json()).isSameAs(second.awaitCount(1).get(0).json());
+    }
+  }
+
+  @Test
   void objectsMovingInAndOutOfASelectorAreAddedAndDeleted() {
     String ns = namespace();
     ConfigMap a = result(store.create(configMap(ns, "a", Map.of("app", "db"), "1")));
