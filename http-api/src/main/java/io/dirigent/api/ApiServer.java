@@ -9,13 +9,9 @@ import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -31,20 +27,23 @@ public final class ApiServer implements AutoCloseable {
   /** The Kubernetes release whose API this server speaks (kubectl picks its client by it). */
   static final String KUBERNETES_MAJOR = "1";
   static final String KUBERNETES_MINOR = "31";
+  private static final java.util.Set<String> HEALTH = java.util.Set.of("/healthz", "/livez", "/readyz");
 
   private final ClusterNode node;
   private final Discovery discovery;
   private final OpenApi openApi;
   private final ResourceApi resources;
   private final ApiMetrics metrics;
-  private final ServerBinding binding;
+  private final ClientLimits limits;
+  private final ApiConnections binding;
 
-  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ServerBinding binding) {
+  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, ApiConnections binding) {
     this.node = node;
     this.discovery = new Discovery(node.registry());
     this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
     this.resources = resources;
     this.metrics = metrics;
+    this.limits = limits;
     this.binding = binding;
   }
 
@@ -53,16 +52,16 @@ public final class ApiServer implements AutoCloseable {
     Config config = node.system().settings().config().getConfig("dirigent.api");
     Materializer materializer = Materializer.matFromSystem(node.system());
     ApiMetrics metrics = new ApiMetrics();
+    ClientLimits limits = ClientLimits.from(config);
     ResourceApi resources = new ResourceApi(node.store(),
         new RequestBodies(config.getBytes("max-request-bytes"), materializer),
-        config.getDuration("watch-timeout"), metrics);
+        config.getDuration("watch-timeout"), metrics, limits);
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
-    return Http.get(node.system())
-        .newServerAt(config.getString("host"), config.getInt("port"))
-        .bind(handler)
+    return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
+            config.getDuration("request-arrival-timeout"), handler)
         .thenApply(binding -> {
-          ApiServer server = new ApiServer(node, resources, metrics, binding);
+          ApiServer server = new ApiServer(node, resources, metrics, limits, binding);
           holder.complete(server);
           return server;
         });
@@ -70,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** Where the server listens. */
   public InetSocketAddress address() {
-    return binding.localAddress();
+    return binding.address();
   }
 
   /** The base URL clients use, e.g. {@code http://127.0.0.1:6443}. */
@@ -81,7 +80,7 @@ public final class ApiServer implements AutoCloseable {
   /** Stops accepting connections and ends the open ones (watches included). */
   @Override
   public void close() {
-    binding.terminate(Duration.ofSeconds(5)).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    binding.close();
     metrics.close();
   }
 
@@ -89,7 +88,17 @@ public final class ApiServer implements AutoCloseable {
     long start = System.nanoTime();
     String path = request.getUri().path();
     Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
-    return route(request, path, resource).thenApply(response -> {
+    // Health checks are answered whatever a client holds, as Kubernetes exempts them.
+    String client = HEALTH.contains(path) ? null : ClientLimits.client(request);
+    CompletionStage<HttpResponse> routed;
+    if (client == null) {
+      routed = route(request, path, resource);
+    } else if (limits.startRequest(client)) {
+      routed = route(request, path, resource).whenComplete((response, failure) -> limits.endRequest(client));
+    } else {
+      routed = CompletableFuture.completedFuture(ClientLimits.tooMany("requests in flight"));
+    }
+    return routed.thenApply(response -> {
       metrics.request(resource.map(p -> ApiMetrics.verb(request, p)).orElse(request.method().value()),
           resource.map(p -> p.type().resource()).orElse(""), response.status().intValue(), start);
       return response;

@@ -51,7 +51,6 @@ final class ApiStatus {
     return status.put("status", "Success").put("code", code);
   }
 
-  /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
   /** Kubernetes' reason for an HTTP code a node or a stream answers with. */
   static String reason(int code) {
     return switch (code) {
@@ -62,6 +61,7 @@ final class ApiStatus {
     };
   }
 
+  /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
   static ObjectNode failure(int code, String reason, String message) {
     return base("Failure", message, reason, code);
   }

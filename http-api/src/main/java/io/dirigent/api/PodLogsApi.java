@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.Query;
 
@@ -33,7 +34,7 @@ final class PodLogsApi {
     this.askTimeout = askTimeout;
   }
 
-  CompletionStage<HttpResponse> logs(ApiPath path, Query query) {
+  CompletionStage<HttpResponse> logs(HttpRequest request, ApiPath path, Query query) {
     PodLogs.Options parsed = options(query, null);
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
       String container = container(pod, parsed.container());
@@ -48,7 +49,8 @@ final class PodLogsApi {
           .thenApply(reply -> {
             if (reply instanceof PodLogs.Streaming streaming) {
               return HttpResponse.create().withStatus(200)
-                  .withEntity(HttpEntities.createChunked(ContentTypes.TEXT_PLAIN_UTF8, streaming.source().getSource()));
+                  .withEntity(HttpEntities.createChunked(ContentTypes.TEXT_PLAIN_UTF8,
+                      ConnectionGuard.untilClientGone(request, streaming.source().getSource())));
             }
             PodLogs.Failed failed = (PodLogs.Failed) reply;
             return Responses.status(ApiStatus.failure(failed.code(), ApiStatus.reason(failed.code()), failed.message()));

@@ -43,14 +43,14 @@ final class ResourceApi {
   private final WatchApi watches;
   private final ApiMetrics metrics;
 
-  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics) {
+  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics, ClientLimits limits) {
     this.store = store;
     this.subresources = new Subresources(store);
     Duration askTimeout = store.system().settings().config().getDuration("dirigent.store.ask-timeout");
     this.logs = new PodLogsApi(store, askTimeout);
     this.streams = new PodStreamsApi(store, askTimeout);
     this.bodies = bodies;
-    this.watches = new WatchApi(store, maxWatch, metrics);
+    this.watches = new WatchApi(store, maxWatch, metrics, limits);
     this.metrics = metrics;
   }
 
@@ -90,7 +90,7 @@ final class ResourceApi {
       if (!method.equals(HttpMethods.GET)) {
         return methodNotAllowed(method, path);
       }
-      return logs.logs(path, query);
+      return logs.logs(request, path, query);
     }
     if ("exec".equals(sub) || "portforward".equals(sub)) {
       // GET carries the WebSocket upgrade; POST is how clients ask for a SPDY upgrade.

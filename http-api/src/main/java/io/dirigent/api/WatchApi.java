@@ -39,11 +39,13 @@ final class WatchApi {
   private final Store store;
   private final Duration maxWatch;
   private final ApiMetrics metrics;
+  private final ClientLimits limits;
 
-  WatchApi(Store store, Duration maxWatch, ApiMetrics metrics) {
+  WatchApi(Store store, Duration maxWatch, ApiMetrics metrics, ClientLimits limits) {
     this.store = store;
     this.maxWatch = maxWatch;
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   CompletionStage<HttpResponse> watch(HttpRequest request, ApiPath path, Query query) {
@@ -59,7 +61,11 @@ final class WatchApi {
     Tables.IncludeObject include = table.isPresent() ? QueryParams.includeObject(query) : Tables.IncludeObject.METADATA;
     int seconds = QueryParams.intParam(query, "timeoutSeconds");
     Duration timeout = seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxWatch) < 0 ? Duration.ofSeconds(seconds) : maxWatch;
-    Source<ByteString, NotUsed> events = store.watch(path.type(), options)
+    String client = ClientLimits.client(request);
+    if (!limits.mayWatch(client)) {
+      return CompletableFuture.completedFuture(ClientLimits.tooMany("open watches"));
+    }
+    Source<ByteString, NotUsed> events = ConnectionGuard.untilClientGone(request, store.watch(path.type(), options))
         .takeWithin(timeout)
         .map(event -> {
           boolean anObject = event.type() != WatchEvent.Type.ERROR && event.type() != WatchEvent.Type.BOOKMARK;
@@ -74,7 +80,11 @@ final class WatchApi {
         })
         .watchTermination((notUsed, done) -> {
           metrics.watchOpened();
-          done.whenComplete((ended, failure) -> metrics.watchClosed());
+          limits.watchStarted(client);
+          done.whenComplete((ended, failure) -> {
+            metrics.watchClosed();
+            limits.watchEnded(client);
+          });
           return notUsed;
         });
     Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);

@@ -1,0 +1,119 @@
+package io.dirigent.api;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.TLSProtocol;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The API server's connections: Pekko HTTP's server layer on each TCP connection, as
+ * {@code Http.bind} assembles it, with what that leaves out. The connection's own bytes are
+ * watched, so that when a client closes its socket the responses still streaming to it (a quiet
+ * watch) end at once; Pekko HTTP's layer notices only when a write fails, or at its idle timeout,
+ * which watches cannot have. And each connection's requests pass a {@link ConnectionGuard}.
+ */
+final class ApiConnections implements AutoCloseable {
+
+  private final Tcp.ServerBinding binding;
+  private final SharedKillSwitch connections;
+
+  private ApiConnections(Tcp.ServerBinding binding, SharedKillSwitch connections) {
+    this.binding = binding;
+    this.connections = connections;
+  }
+
+  /**
+   * Listens on {@code host}:{@code port} with Pekko HTTP's server settings
+   * ({@code pekko.http.server}: backlog, max-connections, parsing) and answers with {@code handler}.
+   */
+  static CompletionStage<ApiConnections> bind(ActorSystem<?> system, String host, int port, Duration requestArrival,
+      Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+    ServerSettings settings = ServerSettings.create(system.classicSystem());
+    SharedKillSwitch connections = KillSwitches.shared("api-connections");
+    Http http = Http.get(system);
+    return Tcp.get(system).bind(host, port, settings.getBacklog(), List.of(), false, Optional.empty())
+        // At most max-connections at once, as Http.bind: the next is accepted when one ends.
+        .mapAsyncUnordered(settings.getMaxConnections(), incoming -> {
+          CompletableFuture<Done> clientGone = new CompletableFuture<>();
+          Flow<HttpRequest, HttpResponse, NotUsed> requests = Flow.of(HttpRequest.class)
+              .via(new ConnectionGuard(requestArrival, clientGone))
+              .mapAsync(1, handler);
+          Flow<ByteString, ByteString, CompletionStage<Done>> connection = requests
+              .join(http.serverLayer(settings, Optional.of(incoming.remoteAddress()), system.classicSystem().log())
+                  .atop(plainText())
+                  .atop(watchingInput(clientGone)))
+              .via(connections.flow())
+              .watchTermination(Keep.right());
+          return incoming.handleWith(connection, system).handle((done, failure) -> Done.getInstance());
+        })
+        .to(Sink.ignore())
+        .run(system)
+        .thenApply(binding -> new ApiConnections(binding, connections));
+  }
+
+  InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  /** Stops listening, then ends every open connection, watches included. */
+  @Override
+  public void close() {
+    binding.unbind().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    connections.shutdown();
+  }
+
+  /** Plain TCP under the server layer, which speaks TLS records: the bytes as they are. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> plainText() {
+    SSLSession none = NoSession.SESSION;
+    Flow<TLSProtocol.SslTlsOutbound, ByteString, NotUsed> out = Flow.of(TLSProtocol.SslTlsOutbound.class)
+        .filter(message -> message instanceof TLSProtocol.SendBytes)
+        .map(message -> ((TLSProtocol.SendBytes) message).bytes());
+    Flow<ByteString, TLSProtocol.SslTlsInbound, NotUsed> in = (Flow) Flow.of(ByteString.class)
+        .map(bytes -> new TLSProtocol.SessionBytes(none, bytes));
+    return BidiFlow.fromFlows(out, in);
+  }
+
+  /** The connection's bytes unchanged; {@code clientGone} completes when the client's side ends. */
+  private static BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watchingInput(CompletableFuture<Done> clientGone) {
+    Flow<ByteString, ByteString, NotUsed> in = Flow.of(ByteString.class).watchTermination((notUsed, done) -> {
+      done.whenComplete((ended, failure) -> clientGone.complete(Done.getInstance()));
+      return NotUsed.getInstance();
+    });
+    return BidiFlow.fromFlows(Flow.of(ByteString.class), in);
+  }
+
+  /** The session plain bytes arrive in: none, which the server layer reads only for TLS details. */
+  private static final class NoSession {
+    static final SSLSession SESSION = session();
+
+    private static SSLSession session() {
+      try {
+        return SSLContext.getDefault().createSSLEngine().getSession();
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JDK has no default TLS context", e);
+      }
+    }
+  }
+}
