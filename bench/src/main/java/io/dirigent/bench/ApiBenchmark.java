@@ -72,6 +72,8 @@ public final class ApiBenchmark {
     config.put("dirigent.data-dir", dataDir.toString());
     config.put("dirigent.cluster.port", 0);
     config.put("dirigent.api.port", 0);
+    // Every benchmark watch comes from one client, loopback.
+    config.put("dirigent.api.limits.watches-per-client", 1_000_000);
     ClusterNode node = ClusterNode.start("dirigent-api-bench", ConfigFactory.parseMap(config));
     try {
       node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -23,6 +23,7 @@ final class ClientLimits {
 
   private final int requestsPerClient;
   private final int watchesPerClient;
+  private final java.time.Duration unreadWatch;
   private final ConcurrentHashMap<String, Held> clients = new ConcurrentHashMap<>();
 
   /** What one client holds; dropped when it holds nothing. */
@@ -31,14 +32,25 @@ final class ClientLimits {
     final AtomicInteger watches = new AtomicInteger();
   }
 
-  ClientLimits(int requestsPerClient, int watchesPerClient) {
+  ClientLimits(int requestsPerClient, int watchesPerClient, java.time.Duration unreadWatch) {
     this.requestsPerClient = requestsPerClient;
     this.watchesPerClient = watchesPerClient;
+    this.unreadWatch = unreadWatch;
   }
 
   /** From {@code dirigent.api.limits}. */
   static ClientLimits from(Config api) {
-    return new ClientLimits(api.getInt("limits.requests-in-flight-per-client"), api.getInt("limits.watches-per-client"));
+    return new ClientLimits(api.getInt("limits.requests-in-flight-per-client"), api.getInt("limits.watches-per-client"),
+        api.getDuration("limits.unread-watch-timeout"));
+  }
+
+  /**
+   * How long a watch may wait for its client to read the last event before it is ended: the
+   * events after it would otherwise pile up for a client that does not read (up to
+   * {@code dirigent.store.watch-buffer} of them), as Kubernetes ends a watcher that falls behind.
+   */
+  java.time.Duration unreadWatchTimeout() {
+    return unreadWatch;
   }
 
   /** Who sent {@code request}: its remote address, or "unknown" when the connection has none. */

@@ -48,6 +48,13 @@ final class WatchApi {
     this.limits = limits;
   }
 
+  /** Why a watch was ended: its client read nothing for the timeout. One line in the log, no stack. */
+  static final class Unread extends RuntimeException {
+    Unread(Duration timeout) {
+      super("the client read nothing of its watch for %d s; the watch is ended and its connection aborted".formatted(timeout.toSeconds()), null, false, false);
+    }
+  }
+
   CompletionStage<HttpResponse> watch(HttpRequest request, ApiPath path, Query query) {
     // Bad parameters are answered before the stream starts, with a Status of their own.
     ObjectFilter filter = QueryParams.filter(path, query);
@@ -78,6 +85,9 @@ final class WatchApi {
           // The event's line is shared by every watcher of the change.
           return ByteString.fromArrayUnsafe(event.json());
         })
+        // A client that stops reading is let go, not buffered for: its connection is aborted.
+        .backpressureTimeout(limits.unreadWatchTimeout())
+        .mapError(org.apache.pekko.stream.BackpressureTimeoutException.class, unread -> new Unread(limits.unreadWatchTimeout()))
         .watchTermination((notUsed, done) -> {
           metrics.watchOpened();
           limits.watchStarted(client);

@@ -39,7 +39,8 @@ class ConnectionBoundsTest {
     server = TestApiServer.start(Map.of(
         "dirigent.api.request-arrival-timeout", ARRIVAL_MILLIS + "ms",
         "dirigent.api.limits.requests-in-flight-per-client", 2,
-        "dirigent.api.limits.watches-per-client", 3));
+        "dirigent.api.limits.watches-per-client", 3,
+        "dirigent.api.limits.unread-watch-timeout", "2s"));
   }
 
   @AfterAll
@@ -137,6 +138,29 @@ class ConnectionBoundsTest {
       }
     }
     awaitStatus("/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=1", 200);
+  }
+
+  @Test
+  void aWatchWhoseClientReadsNothingIsEnded() throws Exception {
+    awaitNoWatches();
+    try (Socket stuck = new Socket()) {
+      // A small window: what the client does not read stays in the server.
+      stuck.setReceiveBufferSize(4096);
+      URI uri = URI.create(server.url());
+      stuck.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()));
+      send(stuck, "GET /api/v1/namespaces/kube-public/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n");
+      String big = "y".repeat(256 * 1024);
+      for (int i = 0; i < 48; i++) {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces/kube-public/configmaps"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big-" + i
+                + "\"},\"data\":{\"v\":\"" + big + "\"}}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+      }
+      // Twelve megabytes of events wait for a client that reads none: the server ends the watch, not the client.
+      awaitNoWatches();
+    }
   }
 
   // ---- helpers ----
