@@ -79,21 +79,24 @@ final class RequestBodies {
           ("the patch's media type \"%s\" is not supported: use application/merge-patch+json, application/json-patch+json,"
               + " application/strategic-merge-patch+json or application/apply-patch+yaml").formatted(mediaType)));
     };
-    return read(request).thenApply(bytes -> {
-      if (bytes.length == 0) {
-        throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request has no patch"));
-      }
-      // An applied configuration is YAML (of which JSON, what kubectl sends, is a part).
-      JsonNode tree = tree(type == Patch.Type.APPLY ? YAML : JSON, bytes);
-      if (type == Patch.Type.JSON && !tree.isArray()) {
-        throw new BodyException(ApiStatus.failure(400, "BadRequest", "a JSON patch must be an array of operations"));
-      }
-      if ((type == Patch.Type.STRATEGIC || type == Patch.Type.APPLY) && !tree.isObject()) {
-        throw new BodyException(ApiStatus.failure(400, "BadRequest",
-            type == Patch.Type.APPLY ? "an applied configuration must be one object" : "a strategic merge patch must be a JSON object"));
-      }
-      return new Patch(type, tree);
-    });
+    return read(request).thenApply(bytes -> patch(type, bytes));
+  }
+
+  /** The patch of {@code type} in {@code bytes}; a BodyException when it is none. */
+  static Patch patch(Patch.Type type, byte[] bytes) {
+    if (bytes.length == 0) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest", "the request has no patch"));
+    }
+    // An applied configuration is YAML (of which JSON, what kubectl sends, is a part).
+    JsonNode tree = tree(type == Patch.Type.APPLY ? YAML : JSON, bytes);
+    if (type == Patch.Type.JSON && !tree.isArray()) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest", "a JSON patch must be an array of operations"));
+    }
+    if ((type == Patch.Type.STRATEGIC || type == Patch.Type.APPLY) && !tree.isObject()) {
+      throw new BodyException(ApiStatus.failure(400, "BadRequest",
+          type == Patch.Type.APPLY ? "an applied configuration must be one object" : "a strategic merge patch must be a JSON object"));
+    }
+    return new Patch(type, tree);
   }
 
   /** A patch as the client sent it. */
@@ -136,7 +139,8 @@ final class RequestBodies {
         "the request body is larger than the limit of %d bytes".formatted(maxBytes)));
   }
 
-  private static ObjectNode parse(String mediaType, byte[] bytes) {
+  /** The object in {@code bytes} of {@code mediaType}; a BodyException when it is none. */
+  static ObjectNode parse(String mediaType, byte[] bytes) {
     if (ProtobufBodies.isProtobuf(mediaType)) {
       try {
         return ProtobufBodies.decode(bytes);
