@@ -107,6 +107,11 @@ public final class ApiServer implements AutoCloseable {
 
   private CompletionStage<HttpResponse> route(HttpRequest request, String path, Optional<ApiPath> resource) {
     try {
+      if (resource.isEmpty() && !request.method().value().equals("GET") && !request.method().value().equals("HEAD")) {
+        // Everything outside the resource paths is read-only.
+        return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(405, "MethodNotAllowed",
+            "the server does not allow this method on the requested resource")));
+      }
       switch (path) {
         case "/healthz", "/livez" -> {
           return CompletableFuture.completedFuture(text(200, "ok"));

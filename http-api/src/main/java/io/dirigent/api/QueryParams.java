@@ -38,6 +38,30 @@ final class QueryParams {
     }
   }
 
+  /**
+   * Checks a list's {@code resourceVersion} and {@code resourceVersionMatch} as Kubernetes does:
+   * a version is a non-negative integer, and a match is Exact or NotOlderThan with a version.
+   * (Lists are served from the current state, which satisfies either.)
+   */
+  static void listVersion(Query query) {
+    Optional<String> version = query.get("resourceVersion").filter(v -> !v.isEmpty());
+    version.ifPresent(v -> {
+      if (!v.chars().allMatch(Character::isDigit) || v.length() > 19) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "invalid resource version: \"%s\"".formatted(v)).toException();
+      }
+    });
+    String match = query.get("resourceVersionMatch").orElse("");
+    if (!match.isEmpty()) {
+      if (!match.equals("Exact") && !match.equals("NotOlderThan")) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST,
+            "resourceVersionMatch: Unsupported value: \"%s\": supported values: \"Exact\", \"NotOlderThan\"".formatted(match)).toException();
+      }
+      if (version.isEmpty()) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided").toException();
+      }
+    }
+  }
+
   static ObjectFilter filter(ApiPath path, Query query) {
     String fields = query.get("fieldSelector").orElse("");
     if (path.name() != null) {
@@ -59,4 +83,5 @@ final class QueryParams {
     } catch (IllegalArgumentException e) {
       throw StoreError.of(StoreError.Reason.BAD_REQUEST, e.getMessage()).toException();
     }
-  }}
+  }
+}

@@ -160,10 +160,18 @@ final class ResourceApi {
         warnings.clear();
         warnings.addAll(FieldValidation.check(validation, path.type(), patched));
       };
-      return bodies.patch(request).thenCompose(patch -> patch.type() == RequestBodies.Patch.Type.APPLY && !status
+      String fieldManager = query.get("fieldManager").orElse("");
+      return bodies.patch(request).thenCompose(patch -> {
+        if (patch.type() == RequestBodies.Patch.Type.APPLY && fieldManager.isEmpty()) {
+          // As Kubernetes: an apply names who owns the fields it sets.
+          throw StoreError.of(StoreError.Reason.BAD_REQUEST, "PATCH %s: fieldManager is required for apply requests"
+              .formatted(request.getUri().path())).toException();
+        }
+        return patch.type() == RequestBodies.Patch.Type.APPLY && !status
           ? serverSideApply(path, patch, options, check).thenApply(applied -> FieldValidation.withWarnings(applied, warnings))
           : patch(path, patch, status, options, PATCH_ATTEMPTS, check)
-              .thenApply(patched -> FieldValidation.withWarnings(Responses.json(200, patched), warnings)));
+              .thenApply(patched -> FieldValidation.withWarnings(Responses.json(200, patched), warnings));
+      });
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
       return bodies.optional(request)
@@ -204,6 +212,7 @@ final class ResourceApi {
   // ---- list and watch ----
 
   private CompletionStage<HttpResponse> list(HttpRequest request, ApiPath path, Query query) {
+    QueryParams.listVersion(query);
     ListOptions options = ListOptions.of(QueryParams.filter(path, query)).page(QueryParams.intParam(query, "limit"), query.get("continue").orElse(null));
     Optional<Tables.Version> table = QueryParams.table(request);
     Tables.IncludeObject include = table.isPresent() ? QueryParams.includeObject(query) : Tables.IncludeObject.METADATA;
@@ -212,14 +221,6 @@ final class ResourceApi {
             : Responses.json(200, Tables.table(path.type(), table.get(), result.items(), include, Instant.now(),
                 result.resourceVersion(), result.continueToken(), result.remaining()), table.get().contentType()));
   }
-
-
-
-
-
-
-
-
 
   private static ObjectNode listObject(ApiPath path, ListResult result) {
     ObjectNode list = KubeJson.MAPPER.createObjectNode();

@@ -164,7 +164,7 @@ class HostileRequestsTest {
 
   @ParameterizedTest(name = "delete options {0}")
   @CsvSource(delimiter = '|', value = {
-      "{\"gracePeriodSeconds\":\"soon\"} | gracePeriodSeconds: cannot unmarshal string into a field of type number",
+      "{\"gracePeriodSeconds\":\"soon\"} | gracePeriodSeconds: cannot unmarshal string into a field of type integer",
       "{\"propagationPolicy\":[\"Orphan\"]} | propagationPolicy: cannot unmarshal array into a field of type string",
       "{\"dryRun\":\"All\"} | dryRun: cannot unmarshal string into a field of type array",
       "{\"preconditions\":\"x\"} | preconditions: cannot unmarshal string",

@@ -65,6 +65,11 @@ public final class PodSecurity {
     List<JsonNode> containers = containers(spec);
     JsonNode podContext = spec.path("securityContext");
     hostNamespaces(spec, found);
+    if (podContext.path("windowsOptions").path("hostProcess").asBoolean(false)) {
+      found.add("hostProcess (pod must not set securityContext.windowsOptions.hostProcess=true)");
+    }
+    perContainer(containers, c -> c.path("securityContext").path("windowsOptions").path("hostProcess").asBoolean(false) ? Optional.of("") : Optional.empty(),
+        (names, ignored) -> "hostProcess (%s must not set securityContext.windowsOptions.hostProcess=true)".formatted(names), found);
     perContainer(containers, c -> c.path("securityContext").path("privileged").asBoolean(false) ? Optional.of("") : Optional.empty(),
         (names, ignored) -> "privileged (%s must not set securityContext.privileged=true)".formatted(names), found);
     perContainer(containers, c -> values(c.path("securityContext").path("capabilities").path("add"), v -> !BASELINE_CAPABILITIES.contains(v)),

@@ -67,8 +67,43 @@ public final class ObjectValidator {
       errors.addAll(MetadataRules.labels(KubeJson.stringMap(object, "labels"), "metadata.labels"));
       errors.addAll(MetadataRules.annotations(KubeJson.stringMap(object, "annotations"), "metadata.annotations"));
     }
+    finalizers(object.path("metadata").path("finalizers"), errors);
+    ownerReferences(object.path("metadata").path("ownerReferences"), errors);
     errors.addAll(SpecRules.validate(type, object));
     return errors;
+  }
+
+  /** Each finalizer is a qualified name ({@code ValidateFinalizers}). */
+  private static void finalizers(JsonNode finalizers, List<FieldError> errors) {
+    for (JsonNode finalizer : finalizers) {
+      for (String problem : NameRules.qualifiedName(finalizer.asText())) {
+        errors.add(FieldError.invalid("metadata.finalizers", finalizer.asText(), problem));
+      }
+    }
+  }
+
+  /** Each reference names its owner whole, and at most one is the controller ({@code ValidateOwnerReferences}). */
+  private static void ownerReferences(JsonNode references, List<FieldError> errors) {
+    String at = "metadata.ownerReferences";
+    int controllers = 0;
+    for (JsonNode reference : references) {
+      String apiVersion = reference.path("apiVersion").asText("");
+      String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
+      if (version.isEmpty()) {
+        errors.add(FieldError.invalid(at + ".apiVersion", apiVersion, "version must not be empty"));
+      }
+      for (String field : List.of("kind", "name", "uid")) {
+        if (reference.path(field).asText("").isEmpty()) {
+          errors.add(FieldError.invalid(at + "." + field, "", field + " must not be empty"));
+        }
+      }
+      if (reference.path("controller").asBoolean(false)) {
+        controllers++;
+      }
+    }
+    if (controllers > 1) {
+      errors.add(FieldError.invalid(at, references.toString(), "Only one reference can have Controller set to true"));
+    }
   }
 
   /** Labels and annotations must be maps of strings. */

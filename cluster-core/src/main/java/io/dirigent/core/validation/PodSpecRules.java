@@ -172,7 +172,7 @@ final class PodSpecRules {
       } else {
         SpecRules.configKey(key, itemAt + ".key", errors);
       }
-      localDescendingPath(items.get(i).path("path"), itemAt + ".path", true, errors);
+      localNonReservedPath(items.get(i).path("path"), itemAt + ".path", errors);
       fileMode(items.get(i).path("mode"), itemAt + ".mode", errors);
     }
   }
@@ -195,11 +195,27 @@ final class PodSpecRules {
         if (!mountPath.startsWith("/")) {
           errors.add(FieldError.invalid(at + ".mountPath", mountPath, "must be an absolute path"));
         }
+        // Docker's bind syntax separates its parts with ':'; a path with one cannot be mounted.
+        if (mountPath.contains(":")) {
+          errors.add(FieldError.invalid(at + ".mountPath", mountPath, "must not contain ':'"));
+        }
         if (!mountPaths.add(mountPath)) {
           errors.add(FieldError.invalid(at + ".mountPath", mountPath, "must be unique"));
         }
       }
       localDescendingPath(mount.path("subPath"), at + ".subPath", false, errors);
+    }
+  }
+
+  /**
+   * Kubernetes' {@code validateLocalNonReservedPath}: a descending path that does not start with
+   * '..', which the node's atomic writer keeps for itself ({@code ..data}).
+   */
+  private static void localNonReservedPath(JsonNode value, String at, List<FieldError> errors) {
+    localDescendingPath(value, at, true, errors);
+    String path = value.isTextual() ? value.asText() : "";
+    if (path.startsWith("..") && !List.of(path.split("/")).contains("..")) {
+      errors.add(FieldError.invalid(at, path, "must not start with '..'"));
     }
   }
 

@@ -41,6 +41,8 @@ public final class TypeCheck {
     ObjectMapper mapper = KubeJson.MAPPER.copy()
         .configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false)
         .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, false)
+        // Go refuses 1.5 for an integer field; Jackson would drop the fraction.
+        .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
         .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, false);
     for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
       mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
@@ -74,7 +76,42 @@ public final class TypeCheck {
 
   /** Why {@code object} cannot be read as {@code type}'s model, naming the field; empty when it can. */
   public static Optional<String> problem(ResourceType type, JsonNode object) {
-    return problem(type.javaType(), object);
+    Optional<String> problem = problem(type.javaType(), object);
+    if (problem.isPresent()) {
+      return problem;
+    }
+    // Bytes travel as base64 (Go's []byte): what does not decode is refused when it is read.
+    String bytesField = switch (type.kind()) {
+      case "Secret" -> "data";
+      case "ConfigMap" -> "binaryData";
+      default -> null;
+    };
+    if (bytesField != null) {
+      for (var entry : (Iterable<Map.Entry<String, JsonNode>>) () -> object.path(bytesField).fields()) {
+        Optional<String> bad = base64Problem(entry.getValue().asText());
+        if (bad.isPresent()) {
+          return Optional.of("%s.%s: %s".formatted(bytesField, entry.getKey(), bad.get()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why {@code text} is not standard base64, in Go's words; empty when it is. */
+  static Optional<String> base64Problem(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+      if (!alphabet) {
+        return Optional.of("illegal base64 data at input byte " + i);
+      }
+    }
+    try {
+      java.util.Base64.getDecoder().decode(text);
+      return text.length() % 4 == 0 ? Optional.empty() : Optional.of("illegal base64 data at input byte " + text.length());
+    } catch (IllegalArgumentException e) {
+      return Optional.of("illegal base64 data at input byte " + Math.max(0, text.indexOf('=')));
+    }
   }
 
   /** Why {@code object} cannot be read as {@code model} (DeleteOptions, say); empty when it can. */
@@ -120,7 +157,8 @@ public final class TypeCheck {
       return "string";
     }
     if (value.isNumber()) {
-      return "number";
+      // As Go's decoder: the number itself, which says why it does not fit.
+      return "number " + value.asText();
     }
     if (value.isBoolean()) {
       return "bool";
@@ -149,6 +187,10 @@ public final class TypeCheck {
     }
     if (target == Boolean.class || target == boolean.class) {
       return "bool";
+    }
+    if (target == Integer.class || target == int.class || target == Long.class || target == long.class
+        || target == Short.class || target == short.class) {
+      return "integer";
     }
     if (Number.class.isAssignableFrom(target) || target.isPrimitive()) {
       return "number";
