@@ -25,6 +25,16 @@ public final class Cache {
   private static final Object UNREADABLE = new Object();
 
   private final Map<Class<?>, Map<String, Entry>> objects = new HashMap<>();
+  /** Told of each object version that cannot be read, with why. */
+  private final java.util.function.BiConsumer<ObjectNode, String> unreadable;
+
+  Cache() {
+    this((object, why) -> { });
+  }
+
+  Cache(java.util.function.BiConsumer<ObjectNode, String> unreadable) {
+    this.unreadable = unreadable;
+  }
 
   private record Entry(ObjectNode tree, Object[] typed) {}
 
@@ -74,13 +84,14 @@ public final class Cache {
 
   /** The typed form, made once per version; null when the object cannot be read (reported once), so no reconcile fails on it. */
   @SuppressWarnings("unchecked")
-  private static <T> T typed(Class<T> kind, Entry entry) {
+  private <T> T typed(Class<T> kind, Entry entry) {
     if (entry.typed()[0] == null) {
       try {
         entry.typed()[0] = KubeJson.toTyped(entry.tree(), kind);
       } catch (IllegalArgumentException e) {
         log.warn("controllers: {} {} cannot be read and is left out: {}", kind.getSimpleName(), key(entry.tree()), e.getMessage());
         entry.typed()[0] = UNREADABLE;
+        unreadable.accept(entry.tree(), e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse(""));
       }
     }
     return entry.typed()[0] == UNREADABLE ? null : (T) entry.typed()[0];

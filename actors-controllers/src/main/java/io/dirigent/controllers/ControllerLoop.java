@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
@@ -54,7 +55,7 @@ public final class ControllerLoop {
     private final Controller controller;
     private final int workers;
     private final Duration resync;
-    private final Cache cache = new Cache();
+    private final Cache cache;
     private final LinkedHashSet<String> queue = new LinkedHashSet<>();
     private final Set<String> running = new HashSet<>();
     private final Set<String> dirty = new HashSet<>();
@@ -69,6 +70,10 @@ public final class ControllerLoop {
       this.workers = workers;
       this.resync = resync;
       this.synced = new boolean[controller.watches().size()];
+      // An object no controller can read is reported on itself, once per version, and left out.
+      EventRecorder recorder = new EventRecorder(store, "controller-manager", null, java.time.Clock.systemUTC());
+      this.cache = new Cache((object, why) -> recorder.record(EventRecorder.referenceTo(object), EventRecorder.WARNING, "FailedToRead",
+          "the controllers cannot read this object and leave it out: " + why));
     }
 
     Behavior<Command> start() {

@@ -19,7 +19,8 @@ class CacheTest {
 
   @Test
   void anUnreadableObjectIsAbsentFromTypedViewsAndItsTreeStaysThere() throws Exception {
-    Cache cache = new Cache();
+    java.util.List<String> reported = new java.util.ArrayList<>();
+    Cache cache = new Cache((object, why) -> reported.add(KubeJson.name(object) + ": " + why));
     cache.put(Pod.class, pod("good", "[{\"containerPort\":80}]"));
     cache.put(Pod.class, pod("broken", "\"abc\""));
 
@@ -27,5 +28,7 @@ class CacheTest {
     assertThat(cache.get(Pod.class, "ns/broken")).isEmpty();
     assertThat(cache.get(Pod.class, "ns/good")).isPresent();
     assertThat(cache.tree(Pod.class, "ns/broken")).isPresent();
+    // Reported once for its version, however often it is looked at.
+    assertThat(reported).hasSize(1).allMatch(line -> line.startsWith("broken: "));
   }
 }

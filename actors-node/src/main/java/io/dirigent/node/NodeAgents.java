@@ -99,7 +99,8 @@ public final class NodeAgents implements AutoCloseable {
       return;
     }
     Duration interval = system.settings().config().getDuration("dirigent.proxy.min-sync-interval");
-    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, interval), "service-proxy-" + System.nanoTime(), Props.empty()));
+    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, interval,
+        new EventRecorder(store, "kube-proxy", null, clock)), "service-proxy-" + System.nanoTime(), Props.empty()));
   }
 
   /** An empty set of agents, for tests to add to. */

@@ -222,7 +222,15 @@ public final class Scheduler {
         then.accept(object);
       } catch (IllegalArgumentException e) {
         context.getLog().warn("scheduler: {} {} cannot be read and is skipped: {}", what, key(object), e.getMessage());
+        if (recorder != null) {
+          recorder.record(EventRecorder.referenceTo(object), EventRecorder.WARNING, "FailedToRead",
+              "the scheduler cannot read this %s and skips it: %s".formatted(what, firstLine(e.getMessage())));
+        }
       }
+    }
+
+    private static String firstLine(String message) {
+      return message == null ? "unreadable" : message.lines().findFirst().orElse(message);
     }
 
     private void podGone(String key) {

@@ -89,6 +89,8 @@ class SchedulerTest {
     io.dirigent.core.store.UncheckedWrites.create(member.system(), member.store().registry().byResource("pods").orElseThrow(), broken);
     Await.result(member.store().create(pod(ns, "readable").build()));
     Await.until("the readable pod bound", WAIT, () -> get(ns, "readable").getSpec().getNodeName() != null);
+    Await.until("an event on the broken pod", WAIT, () -> events(ns, "broken").stream()
+        .anyMatch(e -> e.getReason().equals("FailedToRead") && e.getType().equals("Warning") && e.getMessage().contains("cannot read this pod")));
   }
 
   @Test

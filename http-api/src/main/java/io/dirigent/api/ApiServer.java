@@ -55,7 +55,8 @@ public final class ApiServer implements AutoCloseable {
     ClientLimits limits = ClientLimits.from(config);
     ResourceApi resources = new ResourceApi(node.store(),
         new RequestBodies(config.getBytes("max-request-bytes"), materializer),
-        config.getDuration("watch-timeout"), metrics, limits);
+        config.getDuration("watch-timeout"), metrics, limits,
+        io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()));
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.compat.Tables;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.DeleteResult;
 import io.dirigent.core.store.HistoryEntry;
@@ -41,9 +42,11 @@ final class ResourceApi {
   private final PodStreamsApi streams;
   private final RequestBodies bodies;
   private final WatchApi watches;
+  private final PodSecurityAdmission podSecurity;
   private final ApiMetrics metrics;
 
-  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics, ClientLimits limits) {
+  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics, ClientLimits limits, PodSecurityAdmission podSecurity) {
+    this.podSecurity = podSecurity;
     this.store = store;
     this.subresources = new Subresources(store);
     Duration askTimeout = store.system().settings().config().getDuration("dirigent.store.ask-timeout");
@@ -108,7 +111,8 @@ final class ResourceApi {
         return body(request).thenCompose(body -> {
           List<String> warnings = FieldValidation.check(validation, path.type(), body);
           return store.create(path.type(), path.namespace(), body, writeOptions(query))
-              .thenApply(created -> FieldValidation.withWarnings(Responses.json(201, created), warnings));
+              .thenCompose(created -> withPodSecurity(path, created, warnings)
+                  .thenApply(all -> FieldValidation.withWarnings(Responses.json(201, created), all)));
         });
       }
       if (method.equals(HttpMethods.DELETE)) {
@@ -145,10 +149,12 @@ final class ResourceApi {
                   "the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, path.name())).toException();
             }
             KubeJson.metadata(body).put("name", path.name());
-            return (status
+            return status
                 ? store.updateStatus(path.type(), path.namespace(), body, writeOptions(query))
-                : store.update(path.type(), path.namespace(), body, writeOptions(query)))
-                .thenApply(updated -> FieldValidation.withWarnings(Responses.json(200, updated), warnings));
+                    .thenApply(updated -> FieldValidation.withWarnings(Responses.json(200, updated), warnings))
+                : store.update(path.type(), path.namespace(), body, writeOptions(query))
+                    .thenCompose(updated -> withPodSecurity(path, updated, warnings)
+                        .thenApply(all -> FieldValidation.withWarnings(Responses.json(200, updated), all)));
           });
     }
     if (method.equals(HttpMethods.PATCH)) {
@@ -170,7 +176,8 @@ final class ResourceApi {
         return patch.type() == RequestBodies.Patch.Type.APPLY && !status
           ? serverSideApply(path, patch, options, check).thenApply(applied -> FieldValidation.withWarnings(applied, warnings))
           : patch(path, patch, status, options, PATCH_ATTEMPTS, check)
-              .thenApply(patched -> FieldValidation.withWarnings(Responses.json(200, patched), warnings));
+              .thenCompose(patched -> (status ? CompletableFuture.completedFuture(List.copyOf(warnings)) : withPodSecurity(path, patched, warnings))
+                  .thenApply(all -> FieldValidation.withWarnings(Responses.json(200, patched), all)));
       });
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
@@ -333,6 +340,15 @@ final class ResourceApi {
   private CompletionStage<ObjectNode> body(HttpRequest request) {
     return bodies.optional(request).thenApply(body -> body.orElseThrow(
         () -> StoreError.of(StoreError.Reason.BAD_REQUEST, "the request has no body; send the object as JSON or YAML").toException()));
+  }
+
+  /** {@code warnings} and the Pod Security warnings the written object earns. */
+  private CompletionStage<List<String>> withPodSecurity(ApiPath path, ObjectNode written, List<String> warnings) {
+    return podSecurity.warnings(path.type(), written).thenApply(security -> {
+      List<String> all = new java.util.ArrayList<>(warnings);
+      all.addAll(security);
+      return all;
+    });
   }
 
   private static WriteOptions writeOptions(Query query) {

@@ -91,6 +91,32 @@ class HostileRequestsTest {
   }
 
   @Test
+  void aWorkloadWhosePodsWouldBeRefusedIsAcceptedWithAWarningAndAPodBelowTheWarnLevelIsWarned() throws Exception {
+    String ns = namespace(null);
+    String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"host\"},\"spec\":{"
+        + "\"selector\":{\"matchLabels\":{\"app\":\"h\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"h\"}},"
+        + "\"spec\":{\"hostNetwork\":true,\"containers\":[" + CONTAINER.formatted("") + "]}}}}";
+    HttpResponse<String> created = raw("POST", "/apis/apps/v1/namespaces/" + ns + "/deployments", deployment);
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().allValues("Warning"))
+        .anyMatch(w -> w.contains("would violate PodSecurity \\\"baseline:latest\\\": host namespaces (hostNetwork=true)"));
+
+    String warned = namespace(null);
+    assertThat(send("PATCH", "/api/v1/namespaces/" + warned, "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/warn\":\"restricted\"}}}",
+        "application/merge-patch+json").code()).isEqualTo(200);
+    HttpResponse<String> pod = raw("POST", "/api/v1/namespaces/" + warned + "/pods",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[" + CONTAINER.formatted("") + "]}}");
+    assertThat(pod.statusCode()).isEqualTo(201);
+    assertThat(pod.headers().allValues("Warning")).anyMatch(w -> w.contains("would violate PodSecurity \\\"restricted:latest\\\"")
+        && w.contains("runAsNonRoot != true"));
+    // A pod that meets every level earns no warning.
+    String plain = namespace(null);
+    assertThat(raw("POST", "/api/v1/namespaces/" + plain + "/pods",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[" + CONTAINER.formatted("") + "]}}")
+        .headers().allValues("Warning")).isEmpty();
+  }
+
+  @Test
   void anUpdateThatOnlyRelabelsAPodIsNotCheckedAgain() throws Exception {
     String ns = namespace("privileged");
     String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"host\"},\"spec\":{\"hostNetwork\":true,\"containers\":["
@@ -307,6 +333,11 @@ class HostileRequestsTest {
     Reply list = send("GET", "/api/v1/namespaces/" + namespace + "/" + resource, null);
     assertThat(list.code()).isEqualTo(200);
     assertThat(list.status().path("items")).as("nothing written").isEmpty();
+  }
+
+  private HttpResponse<String> raw(String method, String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").method(method, BodyPublishers.ofString(body)).build(), BodyHandlers.ofString());
   }
 
   private Reply send(String method, String path, String body) throws Exception {

@@ -2,6 +2,7 @@ package io.dirigent.node.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
@@ -43,8 +44,10 @@ public final class ServiceProxy {
 
   private ServiceProxy() {}
 
-  public static Behavior<Command> create(Store store, Proxier proxier, Executor blocking, Duration minSyncInterval) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, proxier, blocking, minSyncInterval).start()));
+  /** @param recorder where objects the proxy cannot read are reported, or null */
+  public static Behavior<Command> create(Store store, Proxier proxier, Executor blocking, Duration minSyncInterval, EventRecorder recorder) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new Running(context, timers, store, proxier, blocking, minSyncInterval, recorder).start()));
   }
 
   private static final class Running {
@@ -58,11 +61,16 @@ public final class ServiceProxy {
     private final Map<String, ObjectNode> endpoints = new HashMap<>();
     private boolean syncing;
     private boolean dirty;
+    private final EventRecorder recorder;
+    /** The versions of unreadable objects reported already: each is reported once, not at every sync. */
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
     private boolean servicesSynced;
     private boolean endpointsSynced;
 
-    Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Proxier proxier, Executor blocking, Duration minSyncInterval) {
+    Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Proxier proxier, Executor blocking,
+        Duration minSyncInterval, EventRecorder recorder) {
       this.context = context;
+      this.recorder = recorder;
       this.timers = timers;
       this.store = store;
       this.proxier = proxier;
@@ -145,7 +153,18 @@ public final class ServiceProxy {
         try {
           typed.add(KubeJson.toTyped(object, type));
         } catch (IllegalArgumentException e) {
-          context.getLog().warn("service proxy: {} {} skipped: {}", type.getSimpleName(), key(object), e.getMessage());
+          String version = key(object) + "@" + object.path("metadata").path("resourceVersion").asText();
+          if (reported.size() > 10_000) {
+            reported.clear();
+          }
+          if (reported.add(version)) {
+            context.getLog().warn("service proxy: {} {} skipped: {}", type.getSimpleName(), key(object), e.getMessage());
+            if (recorder != null) {
+              String message = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
+              recorder.record(EventRecorder.referenceTo(object), EventRecorder.WARNING, "FailedToRead",
+                  "the service proxy cannot read this %s and leaves it out of the host's rules: %s".formatted(type.getSimpleName(), message));
+            }
+          }
         }
       }
       return typed;

@@ -67,6 +67,17 @@ public final class EventRecorder {
     return record(involved, type, reason, message);
   }
 
+  /**
+   * A reference to a stored object from its JSON alone: for an object that cannot be read as its
+   * kind, about which a component still reports.
+   */
+  public static ObjectReference referenceTo(com.fasterxml.jackson.databind.JsonNode object) {
+    com.fasterxml.jackson.databind.JsonNode metadata = object.path("metadata");
+    return new ObjectReference(object.path("apiVersion").asText(null), null, object.path("kind").asText(null),
+        metadata.path("name").asText(null), metadata.path("namespace").asText(null), metadata.path("resourceVersion").asText(null),
+        metadata.path("uid").asText(null));
+  }
+
   public CompletionStage<Event> record(ObjectReference involved, String type, String reason, String message) {
     String key = String.join("\u0000", String.valueOf(involved.getUid()), String.valueOf(involved.getFieldPath()),
         String.valueOf(involved.getName()), type, reason, message);

@@ -24,6 +24,10 @@ public final class PodSecurity {
 
   /** The label that sets a namespace's enforced level, as in Kubernetes. */
   public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+  /** The label whose level earns warnings (for pods, and for workloads' templates). */
+  public static final String WARN_LABEL = "pod-security.kubernetes.io/warn";
+  /** The label whose level is audited (here: logged). */
+  public static final String AUDIT_LABEL = "pod-security.kubernetes.io/audit";
 
   /** The levels, most permissive first. */
   public enum Level {

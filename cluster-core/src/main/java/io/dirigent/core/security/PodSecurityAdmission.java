@@ -1,8 +1,10 @@
 package io.dirigent.core.security;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.security.PodSecurity.Level;
 import io.dirigent.core.store.Admission;
 import io.dirigent.core.store.Store;
@@ -20,6 +22,8 @@ import java.util.concurrent.CompletionStage;
  * leaves the spec as it was (labels, annotations) is not checked again, as in Kubernetes.
  */
 public final class PodSecurityAdmission implements Admission {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PodSecurityAdmission.class);
 
   private final Store store;
   private final Level defaultLevel;
@@ -78,5 +82,56 @@ public final class PodSecurityAdmission implements Admission {
 
   private static Admitted admitted(ObjectNode pod) {
     return Admitted.of(pod);
+  }
+
+  /**
+   * The warnings a written object earns, as Kubernetes' Pod Security Admission adds them: a pod
+   * that breaks its namespace's {@code warn} level; a workload whose pod template breaks the
+   * {@code enforce} or the {@code warn} level (its pods would be refused: the workload is not). A
+   * template that breaks the {@code audit} level is logged. Empty for anything else, and in exempt
+   * namespaces.
+   */
+  public CompletionStage<List<String>> warnings(ResourceType type, ObjectNode object) {
+    boolean pod = type.resource().equals("pods");
+    java.util.Optional<JsonNode> template = pod ? java.util.Optional.of(object) : template(type.resource(), object);
+    String namespace = KubeJson.namespace(object);
+    if (template.isEmpty() || exempt.contains(namespace)) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return store.get(store.registry().byResource("namespaces").orElseThrow(), null, namespace).thenApply(found -> {
+      JsonNode labels = found.path("metadata").path("labels");
+      java.util.Set<Level> levels = new java.util.LinkedHashSet<>();
+      if (!pod) {
+        levels.add(Level.of(labels.path(PodSecurity.ENFORCE_LABEL).asText("")).orElse(defaultLevel));
+      }
+      Level.of(labels.path(PodSecurity.WARN_LABEL).asText("")).ifPresent(levels::add);
+      List<String> warnings = new java.util.ArrayList<>();
+      for (Level level : levels) {
+        List<String> violations = PodSecurity.violations(level, template.get().path("metadata"), template.get().path("spec"));
+        if (!violations.isEmpty()) {
+          warnings.add("would violate PodSecurity \"%s:latest\": %s".formatted(level.label(), String.join(", ", violations)));
+        }
+      }
+      Level.of(labels.path(PodSecurity.AUDIT_LABEL).asText("")).ifPresent(level -> {
+        List<String> violations = PodSecurity.violations(level, template.get().path("metadata"), template.get().path("spec"));
+        if (!violations.isEmpty()) {
+          log.info("pod-security audit: {} {}/{} violates PodSecurity \"{}:latest\": {}", type.singular(), namespace, KubeJson.name(object),
+              level.label(), String.join(", ", violations));
+        }
+      });
+      return List.copyOf(warnings);
+    }).exceptionally(failure -> List.of());
+  }
+
+  /** A workload's pod template ({@code metadata} and {@code spec}), or empty when {@code resource} has none. */
+  static java.util.Optional<JsonNode> template(String resource, JsonNode object) {
+    JsonNode template = switch (resource) {
+      case "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch", "replicationcontrollers" ->
+          object.path("spec").path("template");
+      case "cronjobs.batch" -> object.path("spec").path("jobTemplate").path("spec").path("template");
+      case "podtemplates" -> object.path("template");
+      default -> null;
+    };
+    return template == null || !template.isObject() ? java.util.Optional.empty() : java.util.Optional.of(template);
   }
 }
