@@ -54,7 +54,7 @@ public final class ApiServer implements AutoCloseable {
     ApiMetrics metrics = new ApiMetrics();
     ClientLimits limits = ClientLimits.from(config);
     ResourceApi resources = new ResourceApi(node.store(),
-        new RequestBodies(config.getBytes("max-request-bytes"), materializer),
+        new RequestBodies(config.getBytes("max-request-bytes"), bodyBudget(config), materializer),
         config.getDuration("watch-timeout"), metrics, limits,
         io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()));
     var holder = new CompletableFuture<ApiServer>();
@@ -66,6 +66,12 @@ public final class ApiServer implements AutoCloseable {
           holder.complete(server);
           return server;
         });
+  }
+
+  /** {@code limits.request-bytes-in-flight}: a size, or "auto", an eighth of the heap. */
+  private static long bodyBudget(Config api) {
+    String setting = api.getString("limits.request-bytes-in-flight");
+    return setting.equals("auto") ? Runtime.getRuntime().maxMemory() / 8 : api.getBytes("limits.request-bytes-in-flight");
   }
 
   /** Where the server listens. */

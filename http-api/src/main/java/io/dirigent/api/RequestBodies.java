@@ -38,10 +38,13 @@ final class RequestBodies {
 
   private final long maxBytes;
   private final Materializer materializer;
+  /** What the bodies being read at once may hold, all clients together; their Content-Length counts, or maxBytes without one. */
+  private final java.util.concurrent.atomic.AtomicLong budget;
 
-  RequestBodies(long maxBytes, Materializer materializer) {
+  RequestBodies(long maxBytes, long bytesInFlight, Materializer materializer) {
     this.maxBytes = maxBytes;
     this.materializer = materializer;
+    this.budget = new java.util.concurrent.atomic.AtomicLong(Math.max(bytesInFlight, maxBytes));
   }
 
   /** The largest body read; also the most a JSON patch may copy. */
@@ -66,7 +69,7 @@ final class RequestBodies {
   /** The body as an object, or empty when the request has none. */
   CompletionStage<Optional<ObjectNode>> optional(HttpRequest request) {
     String mediaType = mediaType(request);
-    return read(request).thenApply(bytes -> bytes.length == 0 ? Optional.empty() : Optional.of(parse(mediaType, bytes)));
+    return reading(request, bytes -> bytes.length == 0 ? Optional.<ObjectNode>empty() : Optional.of(parse(mediaType, bytes)));
   }
 
   /** The patch a PATCH request carries, in the form its media type names. */
@@ -81,7 +84,7 @@ final class RequestBodies {
           ("the patch's media type \"%s\" is not supported: use application/merge-patch+json, application/json-patch+json,"
               + " application/strategic-merge-patch+json or application/apply-patch+yaml").formatted(mediaType)));
     };
-    return read(request).thenApply(bytes -> patch(type, bytes));
+    return reading(request, bytes -> patch(type, bytes));
   }
 
   /** The patch of {@code type} in {@code bytes}; a BodyException when it is none. */
@@ -115,6 +118,25 @@ final class RequestBodies {
     mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
     mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     return mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /**
+   * Reads the body and hands it to {@code then} (parsing it), holding its size from the shared
+   * budget meanwhile: many large bodies at once are answered 429 rather than read into the heap
+   * together.
+   */
+  private <T> CompletionStage<T> reading(HttpRequest request, java.util.function.Function<byte[], T> then) {
+    long length = request.entity().getContentLengthOption().orElse(maxBytes);
+    long reserved = Math.min(length, maxBytes);
+    if (reserved > 0 && budget.addAndGet(-reserved) < 0) {
+      budget.addAndGet(reserved);
+      ObjectNode status = ApiStatus.failure(429, "TooManyRequests",
+          "Too many requests, please try again later (the server is reading as many request bodies as it holds at once).");
+      status.putObject("details").put("retryAfterSeconds", 1);
+      request.discardEntityBytes(materializer);
+      return java.util.concurrent.CompletableFuture.failedFuture(new BodyException(status));
+    }
+    return read(request).thenApply(then).whenComplete((result, failure) -> budget.addAndGet(reserved));
   }
 
   private CompletionStage<byte[]> read(HttpRequest request) {

@@ -49,7 +49,9 @@ final class Responses {
       return status(ApiStatus.failure(e.error(), path == null ? null : path.type(), path == null ? null : path.name()));
     }
     if (cause instanceof RequestBodies.BodyException e) {
-      return status(e.status());
+      HttpResponse response = status(e.status());
+      return e.status().path("code").asInt() == 429
+          ? response.addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)) : response;
     }
     log.error("request failed", cause);
     return status(ApiStatus.failure(500, "InternalError", "an internal error occurred; the server log has the details"));

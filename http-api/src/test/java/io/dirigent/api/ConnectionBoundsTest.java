@@ -40,7 +40,8 @@ class ConnectionBoundsTest {
         "dirigent.api.request-arrival-timeout", ARRIVAL_MILLIS + "ms",
         "dirigent.api.limits.requests-in-flight-per-client", 2,
         "dirigent.api.limits.watches-per-client", 3,
-        "dirigent.api.limits.unread-watch-timeout", "2s"));
+        "dirigent.api.limits.unread-watch-timeout", "2s",
+        "dirigent.api.limits.request-bytes-in-flight", "3MiB"));
   }
 
   @AfterAll
@@ -114,6 +115,21 @@ class ConnectionBoundsTest {
       }
     }
     awaitStatus("/api/v1/namespaces", 200);
+  }
+
+  @Test
+  void largeBodiesBeyondWhatTheServerHoldsAtOnceAreAnswered429() throws Exception {
+    try (Socket first = connect(); Socket second = connect()) {
+      String post = "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + (2 << 20) + "\r\n\r\n{";
+      // Two mebibytes on their way hold two of the three the server reads at once.
+      send(first, post);
+      Thread.sleep(300);
+      send(second, post);
+      String refused = readSome(second);
+      assertThat(refused).startsWith("HTTP/1.1 429").contains("Retry-After: 1").contains("reading as many request bodies");
+    }
+    awaitStatus("/api/v1/namespaces/default/configmaps", 200);
   }
 
   @Test
