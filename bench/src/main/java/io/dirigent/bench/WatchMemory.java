@@ -107,7 +107,7 @@ public final class WatchMemory {
   private List<Socket> open(int count, String path) throws IOException {
     URI uri = URI.create(url);
     List<Socket> sockets = new ArrayList<>(count);
-    byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: bench\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     for (int i = 0; i < count; i++) {
       Socket socket = new Socket();
       // A small receive window, so that what is not read stays in the server rather than in the kernel.

@@ -35,6 +35,7 @@ public final class ApiServer implements AutoCloseable {
   private final ResourceApi resources;
   private final ApiMetrics metrics;
   private final ClientLimits limits;
+  private final HostCheck hosts;
   private final ApiConnections binding;
 
   private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, ApiConnections binding) {
@@ -44,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
     this.resources = resources;
     this.metrics = metrics;
     this.limits = limits;
+    this.hosts = HostCheck.from(node.system().settings().config().getConfig("dirigent.api"));
     this.binding = binding;
   }
 
@@ -94,6 +96,11 @@ public final class ApiServer implements AutoCloseable {
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
     long start = System.nanoTime();
     String path = request.getUri().path();
+    Optional<String> host = request.getHeader("Host").map(header -> header.value());
+    if (!hosts.allows(host)) {
+      return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(403, "Forbidden",
+          "the Host header \"%s\" does not name this server: add the name to dirigent.api.served-names".formatted(host.orElse("")))));
+    }
     Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
     // Health checks are answered whatever a client holds, as Kubernetes exempts them.
     String client = HEALTH.contains(path) ? null : ClientLimits.client(request);

@@ -53,7 +53,7 @@ class ConnectionBoundsTest {
   void headersSentAByteAtATimeAreCutOff() throws Exception {
     try (Socket socket = connect()) {
       OutputStream out = socket.getOutputStream();
-      out.write("GET /api/v1/namespaces HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write("GET /api/v1/namespaces HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
       boolean closed = false;
       // One header byte every 200 ms would keep a connection with only an idle timeout open for ever.
@@ -75,9 +75,9 @@ class ConnectionBoundsTest {
   @Test
   void aKeptAliveConnectionNobodyUsesIsClosedAndAQuietWatchIsNot() throws Exception {
     try (Socket idle = connect(); Socket watch = connect()) {
-      send(idle, "GET /version HTTP/1.1\r\nHost: x\r\n\r\n");
+      send(idle, "GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       assertThat(readSome(idle)).startsWith("HTTP/1.1 200");
-      send(watch, "GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n");
+      send(watch, "GET /api/v1/namespaces/default/configmaps?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       assertThat(readSome(watch)).startsWith("HTTP/1.1 200");
 
       Thread.sleep(ARRIVAL_MILLIS * 2L);
@@ -101,7 +101,7 @@ class ConnectionBoundsTest {
       for (int i = 0; i < 2; i++) {
         Socket socket = connect();
         slow.add(socket);
-        send(socket, "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+        send(socket, "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
       }
       Thread.sleep(300);
       HttpResponse<String> refused = get("/api/v1/namespaces");
@@ -120,7 +120,7 @@ class ConnectionBoundsTest {
   @Test
   void largeBodiesBeyondWhatTheServerHoldsAtOnceAreAnswered429() throws Exception {
     try (Socket first = connect(); Socket second = connect()) {
-      String post = "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      String post = "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
           + "Content-Length: " + (2 << 20) + "\r\n\r\n{";
       // Two mebibytes on their way hold two of the three the server reads at once.
       send(first, post);
@@ -140,7 +140,7 @@ class ConnectionBoundsTest {
       for (int i = 0; i < 3; i++) {
         Socket socket = connect();
         watches.add(socket);
-        send(socket, "GET /api/v1/namespaces/default/secrets?watch=true HTTP/1.1\r\nHost: x\r\n\r\n");
+        send(socket, "GET /api/v1/namespaces/default/secrets?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assertThat(readSome(socket)).startsWith("HTTP/1.1 200");
       }
       HttpResponse<String> refused = get("/api/v1/namespaces/default/secrets?watch=true&timeoutSeconds=1");
@@ -164,7 +164,7 @@ class ConnectionBoundsTest {
       stuck.setReceiveBufferSize(4096);
       URI uri = URI.create(server.url());
       stuck.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()));
-      send(stuck, "GET /api/v1/namespaces/kube-public/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n");
+      send(stuck, "GET /api/v1/namespaces/kube-public/configmaps?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       String big = "y".repeat(256 * 1024);
       for (int i = 0; i < 48; i++) {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces/kube-public/configmaps"))

@@ -89,7 +89,7 @@ class HostileCorpusTest {
     URI uri = URI.create(server.url());
     for (int i = 0; i < 300; i++) {
       Socket socket = new Socket(uri.getHost(), uri.getPort());
-      socket.getOutputStream().write(("GET /api/v1/namespaces/" + NS + "/configmaps?watch=true HTTP/1.1\r\nHost: x\r\n\r\n")
+      socket.getOutputStream().write(("GET /api/v1/namespaces/" + NS + "/configmaps?watch=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       watches.add(socket);
     }

@@ -318,6 +318,18 @@ class HostileRequestsTest {
     assertThat(stored.path("metadata").path("annotations").has("x")).isFalse();
   }
 
+  @Test
+  void aRequestForAnotherHostNameIsRefusedAsDnsRebindingWouldSendIt() throws Exception {
+    URI uri = URI.create(server.url());
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.getOutputStream().write(("GET /api/v1/namespaces/kube-system/secrets HTTP/1.1\r\nHost: evil.example:" + uri.getPort()
+          + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 403").contains("\"kind\":\"Status\"").contains("does not name this server")
+          .doesNotContain("SecretList");
+    }
+  }
+
   // ---- helpers ----
 
   /** A new namespace; with {@code level}, labelled to enforce that Pod Security level. */

@@ -27,11 +27,37 @@ final class StoreSchema {
     if (!plugin.equals("h2")) {
       return CompletableFuture.completedFuture(null);
     }
+    java.nio.file.Path store = java.nio.file.Path.of(system.settings().config().getString("dirigent.data-dir"), "store");
+    ownerOnly(store);
     // The schema scripts are the plugin's own, for the H2 profile; "if not exists" throughout.
     // Their persistence ids hold 255 characters, less than an object's key ("ObjectEntity|",
     // resource, namespace, a 253-character name); widening is a no-op once done.
     return SchemaUtils.createIfNotExists(system)
         .thenCompose(done -> SchemaUtils.applyScript(WIDEN_PERSISTENCE_IDS, system))
-        .thenApply(done -> null);
+        .thenApply(done -> {
+          ownerOnly(store);
+          return null;
+        });
+  }
+
+  /**
+   * The journal's directory and files, readable by their owner only: they hold every object and
+   * its history, Secrets among them. The directory alone already keeps others out of files H2
+   * makes later.
+   */
+  static void ownerOnly(java.nio.file.Path store) {
+    try {
+      java.nio.file.Files.createDirectories(store);
+      java.nio.file.Files.setPosixFilePermissions(store, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      try (var files = java.nio.file.Files.list(store)) {
+        for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
+          if (java.nio.file.Files.isRegularFile(file)) {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+          }
+        }
+      }
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      throw new IllegalStateException("cannot make the store directory " + store + " private: " + e.getMessage(), e);
+    }
   }
 }

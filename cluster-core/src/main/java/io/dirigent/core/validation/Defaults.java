@@ -66,9 +66,31 @@ public final class Defaults {
           }
         }
       }
-      case "secrets" -> putIfAbsent(object, "type", "Opaque");
+      case "secrets" -> {
+        putIfAbsent(object, "type", "Opaque");
+        foldStringData(object);
+      }
       default -> { }
     }
+  }
+
+  /**
+   * A Secret's {@code stringData} is written into {@code data}, base64-encoded, and is not kept,
+   * as Kubernetes converts it: the stored Secret has its values in one place, and a value sent as
+   * text does not stay readable as text (in the object, its history or a list).
+   */
+  private static void foldStringData(ObjectNode secret) {
+    JsonNode stringData = secret.path("stringData");
+    if (!stringData.isObject()) {
+      secret.remove("stringData");
+      return;
+    }
+    if (!stringData.isEmpty()) {
+      ObjectNode data = child(secret, "data");
+      stringData.fields().forEachRemaining(entry -> data.put(entry.getKey(),
+          java.util.Base64.getEncoder().encodeToString(entry.getValue().asText().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+    secret.remove("stringData");
   }
 
   private static void podSpec(ObjectNode spec) {

@@ -17,4 +17,23 @@ class H2StoreIT extends DurableStoreContract {
     }
     return TestNodes.h2(dataDir.toAbsolutePath());
   }
+
+  @org.junit.jupiter.api.Test
+  void theJournalsFilesAreReadableByTheirOwnerOnly() throws Exception {
+    Path store = dataDir.resolve("store");
+    org.assertj.core.api.Assertions.assertThat(permissions(store)).isEqualTo("rwx------");
+    try (var files = Files.list(store)) {
+      java.util.List<Path> regular = files.filter(Files::isRegularFile).toList();
+      org.assertj.core.api.Assertions.assertThat(regular).isNotEmpty()
+          .allSatisfy(file -> org.assertj.core.api.Assertions.assertThat(permissions(file)).as(file.toString()).isEqualTo("rw-------"));
+    }
+  }
+
+  private static String permissions(Path path) {
+    try {
+      return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

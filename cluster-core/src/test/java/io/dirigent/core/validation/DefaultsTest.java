@@ -32,8 +32,15 @@ class DefaultsTest {
       "a probe checks every 10 s | pods | {'spec':{'containers':[{'name':'a','image':'x:1','readinessProbe':{'httpGet':{'port':80}}}]}} | /spec/containers/0/readinessProbe | {\"httpGet\":{\"port\":80,\"scheme\":\"HTTP\",\"path\":\"/\"},\"timeoutSeconds\":1,\"periodSeconds\":10,\"successThreshold\":1,\"failureThreshold\":3}",
       "a service port targets itself over TCP | services | {'spec':{'ports':[{'port':80}]}} | /spec/ports/0 | {\"port\":80,\"protocol\":\"TCP\",\"targetPort\":80}",
       "a service is a ClusterIP | services | {'spec':{}} | /spec/type | \"ClusterIP\"",
-      "a secret is Opaque | secrets | {'data':{}} | /type | \"Opaque\""})
+      "a secret is Opaque | secrets | {'data':{}} | /type | \"Opaque\"",
+      "a secret's stringData is folded into its data, base64 | secrets | {'data':{'a':'YQ==','b':'YQ=='},'stringData':{'b':'bé'}} | /data | {\"a\":\"YQ==\",\"b\":\"YsOp\"}",
+      "a secret keeps no stringData | secrets | {'stringData':{'k':'hunter2'}} | /stringData | null"})
   void missingFieldsTakeKubernetesDefaults(String sentence, String resource, String object, String pointer, String expected) throws Exception {
-    assertThat(defaulted(resource, object).at(pointer)).isEqualTo(KubeJson.MAPPER.readTree(expected));
+    ObjectNode defaulted = defaulted(resource, object);
+    if (expected.equals("null")) {
+      assertThat(defaulted.at(pointer).isMissingNode()).as("%s is gone", pointer).isTrue();
+    } else {
+      assertThat(defaulted.at(pointer)).isEqualTo(KubeJson.MAPPER.readTree(expected));
+    }
   }
 }
