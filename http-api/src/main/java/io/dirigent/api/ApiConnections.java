@@ -48,7 +48,7 @@ final class ApiConnections implements AutoCloseable {
    * ({@code pekko.http.server}: backlog, max-connections, parsing) and answers with {@code handler}.
    */
   static CompletionStage<ApiConnections> bind(ActorSystem<?> system, String host, int port, Duration requestArrival,
-      Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+      Optional<ApiTls> tls, Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     ServerSettings settings = ServerSettings.create(system.classicSystem());
     SharedKillSwitch connections = KillSwitches.shared("api-connections");
     Http http = Http.get(system);
@@ -61,7 +61,7 @@ final class ApiConnections implements AutoCloseable {
               .mapAsync(1, handler);
           Flow<ByteString, ByteString, CompletionStage<Done>> connection = requests
               .join(http.serverLayer(settings, Optional.of(incoming.remoteAddress()), system.classicSystem().log())
-                  .atop(plainText())
+                  .atop(tls.map(ApiConnections::encrypted).orElseGet(ApiConnections::plainText))
                   .atop(watchingInput(clientGone)))
               .via(connections.flow())
               .watchTermination(Keep.right());
@@ -81,6 +81,11 @@ final class ApiConnections implements AutoCloseable {
   public void close() {
     binding.unbind().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
     connections.shutdown();
+  }
+
+  /** TLS under the server layer, one engine per connection. */
+  private static BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> encrypted(ApiTls tls) {
+    return org.apache.pekko.stream.javadsl.TLS.create(tls::engine, org.apache.pekko.stream.TLSClosing.eagerClose());
   }
 
   /** Plain TCP under the server layer, which speaks TLS records: the bytes as they are. */

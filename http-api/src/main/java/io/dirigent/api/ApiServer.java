@@ -27,6 +27,8 @@ public final class ApiServer implements AutoCloseable {
   /** The Kubernetes release whose API this server speaks (kubectl picks its client by it). */
   static final String KUBERNETES_MAJOR = "1";
   static final String KUBERNETES_MINOR = "31";
+  /** Where {@code kubectl auth whoami} asks who it is. */
+  private static final String SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
   private static final java.util.Set<String> HEALTH = java.util.Set.of("/healthz", "/livez", "/readyz");
 
   private final ClusterNode node;
@@ -37,8 +39,10 @@ public final class ApiServer implements AutoCloseable {
   private final ClientLimits limits;
   private final HostCheck hosts;
   private final ApiConnections binding;
+  private final boolean secure;
 
-  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, ApiConnections binding) {
+  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, ApiConnections binding, boolean secure) {
+    this.secure = secure;
     this.node = node;
     this.discovery = new Discovery(node.registry());
     this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
@@ -61,10 +65,20 @@ public final class ApiServer implements AutoCloseable {
         io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()));
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
+    Optional<ApiTls> tls;
+    try {
+      tls = config.getBoolean("tls.enabled")
+          ? Optional.of(ApiTls.from(io.dirigent.core.pki.ClusterPki.loadOrCreate(java.nio.file.Path.of(config.getString("tls.pki-dir")),
+              "dirigent", java.time.Clock.systemUTC()), config.getStringList("served-names"), config.getString("host")))
+          : Optional.empty();
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    boolean secure = tls.isPresent();
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
-            config.getDuration("request-arrival-timeout"), handler)
+            config.getDuration("request-arrival-timeout"), tls, handler)
         .thenApply(binding -> {
-          ApiServer server = new ApiServer(node, resources, metrics, limits, binding);
+          ApiServer server = new ApiServer(node, resources, metrics, limits, binding, secure);
           holder.complete(server);
           return server;
         });
@@ -81,9 +95,9 @@ public final class ApiServer implements AutoCloseable {
     return binding.address();
   }
 
-  /** The base URL clients use, e.g. {@code http://127.0.0.1:6443}. */
+  /** The base URL clients use, e.g. {@code https://127.0.0.1:6443}. */
   public String url() {
-    return "http://" + address().getHostString() + ":" + address().getPort();
+    return (secure ? "https://" : "http://") + address().getHostString() + ":" + address().getPort();
   }
 
   /** Stops accepting connections and ends the open ones (watches included). */
@@ -121,6 +135,9 @@ public final class ApiServer implements AutoCloseable {
 
   private CompletionStage<HttpResponse> route(HttpRequest request, String path, Optional<ApiPath> resource) {
     try {
+      if (path.equals(SELF_SUBJECT_REVIEWS) && request.method().value().equals("POST")) {
+        return CompletableFuture.completedFuture(selfSubjectReview(request));
+      }
       if (resource.isEmpty() && !request.method().value().equals("GET") && !request.method().value().equals("HEAD")) {
         // Everything outside the resource paths is read-only.
         return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(405, "MethodNotAllowed",
@@ -192,6 +209,14 @@ public final class ApiServer implements AutoCloseable {
       return Optional.of(discovery.resources(segments[1] + "/" + segments[2]).map(list -> Responses.json(200, list)).orElse(notFound()));
     }
     return Optional.empty();
+  }
+
+  /** A SelfSubjectReview: who the server takes the request's sender for. */
+  private static HttpResponse selfSubjectReview(HttpRequest request) {
+    ObjectNode review = KubeJson.MAPPER.createObjectNode().put("kind", "SelfSubjectReview").put("apiVersion", "authentication.k8s.io/v1");
+    review.putObject("metadata").put("creationTimestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    review.putObject("status").set("userInfo", ApiTls.userInfo(ApiTls.identity(request)));
+    return Responses.json(201, review);
   }
 
   private static HttpResponse notFound() {

@@ -1,0 +1,137 @@
+package io.dirigent.api;
+
+import io.dirigent.core.pki.ClusterPki;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+
+/**
+ * The API server's TLS: its serving certificate from the cluster's authority (with the names and
+ * addresses clients reach it by), and the client certificates that authority issued, which name
+ * who sends a request (Kubernetes' X.509 authentication: the common name is the user, each
+ * organisation a group). A client without one is anonymous.
+ */
+final class ApiTls {
+
+  private static final char[] NO_PASSWORD = new char[0];
+
+  private final SSLContext context;
+
+  private ApiTls(SSLContext context) {
+    this.context = context;
+  }
+
+  /** The serving certificate (made or renewed in the authority's directory) and the context that serves with it. */
+  static ApiTls from(ClusterPki pki, List<String> servedNames, String host) throws IOException {
+    Set<String> names = new LinkedHashSet<>(List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+        "kubernetes.default.svc.cluster.local"));
+    Set<InetAddress> addresses = new LinkedHashSet<>(List.of(InetAddress.getLoopbackAddress()));
+    try {
+      names.add(InetAddress.getLocalHost().getHostName());
+    } catch (UnknownHostException e) {
+      // A host without a name is reached by address.
+    }
+    for (String served : servedNames) {
+      if (io.dirigent.core.net.Ipv4.isValid(served)) {
+        addresses.add(InetAddress.getByName(served));
+      } else {
+        names.add(served);
+      }
+    }
+    if (io.dirigent.core.net.Ipv4.isValid(host) && !host.equals("0.0.0.0")) {
+      addresses.add(InetAddress.getByName(host));
+    }
+    try {
+      for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress address : Collections.list(network.getInetAddresses())) {
+          if (address.getAddress().length == 4) {
+            addresses.add(address);
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // Loopback is in already.
+    }
+    ClusterPki.Issued serving = pki.serving("apiserver", names, addresses);
+    try {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("apiserver", serving.key(), NO_PASSWORD, new Certificate[] {serving.certificate(), pki.ca()});
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, NO_PASSWORD);
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      trusted.setCertificateEntry("cluster-ca", pki.ca());
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+      return new ApiTls(context);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("the API server's TLS could not be set up: " + e.getMessage(), e);
+    }
+  }
+
+  /** An engine for one connection: TLS 1.2 or 1.3, a client certificate asked for, not required. */
+  SSLEngine engine() {
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    parameters.setWantClientAuth(true);
+    engine.setSSLParameters(parameters);
+    return engine;
+  }
+
+  /** Who sent {@code request}: the identity its client certificate names, or empty (anonymous, or plain HTTP). */
+  static Optional<ClusterPki.Identity> identity(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.sslSession).flatMap(info -> {
+      SSLSession session = info.getSession();
+      try {
+        Certificate[] chain = session.getPeerCertificates();
+        return chain.length > 0 && chain[0] instanceof X509Certificate certificate
+            ? Optional.of(ClusterPki.identityOf(certificate)) : Optional.empty();
+      } catch (SSLPeerUnverifiedException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** Kubernetes' userInfo for {@code identity}, with the groups every authenticated (or anonymous) user has. */
+  static com.fasterxml.jackson.databind.node.ObjectNode userInfo(Optional<ClusterPki.Identity> identity) {
+    var info = io.dirigent.core.api.KubeJson.MAPPER.createObjectNode();
+    List<String> groups = new ArrayList<>();
+    if (identity.isPresent()) {
+      info.put("username", identity.get().user());
+      groups.addAll(identity.get().groups());
+      groups.add("system:authenticated");
+    } else {
+      info.put("username", "system:anonymous");
+      groups.add("system:unauthenticated");
+    }
+    var array = info.putArray("groups");
+    groups.forEach(array::add);
+    return info;
+  }
+}

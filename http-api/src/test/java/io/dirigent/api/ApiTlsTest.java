@@ -1,0 +1,125 @@
+package io.dirigent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.pki.ClusterPki;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The API server over TLS with the cluster's authority: clients that trust it reach the API, a
+ * client certificate it issued names the user and groups (kubectl auth whoami's question), and a
+ * client that trusts another authority, or presents another authority's certificate, gets no
+ * connection.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiTlsTest {
+
+  private Path pkiDir;
+  private TestApiServer server;
+  private ClusterPki pki;
+
+  @BeforeAll
+  void start() throws Exception {
+    pkiDir = Files.createTempDirectory("dirigent-pki-");
+    server = TestApiServer.start(Map.of("dirigent.api.tls.enabled", true, "dirigent.api.tls.pki-dir", pkiDir.toString()));
+    pki = ClusterPki.loadOrCreate(pkiDir, "dirigent", Clock.systemUTC());
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void theServerSpeaksTlsWithACertificateOfTheClustersAuthority() throws Exception {
+    assertThat(server.url()).startsWith("https://");
+    HttpResponse<String> version = client(null, pki).send(get("/version"), HttpResponse.BodyHandlers.ofString());
+    assertThat(version.statusCode()).isEqualTo(200);
+    assertThat(Files.exists(pkiDir.resolve("apiserver.crt"))).isTrue();
+    assertThat(pki.issuedHere(ClusterPki.readCertificate(pkiDir.resolve("apiserver.crt")))).isTrue();
+  }
+
+  @Test
+  void aClientCertificateNamesTheUserAndGroupsAndWithoutOneTheClientIsAnonymous() throws Exception {
+    ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
+    JsonNode who = whoami(client(admin, pki));
+    assertThat(who.path("username").asText()).isEqualTo("admin");
+    assertThat(who.path("groups")).extracting(JsonNode::asText).containsExactly("system:masters", "system:authenticated");
+    JsonNode nobody = whoami(client(null, pki));
+    assertThat(nobody.path("username").asText()).isEqualTo("system:anonymous");
+    assertThat(nobody.path("groups")).extracting(JsonNode::asText).containsExactly("system:unauthenticated");
+  }
+
+  @Test
+  void aClientOfAnotherAuthorityGetsNoConnection() throws Exception {
+    ClusterPki other = ClusterPki.loadOrCreate(Files.createTempDirectory("dirigent-other-pki-"), "dirigent", Clock.systemUTC());
+    // Trusting another authority: the server's certificate is not one the client accepts.
+    assertThatThrownBy(() -> client(null, other).send(get("/version"), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+    // Presenting another authority's certificate: the server does not accept it as anyone.
+    ClusterPki.Issued forged = other.issueClient("admin", List.of("system:masters"));
+    assertThatThrownBy(() -> whoami(client(forged, pki))).isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void plainHttpToTheTlsPortIsNotServed() {
+    HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create(server.url().replace("https://", "http://") + "/version"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  private JsonNode whoami(HttpClient client) throws Exception {
+    HttpResponse<String> review = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(review.statusCode()).as(review.body()).isEqualTo(201);
+    return KubeJson.MAPPER.readTree(review.body()).path("status").path("userInfo");
+  }
+
+  private HttpRequest get(String path) {
+    return HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** A client trusting {@code trusted}'s authority, presenting {@code identity} when not null. */
+  private static HttpClient client(ClusterPki.Issued identity, ClusterPki trusted) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", trusted.ca());
+    TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    if (identity != null) {
+      keys.setKeyEntry("me", identity.key(), new char[0], new Certificate[] {identity.certificate()});
+    }
+    keyManagers.init(keys, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+}
