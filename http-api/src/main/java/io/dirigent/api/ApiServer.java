@@ -60,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
     ApiMetrics metrics = new ApiMetrics();
     ClientLimits limits = ClientLimits.from(config);
     ResourceApi resources = new ResourceApi(node.store(),
-        new RequestBodies(config.getBytes("max-request-bytes"), bodyBudget(config), materializer),
+        new RequestBodies(config.getBytes("max-request-bytes"), bodyBudget(config), bodyTimeout(node.system().settings().config()), materializer),
         config.getDuration("watch-timeout"), metrics, limits,
         io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()));
     var holder = new CompletableFuture<ApiServer>();
@@ -82,6 +82,13 @@ public final class ApiServer implements AutoCloseable {
           holder.complete(server);
           return server;
         });
+  }
+
+  /** How long a request body may take: the request timeout, or a minute when that is infinite. */
+  private static java.time.Duration bodyTimeout(Config config) {
+    String timeout = config.getString("pekko.http.server.request-timeout");
+    return timeout.equals("infinite") || timeout.equals("off") ? java.time.Duration.ofMinutes(1)
+        : config.getDuration("pekko.http.server.request-timeout");
   }
 
   /** {@code limits.request-bytes-in-flight}: a size, or "auto", an eighth of the heap. */
@@ -109,6 +116,10 @@ public final class ApiServer implements AutoCloseable {
 
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
     long start = System.nanoTime();
+    // A request that outlasts pekko.http.server.request-timeout is answered as Kubernetes answers it.
+    request.getHeader(org.apache.pekko.http.javadsl.model.headers.TimeoutAccess.class).ifPresent(access ->
+        access.timeoutAccess().updateHandler(timedOut -> Responses.status(ApiStatus.failure(504, "Timeout",
+            "Timeout: request did not complete within the allowed duration"))));
     String path = request.getUri().path();
     Optional<String> host = request.getHeader("Host").map(header -> header.value());
     if (!hosts.allows(host)) {

@@ -30,7 +30,6 @@ final class RequestBodies {
 
   /** Deepest nesting of objects and arrays in a body: far more than any Kubernetes object needs, far less than breaks a reader. */
   static final int MAX_DEPTH = 100;
-  private static final long READ_TIMEOUT_MILLIS = 60_000;
   private static final ObjectMapper JSON = strict(KubeJson.MAPPER.copy());
   private static final ObjectMapper YAML = strict(new YAMLMapper());
   private static final java.util.Set<String> CORE_TAGS = java.util.Set.of("str", "int", "bool", "null", "float", "map", "seq").stream()
@@ -41,8 +40,12 @@ final class RequestBodies {
   /** What the bodies being read at once may hold, all clients together; their Content-Length counts, or maxBytes without one. */
   private final java.util.concurrent.atomic.AtomicLong budget;
 
-  RequestBodies(long maxBytes, long bytesInFlight, Materializer materializer) {
+  /** How long a body may take to arrive: pekko.http.server.request-timeout, which Pekko counts only once it has. */
+  private final long readTimeoutMillis;
+
+  RequestBodies(long maxBytes, long bytesInFlight, java.time.Duration readTimeout, Materializer materializer) {
     this.maxBytes = maxBytes;
+    this.readTimeoutMillis = readTimeout.toMillis();
     this.materializer = materializer;
     this.budget = new java.util.concurrent.atomic.AtomicLong(Math.max(bytesInFlight, maxBytes));
   }
@@ -149,7 +152,7 @@ final class RequestBodies {
             throw tooLarge();
           });
     }
-    return request.entity().withSizeLimit(maxBytes).toStrict(READ_TIMEOUT_MILLIS, maxBytes, materializer)
+    return request.entity().withSizeLimit(maxBytes).toStrict(readTimeoutMillis, maxBytes, materializer)
         .handle((strict, failure) -> {
           if (failure != null) {
             Throwable cause = Responses.unwrap(failure);
@@ -157,6 +160,10 @@ final class RequestBodies {
             if (cause instanceof EntityStreamSizeException
                 || (cause instanceof EntityStreamException && String.valueOf(cause.getMessage()).contains("too large"))) {
               throw tooLarge();
+            }
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+              throw new BodyException(ApiStatus.failure(504, "Timeout",
+                  "Timeout: the request body did not arrive within %d s".formatted(readTimeoutMillis / 1000)));
             }
             throw new CompletionException(cause);
           }

@@ -41,7 +41,8 @@ class ConnectionBoundsTest {
         "dirigent.api.limits.requests-in-flight-per-client", 2,
         "dirigent.api.limits.watches-per-client", 3,
         "dirigent.api.limits.unread-watch-timeout", "2s",
-        "dirigent.api.limits.request-bytes-in-flight", "3MiB"));
+        "dirigent.api.limits.request-bytes-in-flight", "3MiB",
+        "pekko.http.server.request-timeout", "3s"));
   }
 
   @AfterAll
@@ -130,6 +131,18 @@ class ConnectionBoundsTest {
       assertThat(refused).startsWith("HTTP/1.1 429").contains("Retry-After: 1").contains("reading as many request bodies");
     }
     awaitStatus("/api/v1/namespaces/default/configmaps", 200);
+  }
+
+  @Test
+  void aBodyThatDoesNotArriveWithinTheRequestTimeoutIsAnswered504WithAStatus() throws Exception {
+    try (Socket slow = connect()) {
+      // A body that never comes: the request cannot be answered, and the timeout answers it
+      // (Pekko's own request timeout counts only from a body's end).
+      send(slow, "POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 100\r\n\r\n{");
+      String answer = readUntil(slow, "}");
+      assertThat(answer).startsWith("HTTP/1.1 504").contains("\"reason\":\"Timeout\"").contains("\"kind\":\"Status\"");
+    }
   }
 
   @Test
