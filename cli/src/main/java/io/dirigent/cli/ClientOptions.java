@@ -2,6 +2,7 @@ package io.dirigent.cli;
 
 import io.dirigent.cli.client.ApiClient;
 import io.dirigent.cli.client.CliException;
+import io.dirigent.cli.client.ClientTls;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
@@ -30,7 +31,19 @@ final class ClientOptions {
 
   ApiClient client() {
     GlobalFlags flags = flags();
-    return new ApiClient(flags.server != null ? flags.server : config().server());
+    if (flags.server != null && flags.kubeconfig == null && flags.context == null) {
+      // --server alone: the kubeconfig's certificates, when there is one to read, as kubectl uses its context's.
+      Kubeconfig.Tls tls = readable() ? config().tls() : Kubeconfig.Tls.NONE;
+      return new ApiClient(flags.server, flags.server.startsWith("https:") ? ClientTls.context(tls) : java.util.Optional.empty());
+    }
+    Kubeconfig kubeconfig = config();
+    String server = flags.server != null ? flags.server : kubeconfig.server();
+    return new ApiClient(server, server.startsWith("https:") ? ClientTls.context(kubeconfig.tls()) : java.util.Optional.empty());
+  }
+
+  /** Whether the kubeconfig file the flags and environment name exists. */
+  private boolean readable() {
+    return Files.isRegularFile(kubeconfigFile(flags().kubeconfig, System.getenv("KUBECONFIG")));
   }
 
   String namespace() {

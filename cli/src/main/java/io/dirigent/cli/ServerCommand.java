@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.pki.ClusterPki;
 import io.dirigent.node.NodeAgents;
 import io.dirigent.scheduler.Scheduler;
 import io.dirigent.controllers.ControllerManager;
@@ -35,6 +36,9 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** The kubeconfig a control-plane member writes into its data directory for the CLI and kubectl. */
   public static final String KUBECONFIG_FILE = "kubeconfig";
+
+  /** Where the cluster's certificate authority and the API server's certificate are kept, in the data directory. */
+  public static final String PKI_DIR = "pki";
 
   @Option(names = "--data-dir", description = "Where the server keeps its data (default: ~/.dirigent).")
   Path dataDir = Path.of(System.getProperty("user.home"), ".dirigent");
@@ -75,6 +79,9 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--ready-timeout", description = "Seconds to wait for the member to become ready (default: 120).")
   int readyTimeoutSeconds = 120;
 
+  @Option(names = "--insecure-http", description = "Serve the API over plain HTTP, without TLS or client certificates (only on a loopback address).")
+  boolean insecureHttp;
+
   @Override
   public Integer call() throws Exception {
     Path data = dataDir.toAbsolutePath();
@@ -95,6 +102,12 @@ public final class ServerCommand implements Callable<Integer> {
     }
     ApiServer api = null;
     if (Cluster.get(node.system()).selfMember().hasRole(ClusterNode.CONTROL_PLANE)) {
+      String apiHost = node.system().settings().config().getString("dirigent.api.host");
+      if (insecureHttp && !java.net.InetAddress.getByName(apiHost).isLoopbackAddress()) {
+        node.system().log().error("--insecure-http serves only on a loopback address, not on {}: without TLS anyone on the network is any user", apiHost);
+        node.close();
+        return 1;
+      }
       try {
         api = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -106,7 +119,7 @@ public final class ServerCommand implements Callable<Integer> {
         return 1;
       }
       this.api = api;
-      Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url());
+      Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url(), insecureHttp ? Kubeconfig.Tls.NONE : adminCredentials(data));
       // A singleton: it runs on one control-plane member at a time and moves when that one goes.
       Scheduler.init(node.system(), node.store());
       ControllerManager.init(node.system(), node.store());
@@ -148,9 +161,21 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The kubeconfig's credentials: the cluster's authority, and a client certificate for the
+   * cluster's administrator (user admin, group system:masters), issued at each start.
+   */
+  private static Kubeconfig.Tls adminCredentials(Path data) throws IOException {
+    ClusterPki pki = ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
+    ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
+    return new Kubeconfig.Tls(pki.caPem(), ClusterPki.pem(admin.certificate()), ClusterPki.pem(admin.key()));
+  }
+
   Map<String, Object> overrides(Path data) {
     Map<String, Object> config = new HashMap<>();
     config.put("dirigent.data-dir", data.toString());
+    config.put("dirigent.api.tls.enabled", !insecureHttp);
+    config.put("dirigent.api.tls.pki-dir", data.resolve(PKI_DIR).toString());
     put(config, "dirigent.api.port", apiPort);
     put(config, "dirigent.store.plugin", store);
     put(config, "dirigent.cassandra.contact-points", cassandraContactPoints);

@@ -22,8 +22,8 @@ class BinDirigentIT {
     Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0");
     try {
       assertThat(up.exit()).as(up.output()).isZero();
-      assertThat(up.output()).contains("Dirigent is up.").contains("store:          h2").contains("API server:     http://127.0.0.1:");
-      assertTheApiServesTheStore(Files.readString(dataDir.resolve("server.ready")));
+      assertThat(up.output()).contains("Dirigent is up.").contains("store:          h2").contains("API server:     https://127.0.0.1:");
+      assertTheApiServesTheStore(dataDir);
       Run get = run("get", "namespaces", "--kubeconfig", dataDir.resolve("kubeconfig").toString());
       assertThat(get.exit()).as(get.output()).isZero();
       assertThat(get.output()).containsPattern("NAME\\s+STATUS\\s+AGE").containsPattern("kube-system\\s+Active");
@@ -55,10 +55,14 @@ class BinDirigentIT {
     assertThat(dataDir.resolve("server.pid")).doesNotExist();
   }
 
-  /** Over HTTP, against the real server on its H2 store: ready, the system namespaces, a write. */
-  private static void assertTheApiServesTheStore(String readyFile) throws Exception {
-    String api = readyFile.lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
-    HttpClient http = HttpClient.newHttpClient();
+  /**
+   * Over HTTPS with the kubeconfig {@code up} wrote (the cluster's authority, the administrator's
+   * certificate), against the real server on its H2 store: ready, the system namespaces, a write.
+   */
+  private static void assertTheApiServesTheStore(Path dataDir) throws Exception {
+    String api = Files.readString(dataDir.resolve("server.ready")).lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
+    HttpClient http = HttpClient.newBuilder().sslContext(io.dirigent.cli.client.ClientTls.context(
+        io.dirigent.cli.client.Kubeconfig.read(dataDir.resolve("kubeconfig")).tls()).orElseThrow()).build();
     assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), BodyHandlers.ofString()).statusCode())
         .isEqualTo(200);
     String namespaces = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces")).build(), BodyHandlers.ofString()).body();

@@ -85,7 +85,8 @@ class CliVerbsIT {
         List.of("--kubeconfig", kubeconfig, "-n", "flags", "get", "configmaps"),
         List.of("get", "configmaps", "--kubeconfig", kubeconfig, "--namespace", "flags"),
         List.of("-n", "flags", "get", "--kubeconfig=" + kubeconfig, "configmaps"),
-        List.of("--server", api, "get", "configmaps", "-n", "flags"))) {
+        // --server overrides the kubeconfig's server and keeps its certificates, as kubectl's does.
+        List.of("--kubeconfig", kubeconfig, "--server", api, "get", "configmaps", "-n", "flags"))) {
       Run run = BinDirigent.run(args.toArray(String[]::new));
       assertThat(run.exit()).as("%s: %s", args, run.output()).isZero();
       assertThat(run.output()).as("%s", args).containsPattern("only-here\\s+1\\s+\\d+s");
@@ -98,13 +99,13 @@ class CliVerbsIT {
         kind: Config
         clusters:
         - {name: gone, cluster: {server: "http://127.0.0.1:1"}}
-        - {name: real, cluster: {server: "%s"}}
+        - {name: real, cluster: {server: "%s", certificate-authority: "%s"}}
         users: [{name: u, user: {}}]
         contexts:
         - {name: gone, context: {cluster: gone, user: u}}
         - {name: real, context: {cluster: real, user: u, namespace: flags}}
         current-context: gone
-        """.formatted(api));
+        """.formatted(api, dataDir.resolve("pki").resolve("ca.crt")));
     assertThat(BinDirigent.run("--kubeconfig", contexts.toString(), "--context", "real", "get", "cm").output()).contains("only-here");
     assertThat(BinDirigent.run("get", "cm", "--context", "real", "--kubeconfig", contexts.toString()).output()).contains("only-here");
     Run current = BinDirigent.run("get", "cm", "--kubeconfig", contexts.toString());

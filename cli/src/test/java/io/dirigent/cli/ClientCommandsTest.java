@@ -160,7 +160,7 @@ class ClientCommandsTest {
     String ns = namespace();
     runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
     Path kubeconfig = dir.resolve("kubeconfig");
-    Kubeconfig.write(kubeconfig, "test", server.url());
+    Kubeconfig.write(kubeconfig, "test", server.url(), Kubeconfig.Tls.NONE);
     Files.writeString(kubeconfig, Files.readString(kubeconfig).replace("namespace: default", "namespace: " + ns));
 
     Run run = runPlain("get", "cm", "--kubeconfig", kubeconfig.toString(), "-o", "name");

@@ -109,8 +109,8 @@ class PodsEndToEndIT {
     Run tail = cli("logs", "ticker", "--tail", "1");
     assertThat(tail.output().lines().toList()).hasSize(1).allMatch(line -> line.matches("tick \\d+"));
 
-    // Over plain HTTP, with timestamps.
-    String logs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    // Over HTTP (the kubeconfig's TLS), with timestamps.
+    String logs = http().send(HttpRequest.newBuilder(
         URI.create(api + "/api/v1/namespaces/default/pods/ticker/log?timestamps=true&tailLines=2")).build(), BodyHandlers.ofString()).body();
     assertThat(logs.lines().toList()).hasSize(2).allMatch(line -> line.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z tick \\d+"));
 
@@ -164,11 +164,11 @@ class PodsEndToEndIT {
     awaitOutput("the pod running", out -> out.contains("Running"), "get", "pod", "terminal");
 
     // kubectl only asks for a TTY from a terminal, so its protocol is spoken here directly.
-    URI exec = URI.create(api.replace("http://", "ws://") + "/api/v1/namespaces/default/pods/terminal/exec?command=sh&stdin=true&stdout=true&tty=true");
+    URI exec = URI.create(api.replace("https://", "wss://").replace("http://", "ws://") + "/api/v1/namespaces/default/pods/terminal/exec?command=sh&stdin=true&stdout=true&tty=true");
     StringBuilder output = new StringBuilder();
     StringBuilder status = new StringBuilder();
     java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
-    java.net.http.WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("v5.channel.k8s.io")
+    java.net.http.WebSocket socket = http().newWebSocketBuilder().subprotocols("v5.channel.k8s.io")
         .buildAsync(exec, new java.net.http.WebSocket.Listener() {
           private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
 
@@ -235,5 +235,11 @@ class PodsEndToEndIT {
     Run previous = cli("logs", "crasher", "--previous");
     assertThat(previous.exit()).as(previous.output()).isZero();
     assertThat(previous.output()).isEqualTo("about to fail\n");
+  }
+
+  /** A client with the TLS of the kubeconfig {@code up} wrote. */
+  private HttpClient http() {
+    return HttpClient.newBuilder().sslContext(io.dirigent.cli.client.ClientTls.context(
+        io.dirigent.cli.client.Kubeconfig.read(Path.of(kubeconfig)).tls()).orElseThrow()).build();
   }
 }

@@ -35,17 +35,39 @@ class ServerCommandTest {
         .containsPattern("member=pekko://dirigent@127\\.0\\.0\\.1:\\d+")
         .contains("roles=control-plane,worker")
         .contains("store=h2")
-        .containsPattern("api=http://127\\.0\\.0\\.1:\\d+");
+        .containsPattern("api=https://127\\.0\\.0\\.1:\\d+");
     assertThat(dataDir.resolve("store")).isDirectory();
     String api = content.lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
-    HttpResponse<String> readyz = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    Kubeconfig kubeconfig = Kubeconfig.read(dataDir.resolve(ServerCommand.KUBECONFIG_FILE));
+    assertThat(kubeconfig.server()).isEqualTo(api);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(ServerCommand.KUBECONFIG_FILE))))
+        .as("the kubeconfig holds a key").isEqualTo("rw-------");
+    // The kubeconfig's authority verifies the server, and its certificate is the cluster's administrator.
+    HttpClient client = HttpClient.newBuilder().sslContext(io.dirigent.cli.client.ClientTls.context(kubeconfig.tls()).orElseThrow()).build();
+    HttpResponse<String> readyz = client.send(HttpRequest.newBuilder(URI.create(api + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(readyz.statusCode()).isEqualTo(200);
-    assertThat(Kubeconfig.read(dataDir.resolve(ServerCommand.KUBECONFIG_FILE)).server()).isEqualTo(api);
+    HttpResponse<String> whoami = client.send(HttpRequest.newBuilder(URI.create(api + "/apis/authentication.k8s.io/v1/selfsubjectreviews"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(whoami.body()).contains("\"username\":\"admin\"").contains("system:masters");
 
     server.stop();
     assertThat(exit.get()).isZero();
     assertThat(ready).doesNotExist();
+  }
+
+  @Test
+  void plainHttpIsServedOnlyOnLoopbackAndOnlyWhenAskedFor(@TempDir Path dataDir) throws Exception {
+    ServerCommand server = new ServerCommand();
+    CommandLine command = new CommandLine(server);
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+        command.execute("--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--ready-timeout", "60",
+            "--runtime", "none", "--node-name", "plain-test", "--insecure-http"));
+    Path ready = dataDir.resolve(ServerCommand.READY_FILE);
+    Await.until("the ready file", Duration.ofSeconds(90), () -> Files.exists(ready) || exit.isDone());
+    assertThat(Files.readString(ready)).containsPattern("api=http://127\\.0\\.0\\.1:\\d+");
+    assertThat(Kubeconfig.read(dataDir.resolve(ServerCommand.KUBECONFIG_FILE)).tls()).isEqualTo(Kubeconfig.Tls.NONE);
+    server.stop();
+    assertThat(exit.get()).isZero();
   }
 
   @Test

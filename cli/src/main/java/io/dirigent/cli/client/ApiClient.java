@@ -33,10 +33,18 @@ public final class ApiClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final String server;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
   public ApiClient(String server) {
+    this(server, java.util.Optional.empty());
+  }
+
+  /** A client of {@code server} over TLS with {@code tls} (its authority and client certificate), or the JDK's defaults. */
+  public ApiClient(String server, java.util.Optional<javax.net.ssl.SSLContext> tls) {
     this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   public String server() {

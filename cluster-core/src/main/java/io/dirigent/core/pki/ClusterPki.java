@@ -264,12 +264,16 @@ public final class ClusterPki {
     return new JcaX509CertificateConverter().getCertificate(holder);
   }
 
-  /** An object (certificate, or private key as PKCS#8 "PRIVATE KEY", which Go, OpenSSL and the JDK all read) in PEM. */
+  /**
+   * An object in PEM: a certificate, or a private key as SEC1 "EC PRIVATE KEY" with its curve
+   * and public point, as OpenSSL and k3s write them (Go, OpenSSL, fabric8's client and the JDK
+   * through BouncyCastle read it; fabric8 reads PKCS#8 keys as RSA only).
+   */
   public static String pem(Object object) {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      if (object instanceof PrivateKey key) {
-        writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
+      if (object instanceof java.security.interfaces.ECPrivateKey key) {
+        writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1(key)));
       } else {
         writer.writeObject(object);
       }
@@ -277,6 +281,14 @@ public final class ClusterPki {
       throw new IllegalStateException("PEM written to memory failed", e);
     }
     return text.toString();
+  }
+
+  /** A P-256 private key's SEC1 encoding, with the curve's name and the public point. */
+  private static byte[] sec1(java.security.interfaces.ECPrivateKey key) throws IOException {
+    var curve = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByOID(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1);
+    byte[] point = curve.getG().multiply(key.getS()).normalize().getEncoded(false);
+    return new org.bouncycastle.asn1.sec.ECPrivateKey(256, key.getS(), new org.bouncycastle.asn1.DERBitString(point),
+        new org.bouncycastle.asn1.x9.X962Parameters(org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1)).getEncoded();
   }
 
   /** The first certificate in a PEM file. */
@@ -294,11 +306,22 @@ public final class ClusterPki {
 
   /** The private key in a PEM file. */
   public static PrivateKey readKey(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+      return readKey(reader, file.toString());
+    }
+  }
+
+  /** The private key in PEM text (PKCS#8, SEC1 or PKCS#1, as kubeconfigs carry them). */
+  public static PrivateKey readKeyPem(String pem, String where) throws IOException {
+    return readKey(new java.io.StringReader(pem), where);
+  }
+
+  private static PrivateKey readKey(Reader reader, String file) throws IOException {
+    try (PEMParser parser = new PEMParser(reader)) {
       Object read = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (read instanceof PEMKeyPair pair) {
-        // SEC1 ("EC PRIVATE KEY") as written here; its public half is optional and not needed.
+        // SEC1 ("EC PRIVATE KEY") as written here, or PKCS#1 RSA.
         return converter.getPrivateKey(pair.getPrivateKeyInfo());
       }
       if (read instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
