@@ -168,6 +168,8 @@ public final class ServerCommand implements Callable<Integer> {
   private static Kubeconfig.Tls adminCredentials(Path data) throws IOException {
     ClusterPki pki = ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
     ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
+    // Beside the kubeconfig's copy, for clients that take files (curl --cert/--key).
+    pki.save("admin", admin);
     return new Kubeconfig.Tls(pki.caPem(), ClusterPki.pem(admin.certificate()), ClusterPki.pem(admin.key()));
   }
 

@@ -100,12 +100,12 @@ class CliVerbsIT {
         clusters:
         - {name: gone, cluster: {server: "http://127.0.0.1:1"}}
         - {name: real, cluster: {server: "%s", certificate-authority: "%s"}}
-        users: [{name: u, user: {}}]
+        users: [{name: u, user: {client-certificate-data: %s, client-key-data: %s}}]
         contexts:
         - {name: gone, context: {cluster: gone, user: u}}
         - {name: real, context: {cluster: real, user: u, namespace: flags}}
         current-context: gone
-        """.formatted(api, dataDir.resolve("pki").resolve("ca.crt")));
+        """.formatted(api, dataDir.resolve("pki").resolve("ca.crt"), fromKubeconfig("client-certificate-data"), fromKubeconfig("client-key-data")));
     assertThat(BinDirigent.run("--kubeconfig", contexts.toString(), "--context", "real", "get", "cm").output()).contains("only-here");
     assertThat(BinDirigent.run("get", "cm", "--context", "real", "--kubeconfig", contexts.toString()).output()).contains("only-here");
     Run current = BinDirigent.run("get", "cm", "--kubeconfig", contexts.toString());
@@ -491,5 +491,11 @@ class CliVerbsIT {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** A field of the user in the kubeconfig {@code up} wrote (the administrator's certificate and key). */
+  private String fromKubeconfig(String field) throws IOException {
+    return Files.readString(Path.of(kubeconfig)).lines().map(String::strip).filter(line -> line.startsWith(field + ":"))
+        .findFirst().orElseThrow().substring(field.length() + 1).strip();
   }
 }

@@ -126,6 +126,10 @@ public final class ApiServer implements AutoCloseable {
       return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(403, "Forbidden",
           "the Host header \"%s\" does not name this server: add the name to dirigent.api.served-names".formatted(host.orElse("")))));
     }
+    if (secure && !HEALTH.contains(path) && ApiTls.identity(request).isEmpty()) {
+      // Over TLS a request names its sender with a client certificate; health checks need none.
+      return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(401, "Unauthorized", "Unauthorized")));
+    }
     Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
     // Health checks are answered whatever a client holds, as Kubernetes exempts them.
     String client = HEALTH.contains(path) ? null : ClientLimits.client(request);

@@ -161,6 +161,12 @@ public final class ClusterPki {
     return issued;
   }
 
+  /** Keeps {@code issued} as {@code <name>.crt} and {@code <name>.key} in the authority's directory, the key readable by its owner only. */
+  public void save(String name, Issued issued) throws IOException {
+    write(dir.resolve(name + ".key"), pem(issued.key()), true);
+    write(dir.resolve(name + ".crt"), pem(issued.certificate()), false);
+  }
+
   /** Whether {@code certificate} was signed by this authority's key. */
   public boolean issuedHere(X509Certificate certificate) {
     try {
