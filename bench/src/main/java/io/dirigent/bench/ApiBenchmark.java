@@ -1,6 +1,5 @@
 package io.dirigent.bench;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.JvmDefaults;
@@ -62,19 +61,13 @@ public final class ApiBenchmark {
     if (watchCounts.isEmpty()) {
       watchCounts.addAll(List.of(1_000, 2_500, 5_000));
     }
-    Path dataDir = Files.createTempDirectory("dirigent-api-bench-");
-    Path script = dataDir.resolve("api.lua");
+    Path script = Files.createTempDirectory("dirigent-api-bench-").resolve("api.lua");
     try (var in = ApiBenchmark.class.getResourceAsStream("/wrk/api.lua")) {
       Files.copy(in, script);
     }
-    Map<String, Object> config = new HashMap<>();
-    config.put("dirigent.store.plugin", "h2");
-    config.put("dirigent.data-dir", dataDir.toString());
-    config.put("dirigent.cluster.port", 0);
-    config.put("dirigent.api.port", 0);
     // Every benchmark watch comes from one client, loopback.
-    config.put("dirigent.api.limits.watches-per-client", 1_000_000);
-    ClusterNode node = ClusterNode.start("dirigent-api-bench", ConfigFactory.parseMap(config));
+    ClusterNode node = BenchMember.start("api-bench", "h2",
+        Map.of("dirigent.api.port", 0, "dirigent.api.limits.watches-per-client", 1_000_000));
     try {
       node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
       ApiServer server = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -1,7 +1,6 @@
 package io.dirigent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.JvmDefaults;
@@ -17,8 +16,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,13 +57,7 @@ public final class PodBenchmark {
     int latencyPods = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    Path dataDir = Files.createTempDirectory("dirigent-pod-bench-");
-    Map<String, Object> config = new HashMap<>();
-    config.put("dirigent.store.plugin", "h2");
-    config.put("dirigent.data-dir", dataDir.toString());
-    config.put("dirigent.cluster.port", 0);
-    config.put("dirigent.node.events", "off");
-    ClusterNode node = ClusterNode.start("dirigent-pod-bench", ConfigFactory.parseMap(config));
+    ClusterNode node = BenchMember.start("pod-bench", "h2", Map.of("dirigent.node.events", "off"));
     node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
     DockerRuntime runtime = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 16);
     NodeAgents agents = NodeAgents.create(node.system(), node.store(), Clock.systemUTC());

@@ -1,6 +1,5 @@
 package io.dirigent.bench;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.controllers.ControllerManager;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.JvmDefaults;
@@ -20,8 +19,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,15 +65,11 @@ public final class SchedulerBenchmark {
   }
 
   private static ClusterNode member(String name, Map<String, Object> extra) throws Exception {
-    Path dataDir = Files.createTempDirectory("dirigent-" + name + "-");
     Map<String, Object> config = new HashMap<>(extra);
-    config.put("dirigent.store.plugin", "h2");
-    config.put("dirigent.data-dir", dataDir.toString());
-    config.put("dirigent.cluster.port", 0);
     config.put("dirigent.scheduler.events", "off");
     config.put("dirigent.controllers.events", "off");
     config.put("dirigent.store.ask-timeout", "60s");
-    ClusterNode member = ClusterNode.start("dirigent-" + name, ConfigFactory.parseMap(config));
+    ClusterNode member = BenchMember.start(name, "h2", config);
     member.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
     return member;
   }

@@ -1,6 +1,5 @@
 package io.dirigent.bench;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.JvmDefaults;
 import io.dirigent.core.store.ListOptions;
@@ -11,11 +10,8 @@ import io.dirigent.core.store.WatchOptions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,13 +50,8 @@ public final class StoreBenchmark {
     int watchSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 20;
     int warmupSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 60;
 
-    Path dataDir = Files.createTempDirectory("dirigent-bench-");
-    Map<String, Object> config = new HashMap<>();
-    config.put("dirigent.store.plugin", plugin);
-    config.put("dirigent.data-dir", dataDir.toString());
-    config.put("dirigent.cluster.port", 0);
-    config.put("dirigent.cassandra.keyspace", "dirigent_bench_" + Long.toString(System.currentTimeMillis(), 36));
-    ClusterNode node = ClusterNode.start("dirigent-bench", ConfigFactory.parseMap(config));
+    ClusterNode node = BenchMember.start("bench", plugin,
+        Map.of("dirigent.cassandra.keyspace", "dirigent_bench_" + Long.toString(System.currentTimeMillis(), 36)));
     try {
       node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
       String namespace = "bench";

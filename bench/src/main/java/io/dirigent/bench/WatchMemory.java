@@ -1,6 +1,5 @@
 package io.dirigent.bench;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.JvmDefaults;
@@ -13,11 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,14 +42,8 @@ public final class WatchMemory {
     int objects = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     int objectBytes = args.length > 2 ? Integer.parseInt(args[2]) : 4_096;
     int changes = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-    Path dataDir = Files.createTempDirectory("dirigent-watch-memory-");
-    Map<String, Object> config = new HashMap<>();
-    config.put("dirigent.store.plugin", "h2");
-    config.put("dirigent.data-dir", dataDir.toString());
-    config.put("dirigent.cluster.port", 0);
-    config.put("dirigent.api.port", 0);
-    config.put("dirigent.api.limits.watches-per-client", watches * 2 + 10);
-    ClusterNode node = ClusterNode.start("dirigent-watch-memory", ConfigFactory.parseMap(config));
+    ClusterNode node = BenchMember.start("watch-memory", "h2",
+        Map.of("dirigent.api.port", 0, "dirigent.api.limits.watches-per-client", watches * 2 + 10));
     try {
       node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
       ApiServer server = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
