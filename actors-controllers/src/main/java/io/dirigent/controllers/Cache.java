@@ -91,7 +91,7 @@ public final class Cache {
       } catch (IllegalArgumentException e) {
         log.warn("controllers: {} {} cannot be read and is left out: {}", kind.getSimpleName(), key(entry.tree()), e.getMessage());
         entry.typed()[0] = UNREADABLE;
-        unreadable.accept(entry.tree(), e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse(""));
+        unreadable.accept(entry.tree(), e.getMessage());
       }
     }
     return entry.typed()[0] == UNREADABLE ? null : (T) entry.typed()[0];

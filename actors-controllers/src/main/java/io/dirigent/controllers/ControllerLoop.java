@@ -72,8 +72,7 @@ public final class ControllerLoop {
       this.synced = new boolean[controller.watches().size()];
       // An object no controller can read is reported on itself, once per version, and left out.
       EventRecorder recorder = new EventRecorder(store, "controller-manager", null, java.time.Clock.systemUTC());
-      this.cache = new Cache((object, why) -> recorder.record(EventRecorder.referenceTo(object), EventRecorder.WARNING, "FailedToRead",
-          "the controllers cannot read this object and leave it out: " + why));
+      this.cache = new Cache((object, why) -> recorder.unreadable(object, "the controllers cannot read this object and leave it out", why));
     }
 
     Behavior<Command> start() {

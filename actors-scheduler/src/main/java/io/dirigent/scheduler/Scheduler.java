@@ -223,14 +223,9 @@ public final class Scheduler {
       } catch (IllegalArgumentException e) {
         context.getLog().warn("scheduler: {} {} cannot be read and is skipped: {}", what, key(object), e.getMessage());
         if (recorder != null) {
-          recorder.record(EventRecorder.referenceTo(object), EventRecorder.WARNING, "FailedToRead",
-              "the scheduler cannot read this %s and skips it: %s".formatted(what, firstLine(e.getMessage())));
+          recorder.unreadable(object, "the scheduler cannot read this %s and skips it".formatted(what), e.getMessage());
         }
       }
-    }
-
-    private static String firstLine(String message) {
-      return message == null ? "unreadable" : message.lines().findFirst().orElse(message);
     }
 
     private void podGone(String key) {

@@ -31,14 +31,11 @@ final class ClientOptions {
 
   ApiClient client() {
     GlobalFlags flags = flags();
-    if (flags.server != null && flags.kubeconfig == null && flags.context == null) {
-      // --server alone: the kubeconfig's certificates, when there is one to read, as kubectl uses its context's.
-      Kubeconfig.Tls tls = readable() ? config().tls() : Kubeconfig.Tls.NONE;
-      return new ApiClient(flags.server, flags.server.startsWith("https:") ? ClientTls.context(tls) : java.util.Optional.empty());
-    }
-    Kubeconfig kubeconfig = config();
-    String server = flags.server != null ? flags.server : kubeconfig.server();
-    return new ApiClient(server, server.startsWith("https:") ? ClientTls.context(kubeconfig.tls()) : java.util.Optional.empty());
+    // --server alone needs no kubeconfig, but takes its certificates when there is one, as kubectl takes its context's.
+    boolean serverAlone = flags.server != null && flags.kubeconfig == null && flags.context == null;
+    String server = flags.server != null ? flags.server : config().server();
+    Kubeconfig.Tls tls = serverAlone && !readable() ? Kubeconfig.Tls.NONE : config().tls();
+    return new ApiClient(server, server.startsWith("https:") ? ClientTls.context(tls) : java.util.Optional.empty());
   }
 
   /** Whether the kubeconfig file the flags and environment name exists. */

@@ -119,7 +119,7 @@ public final class ServerCommand implements Callable<Integer> {
         return 1;
       }
       this.api = api;
-      Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url(), insecureHttp ? Kubeconfig.Tls.NONE : adminCredentials(data));
+      Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url(), api.authority().isPresent() ? adminCredentials(api.authority().get()) : Kubeconfig.Tls.NONE);
       // A singleton: it runs on one control-plane member at a time and moves when that one goes.
       Scheduler.init(node.system(), node.store());
       ControllerManager.init(node.system(), node.store());
@@ -165,8 +165,7 @@ public final class ServerCommand implements Callable<Integer> {
    * The kubeconfig's credentials: the cluster's authority, and a client certificate for the
    * cluster's administrator (user admin, group system:masters), issued at each start.
    */
-  private static Kubeconfig.Tls adminCredentials(Path data) throws IOException {
-    ClusterPki pki = ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
+  private static Kubeconfig.Tls adminCredentials(ClusterPki pki) throws IOException {
     ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
     // Beside the kubeconfig's copy, for clients that take files (curl --cert/--key).
     pki.save("admin", admin);

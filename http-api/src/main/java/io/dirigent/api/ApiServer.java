@@ -39,17 +39,19 @@ public final class ApiServer implements AutoCloseable {
   private final ClientLimits limits;
   private final HostCheck hosts;
   private final ApiConnections binding;
-  private final boolean secure;
+  /** The cluster's certificate authority, when the API is served over TLS. */
+  private final Optional<io.dirigent.core.pki.ClusterPki> authority;
 
-  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, ApiConnections binding, boolean secure) {
-    this.secure = secure;
+  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, HostCheck hosts,
+      ApiConnections binding, Optional<io.dirigent.core.pki.ClusterPki> authority) {
+    this.authority = authority;
     this.node = node;
     this.discovery = new Discovery(node.registry());
     this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
     this.resources = resources;
     this.metrics = metrics;
     this.limits = limits;
-    this.hosts = HostCheck.from(node.system().settings().config().getConfig("dirigent.api"));
+    this.hosts = hosts;
     this.binding = binding;
   }
 
@@ -65,20 +67,22 @@ public final class ApiServer implements AutoCloseable {
         io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()));
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
+    HostCheck hosts = HostCheck.from(config);
+    Optional<io.dirigent.core.pki.ClusterPki> authority;
     Optional<ApiTls> tls;
     try {
-      tls = config.getBoolean("tls.enabled")
-          ? Optional.of(ApiTls.from(io.dirigent.core.pki.ClusterPki.loadOrCreate(java.nio.file.Path.of(config.getString("tls.pki-dir")),
-              "dirigent", java.time.Clock.systemUTC()), config.getStringList("served-names"), config.getString("host")))
+      authority = config.getBoolean("tls.enabled")
+          ? Optional.of(io.dirigent.core.pki.ClusterPki.loadOrCreate(java.nio.file.Path.of(config.getString("tls.pki-dir")),
+              "dirigent", java.time.Clock.systemUTC()))
           : Optional.empty();
+      tls = authority.isPresent() ? Optional.of(ApiTls.from(authority.get(), hosts)) : Optional.empty();
     } catch (java.io.IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    boolean secure = tls.isPresent();
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
             config.getDuration("request-arrival-timeout"), tls, handler)
         .thenApply(binding -> {
-          ApiServer server = new ApiServer(node, resources, metrics, limits, binding, secure);
+          ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority);
           holder.complete(server);
           return server;
         });
@@ -97,6 +101,11 @@ public final class ApiServer implements AutoCloseable {
     return setting.equals("auto") ? Runtime.getRuntime().maxMemory() / 8 : api.getBytes("limits.request-bytes-in-flight");
   }
 
+  /** The cluster's certificate authority the server serves with; empty over plain HTTP. */
+  public Optional<io.dirigent.core.pki.ClusterPki> authority() {
+    return authority;
+  }
+
   /** Where the server listens. */
   public InetSocketAddress address() {
     return binding.address();
@@ -104,7 +113,7 @@ public final class ApiServer implements AutoCloseable {
 
   /** The base URL clients use, e.g. {@code https://127.0.0.1:6443}. */
   public String url() {
-    return (secure ? "https://" : "http://") + address().getHostString() + ":" + address().getPort();
+    return (authority.isPresent() ? "https://" : "http://") + address().getHostString() + ":" + address().getPort();
   }
 
   /** Stops accepting connections and ends the open ones (watches included). */
@@ -126,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
       return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(403, "Forbidden",
           "the Host header \"%s\" does not name this server: add the name to dirigent.api.served-names".formatted(host.orElse("")))));
     }
-    if (secure && !HEALTH.contains(path) && ApiTls.identity(request).isEmpty()) {
+    if (authority.isPresent() && !HEALTH.contains(path) && ApiTls.identity(request).isEmpty()) {
       // Over TLS a request names its sender with a client certificate; health checks need none.
       return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(401, "Unauthorized", "Unauthorized")));
     }

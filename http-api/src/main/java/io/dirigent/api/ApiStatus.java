@@ -61,6 +61,16 @@ final class ApiStatus {
     };
   }
 
+  /** How long a client told 429 waits before it tries again. */
+  static final long RETRY_AFTER_SECONDS = 1;
+
+  /** Kubernetes' 429: a client over one of its bounds ({@code what}), told when to try again. */
+  static ObjectNode tooManyRequests(String what) {
+    ObjectNode status = failure(429, "TooManyRequests", "Too many requests, please try again later (" + what + ").");
+    status.putObject("details").put("retryAfterSeconds", RETRY_AFTER_SECONDS);
+    return status;
+  }
+
   /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
   static ObjectNode failure(int code, String reason, String message) {
     return base("Failure", message, reason, code);

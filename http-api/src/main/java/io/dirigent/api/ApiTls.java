@@ -3,15 +3,11 @@ package io.dirigent.api;
 import io.dirigent.core.pki.ClusterPki;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,38 +38,14 @@ final class ApiTls {
     this.context = context;
   }
 
-  /** The serving certificate (made or renewed in the authority's directory) and the context that serves with it. */
-  static ApiTls from(ClusterPki pki, List<String> servedNames, String host) throws IOException {
-    Set<String> names = new LinkedHashSet<>(List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
-        "kubernetes.default.svc.cluster.local"));
+  /**
+   * The serving certificate (made or renewed in the authority's directory) for the names and the
+   * IPv4 addresses this server answers to ({@link HostCheck}), and the context that serves with it.
+   */
+  static ApiTls from(ClusterPki pki, HostCheck served) throws IOException {
     Set<InetAddress> addresses = new LinkedHashSet<>(List.of(InetAddress.getLoopbackAddress()));
-    try {
-      names.add(InetAddress.getLocalHost().getHostName());
-    } catch (UnknownHostException e) {
-      // A host without a name is reached by address.
-    }
-    for (String served : servedNames) {
-      if (io.dirigent.core.net.Ipv4.isValid(served)) {
-        addresses.add(InetAddress.getByName(served));
-      } else {
-        names.add(served);
-      }
-    }
-    if (io.dirigent.core.net.Ipv4.isValid(host) && !host.equals("0.0.0.0")) {
-      addresses.add(InetAddress.getByName(host));
-    }
-    try {
-      for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        for (InetAddress address : Collections.list(network.getInetAddresses())) {
-          if (address.getAddress().length == 4) {
-            addresses.add(address);
-          }
-        }
-      }
-    } catch (SocketException e) {
-      // Loopback is in already.
-    }
-    ClusterPki.Issued serving = pki.serving("apiserver", names, addresses);
+    served.addresses().stream().filter(address -> address.getAddress().length == 4 && !address.isAnyLocalAddress()).forEach(addresses::add);
+    ClusterPki.Issued serving = pki.serving("apiserver", served.names(), addresses);
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);

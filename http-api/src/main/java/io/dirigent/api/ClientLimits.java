@@ -2,7 +2,6 @@ package io.dirigent.api;
 
 import com.typesafe.config.Config;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -19,17 +18,20 @@ import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
  */
 final class ClientLimits {
 
-  private static final long RETRY_AFTER_SECONDS = 1;
-
   private final int requestsPerClient;
   private final int watchesPerClient;
   private final java.time.Duration unreadWatch;
   private final ConcurrentHashMap<String, Held> clients = new ConcurrentHashMap<>();
 
-  /** What one client holds; dropped when it holds nothing. */
-  private static final class Held {
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicInteger watches = new AtomicInteger();
+  /** What one client holds; a client that holds nothing has no entry. Changed only inside the map's compute. */
+  private record Held(int requests, int watches) {
+    static final Held NOTHING = new Held(0, 0);
+
+    /** This with the deltas added; null (no entry) when it then holds nothing. */
+    Held plus(int moreRequests, int moreWatches) {
+      Held sum = new Held(requests + moreRequests, watches + moreWatches);
+      return sum.equals(NOTHING) ? null : sum;
+    }
   }
 
   ClientLimits(int requestsPerClient, int watchesPerClient, java.time.Duration unreadWatch) {
@@ -65,62 +67,37 @@ final class ClientLimits {
   boolean startRequest(String client) {
     boolean[] started = {false};
     clients.compute(client, (key, held) -> {
-      Held counts = held == null ? new Held() : held;
-      if (counts.requests.get() < requestsPerClient) {
-        counts.requests.incrementAndGet();
-        started[0] = true;
-      }
-      return counts;
+      Held counts = held == null ? Held.NOTHING : held;
+      started[0] = counts.requests() < requestsPerClient;
+      return started[0] ? counts.plus(1, 0) : held;
     });
-    if (!started[0]) {
-      release(client);
-    }
     return started[0];
   }
 
   void endRequest(String client) {
-    clients.computeIfPresent(client, (key, held) -> {
-      held.requests.decrementAndGet();
-      return held.requests.get() == 0 && held.watches.get() == 0 ? null : held;
-    });
+    adjust(client, -1, 0);
   }
 
   /** Whether {@code client} may open another watch now. */
   boolean mayWatch(String client) {
     Held held = clients.get(client);
-    return held == null || held.watches.get() < watchesPerClient;
+    return held == null || held.watches() < watchesPerClient;
   }
 
   void watchStarted(String client) {
-    clients.compute(client, (key, held) -> {
-      Held counts = held == null ? new Held() : held;
-      counts.watches.incrementAndGet();
-      return counts;
-    });
+    adjust(client, 0, 1);
   }
 
   void watchEnded(String client) {
-    clients.computeIfPresent(client, (key, held) -> {
-      held.watches.decrementAndGet();
-      return held.requests.get() == 0 && held.watches.get() == 0 ? null : held;
-    });
+    adjust(client, 0, -1);
   }
 
-  /** The watches {@code client} has open (for tests and metrics). */
-  int watches(String client) {
-    Held held = clients.get(client);
-    return held == null ? 0 : held.watches.get();
-  }
-
-  /** Drops an entry that holds nothing (left by a refused start). */
-  private void release(String client) {
-    clients.computeIfPresent(client, (key, held) -> held.requests.get() == 0 && held.watches.get() == 0 ? null : held);
+  private void adjust(String client, int requests, int watches) {
+    clients.compute(client, (key, held) -> (held == null ? Held.NOTHING : held).plus(requests, watches));
   }
 
   /** Kubernetes' answer when a client is over a bound. */
   static HttpResponse tooMany(String what) {
-    var status = ApiStatus.failure(429, "TooManyRequests", "Too many requests, please try again later (" + what + ").");
-    status.putObject("details").put("retryAfterSeconds", RETRY_AFTER_SECONDS);
-    return Responses.status(status).addHeader(RetryAfter.create(RETRY_AFTER_SECONDS));
+    return Responses.status(ApiStatus.tooManyRequests(what)).addHeader(RetryAfter.create(ApiStatus.RETRY_AFTER_SECONDS));
   }
 }

@@ -32,6 +32,16 @@ final class HostCheck {
     this.addresses = Set.copyOf(addresses);
   }
 
+  /** The names this server answers to, lower case. */
+  Set<String> names() {
+    return names;
+  }
+
+  /** The addresses this server answers to (its interfaces', and those configured). */
+  Set<InetAddress> addresses() {
+    return addresses;
+  }
+
   /** The names and addresses of this host, and those configured. */
   static HostCheck from(Config api) {
     Set<String> names = new HashSet<>(KUBERNETES_NAMES);

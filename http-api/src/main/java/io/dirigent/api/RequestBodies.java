@@ -133,11 +133,9 @@ final class RequestBodies {
     long reserved = Math.min(length, maxBytes);
     if (reserved > 0 && budget.addAndGet(-reserved) < 0) {
       budget.addAndGet(reserved);
-      ObjectNode status = ApiStatus.failure(429, "TooManyRequests",
-          "Too many requests, please try again later (the server is reading as many request bodies as it holds at once).");
-      status.putObject("details").put("retryAfterSeconds", 1);
       request.discardEntityBytes(materializer);
-      return java.util.concurrent.CompletableFuture.failedFuture(new BodyException(status));
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new BodyException(ApiStatus.tooManyRequests("the server is reading as many request bodies as it holds at once")));
     }
     return read(request).thenApply(then).whenComplete((result, failure) -> budget.addAndGet(reserved));
   }

@@ -51,7 +51,7 @@ final class Responses {
     if (cause instanceof RequestBodies.BodyException e) {
       HttpResponse response = status(e.status());
       return e.status().path("code").asInt() == 429
-          ? response.addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(1L)) : response;
+          ? response.addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(ApiStatus.RETRY_AFTER_SECONDS)) : response;
     }
     log.error("request failed", cause);
     return status(ApiStatus.failure(500, "InternalError", "an internal error occurred; the server log has the details"));

@@ -160,9 +160,8 @@ public final class ServiceProxy {
           if (reported.add(version)) {
             context.getLog().warn("service proxy: {} {} skipped: {}", type.getSimpleName(), key(object), e.getMessage());
             if (recorder != null) {
-              String message = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
-              recorder.record(EventRecorder.referenceTo(object), EventRecorder.WARNING, "FailedToRead",
-                  "the service proxy cannot read this %s and leaves it out of the host's rules: %s".formatted(type.getSimpleName(), message));
+              recorder.unreadable(object, "the service proxy cannot read this %s and leaves it out of the host's rules"
+                  .formatted(type.getSimpleName()), e.getMessage());
             }
           }
         }

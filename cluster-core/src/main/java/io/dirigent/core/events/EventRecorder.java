@@ -68,10 +68,17 @@ public final class EventRecorder {
   }
 
   /**
-   * A reference to a stored object from its JSON alone: for an object that cannot be read as its
-   * kind, about which a component still reports.
+   * Reports that {@code object} cannot be read as its kind (it was stored before its fields were
+   * type-checked): a Warning event FailedToRead on it, saying what the component does about it
+   * ({@code consequence}) and why (the first line of {@code cause}).
    */
-  public static ObjectReference referenceTo(com.fasterxml.jackson.databind.JsonNode object) {
+  public CompletionStage<Event> unreadable(com.fasterxml.jackson.databind.JsonNode object, String consequence, String cause) {
+    String why = cause == null ? "unreadable" : cause.lines().findFirst().orElse(cause);
+    return record(referenceTo(object), WARNING, "FailedToRead", consequence + ": " + why);
+  }
+
+  /** A reference to a stored object from its JSON alone, for one that cannot be read as its kind. */
+  private static ObjectReference referenceTo(com.fasterxml.jackson.databind.JsonNode object) {
     com.fasterxml.jackson.databind.JsonNode metadata = object.path("metadata");
     return new ObjectReference(object.path("apiVersion").asText(null), null, object.path("kind").asText(null),
         metadata.path("name").asText(null), metadata.path("namespace").asText(null), metadata.path("resourceVersion").asText(null),

@@ -69,7 +69,7 @@ public final class PodSecurityAdmission implements Admission {
       return CompletableFuture.completedFuture(admitted(pod));
     }
     return store.get(store.registry().byResource("namespaces").orElseThrow(), null, namespace).thenApply(found -> {
-      Level level = Level.of(found.path("metadata").path("labels").path(PodSecurity.ENFORCE_LABEL).asText("")).orElse(defaultLevel);
+      Level level = enforced(found.path("metadata").path("labels"));
       List<String> violations = PodSecurity.violations(level, pod.path("metadata"), pod.path("spec"));
       if (!violations.isEmpty()) {
         String name = KubeJson.name(pod).isEmpty() ? KubeJson.meta(pod, "generateName") : KubeJson.name(pod);
@@ -78,6 +78,11 @@ public final class PodSecurityAdmission implements Admission {
       }
       return admitted(pod);
     });
+  }
+
+  /** The level a namespace with {@code labels} enforces: its label's, else the default. */
+  private Level enforced(JsonNode labels) {
+    return Level.of(labels.path(PodSecurity.ENFORCE_LABEL).asText("")).orElse(defaultLevel);
   }
 
   private static Admitted admitted(ObjectNode pod) {
@@ -102,7 +107,7 @@ public final class PodSecurityAdmission implements Admission {
       JsonNode labels = found.path("metadata").path("labels");
       java.util.Set<Level> levels = new java.util.LinkedHashSet<>();
       if (!pod) {
-        levels.add(Level.of(labels.path(PodSecurity.ENFORCE_LABEL).asText("")).orElse(defaultLevel));
+        levels.add(enforced(labels));
       }
       Level.of(labels.path(PodSecurity.WARN_LABEL).asText("")).ifPresent(levels::add);
       List<String> warnings = new java.util.ArrayList<>();
