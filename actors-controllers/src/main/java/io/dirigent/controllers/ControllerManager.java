@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * The controller manager — a cluster singleton on control-plane members that runs every control
  * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, the
- * garbage collector, node lifecycle and namespace deletion. When its member goes, the singleton starts on another and the loops rebuild their
+ * garbage collector, node lifecycle, namespace deletion and ClusterRole aggregation. When its member goes, the singleton starts on another and the loops rebuild their
  * caches from the store: they keep no state of their own.
  */
 public final class ControllerManager {
@@ -47,6 +47,7 @@ public final class ControllerManager {
           new GarbageCollector(store),
           new DaemonSetController(store, named(store, events, "daemonset-controller", clock), clock),
           new NamespaceController(store),
+          new ClusterRoleAggregationController(store),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               config.getDuration("node-monitor-grace-period"), config.getDuration("pod-eviction-timeout")));
       for (Controller controller : controllers) {

@@ -78,6 +78,88 @@ class KubectlTlsIT {
     assertThat(refused.all()).contains("certificate");
   }
 
+  @Test
+  void kubectlAuthCanIAnswersAndRbacLimitsAUserAndAServiceAccountToken() throws Exception {
+    ClusterPki pki = ClusterPki.loadOrCreate(pkiDir, "dirigent", Clock.systemUTC());
+    Kubectl admin = new Kubectl(home, kubeconfig("admin-config", pki, pki.issueClient("admin", List.of("system:masters"))).toString());
+    Kubectl alice = new Kubectl(home, kubeconfig("alice-config", pki, pki.issueClient("alice", List.of("developers"))).toString());
+    for (String[] command : new String[][] {
+        {"create", "namespace", "rbac-kubectl"},
+        {"create", "role", "pod-reader", "--verb=get,list,watch", "--resource=pods", "-n", "rbac-kubectl"},
+        {"create", "rolebinding", "developers", "--role=pod-reader", "--group=developers", "-n", "rbac-kubectl"},
+        {"create", "serviceaccount", "robot", "-n", "rbac-kubectl"},
+        {"create", "rolebinding", "robot", "--role=pod-reader", "--serviceaccount=rbac-kubectl:robot", "-n", "rbac-kubectl"}}) {
+      Kubectl.Run run = admin.run(command);
+      assertThat(run.exit()).as(run.all()).isZero();
+    }
+    Kubectl.Run yes = awaitYes(alice, "auth", "can-i", "list", "pods", "-n", "rbac-kubectl");
+    assertThat(yes.out().strip()).isEqualTo("yes");
+    Kubectl.Run no = alice.run("auth", "can-i", "delete", "pods", "-n", "rbac-kubectl");
+    assertThat(no.exit()).isEqualTo(1);
+    assertThat(no.out().strip()).isEqualTo("no");
+    assertThat(alice.run("auth", "can-i", "list", "pods", "-n", "default").out().strip()).isEqualTo("no");
+    Kubectl.Run list = alice.run("auth", "can-i", "--list", "-n", "rbac-kubectl");
+    assertThat(list.exit()).as(list.all()).isZero();
+    assertThat(list.out()).contains("pods").contains("selfsubjectaccessreviews.authorization.k8s.io");
+    Kubectl.Run pods = alice.run("get", "pods", "-n", "rbac-kubectl");
+    assertThat(pods.exit()).as(pods.all()).isZero();
+    Kubectl.Run secrets = alice.run("get", "secrets", "-n", "rbac-kubectl");
+    assertThat(secrets.exit()).isNotZero();
+    assertThat(secrets.all()).contains("Error from server (Forbidden): secrets is forbidden: "
+        + "User \"alice\" cannot list resource \"secrets\" in API group \"\" in the namespace \"rbac-kubectl\"");
+    // Impersonation: the administrator may act as alice (and gets alice's answers); alice may not act as anyone.
+    assertThat(admin.run("auth", "can-i", "get", "pods", "-n", "rbac-kubectl", "--as", "alice", "--as-group", "developers").out().strip())
+        .isEqualTo("yes");
+    assertThat(admin.run("auth", "can-i", "get", "secrets", "-n", "rbac-kubectl", "--as", "alice", "--as-group", "developers").out().strip())
+        .isEqualTo("no");
+    Kubectl.Run asAdmin = alice.run("get", "secrets", "-n", "rbac-kubectl", "--as", "admin", "--as-group", "system:masters");
+    assertThat(asAdmin.exit()).isNotZero();
+    assertThat(asAdmin.all()).contains("users \"admin\" is forbidden: User \"alice\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope");
+
+    Kubectl.Run token = admin.run("create", "token", "robot", "-n", "rbac-kubectl", "--duration=10m");
+    assertThat(token.exit()).as(token.all()).isZero();
+    Path robotConfig = home.resolve("robot-config");
+    Files.writeString(robotConfig, Files.readString(home.resolve("alice-config"))
+        .replaceAll("user: \\{client-certificate-data: [^}]*}", "user: {token: " + token.out().strip() + "}"));
+    Kubectl robot = new Kubectl(home, robotConfig.toString());
+    Kubectl.Run whoami = robot.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+    assertThat(whoami.out()).as(whoami.all()).isEqualTo("system:serviceaccount:rbac-kubectl:robot");
+    Kubectl.Run robotPods = robot.run("get", "pods", "-n", "rbac-kubectl");
+    assertThat(robotPods.exit()).as(robotPods.all()).isZero();
+    Kubectl.Run robotSecrets = robot.run("get", "secrets", "-n", "rbac-kubectl");
+    assertThat(robotSecrets.all()).contains("User \"system:serviceaccount:rbac-kubectl:robot\" cannot list resource \"secrets\"");
+  }
+
+  private static Kubectl.Run awaitYes(Kubectl kubectl, String... command) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    Kubectl.Run run = kubectl.run(command);
+    while (run.exit() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      run = kubectl.run(command);
+    }
+    assertThat(run.exit()).as(run.all()).isZero();
+    return run;
+  }
+
+  private Path kubeconfig(String file, ClusterPki pki, ClusterPki.Issued user) throws Exception {
+    Path kubeconfig = home.resolve(file);
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: dirigent
+          cluster: {server: "%s", certificate-authority-data: %s}
+        users:
+        - name: me
+          user: {client-certificate-data: %s, client-key-data: %s}
+        contexts:
+        - name: dirigent
+          context: {cluster: dirigent, user: me}
+        current-context: dirigent
+        """.formatted(server.url(), base64(pki.caPem()), base64(ClusterPki.pem(user.certificate())), base64(ClusterPki.pem(user.key()))));
+    return kubeconfig;
+  }
+
   private static String base64(String pem) {
     return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
   }

@@ -67,7 +67,8 @@ record ApiPath(ResourceType type, String namespace, String name, String subresou
     return registry.byGroupPlural(group, plural).filter(type -> type.version().equals(version));
   }
 
-  private static List<String> segments(String rawPath) {
+  /** The path's segments, each URL-decoded; empty segments are dropped. */
+  static List<String> segments(String rawPath) {
     List<String> segments = new ArrayList<>();
     for (String segment : rawPath.split("/")) {
       if (!segment.isEmpty()) {

@@ -27,8 +27,6 @@ public final class ApiServer implements AutoCloseable {
   /** The Kubernetes release whose API this server speaks (kubectl picks its client by it). */
   static final String KUBERNETES_MAJOR = "1";
   static final String KUBERNETES_MINOR = "31";
-  /** Where {@code kubectl auth whoami} asks who it is. */
-  private static final String SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
   private static final java.util.Set<String> HEALTH = java.util.Set.of("/healthz", "/livez", "/readyz");
 
   private final ClusterNode node;
@@ -41,10 +39,17 @@ public final class ApiServer implements AutoCloseable {
   private final ApiConnections binding;
   /** The cluster's certificate authority, when the API is served over TLS. */
   private final Optional<io.dirigent.core.pki.ClusterPki> authority;
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+  private final AccessReviews reviews;
 
   private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, HostCheck hosts,
-      ApiConnections binding, Optional<io.dirigent.core.pki.ClusterPki> authority) {
+      ApiConnections binding, Optional<io.dirigent.core.pki.ClusterPki> authority, Authenticator authenticator, Authorizer authorizer,
+      AccessReviews reviews) {
     this.authority = authority;
+    this.authenticator = authenticator;
+    this.authorizer = authorizer;
+    this.reviews = reviews;
     this.node = node;
     this.discovery = new Discovery(node.registry());
     this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
@@ -61,10 +66,25 @@ public final class ApiServer implements AutoCloseable {
     Materializer materializer = Materializer.matFromSystem(node.system());
     ApiMetrics metrics = new ApiMetrics();
     ClientLimits limits = ClientLimits.from(config);
-    ResourceApi resources = new ResourceApi(node.store(),
-        new RequestBodies(config.getBytes("max-request-bytes"), bodyBudget(config), bodyTimeout(node.system().settings().config()), materializer),
-        config.getDuration("watch-timeout"), metrics, limits,
-        io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()));
+    RequestBodies bodies = new RequestBodies(config.getBytes("max-request-bytes"), bodyBudget(config),
+        bodyTimeout(node.system().settings().config()), materializer);
+    Authorizer authorizer = new Authorizer(io.dirigent.core.auth.RbacWatcher.start(node.system(), node.store(),
+        "rbac-" + java.util.UUID.randomUUID()));
+    java.nio.file.Path pkiDir = java.nio.file.Path.of(config.getString("tls.pki-dir"));
+    io.dirigent.core.auth.ServiceAccountTokens serviceAccountTokens;
+    java.util.Map<String, io.dirigent.core.auth.UserInfo> staticTokens;
+    try {
+      serviceAccountTokens = new io.dirigent.core.auth.ServiceAccountTokens(
+          io.dirigent.core.pki.ClusterPki.signingKey(pkiDir, "service-account"), java.time.Clock.systemUTC());
+      staticTokens = config.getString("token-file").isEmpty() ? java.util.Map.of()
+          : Authenticator.readTokenFile(java.nio.file.Path.of(config.getString("token-file")));
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ResourceApi resources = new ResourceApi(node.store(), bodies, config.getDuration("watch-timeout"), metrics, limits,
+        io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()), authorizer,
+        serviceAccountTokens);
+    AccessReviews reviews = new AccessReviews(authorizer, bodies);
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
     HostCheck hosts = HostCheck.from(config);
@@ -82,7 +102,9 @@ public final class ApiServer implements AutoCloseable {
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
             config.getDuration("request-arrival-timeout"), tls, handler)
         .thenApply(binding -> {
-          ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority);
+          Authenticator authenticator = new Authenticator(authority.isPresent(), staticTokens, serviceAccountTokens,
+              config.getStringList("service-account-audiences"), node.store());
+          ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority, authenticator, authorizer, reviews);
           holder.complete(server);
           return server;
         });
@@ -135,18 +157,14 @@ public final class ApiServer implements AutoCloseable {
       return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(403, "Forbidden",
           "the Host header \"%s\" does not name this server: add the name to dirigent.api.served-names".formatted(host.orElse("")))));
     }
-    if (authority.isPresent() && !HEALTH.contains(path) && ApiTls.identity(request).isEmpty()) {
-      // Over TLS a request names its sender with a client certificate; health checks need none.
-      return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(401, "Unauthorized", "Unauthorized")));
-    }
     Optional<ApiPath> resource = ApiPath.parse(path, node.registry());
-    // Health checks are answered whatever a client holds, as Kubernetes exempts them.
+    // Health checks are answered whatever a client holds or sends, as Kubernetes exempts them.
     String client = HEALTH.contains(path) ? null : ClientLimits.client(request);
     CompletionStage<HttpResponse> routed;
     if (client == null) {
-      routed = route(request, path, resource);
+      routed = route(request, path, resource, Authenticator.LOOPBACK_ADMIN);
     } else if (limits.startRequest(client)) {
-      routed = route(request, path, resource).whenComplete((response, failure) -> limits.endRequest(client));
+      routed = authorized(request, path, resource).whenComplete((response, failure) -> limits.endRequest(client));
     } else {
       routed = CompletableFuture.completedFuture(ClientLimits.tooMany("requests in flight"));
     }
@@ -157,10 +175,42 @@ public final class ApiServer implements AutoCloseable {
     });
   }
 
-  private CompletionStage<HttpResponse> route(HttpRequest request, String path, Optional<ApiPath> resource) {
+  /**
+   * Who sent the request (401 when nobody the cluster knows, or with credentials good for
+   * nothing), whether RBAC lets them (403 if not), and then the answer.
+   */
+  private CompletionStage<HttpResponse> authorized(HttpRequest request, String path, Optional<ApiPath> resource) {
+    return authenticator.authenticate(request).thenCompose(result -> {
+      if (result.user().isEmpty()) {
+        return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(401, "Unauthorized", "Unauthorized")));
+      }
+      if (Impersonation.asked(request)) {
+        return Impersonation.resolve(request, result.user().get(), authorizer).thenCompose(outcome -> outcome.user().isPresent()
+            ? authorizedAs(request, path, resource, outcome.user().get())
+            : CompletableFuture.completedFuture(Responses.status(outcome.refusal().orElseThrow())));
+      }
+      return authorizedAs(request, path, resource, result.user().get());
+    });
+  }
+
+  /** Whether RBAC lets {@code user} make the request (403 if not), and then the answer. */
+  private CompletionStage<HttpResponse> authorizedAs(HttpRequest request, String path, Optional<ApiPath> resource,
+      io.dirigent.core.auth.UserInfo user) {
+    io.dirigent.core.auth.AccessRequest access;
     try {
-      if (path.equals(SELF_SUBJECT_REVIEWS) && request.method().value().equals("POST")) {
-        return CompletableFuture.completedFuture(selfSubjectReview(request));
+      access = RequestInfo.of(request, user);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(Responses.failure(e, null));
+    }
+    return authorizer.decide(access).thenCompose(decision -> decision.allowed()
+        ? route(request, path, resource, user)
+        : CompletableFuture.completedFuture(Responses.status(Authorizer.forbidden(access))));
+  }
+
+  private CompletionStage<HttpResponse> route(HttpRequest request, String path, Optional<ApiPath> resource, io.dirigent.core.auth.UserInfo user) {
+    try {
+      if (resource.isEmpty() && AccessReviews.serves(path)) {
+        return reviews.handle(request, user).exceptionally(failure -> Responses.failure(failure, null));
       }
       if (resource.isEmpty() && !request.method().value().equals("GET") && !request.method().value().equals("HEAD")) {
         // Everything outside the resource paths is read-only.
@@ -198,7 +248,7 @@ public final class ApiServer implements AutoCloseable {
           if (resource.isEmpty()) {
             return CompletableFuture.completedFuture(notFound());
           }
-          return resources.handle(request, resource.get());
+          return resources.handle(request, resource.get(), user);
         }
       }
     } catch (RuntimeException e) {
@@ -233,14 +283,6 @@ public final class ApiServer implements AutoCloseable {
       return Optional.of(discovery.resources(segments[1] + "/" + segments[2]).map(list -> Responses.json(200, list)).orElse(notFound()));
     }
     return Optional.empty();
-  }
-
-  /** A SelfSubjectReview: who the server takes the request's sender for. */
-  private static HttpResponse selfSubjectReview(HttpRequest request) {
-    ObjectNode review = KubeJson.MAPPER.createObjectNode().put("kind", "SelfSubjectReview").put("apiVersion", "authentication.k8s.io/v1");
-    review.putObject("metadata").put("creationTimestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-    review.putObject("status").set("userInfo", ApiTls.userInfo(ApiTls.identity(request)));
-    return Responses.json(201, review);
   }
 
   private static HttpResponse notFound() {

@@ -7,7 +7,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -88,22 +87,5 @@ final class ApiTls {
         return Optional.empty();
       }
     });
-  }
-
-  /** Kubernetes' userInfo for {@code identity}, with the groups every authenticated (or anonymous) user has. */
-  static com.fasterxml.jackson.databind.node.ObjectNode userInfo(Optional<ClusterPki.Identity> identity) {
-    var info = io.dirigent.core.api.KubeJson.MAPPER.createObjectNode();
-    List<String> groups = new ArrayList<>();
-    if (identity.isPresent()) {
-      info.put("username", identity.get().user());
-      groups.addAll(identity.get().groups());
-      groups.add("system:authenticated");
-    } else {
-      info.put("username", "system:anonymous");
-      groups.add("system:unauthenticated");
-    }
-    var array = info.putArray("groups");
-    groups.forEach(array::add);
-    return info;
   }
 }

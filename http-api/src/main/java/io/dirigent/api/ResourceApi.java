@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.compat.Tables;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.ServiceAccountTokens;
+import io.dirigent.core.auth.UserInfo;
 import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.DeleteResult;
@@ -44,9 +46,14 @@ final class ResourceApi {
   private final WatchApi watches;
   private final PodSecurityAdmission podSecurity;
   private final ApiMetrics metrics;
+  private final Authorizer authorizer;
+  private final TokenRequests tokens;
 
-  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics, ClientLimits limits, PodSecurityAdmission podSecurity) {
+  ResourceApi(Store store, RequestBodies bodies, Duration maxWatch, ApiMetrics metrics, ClientLimits limits, PodSecurityAdmission podSecurity,
+      Authorizer authorizer, ServiceAccountTokens serviceAccountTokens) {
     this.podSecurity = podSecurity;
+    this.authorizer = authorizer;
+    this.tokens = new TokenRequests(store, serviceAccountTokens);
     this.store = store;
     this.subresources = new Subresources(store);
     Duration askTimeout = store.system().settings().config().getDuration("dirigent.store.ask-timeout");
@@ -61,32 +68,40 @@ final class ResourceApi {
    * Answers one request on {@code path}. Whatever fails, synchronously or later, is answered with
    * the Status for that failure.
    */
-  CompletionStage<HttpResponse> handle(HttpRequest request, ApiPath path) {
+  CompletionStage<HttpResponse> handle(HttpRequest request, ApiPath path, UserInfo user) {
     CompletionStage<HttpResponse> response;
     try {
-      response = dispatch(request, path);
+      response = dispatch(request, path, user);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(Responses.failure(e, path));
     }
     return response.exceptionally(failure -> Responses.failure(failure, path));
   }
 
-  private CompletionStage<HttpResponse> dispatch(HttpRequest request, ApiPath path) {
+  private CompletionStage<HttpResponse> dispatch(HttpRequest request, ApiPath path, UserInfo user) {
     HttpMethod method = request.method();
     Query query = request.getUri().query();
+    // dryRun means nothing to a read (a bad value is refused on writes only).
+    WriteOptions options = method.equals(HttpMethods.GET) ? WriteOptions.by(user.name()) : writeOptions(query, user);
     String sub = path.subresource();
     if (sub != null && !served(path)) {
       return fail(ApiStatus.failure(404, "NotFound",
           "the server could not find the requested resource (%s %s/%s)".formatted(path.type().resource(), path.name(), sub)));
     }
     if ("scale".equals(sub)) {
-      return scale(request, path, query);
+      return scale(request, path, options);
+    }
+    if ("token".equals(sub)) {
+      if (!method.equals(HttpMethods.POST)) {
+        return methodNotAllowed(method, path);
+      }
+      return body(request).thenCompose(body -> tokens.create(path, body)).thenApply(review -> Responses.json(201, review));
     }
     if ("binding".equals(sub)) {
       if (!method.equals(HttpMethods.POST)) {
         return methodNotAllowed(method, path);
       }
-      return body(request).thenCompose(binding -> subresources.bind(path, binding, writeOptions(query)))
+      return body(request).thenCompose(binding -> subresources.bind(path, binding, options))
           .thenApply(status -> Responses.json(201, status));
     }
     if ("log".equals(sub)) {
@@ -110,13 +125,14 @@ final class ResourceApi {
         FieldValidation.Mode validation = FieldValidation.mode(query);
         return body(request).thenCompose(body -> {
           List<String> warnings = FieldValidation.check(validation, path.type(), body);
-          return store.create(path.type(), path.namespace(), body, writeOptions(query))
+          authorizer.checkGrant(user, path, body);
+          return store.create(path.type(), path.namespace(), body, options)
               .thenCompose(created -> withPodSecurity(path, created, warnings)
                   .thenApply(all -> FieldValidation.withWarnings(Responses.json(201, created), all)));
         });
       }
       if (method.equals(HttpMethods.DELETE)) {
-        return deleteCollection(request, path, query);
+        return deleteCollection(request, path, query, user);
       }
       return methodNotAllowed(method, path);
     }
@@ -149,22 +165,27 @@ final class ResourceApi {
                   "the name of the object (%s) does not match the name on the URL (%s)".formatted(bodyName, path.name())).toException();
             }
             KubeJson.metadata(body).put("name", path.name());
+            if (!status) {
+              authorizer.checkGrant(user, path, body);
+            }
             return status
-                ? store.updateStatus(path.type(), path.namespace(), body, writeOptions(query))
+                ? store.updateStatus(path.type(), path.namespace(), body, options)
                     .thenApply(updated -> FieldValidation.withWarnings(Responses.json(200, updated), warnings))
-                : store.update(path.type(), path.namespace(), body, writeOptions(query))
+                : store.update(path.type(), path.namespace(), body, options)
                     .thenCompose(updated -> withPodSecurity(path, updated, warnings)
                         .thenApply(all -> FieldValidation.withWarnings(Responses.json(200, updated), all)));
           });
     }
     if (method.equals(HttpMethods.PATCH)) {
       boolean status = "status".equals(sub);
-      WriteOptions options = writeOptions(query);
       FieldValidation.Mode validation = FieldValidation.mode(query);
       List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
       Consumer<ObjectNode> check = patched -> {
         warnings.clear();
         warnings.addAll(FieldValidation.check(validation, path.type(), patched));
+        if (!status) {
+          authorizer.checkGrant(user, path, patched);
+        }
       };
       String fieldManager = query.get("fieldManager").orElse("");
       return bodies.patch(request).thenCompose(patch -> {
@@ -182,7 +203,7 @@ final class ResourceApi {
     }
     if (method.equals(HttpMethods.DELETE) && sub == null) {
       return bodies.optional(request)
-          .thenCompose(body -> store.delete(path.type(), path.namespace(), path.name(), deleteOptions(query, body), deleteWriteOptions(query, body)))
+          .thenCompose(body -> store.delete(path.type(), path.namespace(), path.name(), deleteOptions(query, body), deleteWriteOptions(query, body, user)))
           .thenApply(ResourceApi::deleted);
     }
     return methodNotAllowed(method, path);
@@ -195,21 +216,22 @@ final class ResourceApi {
       case "status" -> path.type().hasStatus();
       case "scale" -> path.type().hasScale();
       case "binding", "log", "exec", "portforward" -> pods;
+      case "token" -> path.type().resource().equals("serviceaccounts");
       case "history" -> true;
       default -> false;
     };
   }
 
-  private CompletionStage<HttpResponse> scale(HttpRequest request, ApiPath path, Query query) {
+  private CompletionStage<HttpResponse> scale(HttpRequest request, ApiPath path, WriteOptions options) {
     HttpMethod method = request.method();
     CompletionStage<ObjectNode> scale;
     if (method.equals(HttpMethods.GET)) {
       scale = subresources.getScale(path);
     } else if (method.equals(HttpMethods.PUT)) {
-      scale = body(request).thenCompose(body -> subresources.putScale(path, body, writeOptions(query)));
+      scale = body(request).thenCompose(body -> subresources.putScale(path, body, options));
     } else if (method.equals(HttpMethods.PATCH)) {
       scale = bodies.patch(request)
-          .thenCompose(patch -> subresources.patchScale(path, current -> Patches.apply(patch, current, bodies.maxBytes()), writeOptions(query)));
+          .thenCompose(patch -> subresources.patchScale(path, current -> Patches.apply(patch, current, bodies.maxBytes()), options));
     } else {
       return methodNotAllowed(method, path);
     }
@@ -351,8 +373,10 @@ final class ResourceApi {
     });
   }
 
-  private static WriteOptions writeOptions(Query query) {
-    return dryRun(query.getAll("dryRun")) ? WriteOptions.DEFAULT.asDryRun() : WriteOptions.DEFAULT;
+  /** The request's writes, recorded in each object's history as the user's. */
+  private static WriteOptions writeOptions(Query query, UserInfo user) {
+    WriteOptions options = WriteOptions.by(user.name());
+    return dryRun(query.getAll("dryRun")) ? options.asDryRun() : options;
   }
 
   private static boolean dryRun(List<String> values) {
@@ -400,21 +424,22 @@ final class ResourceApi {
     return delete;
   }
 
-  private static WriteOptions deleteWriteOptions(Query query, Optional<ObjectNode> body) {
+  private static WriteOptions deleteWriteOptions(Query query, Optional<ObjectNode> body, UserInfo user) {
     List<String> values = new java.util.ArrayList<>(query.getAll("dryRun"));
     body.ifPresent(b -> b.path("dryRun").forEach(v -> values.add(v.asText())));
-    return dryRun(values) ? WriteOptions.DEFAULT.asDryRun() : WriteOptions.DEFAULT;
+    WriteOptions options = WriteOptions.by(user.name());
+    return dryRun(values) ? options.asDryRun() : options;
   }
 
   /**
    * Deletes every object the selectors match, each as a single delete would, and answers with
    * the list of them as they were deleted (or marked for deletion). One already gone is skipped.
    */
-  private CompletionStage<HttpResponse> deleteCollection(HttpRequest request, ApiPath path, Query query) {
+  private CompletionStage<HttpResponse> deleteCollection(HttpRequest request, ApiPath path, Query query, UserInfo user) {
     ObjectFilter filter = QueryParams.filter(path, query);
     return bodies.optional(request).thenCompose(body -> {
           DeleteOptions options = deleteOptions(query, body);
-          WriteOptions write = deleteWriteOptions(query, body);
+          WriteOptions write = deleteWriteOptions(query, body, user);
           return store.list(path.type(), ListOptions.of(filter)).thenCompose(listed -> {
             List<CompletableFuture<Optional<ObjectNode>>> deletes = listed.items().stream()
                 .map(item -> store.delete(path.type(), KubeJson.namespace(item), KubeJson.name(item), options, write)

@@ -12,10 +12,15 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +63,12 @@ final class BuiltinResources {
         .register(new ResourceType("coordination.k8s.io", "v1", "Lease", "leases", "lease", List.of(), true, false, false, NameRule.DNS1123_SUBDOMAIN, Lease.class, Map.of(), null, false))
         .register(apps(ReplicaSet.class, "replicasets", List.of("rs"), true))
         .register(apps(Deployment.class, "deployments", List.of("deploy"), true))
-        .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false));
+        .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false))
+        .register(core(ServiceAccount.class, "serviceaccounts", List.of("sa"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
+        .register(rbac(ClusterRole.class, "clusterroles", false))
+        .register(rbac(Role.class, "roles", true))
+        .register(rbac(ClusterRoleBinding.class, "clusterrolebindings", false))
+        .register(rbac(RoleBinding.class, "rolebindings", true));
   }
 
   private static ResourceType core(
@@ -73,6 +83,13 @@ final class BuiltinResources {
       boolean gracefulDeletion) {
     String kind = type.getSimpleName();
     return new ResourceType("", "v1", kind, plural, kind.toLowerCase(), shortNames, namespaced, hasStatus, false, nameRule, type, fields, initialStatus, gracefulDeletion);
+  }
+
+  /** RBAC kinds: names are path segments (system roles have a colon in theirs); no status. */
+  private static ResourceType rbac(Class<? extends HasMetadata> type, String plural, boolean namespaced) {
+    String kind = type.getSimpleName();
+    return new ResourceType("rbac.authorization.k8s.io", "v1", kind, plural, kind.toLowerCase(), List.of(), namespaced, false, false,
+        NameRule.PATH_SEGMENT, type, Map.of(), null, false);
   }
 
   private static ResourceType apps(

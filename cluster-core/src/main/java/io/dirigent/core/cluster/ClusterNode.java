@@ -2,6 +2,7 @@ package io.dirigent.core.cluster;
 
 import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.auth.BootstrapPolicy;
 import io.dirigent.core.store.ObjectEntity;
 import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.security.PodSecurityAdmission;
@@ -24,7 +25,7 @@ import org.apache.pekko.cluster.typed.JoinSeedNodes;
 /**
  * One Dirigent cluster member: its actor system, joined to the cluster, with the store's sharded
  * entities registered. Control-plane members host the object entities and indexes and make sure
- * the system namespaces exist.
+ * the system namespaces and the default RBAC roles exist.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -55,7 +56,8 @@ public final class ClusterNode implements AutoCloseable {
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())
-        .thenCompose(up -> controlPlane ? SystemNamespaces.ensure(system, store) : CompletableFuture.completedFuture(null));
+        .thenCompose(up -> controlPlane ? SystemNamespaces.ensure(system, store) : CompletableFuture.completedFuture(null))
+        .thenCompose(namespaces -> controlPlane ? BootstrapPolicy.ensure(store) : CompletableFuture.completedFuture(null));
   }
 
   /** Starts a member with the given overrides on top of Dirigent's configuration. */

@@ -243,6 +243,25 @@ public final class ClusterPki {
     return new Identity(user, List.copyOf(groups));
   }
 
+  /**
+   * A key pair the cluster signs with besides its authority's ({@code NAME.key} in {@code dir}, the
+   * authority's directory, owner-only), made on first use: the ServiceAccount token signer's, for one.
+   */
+  public static KeyPair signingKey(Path dir, String name) throws IOException {
+    Files.createDirectories(dir);
+    ownerOnly(dir, "rwx------");
+    Path file = dir.resolve(name + ".key");
+    if (!Files.exists(file)) {
+      write(file, pem(newKeyPair().getPrivate()), true);
+    }
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
+      if (parser.readObject() instanceof PEMKeyPair pair) {
+        return new JcaPEMKeyConverter().getKeyPair(pair);
+      }
+      throw new IOException(file + " holds no key pair");
+    }
+  }
+
   /** A client's identity from its certificate. */
   public record Identity(String user, List<String> groups) {}
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.validation.FieldError;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -105,6 +107,11 @@ final class ObjectWrites {
           return new Reject(StoreError.of(StoreError.Reason.FORBIDDEN,
               "%s \"%s\" is being deleted: no new finalizers can be added (%s)".formatted(type.resource(), name, String.join(", ", added))));
         }
+      }
+      if (current.has("roleRef") && !current.get("roleRef").equals(next.path("roleRef"))) {
+        // A binding grants what its role grants: changing the role would be a new binding, so Kubernetes refuses it.
+        return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name,
+            List.of(FieldError.invalid("roleRef", next.path("roleRef").toString(), "cannot change roleRef"))));
       }
     }
     if (sameButVersion(next, current)) {

@@ -300,7 +300,11 @@ public final class Store {
   }
 
   public <T extends HasMetadata> CompletionStage<T> update(T object) {
-    return typedWrite(object, (type, namespace, tree) -> update(type, namespace, tree, WriteOptions.DEFAULT));
+    return update(object, WriteOptions.DEFAULT);
+  }
+
+  public <T extends HasMetadata> CompletionStage<T> update(T object, WriteOptions options) {
+    return typedWrite(object, (type, namespace, tree) -> update(type, namespace, tree, options));
   }
 
   public <T extends HasMetadata> CompletionStage<T> updateStatus(T object) {

@@ -34,6 +34,9 @@ final class SpecRules {
         configKeys(object.path("binaryData"), "binaryData", errors);
         configKeys(object.path("stringData"), "stringData", errors);
       }
+      case "roles.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io" -> RbacRules.role(object, type.namespaced(), errors);
+      case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io" ->
+          RbacRules.binding(object, type.namespaced(), errors);
       default -> { }
     }
     return errors;

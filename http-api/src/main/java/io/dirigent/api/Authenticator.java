@@ -1,0 +1,164 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.ServiceAccountTokens;
+import io.dirigent.core.auth.UserInfo;
+import io.dirigent.core.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+
+/**
+ * Who sent a request, as Kubernetes' authenticators decide it: a client certificate of the
+ * cluster's authority (user = common name, groups = organisations), or a bearer token — one from
+ * the static token file, or a ServiceAccount token this cluster signed whose account (and pod)
+ * still exist, tried in that order. A token that is present but good for nothing is a failure
+ * (401), not anonymity.
+ * Over plain HTTP (loopback only, {@code --insecure-http}) a request without a token is the
+ * loopback administrator's.
+ */
+final class Authenticator {
+
+  /** Over plain HTTP, on loopback: whoever can reach the port is the host's administrator. */
+  static final UserInfo LOOPBACK_ADMIN = UserInfo.authenticated("system:admin", "", List.of(UserInfo.MASTERS));
+
+  /** What authentication found: a user, or that the request's credentials are good for nothing. */
+  record Result(Optional<UserInfo> user, boolean failed) {
+    static final Result NONE = new Result(Optional.empty(), false);
+    static final Result FAILED = new Result(Optional.empty(), true);
+
+    static Result of(UserInfo user) {
+      return new Result(Optional.of(user), false);
+    }
+  }
+
+  private final boolean tls;
+  /** SHA-256 of each static token (hex) and its user: a map lookup does not time the token itself. */
+  private final Map<String, UserInfo> staticTokens;
+  private final ServiceAccountTokens serviceAccountTokens;
+  private final List<String> audiences;
+  private final Store store;
+
+  Authenticator(boolean tls, Map<String, UserInfo> staticTokens, ServiceAccountTokens serviceAccountTokens, List<String> audiences, Store store) {
+    this.tls = tls;
+    this.staticTokens = Map.copyOf(staticTokens);
+    this.serviceAccountTokens = serviceAccountTokens;
+    this.audiences = List.copyOf(audiences);
+    this.store = store;
+  }
+
+  CompletionStage<Result> authenticate(HttpRequest request) {
+    // Kubernetes' order: a client certificate first, then a bearer token.
+    Optional<io.dirigent.core.pki.ClusterPki.Identity> certificate = ApiTls.identity(request);
+    if (certificate.isPresent()) {
+      return CompletableFuture.completedFuture(Result.of(UserInfo.authenticated(certificate.get().user(), "", certificate.get().groups())));
+    }
+    Optional<String> token = request.getHeader("Authorization").map(header -> header.value().trim())
+        .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7)).map(value -> value.substring(7).trim());
+    if (token.isPresent()) {
+      return bearer(token.get());
+    }
+    return CompletableFuture.completedFuture(tls ? Result.NONE : Result.of(LOOPBACK_ADMIN));
+  }
+
+  private CompletionStage<Result> bearer(String token) {
+    UserInfo known = staticTokens.get(digest(token));
+    if (known != null) {
+      return CompletableFuture.completedFuture(Result.of(known));
+    }
+    Optional<ServiceAccountTokens.Claims> claims = serviceAccountTokens.verify(token, audiences);
+    if (claims.isEmpty()) {
+      return CompletableFuture.completedFuture(Result.FAILED);
+    }
+    return stillBound(claims.get()).thenApply(bound -> bound ? Result.of(claims.get().user()) : Result.FAILED);
+  }
+
+  /** Whether the token's account exists with the uid it names, and so does its pod (not being deleted), if it has one. */
+  private CompletionStage<Boolean> stillBound(ServiceAccountTokens.Claims claims) {
+    var accounts = store.registry().byResource("serviceaccounts").orElseThrow();
+    CompletionStage<Boolean> account = store.get(accounts, claims.namespace(), claims.serviceAccount())
+        .thenApply(found -> KubeJson.uid(found).equals(claims.serviceAccountUid()))
+        .exceptionally(failure -> false);
+    if (claims.podName().isEmpty()) {
+      return account;
+    }
+    var pods = store.registry().byResource("pods").orElseThrow();
+    CompletionStage<Boolean> pod = store.get(pods, claims.namespace(), claims.podName())
+        .thenApply(found -> KubeJson.uid(found).equals(claims.podUid()) && !deleting(found))
+        .exceptionally(failure -> false);
+    return account.thenCombine(pod, Boolean::logicalAnd);
+  }
+
+  private static boolean deleting(ObjectNode pod) {
+    return !KubeJson.meta(pod, "deletionTimestamp").isEmpty();
+  }
+
+  /**
+   * The static token file: one line per token, {@code token,user,uid,"group1,group2"} (Kubernetes'
+   * --token-auth-file); blank lines and lines starting with # are skipped.
+   */
+  static Map<String, UserInfo> readTokenFile(Path file) throws IOException {
+    Map<String, UserInfo> tokens = new HashMap<>();
+    int number = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      number++;
+      if (line.isBlank() || line.strip().startsWith("#")) {
+        continue;
+      }
+      List<String> fields = csv(line);
+      if (fields.size() < 2 || fields.get(0).isEmpty() || fields.get(1).isEmpty()) {
+        throw new IOException("%s line %d: expected token,user[,uid[,\"group1,group2\"]]".formatted(file, number));
+      }
+      List<String> groups = fields.size() > 3 && !fields.get(3).isEmpty() ? List.of(fields.get(3).split(",")) : List.of();
+      tokens.put(digest(fields.get(0)), UserInfo.authenticated(fields.get(1), fields.size() > 2 ? fields.get(2) : "",
+          groups.stream().map(String::strip).filter(group -> !group.isEmpty()).toList()));
+    }
+    return tokens;
+  }
+
+  /** The fields of one CSV line: commas separate, double quotes enclose a field with commas ("" is a quote). */
+  private static List<String> csv(String line) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else {
+          quoted = !quoted;
+        }
+      } else if (c == ',' && !quoted) {
+        fields.add(field.toString().strip());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    fields.add(field.toString().strip());
+    return fields;
+  }
+
+  static String digest(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}
