@@ -5,7 +5,12 @@ import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -18,7 +23,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * The controller manager — a cluster singleton on control-plane members that runs every control
  * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, the
- * garbage collector, node lifecycle, namespace deletion and ClusterRole aggregation. When its member goes, the singleton starts on another and the loops rebuild their
+ * garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation and each namespace's default ServiceAccount. When its member goes, the singleton starts on another and the loops rebuild their
  * caches from the store: they keep no state of their own.
  */
 public final class ControllerManager {
@@ -28,14 +33,32 @@ public final class ControllerManager {
   /** Starts the singleton on this member (a proxy where the role is missing). */
   public static ActorRef<Void> init(ActorSystem<?> system, Store store) {
     Config config = system.settings().config().getConfig("dirigent.controllers");
+    Optional<String> caPem = clusterAuthority(system.settings().config());
     return ClusterSingleton.get(system).init(SingletonActor.of(
-            Behaviors.supervise(create(store, config, Clock.systemUTC()))
+            Behaviors.supervise(create(store, config, Clock.systemUTC(), caPem))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
             "controller-manager")
         .withSettings(ClusterSingletonSettings.create(system).withRole(config.getString("role"))));
   }
 
+  /** The cluster authority's certificate, which pods get to verify the API server; empty over plain HTTP. */
+  private static Optional<String> clusterAuthority(Config config) {
+    if (!config.getBoolean("dirigent.api.tls.enabled")) {
+      return Optional.empty();
+    }
+    Path ca = Path.of(config.getString("dirigent.api.tls.pki-dir")).resolve("ca.crt");
+    try {
+      return Files.exists(ca) ? Optional.of(Files.readString(ca)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the cluster's authority cannot be read from " + ca, e);
+    }
+  }
+
   static Behavior<Void> create(Store store, Config config, Clock clock) {
+    return create(store, config, clock, Optional.empty());
+  }
+
+  static Behavior<Void> create(Store store, Config config, Clock clock, Optional<String> caPem) {
     return Behaviors.setup(context -> {
       EventRecorder events = config.getBoolean("events") ? new EventRecorder(store, "controller-manager", null, clock) : null;
       int workers = config.getInt("workers");
@@ -48,6 +71,7 @@ public final class ControllerManager {
           new DaemonSetController(store, named(store, events, "daemonset-controller", clock), clock),
           new NamespaceController(store),
           new ClusterRoleAggregationController(store),
+          new ServiceAccountController(store, caPem),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               config.getDuration("node-monitor-grace-period"), config.getDuration("pod-eviction-timeout")));
       for (Controller controller : controllers) {

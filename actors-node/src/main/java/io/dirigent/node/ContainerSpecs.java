@@ -43,6 +43,8 @@ final class ContainerSpecs {
   private final Store store;
   private final Path podsDir;
   private final Executor files;
+  /** Where the pods' ServiceAccount tokens come from; null where no volumes are made. */
+  private final PodTokens tokens;
 
   /** A container that cannot be configured as its spec says. */
   static final class ConfigError extends RuntimeException {
@@ -55,10 +57,11 @@ final class ContainerSpecs {
    * @param podsDir where pod volumes go; null: no volumes are made (the simulated runtime)
    * @param files runs the blocking file work
    */
-  ContainerSpecs(Store store, Path podsDir, Executor files) {
+  ContainerSpecs(Store store, Path podsDir, Executor files, PodTokens tokens) {
     this.store = store;
     this.podsDir = podsDir;
     this.files = files;
+    this.tokens = tokens;
   }
 
   /** @param imageUser the user the image runs as, for the runAsNonRoot check */
@@ -82,10 +85,28 @@ final class ContainerSpecs {
         }
       }));
     }
+    Map<String, String> podTokens = new LinkedHashMap<>();
+    if (podsDir != null && tokens != null) {
+      for (Volume volume : PodVolumes.mounted(pod, container)) {
+        for (var source : volume.getProjected() == null ? List.<io.fabric8.kubernetes.api.model.VolumeProjection>of() : orEmpty(volume.getProjected().getSources())) {
+          var token = source.getServiceAccountToken();
+          if (token != null) {
+            long seconds = token.getExpirationSeconds() == null ? 3600 : token.getExpirationSeconds();
+            List<String> audiences = token.getAudience() == null || token.getAudience().isEmpty() ? List.of() : List.of(token.getAudience());
+            lookups.add(tokens.token(pod, audiences, seconds).toCompletableFuture().thenAccept(issued -> {
+              synchronized (podTokens) {
+                podTokens.put(volume.getName() + "/" + token.getPath(), issued);
+              }
+            }));
+          }
+        }
+      }
+    }
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApplyAsync(looked -> {
       List<String> env = environment(pod, container, configMaps, secrets, podIp, hostIp);
       List<ContainerSpec.Mount> mounts = podsDir == null ? List.of()
-          : PodVolumes.mounts(podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes"), pod, container, configMaps, secrets);
+          : PodVolumes.mounts(podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes"), pod, container,
+              new PodVolumes.Sources(configMaps, secrets, podTokens, podIp, hostIp));
       var resources = container.getResources();
       Map<String, Quantity> limits = resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();
       Map<String, Quantity> requests = resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();
@@ -124,6 +145,10 @@ final class ContainerSpecs {
       if (volume.getConfigMap() != null) {
         names.add(volume.getConfigMap().getName());
       }
+      if (volume.getProjected() != null) {
+        orEmpty(volume.getProjected().getSources()).stream().filter(source -> source.getConfigMap() != null)
+            .forEach(source -> names.add(source.getConfigMap().getName()));
+      }
     }
     return names.stream().distinct().toList();
   }
@@ -143,6 +168,10 @@ final class ContainerSpecs {
     for (Volume volume : orEmpty(pod.getSpec().getVolumes())) {
       if (volume.getSecret() != null) {
         names.add(volume.getSecret().getSecretName());
+      }
+      if (volume.getProjected() != null) {
+        orEmpty(volume.getProjected().getSources()).stream().filter(source -> source.getSecret() != null)
+            .forEach(source -> names.add(source.getSecret().getName()));
       }
     }
     return names.stream().distinct().toList();

@@ -139,7 +139,9 @@ public final class NodeAgents implements AutoCloseable {
     boolean simulated = runtime instanceof SimulatedRuntime;
     EventRecorder recorder = settings.events() ? new EventRecorder(store, "kubelet", settings.name(), clock) : null;
     return new NodeAgentContext(store, runtime, simulated ? "simulated" : "docker", settings, recorder,
-        new ContainerSpecs(store, simulated ? null : settings.podsDir(), blocking), clock, blocking);
+        new ContainerSpecs(store, simulated ? null : settings.podsDir(), blocking,
+            simulated ? null : new PodTokens(system, settings.name(), system.settings().config().getDuration("dirigent.store.ask-timeout"))),
+        clock, blocking);
   }
 
   /** Stops one agent (as if its process died); its containers keep running. */

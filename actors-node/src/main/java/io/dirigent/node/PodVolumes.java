@@ -42,8 +42,20 @@ final class PodVolumes {
   private PodVolumes() {}
 
   /** The container's mounts, each volume prepared under {@code base} (the pod's volumes directory). */
-  static List<ContainerSpec.Mount> mounts(Path base, Pod pod, Container container, Map<String, ConfigMap> configMaps,
-      Map<String, Secret> secrets) {
+  /**
+   * What volumes are filled from: the ConfigMaps and Secrets the pod refers to (null when missing),
+   * its ServiceAccount tokens by {@code volume/path}, and the addresses the downward API reads.
+   */
+  record Sources(Map<String, ConfigMap> configMaps, Map<String, Secret> secrets, Map<String, String> tokens, String podIp, String hostIp) {}
+
+  /** The pod's volumes that {@code container} mounts. */
+  static List<Volume> mounted(Pod pod, Container container) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    orEmpty(container.getVolumeMounts()).forEach(mount -> names.add(mount.getName()));
+    return orEmpty(pod.getSpec().getVolumes()).stream().filter(volume -> names.contains(volume.getName())).toList();
+  }
+
+  static List<ContainerSpec.Mount> mounts(Path base, Pod pod, Container container, Sources sources) {
     Map<String, Volume> volumes = new LinkedHashMap<>();
     for (Volume volume : orEmpty(pod.getSpec().getVolumes())) {
       volumes.put(volume.getName(), volume);
@@ -57,8 +69,9 @@ final class PodVolumes {
       if (mount.getMountPath() == null || !mount.getMountPath().startsWith("/")) {
         throw new ConfigError("mount path \"%s\" of volume %s is not absolute".formatted(mount.getMountPath(), mount.getName()));
       }
-      Path host = prepare(volume, base, configMaps, secrets);
-      boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volume.getConfigMap() != null || volume.getSecret() != null;
+      Path host = prepare(volume, base, pod, sources);
+      boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volume.getConfigMap() != null || volume.getSecret() != null
+          || volume.getProjected() != null;
       if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
         host = below(host, mount.getSubPath(), "subPath", volume.getEmptyDir() != null);
       }
@@ -67,8 +80,10 @@ final class PodVolumes {
     return mounts;
   }
 
-  /** Makes the volume's directory on the host, with its files for configMap and secret volumes. */
-  private static Path prepare(Volume volume, Path base, Map<String, ConfigMap> configMaps, Map<String, Secret> secrets) {
+  /** Makes the volume's directory on the host, with its files for configMap, secret and projected volumes. */
+  private static Path prepare(Volume volume, Path base, Pod pod, Sources sources) {
+    Map<String, ConfigMap> configMaps = sources.configMaps();
+    Map<String, Secret> secrets = sources.secrets();
     if (volume.getEmptyDir() != null) {
       Path dir = child(base.resolve("empty-dir"), volume.getName());
       createDirectories(dir);
@@ -84,14 +99,7 @@ final class PodVolumes {
       if (map == null && !Boolean.TRUE.equals(source.getOptional())) {
         throw new ConfigError("configmap \"%s\" not found".formatted(source.getName()));
       }
-      Map<String, byte[]> data = new LinkedHashMap<>();
-      if (map != null && map.getData() != null) {
-        map.getData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
-      }
-      if (map != null && map.getBinaryData() != null) {
-        map.getBinaryData().forEach((key, value) -> data.put(key, decode(value, "binaryData", key)));
-      }
-      return writeFiles(child(base.resolve("configmap"), volume.getName()), data, source.getItems(), source.getDefaultMode());
+      return writeFiles(child(base.resolve("configmap"), volume.getName()), configMapData(map), source.getItems(), source.getDefaultMode());
     }
     if (volume.getSecret() != null) {
       var source = volume.getSecret();
@@ -102,7 +110,77 @@ final class PodVolumes {
       return writeFiles(child(base.resolve("secret"), volume.getName()), secret == null ? Map.of() : ContainerSpecs.secretData(secret),
           source.getItems(), source.getDefaultMode());
     }
-    throw new ConfigError("volume \"%s\": only emptyDir, hostPath, configMap and secret volumes are supported".formatted(volume.getName()));
+    if (volume.getProjected() != null) {
+      return writeFiles(child(base.resolve("projected"), volume.getName()), projected(volume, pod, sources), null,
+          volume.getProjected().getDefaultMode());
+    }
+    throw new ConfigError("volume \"%s\": only emptyDir, hostPath, configMap, secret and projected volumes are supported".formatted(volume.getName()));
+  }
+
+  private static Map<String, byte[]> configMapData(ConfigMap map) {
+    Map<String, byte[]> data = new LinkedHashMap<>();
+    if (map != null && map.getData() != null) {
+      map.getData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+    if (map != null && map.getBinaryData() != null) {
+      map.getBinaryData().forEach((key, value) -> data.put(key, decode(value, "binaryData", key)));
+    }
+    return data;
+  }
+
+  /** A projected volume's files by path: its ServiceAccount token, ConfigMap and Secret keys, and the pod's own fields. */
+  private static Map<String, byte[]> projected(Volume volume, Pod pod, Sources sources) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (var source : orEmpty(volume.getProjected().getSources())) {
+      if (source.getServiceAccountToken() != null) {
+        String path = source.getServiceAccountToken().getPath();
+        String token = sources.tokens().get(volume.getName() + "/" + path);
+        if (token == null) {
+          throw new ConfigError("no ServiceAccount token for volume %s".formatted(volume.getName()));
+        }
+        files.put(path, token.getBytes(StandardCharsets.US_ASCII));
+      }
+      if (source.getConfigMap() != null) {
+        var projection = source.getConfigMap();
+        ConfigMap map = sources.configMaps().get(projection.getName());
+        if (map == null && !Boolean.TRUE.equals(projection.getOptional())) {
+          throw new ConfigError("configmap \"%s\" not found".formatted(projection.getName()));
+        }
+        select(configMapData(map), projection.getItems(), volume.getName(), files);
+      }
+      if (source.getSecret() != null) {
+        var projection = source.getSecret();
+        Secret secret = sources.secrets().get(projection.getName());
+        if (secret == null && !Boolean.TRUE.equals(projection.getOptional())) {
+          throw new ConfigError("secret \"%s\" not found".formatted(projection.getName()));
+        }
+        select(secret == null ? Map.of() : ContainerSpecs.secretData(secret), projection.getItems(), volume.getName(), files);
+      }
+      if (source.getDownwardAPI() != null) {
+        for (var item : orEmpty(source.getDownwardAPI().getItems())) {
+          if (item.getFieldRef() == null) {
+            throw new ConfigError("volume %s: only fieldRef items of the downward API are supported".formatted(volume.getName()));
+          }
+          String value = ContainerSpecs.field(pod, item.getFieldRef().getFieldPath(), sources.podIp(), sources.hostIp());
+          files.put(item.getPath(), (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return files;
+  }
+
+  /** The items asked for (each key to its path), or every key under its own name. */
+  private static void select(Map<String, byte[]> data, List<KeyToPath> items, String volume, Map<String, byte[]> files) {
+    if (items == null || items.isEmpty()) {
+      files.putAll(data);
+      return;
+    }
+    for (KeyToPath item : items) {
+      if (!data.containsKey(item.getKey())) {
+        throw new ConfigError("configuration key \"%s\" not found for volume %s".formatted(item.getKey(), volume));
+      }
+      files.put(item.getPath(), data.get(item.getKey()));
+    }
   }
 
   /** A hostPath volume: an absolute path without {@code ..}, made if its type says so. Only admitted in privileged namespaces. */

@@ -42,7 +42,7 @@ class PodVolumesTest {
   }
 
   private List<ContainerSpec.Mount> mounts(Pod pod, Map<String, ConfigMap> configMaps) {
-    return PodVolumes.mounts(base(), pod, pod.getSpec().getContainers().get(0), configMaps, Map.of());
+    return PodVolumes.mounts(base(), pod, pod.getSpec().getContainers().get(0), new PodVolumes.Sources(configMaps, Map.of(), Map.of(), "10.0.0.5", "127.0.0.1"));
   }
 
   @ParameterizedTest(name = "an emptyDir named {0} is refused")
@@ -93,5 +93,30 @@ class PodVolumesTest {
   void aHostPathWithBackstepsIsRefused() {
     Pod pod = pod(new VolumeBuilder().withName("host").withNewHostPath().withPath("/var/../etc").endHostPath(), null);
     assertThatThrownBy(() -> mounts(pod, Map.of())).isInstanceOf(ConfigError.class).hasMessageContaining("without '..'");
+  }
+
+  @Test
+  void aProjectedVolumeHoldsTheTokenTheAuthorityAndTheNamespaceReadOnly() throws Exception {
+    Pod pod = pod(new VolumeBuilder().withName("kube-api-access-x").withNewProjected().withDefaultMode(0644)
+        .addNewSource().withNewServiceAccountToken().withPath("token").withExpirationSeconds(3607L).endServiceAccountToken().endSource()
+        .addNewSource().withNewConfigMap().withName("kube-root-ca.crt").addNewItem().withKey("ca.crt").withPath("ca.crt").endItem().endConfigMap().endSource()
+        .addNewSource().withNewDownwardAPI().addNewItem().withPath("namespace").withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endItem()
+        .endDownwardAPI().endSource().endProjected(), null);
+    ConfigMap ca = new ConfigMapBuilder().withNewMetadata().withName("kube-root-ca.crt").endMetadata().addToData("ca.crt", "PEM").build();
+    List<ContainerSpec.Mount> mounts = PodVolumes.mounts(base(), pod, pod.getSpec().getContainers().get(0),
+        new PodVolumes.Sources(Map.of("kube-root-ca.crt", ca), Map.of(), Map.of("kube-api-access-x/token", "the.jwt.token"), "10.0.0.5", "127.0.0.1"));
+    assertThat(mounts).singleElement().satisfies(mount -> assertThat(mount.readOnly()).isTrue());
+    Path dir = Path.of(mounts.get(0).hostPath());
+    assertThat(Files.readString(dir.resolve("token"))).isEqualTo("the.jwt.token");
+    assertThat(Files.readString(dir.resolve("ca.crt"))).isEqualTo("PEM");
+    assertThat(Files.readString(dir.resolve("namespace"))).isEqualTo("default");
+    // Without the token (no issuer answered), or with a path leaving the volume, nothing is mounted.
+    assertThatThrownBy(() -> PodVolumes.mounts(base(), pod, pod.getSpec().getContainers().get(0),
+        new PodVolumes.Sources(Map.of("kube-root-ca.crt", ca), Map.of(), Map.of(), null, "127.0.0.1")))
+        .isInstanceOf(ConfigError.class).hasMessageContaining("no ServiceAccount token");
+    Pod escaping = pod(new VolumeBuilder().withName("p").withNewProjected().addNewSource().withNewDownwardAPI().addNewItem().withPath("../../x")
+        .withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endItem().endDownwardAPI().endSource().endProjected(), null);
+    assertThatThrownBy(() -> mounts(escaping, Map.of())).isInstanceOf(ConfigError.class);
+    assertThat(outside).isEmptyDirectory();
   }
 }

@@ -48,6 +48,58 @@ class BinDirigentIT {
   }
 
   @Test
+  void afterKillMinusNineEveryIdentityAndSecretIsStillGood(@TempDir Path dataDir, @TempDir Path home) throws Exception {
+    Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0");
+    try {
+      assertThat(up.exit()).as(up.output()).isZero();
+      String kubeconfig = dataDir.resolve("kubeconfig").toString();
+      io.dirigent.cli.testing.Kubectl admin = new io.dirigent.cli.testing.Kubectl(home, kubeconfig);
+      for (String[] command : new String[][] {
+          {"create", "serviceaccount", "robot"},
+          {"create", "rolebinding", "robot", "--clusterrole=view", "--serviceaccount=default:robot"},
+          {"create", "secret", "generic", "db", "--from-literal=password=hunter2"}}) {
+        var done = admin.run(command);
+        assertThat(done.exit()).as(done.all()).isZero();
+      }
+      var token = admin.run("create", "token", "robot", "--duration=1h");
+      assertThat(token.exit()).as(token.all()).isZero();
+      String caBefore = Files.readString(dataDir.resolve("pki/ca.crt"));
+
+      long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
+      ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+      new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+      server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Run again = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0");
+      assertThat(again.exit()).as(again.output()).isZero();
+
+      // The same authority, so the old kubeconfig's administrator and the old token are still who they were.
+      assertThat(Files.readString(dataDir.resolve("pki/ca.crt"))).isEqualTo(caBefore);
+      var whoami = admin.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+      assertThat(whoami.out()).as(whoami.all()).isEqualTo("admin");
+      var secret = admin.run("get", "secret", "db", "-o", "jsonpath={.data.password}");
+      assertThat(new String(java.util.Base64.getDecoder().decode(secret.out().strip()))).as(secret.all()).isEqualTo("hunter2");
+      String ca = java.util.Base64.getEncoder().encodeToString(Files.readString(dataDir.resolve("pki/ca.crt")).getBytes());
+      String server2 = Files.readString(dataDir.resolve("server.ready")).lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
+      Path robotConfig = home.resolve("robot");
+      Files.writeString(robotConfig, """
+          apiVersion: v1
+          kind: Config
+          clusters: [{name: c, cluster: {server: "%s", certificate-authority-data: %s}}]
+          users: [{name: robot, user: {token: %s}}]
+          contexts: [{name: c, context: {cluster: c, user: robot, namespace: default}}]
+          current-context: c
+          """.formatted(server2, ca, token.out().strip()));
+      io.dirigent.cli.testing.Kubectl robot = new io.dirigent.cli.testing.Kubectl(home, robotConfig.toString());
+      var robotWho = robot.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+      assertThat(robotWho.out()).as(robotWho.all()).isEqualTo("system:serviceaccount:default:robot");
+      var robotSecrets = robot.run("get", "secrets");
+      assertThat(robotSecrets.all()).contains("cannot list resource \"secrets\"");
+    } finally {
+      run("down", "--data-dir", dataDir.toString());
+    }
+  }
+
+  @Test
   void aServerThatCannotStartIsReportedWithItsLog(@TempDir Path dataDir) throws Exception {
     Run up = run("up", "--data-dir", dataDir.toString(), "--store", "etcd", "--port", "0");
     assertThat(up.exit()).isEqualTo(1);

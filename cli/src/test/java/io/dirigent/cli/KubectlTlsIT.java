@@ -3,13 +3,12 @@ package io.dirigent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.cli.testing.Kubeconfigs;
 import io.dirigent.cli.testing.Kubectl;
 import io.dirigent.core.pki.ClusterPki;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,21 +45,7 @@ class KubectlTlsIT {
   void kubectlVerifiesTheServerAndIsKnownByItsCertificate() throws Exception {
     ClusterPki pki = ClusterPki.loadOrCreate(pkiDir, "dirigent", Clock.systemUTC());
     ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
-    Path kubeconfig = home.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: dirigent
-          cluster: {server: "%s", certificate-authority-data: %s}
-        users:
-        - name: admin
-          user: {client-certificate-data: %s, client-key-data: %s}
-        contexts:
-        - name: dirigent
-          context: {cluster: dirigent, user: admin}
-        current-context: dirigent
-        """.formatted(server.url(), base64(pki.caPem()), base64(ClusterPki.pem(admin.certificate())), base64(ClusterPki.pem(admin.key()))));
+    Path kubeconfig = Kubeconfigs.withCertificate(home.resolve("kubeconfig"), server.url(), pki, admin);
     Kubectl kubectl = new Kubectl(home, kubeconfig.toString());
 
     Kubectl.Run whoami = kubectl.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}");
@@ -81,8 +66,10 @@ class KubectlTlsIT {
   @Test
   void kubectlAuthCanIAnswersAndRbacLimitsAUserAndAServiceAccountToken() throws Exception {
     ClusterPki pki = ClusterPki.loadOrCreate(pkiDir, "dirigent", Clock.systemUTC());
-    Kubectl admin = new Kubectl(home, kubeconfig("admin-config", pki, pki.issueClient("admin", List.of("system:masters"))).toString());
-    Kubectl alice = new Kubectl(home, kubeconfig("alice-config", pki, pki.issueClient("alice", List.of("developers"))).toString());
+    Kubectl admin = new Kubectl(home, Kubeconfigs.withCertificate(home.resolve("admin-config"), server.url(), pki,
+        pki.issueClient("admin", List.of("system:masters"))).toString());
+    Kubectl alice = new Kubectl(home, Kubeconfigs.withCertificate(home.resolve("alice-config"), server.url(), pki,
+        pki.issueClient("alice", List.of("developers"))).toString());
     for (String[] command : new String[][] {
         {"create", "namespace", "rbac-kubectl"},
         {"create", "role", "pod-reader", "--verb=get,list,watch", "--resource=pods", "-n", "rbac-kubectl"},
@@ -118,10 +105,7 @@ class KubectlTlsIT {
 
     Kubectl.Run token = admin.run("create", "token", "robot", "-n", "rbac-kubectl", "--duration=10m");
     assertThat(token.exit()).as(token.all()).isZero();
-    Path robotConfig = home.resolve("robot-config");
-    Files.writeString(robotConfig, Files.readString(home.resolve("alice-config"))
-        .replaceAll("user: \\{client-certificate-data: [^}]*}", "user: {token: " + token.out().strip() + "}"));
-    Kubectl robot = new Kubectl(home, robotConfig.toString());
+    Kubectl robot = new Kubectl(home, Kubeconfigs.withToken(home.resolve("robot-config"), server.url(), pki, token.out().strip()).toString());
     Kubectl.Run whoami = robot.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
     assertThat(whoami.out()).as(whoami.all()).isEqualTo("system:serviceaccount:rbac-kubectl:robot");
     Kubectl.Run robotPods = robot.run("get", "pods", "-n", "rbac-kubectl");
@@ -139,28 +123,5 @@ class KubectlTlsIT {
     }
     assertThat(run.exit()).as(run.all()).isZero();
     return run;
-  }
-
-  private Path kubeconfig(String file, ClusterPki pki, ClusterPki.Issued user) throws Exception {
-    Path kubeconfig = home.resolve(file);
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: dirigent
-          cluster: {server: "%s", certificate-authority-data: %s}
-        users:
-        - name: me
-          user: {client-certificate-data: %s, client-key-data: %s}
-        contexts:
-        - name: dirigent
-          context: {cluster: dirigent, user: me}
-        current-context: dirigent
-        """.formatted(server.url(), base64(pki.caPem()), base64(ClusterPki.pem(user.certificate())), base64(ClusterPki.pem(user.key()))));
-    return kubeconfig;
-  }
-
-  private static String base64(String pem) {
-    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
   }
 }

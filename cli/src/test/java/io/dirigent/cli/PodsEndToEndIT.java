@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,10 +55,10 @@ class PodsEndToEndIT {
     assertThat(down.exit()).as(down.output()).isZero();
   }
 
+  /** The CLI with the kubeconfig {@code up} wrote (given first, so that what follows a {@code --} stays the container's). */
   private Run cli(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--kubeconfig");
-    all.add(kubeconfig);
+    List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig));
+    all.addAll(List.of(args));
     return run(all.toArray(String[]::new));
   }
 
@@ -235,6 +236,81 @@ class PodsEndToEndIT {
     Run previous = cli("logs", "crasher", "--previous");
     assertThat(previous.exit()).as(previous.output()).isZero();
     assertThat(previous.output()).isEqualTo("about to fail\n");
+  }
+
+  @Test
+  void aPodCarriesItsAccountsTokenWhichListsOnlyWhatItsRoleAllowsAndDiesWithThePod() throws Exception {
+    Path file = manifest("token-reader", """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: reader}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: configmap-reader}
+        rules:
+        - {apiGroups: [""], resources: [configmaps], verbs: [list]}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: reader}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmap-reader}
+        subjects: [{kind: ServiceAccount, name: reader}]
+        """);
+    Run applied = cli("apply", "-f", file.toString());
+    assertThat(applied.exit()).as(applied.output()).isZero();
+    Path pod = manifest("token-pod", """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: token-pod
+          labels: {app: e2e}
+        spec:
+          serviceAccountName: reader
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: app
+            image: dirigent/busybox:1
+            command: ["sleep", "3600"]
+        """);
+    Run created = cli("apply", "-f", pod.toString());
+    assertThat(created.exit()).as(created.output()).isZero();
+    awaitOutput("token-pod Running", out -> out.lines().anyMatch(line -> line.matches("token-pod\\s+1/1\\s+Running\\s+.*")), "get", "pods");
+
+    String dir = "/var/run/secrets/kubernetes.io/serviceaccount/";
+    Run token = cli("exec", "token-pod", "--", "cat", dir + "token");
+    assertThat(token.exit()).as(token.output()).isZero();
+    assertThat(cli("exec", "token-pod", "--", "cat", dir + "namespace").output()).isEqualTo("default");
+    assertThat(cli("exec", "token-pod", "--", "cat", dir + "ca.crt").output()).isEqualTo(Files.readString(dataDir.resolve("pki/ca.crt")));
+    Run written = cli("exec", "token-pod", "--", "sh", "-c", "echo x > " + dir + "token");
+    assertThat(written.exit()).as("the token volume is read-only").isNotZero();
+
+    String bearer = "Bearer " + token.output().strip();
+    HttpResponse<String> configMaps = tokenOnly().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces/default/configmaps"))
+        .header("Authorization", bearer).build(), BodyHandlers.ofString());
+    assertThat(configMaps.statusCode()).as(configMaps.body()).isEqualTo(200);
+    HttpResponse<String> secrets = tokenOnly().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces/default/secrets"))
+        .header("Authorization", bearer).build(), BodyHandlers.ofString());
+    assertThat(secrets.statusCode()).isEqualTo(403);
+    assertThat(secrets.body()).contains("User \\\"system:serviceaccount:default:reader\\\" cannot list resource \\\"secrets\\\"");
+
+    Run deleted = cli("delete", "pod", "token-pod");
+    assertThat(deleted.exit()).as(deleted.output()).isZero();
+    Await.until("the token dies with its pod", Duration.ofSeconds(60), () -> {
+      try {
+        return tokenOnly().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces/default/configmaps"))
+            .header("Authorization", bearer).build(), BodyHandlers.ofString()).statusCode() == 401;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  /** A client that trusts the cluster's authority and presents no certificate: a token's sender is who the token says. */
+  private HttpClient tokenOnly() {
+    var tls = io.dirigent.cli.client.Kubeconfig.read(Path.of(kubeconfig)).tls();
+    return HttpClient.newBuilder().sslContext(io.dirigent.cli.client.ClientTls.context(
+        new io.dirigent.cli.client.Kubeconfig.Tls(tls.authority(), null, null)).orElseThrow()).build();
   }
 
   /** A client with the TLS of the kubeconfig {@code up} wrote. */

@@ -85,6 +85,9 @@ public final class ApiServer implements AutoCloseable {
         io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()), authorizer,
         serviceAccountTokens);
     AccessReviews reviews = new AccessReviews(authorizer, bodies);
+    // Node agents get their pods' tokens from here, through the cluster.
+    node.system().systemActorOf(io.dirigent.core.auth.TokenIssuer.create(node.store(), serviceAccountTokens),
+        "token-issuer-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
     HostCheck hosts = HostCheck.from(config);

@@ -3,6 +3,7 @@ package io.dirigent.core.cluster;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.auth.BootstrapPolicy;
+import io.dirigent.core.auth.ServiceAccountAdmission;
 import io.dirigent.core.store.ObjectEntity;
 import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.security.PodSecurityAdmission;
@@ -52,7 +53,10 @@ public final class ClusterNode implements AutoCloseable {
           ServiceAllocator.init(system, store, settings);
           store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout()));
           store.admit(registry.byResource("namespaces").orElseThrow(), new NamespaceFinalizer());
-          store.admit(registry.byResource("pods").orElseThrow(), PodSecurityAdmission.from(store, system.settings().config()));
+          // Mutating before validating, as Kubernetes orders its admission: the token volume, then Pod Security.
+          store.admit(registry.byResource("pods").orElseThrow(),
+              new ServiceAccountAdmission(store, system.settings().config().getBoolean("dirigent.api.tls.enabled"))
+                  .then(PodSecurityAdmission.from(store, system.settings().config())));
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())

@@ -48,4 +48,56 @@ public interface Admission {
 
   /** The object is gone from the store. */
   void deleted(ObjectNode object);
+
+  /**
+   * This admission, then {@code next} on what this one admitted (a mutating step before a
+   * validating one); when {@code next} refuses, what this one reserved is given back.
+   */
+  default Admission then(Admission next) {
+    Admission first = this;
+    return new Admission() {
+      @Override
+      public CompletionStage<Admitted> create(ObjectNode object) {
+        return first.create(object).thenCompose(admitted -> chained(admitted, next.create(admitted.object())));
+      }
+
+      @Override
+      public CompletionStage<Admitted> update(ObjectNode current, ObjectNode object) {
+        return first.update(current, object).thenCompose(admitted -> chained(admitted, next.update(current, admitted.object())));
+      }
+
+      @Override
+      public void deleted(ObjectNode object) {
+        first.deleted(object);
+        next.deleted(object);
+      }
+    };
+  }
+
+  private static CompletionStage<Admitted> chained(Admitted first, CompletionStage<Admitted> second) {
+    return second.handle((admitted, failure) -> {
+      if (failure != null) {
+        first.failed();
+        throw failure instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(failure);
+      }
+      return (Admitted) new Admitted() {
+        @Override
+        public ObjectNode object() {
+          return admitted.object();
+        }
+
+        @Override
+        public void succeeded(boolean persisted) {
+          first.succeeded(persisted);
+          admitted.succeeded(persisted);
+        }
+
+        @Override
+        public void failed() {
+          first.failed();
+          admitted.failed();
+        }
+      };
+    });
+  }
 }

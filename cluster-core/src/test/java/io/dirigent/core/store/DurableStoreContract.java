@@ -24,6 +24,26 @@ public abstract class DurableStoreContract extends StoreContract {
   }
 
   @Test
+  void encryptedSecretsAndTheirHistoryReadBackAfterARestart() throws Exception {
+    String ns = namespace();
+    io.fabric8.kubernetes.api.model.Secret secret = result(store.create(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("db").withNamespace(ns).endMetadata().addToStringData("password", "v0").build()));
+    // Past the snapshot interval, so that snapshots (encrypted too) are written and read.
+    for (int i = 1; i <= 25; i++) {
+      secret = result(store.update(new io.fabric8.kubernetes.api.model.SecretBuilder(secret)
+          .withData(Map.of("password", java.util.Base64.getEncoder().encodeToString(("v" + i).getBytes()))).build()));
+    }
+    List<HistoryEntry> history = result(store.history(io.fabric8.kubernetes.api.model.Secret.class, ns, "db"));
+
+    restart();
+
+    io.fabric8.kubernetes.api.model.Secret after = result(store.get(io.fabric8.kubernetes.api.model.Secret.class, ns, "db"));
+    assertThat(new String(java.util.Base64.getDecoder().decode(after.getData().get("password")))).isEqualTo("v25");
+    assertThat(result(store.history(io.fabric8.kubernetes.api.model.Secret.class, ns, "db"))).isEqualTo(history).hasSize(26);
+    assertThat(result(store.list(io.fabric8.kubernetes.api.model.Secret.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items()).hasSize(1);
+  }
+
+  @Test
   void everyAcknowledgedWriteSurvivesARestartAndVersionsKeepIncreasing() throws Exception {
     String ns = namespace();
     List<ConfigMap> created = IntStream.range(0, 30)

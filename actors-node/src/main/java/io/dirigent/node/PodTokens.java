@@ -1,0 +1,51 @@
+package io.dirigent.node;
+
+import io.dirigent.core.auth.TokenIssuer;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * Where a node agent gets its pods' ServiceAccount tokens: from a control-plane member's
+ * {@link TokenIssuer} (found through the receptionist, this member's own first), which signs them
+ * only for pods bound to this node.
+ */
+final class PodTokens {
+
+  private final ActorSystem<?> system;
+  private final String nodeName;
+  private final Duration timeout;
+
+  PodTokens(ActorSystem<?> system, String nodeName, Duration timeout) {
+    this.system = system;
+    this.nodeName = nodeName;
+    this.timeout = timeout;
+  }
+
+  /** A token for {@code pod}'s account, bound to it. */
+  CompletionStage<String> token(Pod pod, List<String> audiences, long expirationSeconds) {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+            replyTo -> Receptionist.find(TokenIssuer.KEY, replyTo), timeout, system.scheduler())
+        .thenCompose(listing -> {
+          var issuers = listing.getServiceInstances(TokenIssuer.KEY);
+          if (issuers.isEmpty()) {
+            return CompletableFuture.failedFuture(new ContainerSpecs.ConfigError("no control-plane member issues ServiceAccount tokens yet"));
+          }
+          var issuer = issuers.stream().filter(ref -> ref.path().address().hasLocalScope()).findFirst().orElse(issuers.iterator().next());
+          return AskPattern.<TokenIssuer.Command, TokenIssuer.Issued>ask(issuer,
+              replyTo -> new TokenIssuer.IssuePodToken(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                  pod.getMetadata().getUid(), nodeName, audiences, expirationSeconds, replyTo), timeout, system.scheduler());
+        })
+        .thenApply(issued -> {
+          if (!issued.error().isEmpty()) {
+            throw new ContainerSpecs.ConfigError(issued.error());
+          }
+          return issued.token();
+        });
+  }
+}
