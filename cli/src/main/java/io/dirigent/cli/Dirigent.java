@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
         DeleteCommand.class, EditCommand.class, LabelCommand.Label.class, LabelCommand.Annotate.class,
         SetCommand.class, ScaleCommand.class, RolloutCommand.class, ExposeCommand.class, LogsCommand.class,
         ExecCommand.class, PortForwardCommand.class, HistoryCommand.class, CordonCommand.Cordon.class,
-        CordonCommand.Uncordon.class, ApiResourcesCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        CordonCommand.Uncordon.class, ApiResourcesCommand.class, VersionCommand.class, EncryptionKeyCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Dirigent implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -42,7 +42,7 @@ final class HistoryCommand implements Callable<Integer> {
       String changes = switch (entry.path("operation").asText()) {
         case "CREATE" -> previous == null ? "created" : "created again";
         case "DELETE" -> "deleted";
-        default -> describe(changes(previous, object));
+        default -> describe(changes(previous, object, type.kind().equals("Secret")));
       };
       rows.add(List.of(entry.path("resourceVersion").asText(), entry.path("time").asText(), entry.path("operation").asText(), changes));
       previous = object;
@@ -61,11 +61,19 @@ final class HistoryCommand implements Callable<Integer> {
     return String.join("; ", parts);
   }
 
-  /** The changed leaf paths between two versions, each with {@code old → new}. */
-  static Map<String, String> changes(JsonNode before, JsonNode after) {
+  /**
+   * The changed leaf paths between two versions, each with {@code old → new}; for a Secret
+   * ({@code secret}), a value under {@code data} is only said to be added, changed or removed.
+   */
+  static Map<String, String> changes(JsonNode before, JsonNode after, boolean secret) {
     Map<String, String> changes = new java.util.LinkedHashMap<>();
     diff("", before, after, changes);
     BOOKKEEPING.forEach(changes::remove);
+    if (secret) {
+      changes.replaceAll((path, change) -> path.startsWith("data.") || path.startsWith("stringData.")
+          ? change.startsWith("(none) → ") ? "added" : change.endsWith(" → (none)") ? "removed" : "changed"
+          : change);
+    }
     return changes;
   }
 

@@ -94,6 +94,18 @@ class BinDirigentIT {
       assertThat(robotWho.out()).as(robotWho.all()).isEqualTo("system:serviceaccount:default:robot");
       var robotSecrets = robot.run("get", "secrets");
       assertThat(robotSecrets.all()).contains("cannot list resource \"secrets\"");
+
+      // A new encryption key for new writes; what the old one encrypted stays readable.
+      Run rotated = run("encryption-key", "rotate", "--data-dir", dataDir.toString());
+      assertThat(rotated.exit()).as(rotated.output()).isZero();
+      assertThat(Files.readAllLines(dataDir.resolve("pki/encryption.keys")).stream().filter(line -> line.startsWith("key-"))).hasSize(2);
+      assertThat(run("down", "--data-dir", dataDir.toString()).exit()).isZero();
+      assertThat(run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0").exit()).isZero();
+      assertThat(admin.run("create", "secret", "generic", "db2", "--from-literal=password=swordfish").exit()).isZero();
+      for (String[] expected : new String[][] {{"db", "hunter2"}, {"db2", "swordfish"}}) {
+        var read = admin.run("get", "secret", expected[0], "-o", "jsonpath={.data.password}");
+        assertThat(new String(java.util.Base64.getDecoder().decode(read.out().strip()))).as(read.all()).isEqualTo(expected[1]);
+      }
     } finally {
       run("down", "--data-dir", dataDir.toString());
     }

@@ -156,6 +156,23 @@ class ClientCommandsTest {
   }
 
   @Test
+  void aSecretsHistoryShowsThatItsValuesChangedButNotTheValues(@TempDir Path dir) throws Exception {
+    String ns = namespace();
+    String secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, labels: {tier: one}}\nstringData: {password: first-value, user: app}\n";
+    Files.writeString(dir.resolve("s.yaml"), secret);
+    assertThat(run("apply", "-f", dir.toString(), "-n", ns).exit()).isZero();
+    Files.writeString(dir.resolve("s.yaml"), secret.replace("first-value", "second-value").replace(", user: app", ", token: t0ken")
+        .replace("tier: one", "tier: two"));
+    assertThat(run("apply", "-f", dir.toString(), "-n", ns).exit()).isZero();
+
+    Run history = run("history", "secret", "db", "-n", ns);
+    assertThat(history.exit()).as(history.err()).isZero();
+    assertThat(history.out()).doesNotContain("value").doesNotContain("dmFsdWU").doesNotContain("t0ken").doesNotContain("dDBrZW4");
+    assertThat(history.out().lines().toList().get(2))
+        .contains("data.password: changed").contains("data.token: added").contains("data.user: removed").contains("metadata.labels.tier: one → two");
+  }
+
+  @Test
   void theKubeconfigNamesTheServerAndNamespace(@TempDir Path dir) throws Exception {
     String ns = namespace();
     runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
