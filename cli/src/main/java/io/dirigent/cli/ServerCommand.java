@@ -87,6 +87,10 @@ public final class ServerCommand implements Callable<Integer> {
     Path data = dataDir.toAbsolutePath();
     Files.createDirectories(data);
     Files.deleteIfExists(data.resolve(READY_FILE));
+    if (!insecureHttp && (roles == null || roles.contains(ClusterNode.CONTROL_PLANE))) {
+      // The first control-plane member makes the cluster's authority; members talk TLS with certificates from it.
+      ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
+    }
     ClusterNode node = ClusterNode.start("dirigent", ConfigFactory.parseMap(overrides(data)));
     this.node = node;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -177,6 +181,7 @@ public final class ServerCommand implements Callable<Integer> {
     config.put("dirigent.data-dir", data.toString());
     config.put("dirigent.api.tls.enabled", !insecureHttp);
     config.put("dirigent.api.tls.pki-dir", data.resolve(PKI_DIR).toString());
+    config.put("dirigent.cluster.tls.enabled", !insecureHttp);
     put(config, "dirigent.api.port", apiPort);
     put(config, "dirigent.store.plugin", store);
     put(config, "dirigent.cassandra.contact-points", cassandraContactPoints);

@@ -60,7 +60,9 @@ class KubectlIT {
     String member = Files.readString(dataDir.resolve("server.ready")).lines().filter(l -> l.startsWith("member=")).findFirst().orElseThrow();
     String seed = member.substring(member.indexOf('@') + 1);
     // A second worker on the same host: its own node, no service proxy of its own (the first one's
-    // rules serve the host).
+    // rules serve the host), and a member certificate from the first one's authority.
+    BinDirigent.Run certificate = run("member-certificate", otherNode, "--data-dir", dataDir.toString(), "--out", workerDir.resolve("pki").toString());
+    assertThat(certificate.exit()).as(certificate.output()).isZero();
     ProcessBuilder second = new ProcessBuilder(BinDirigent.SCRIPT.toString(), "server", "--roles", "worker", "--seed-nodes", seed,
         "--node-name", otherNode, "--data-dir", workerDir.toString(), "--port", "0")
         .redirectErrorStream(true).redirectOutput(workerDir.resolve("server.log").toFile());

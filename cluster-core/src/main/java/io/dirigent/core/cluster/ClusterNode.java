@@ -101,11 +101,26 @@ public final class ClusterNode implements AutoCloseable {
     return ready;
   }
 
-  /** Leaves the cluster and stops the actor system. */
+  /** The longest {@link #close} waits for the actor system to stop. */
+  private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  /**
+   * Leaves the cluster and stops the actor system, waiting at most {@link #CLOSE_TIMEOUT}: a
+   * member connection stuck in a TLS handshake (a peer that never completes it) can keep Pekko's
+   * termination from finishing, and a caller must not wait for it forever.
+   */
   @Override
   public void close() {
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().join();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(CLOSE_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      system.log().warn("the actor system did not stop within {}; leaving it", CLOSE_TIMEOUT);
+    } catch (java.util.concurrent.ExecutionException e) {
+      system.log().warn("the actor system stopped with a failure: {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void joinCluster(ActorSystem<?> system) {

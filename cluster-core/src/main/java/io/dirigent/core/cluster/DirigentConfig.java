@@ -12,6 +12,11 @@ import com.typesafe.config.ConfigFactory;
  */
 public final class DirigentConfig {
 
+  /** Artery over TLS with the members' certificates, when {@code dirigent.cluster.tls.enabled}. */
+  private static final Config MEMBER_TLS = ConfigFactory.parseMap(java.util.Map.of(
+      "pekko.remote.artery.transport", "tls-tcp",
+      "pekko.remote.artery.ssl.ssl-engine-provider", MemberTls.class.getName()));
+
   private DirigentConfig() {}
 
   public static Config load(Config overrides) {
@@ -23,7 +28,9 @@ public final class DirigentConfig {
     if (store.isEmpty()) {
       throw new IllegalArgumentException("unknown store plugin '" + plugin + "': use h2 or cassandra");
     }
+    Config members = unresolved.getBoolean("dirigent.cluster.tls.enabled") ? MEMBER_TLS : ConfigFactory.empty();
     return top
+        .withFallback(members)
         .withFallback(store)
         .withFallback(ConfigFactory.defaultApplication())
         .withFallback(defaults)

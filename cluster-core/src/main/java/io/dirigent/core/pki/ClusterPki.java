@@ -131,6 +131,9 @@ public final class ClusterPki {
    * organisations (Kubernetes reads them so).
    */
   public Issued issueClient(String user, Collection<String> groups) throws IOException {
+    if (groups.contains(MEMBERS)) {
+      throw new IllegalArgumentException("a user's certificate cannot name the group " + MEMBERS + ": it would make its holder a cluster member");
+    }
     X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
     for (String group : groups) {
       subject.addRDN(BCStyle.O, group);
@@ -161,10 +164,29 @@ public final class ClusterPki {
     return issued;
   }
 
+  /** The organisation every cluster member's certificate carries; no user's certificate is issued with it. */
+  public static final String MEMBERS = "system:members";
+
+  /**
+   * A certificate for a cluster member ({@code system:member:NAME}, organisation
+   * {@value #MEMBERS}), good both for accepting and for opening member connections.
+   */
+  public Issued issueMember(String name) throws IOException {
+    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, MEMBERS).addRDN(BCStyle.CN, "system:member:" + name).build();
+    return issue(subject, List.of(), List.of(), KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+  }
+
   /** Keeps {@code issued} as {@code <name>.crt} and {@code <name>.key} in the authority's directory, the key readable by its owner only. */
   public void save(String name, Issued issued) throws IOException {
-    write(dir.resolve(name + ".key"), pem(issued.key()), true);
-    write(dir.resolve(name + ".crt"), pem(issued.certificate()), false);
+    writeIssued(dir, name, issued);
+  }
+
+  /** Keeps {@code issued} as {@code <name>.crt} and {@code <name>.key} in {@code target} (made owner-only), the key readable by its owner only. */
+  public static void writeIssued(Path target, String name, Issued issued) throws IOException {
+    Files.createDirectories(target);
+    ownerOnly(target, "rwx------");
+    write(target.resolve(name + ".key"), pem(issued.key()), true);
+    write(target.resolve(name + ".crt"), pem(issued.certificate()), false);
   }
 
   /** Whether {@code certificate} was signed by this authority's key. */
@@ -177,7 +199,7 @@ public final class ClusterPki {
     }
   }
 
-  private Issued issue(X500Name subject, Collection<String> dnsNames, Collection<InetAddress> addresses, KeyPurposeId purpose)
+  private Issued issue(X500Name subject, Collection<String> dnsNames, Collection<InetAddress> addresses, KeyPurposeId... purposes)
       throws IOException {
     KeyPair pair = newKeyPair();
     Instant now = clock.instant();
@@ -188,7 +210,7 @@ public final class ClusterPki {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
       builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
       List<GeneralName> names = new ArrayList<>();
       for (String dnsName : new LinkedHashSet<>(dnsNames)) {

@@ -1,0 +1,132 @@
+package io.dirigent.core.cluster;
+
+import com.typesafe.config.Config;
+import io.dirigent.core.pki.ClusterPki;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
+import scala.Option;
+
+/**
+ * TLS between cluster members (Artery's {@code tls-tcp}): each member holds a certificate of the
+ * cluster's authority ({@code member.crt}/{@code member.key} in {@code dirigent.cluster.tls.pki-dir},
+ * made there when the authority's key is at hand), both sides show theirs, and a connection is
+ * kept only when the other side's was issued by the cluster's authority to a member (organisation
+ * {@value ClusterPki#MEMBERS}) — not a user's client certificate, not another cluster's. A process
+ * without one cannot join, send to an actor, or read what members say to each other.
+ */
+public final class MemberTls implements SSLEngineProvider {
+
+  private static final char[] NO_PASSWORD = new char[0];
+  private static final String MEMBER = "member";
+
+  private final SSLContext context;
+
+  /** Pekko makes one per actor system, with the system. */
+  public MemberTls(ActorSystem system) {
+    this(system.settings().config());
+  }
+
+  MemberTls(Config config) {
+    Path dir = Path.of(config.getString("dirigent.cluster.tls.pki-dir"));
+    try {
+      this.context = context(dir, config.getString("dirigent.cluster.member-name"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("member TLS cannot be set up from " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SSLContext context(Path dir, String name) throws IOException {
+    Path ca = dir.resolve("ca.crt");
+    if (!Files.exists(ca)) {
+      throw new IOException("there is no cluster authority (ca.crt) in " + dir + ": copy the cluster's DIR/pki here, or start the first member");
+    }
+    if (!Files.exists(dir.resolve(MEMBER + ".crt")) || !Files.exists(dir.resolve(MEMBER + ".key"))) {
+      if (!Files.exists(dir.resolve("ca.key"))) {
+        throw new IOException("there is no member certificate (member.crt, member.key) in " + dir
+            + ", and no authority key to make one: issue one on a control-plane member (docs/security.md)");
+      }
+      ClusterPki pki = ClusterPki.loadOrCreate(dir, "dirigent", Clock.systemUTC());
+      pki.save(MEMBER, pki.issueMember(name));
+    }
+    try {
+      X509Certificate authority = ClusterPki.readCertificate(ca);
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry(MEMBER, ClusterPki.readKey(dir.resolve(MEMBER + ".key")), NO_PASSWORD,
+          new Certificate[] {ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), authority});
+      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyManagers.init(keys, NO_PASSWORD);
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      trusted.setCertificateEntry("cluster-ca", authority);
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("the member's certificate cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public SSLEngine createServerSSLEngine(String hostname, int port) {
+    SSLEngine engine = context.createSSLEngine(hostname, port);
+    engine.setUseClientMode(false);
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setProtocols(new String[] {"TLSv1.3"});
+    parameters.setNeedClientAuth(true);
+    engine.setSSLParameters(parameters);
+    return engine;
+  }
+
+  @Override
+  public SSLEngine createClientSSLEngine(String hostname, int port) {
+    SSLEngine engine = context.createSSLEngine(hostname, port);
+    engine.setUseClientMode(true);
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setProtocols(new String[] {"TLSv1.3"});
+    engine.setSSLParameters(parameters);
+    return engine;
+  }
+
+  @Override
+  public Option<Throwable> verifyClientSession(String hostname, SSLSession session) {
+    return member(session);
+  }
+
+  @Override
+  public Option<Throwable> verifyServerSession(String hostname, SSLSession session) {
+    return member(session);
+  }
+
+  /** Nothing when the peer's certificate (already checked against the authority) names a member; why not otherwise. */
+  private static Option<Throwable> member(SSLSession session) {
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof X509Certificate certificate
+          && ClusterPki.identityOf(certificate).groups().contains(ClusterPki.MEMBERS)) {
+        return Option.empty();
+      }
+      return Option.apply(new SecurityException("the peer's certificate is not a cluster member's"));
+    } catch (SSLPeerUnverifiedException e) {
+      return Option.apply(e);
+    }
+  }
+}
