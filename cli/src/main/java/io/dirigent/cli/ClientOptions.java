@@ -38,6 +38,11 @@ final class ClientOptions {
     return new ApiClient(server, server.startsWith("https:") ? ClientTls.context(tls) : java.util.Optional.empty());
   }
 
+  /** The cluster authority's certificate (PEM) the kubeconfig trusts, if it names one. */
+  java.util.Optional<String> authority() {
+    return java.util.Optional.ofNullable(config().tls().authority());
+  }
+
   /** Whether the kubeconfig file the flags and environment name exists. */
   private boolean readable() {
     return Files.isRegularFile(kubeconfigFile(flags().kubeconfig, System.getenv("KUBECONFIG")));

@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         SetCommand.class, ScaleCommand.class, RolloutCommand.class, ExposeCommand.class, LogsCommand.class,
         ExecCommand.class, PortForwardCommand.class, HistoryCommand.class, CordonCommand.Cordon.class,
         CordonCommand.Uncordon.class, ApiResourcesCommand.class, VersionCommand.class, EncryptionKeyCommand.class,
-        MemberCertificateCommand.class,
+        MemberCertificateCommand.class, TokenCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dirigent implements Runnable {
 

@@ -3,6 +3,7 @@ package io.dirigent.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.api.ApiServer;
+import io.dirigent.cli.client.CliException;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.pki.ClusterPki;
@@ -79,6 +80,15 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--ready-timeout", description = "Seconds to wait for the member to become ready (default: 120).")
   int readyTimeoutSeconds = 120;
 
+  @Option(names = "--join", paramLabel = "URL", description = "Join the cluster whose API server is at URL (with --token and --ca-cert-hash).")
+  java.net.URI join;
+
+  @Option(names = "--token", description = "The bootstrap token to join with (dirigent token create).")
+  String token;
+
+  @Option(names = "--ca-cert-hash", paramLabel = "sha256:HEX", description = "The fingerprint of the cluster's authority to join.")
+  String caCertHash;
+
   @Option(names = "--insecure-http", description = "Serve the API over plain HTTP, without TLS or client certificates (only on a loopback address).")
   boolean insecureHttp;
 
@@ -87,6 +97,9 @@ public final class ServerCommand implements Callable<Integer> {
     Path data = dataDir.toAbsolutePath();
     Files.createDirectories(data);
     Files.deleteIfExists(data.resolve(READY_FILE));
+    if (join != null || token != null || caCertHash != null) {
+      joinCluster(data);
+    }
     if (!insecureHttp && (roles == null || roles.contains(ClusterNode.CONTROL_PLANE))) {
       // The first control-plane member makes the cluster's authority; members talk TLS with certificates from it.
       ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
@@ -174,6 +187,28 @@ public final class ServerCommand implements Callable<Integer> {
     // Beside the kubeconfig's copy, for clients that take files (curl --cert/--key).
     pki.save("admin", admin);
     return new Kubeconfig.Tls(pki.caPem(), ClusterPki.pem(admin.certificate()), ClusterPki.pem(admin.key()));
+  }
+
+  /**
+   * Gets this member's certificate from the cluster at {@code --join} with a bootstrap token (its
+   * authority checked against {@code --ca-cert-hash}), and the members to join through unless
+   * {@code --seed-nodes} names them.
+   */
+  private void joinCluster(Path data) throws IOException, InterruptedException {
+    if (join == null || token == null || caCertHash == null) {
+      throw new CliException("--join, --token and --ca-cert-hash go together (dirigent token create prints them)");
+    }
+    if (insecureHttp) {
+      throw new CliException("--join needs TLS between members: leave out --insecure-http");
+    }
+    String name = nodeName != null ? nodeName : java.net.InetAddress.getLocalHost().getHostName().toLowerCase();
+    List<String> seeds = MemberJoin.join(join, token, caCertHash, name, data.resolve(PKI_DIR));
+    if (seedNodes == null || seedNodes.isEmpty()) {
+      if (seeds.isEmpty()) {
+        throw new CliException("the cluster at " + join + " names no control-plane member to join: pass --seed-nodes");
+      }
+      seedNodes = seeds;
+    }
   }
 
   Map<String, Object> overrides(Path data) {

@@ -42,14 +42,16 @@ public final class ApiServer implements AutoCloseable {
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final AccessReviews reviews;
+  private final MemberJoins joins;
 
   private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, HostCheck hosts,
       ApiConnections binding, Optional<io.dirigent.core.pki.ClusterPki> authority, Authenticator authenticator, Authorizer authorizer,
-      AccessReviews reviews) {
+      AccessReviews reviews, RequestBodies bodies) {
     this.authority = authority;
     this.authenticator = authenticator;
     this.authorizer = authorizer;
     this.reviews = reviews;
+    this.joins = new MemberJoins(node.system(), authority, bodies);
     this.node = node;
     this.discovery = new Discovery(node.registry());
     this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
@@ -107,7 +109,7 @@ public final class ApiServer implements AutoCloseable {
         .thenApply(binding -> {
           Authenticator authenticator = new Authenticator(authority.isPresent(), staticTokens, serviceAccountTokens,
               config.getStringList("service-account-audiences"), node.store());
-          ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority, authenticator, authorizer, reviews);
+          ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority, authenticator, authorizer, reviews, bodies);
           holder.complete(server);
           return server;
         });
@@ -214,6 +216,9 @@ public final class ApiServer implements AutoCloseable {
     try {
       if (resource.isEmpty() && AccessReviews.serves(path)) {
         return reviews.handle(request, user).exceptionally(failure -> Responses.failure(failure, null));
+      }
+      if (path.equals(MemberJoins.PATH)) {
+        return joins.handle(request).exceptionally(failure -> Responses.failure(failure, null));
       }
       if (resource.isEmpty() && !request.method().value().equals("GET") && !request.method().value().equals("HEAD")) {
         // Everything outside the resource paths is read-only.

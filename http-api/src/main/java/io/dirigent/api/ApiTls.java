@@ -4,20 +4,17 @@ import io.dirigent.core.pki.ClusterPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 
@@ -28,8 +25,6 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
  * organisation a group). A client without one is anonymous.
  */
 final class ApiTls {
-
-  private static final char[] NO_PASSWORD = new char[0];
 
   private final SSLContext context;
 
@@ -46,18 +41,8 @@ final class ApiTls {
     served.addresses().stream().filter(address -> address.getAddress().length == 4 && !address.isAnyLocalAddress()).forEach(addresses::add);
     ClusterPki.Issued serving = pki.serving("apiserver", served.names(), addresses);
     try {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("apiserver", serving.key(), NO_PASSWORD, new Certificate[] {serving.certificate(), pki.ca()});
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, NO_PASSWORD);
-      KeyStore trusted = KeyStore.getInstance("PKCS12");
-      trusted.load(null, null);
-      trusted.setCertificateEntry("cluster-ca", pki.ca());
-      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trustManagers.init(trusted);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+      context.init(ClusterPki.presenting(serving.key(), serving.certificate(), pki.ca()), ClusterPki.trusting(pki.ca()), null);
       return new ApiTls(context);
     } catch (GeneralSecurityException e) {
       throw new IOException("the API server's TLS could not be set up: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.BootstrapTokens;
 import io.dirigent.core.auth.ServiceAccountTokens;
 import io.dirigent.core.auth.UserInfo;
 import io.dirigent.core.store.Store;
@@ -24,7 +25,8 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 /**
  * Who sent a request, as Kubernetes' authenticators decide it: a client certificate of the
  * cluster's authority (user = common name, groups = organisations), or a bearer token — one from
- * the static token file, or a ServiceAccount token this cluster signed whose account (and pod)
+ * the static token file, a bootstrap token whose Secret is there and not expired, or a
+ * ServiceAccount token this cluster signed whose account (and pod)
  * still exist, tried in that order. A token that is present but good for nothing is a failure
  * (401), not anonymity.
  * Over plain HTTP (loopback only, {@code --insecure-http}) a request without a token is the
@@ -78,6 +80,15 @@ final class Authenticator {
     UserInfo known = staticTokens.get(digest(token));
     if (known != null) {
       return CompletableFuture.completedFuture(Result.of(known));
+    }
+    Optional<String[]> bootstrap = BootstrapTokens.parse(token);
+    if (bootstrap.isPresent()) {
+      String id = bootstrap.get()[0];
+      var secrets = store.registry().byResource("secrets").orElseThrow();
+      return store.get(secrets, BootstrapTokens.NAMESPACE, BootstrapTokens.SECRET_PREFIX + id)
+          .thenApply(secret -> BootstrapTokens.authenticate(secret, id, bootstrap.get()[1], java.time.Instant.now())
+              .map(Result::of).orElse(Result.FAILED))
+          .exceptionally(failure -> Result.FAILED);
     }
     Optional<ServiceAccountTokens.Claims> claims = serviceAccountTokens.verify(token, audiences);
     if (claims.isEmpty()) {

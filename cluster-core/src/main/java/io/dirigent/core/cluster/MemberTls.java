@@ -7,17 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
 import scala.Option;
@@ -32,7 +29,6 @@ import scala.Option;
  */
 public final class MemberTls implements SSLEngineProvider {
 
-  private static final char[] NO_PASSWORD = new char[0];
   private static final String MEMBER = "member";
 
   private final SSLContext context;
@@ -66,19 +62,9 @@ public final class MemberTls implements SSLEngineProvider {
     }
     try {
       X509Certificate authority = ClusterPki.readCertificate(ca);
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry(MEMBER, ClusterPki.readKey(dir.resolve(MEMBER + ".key")), NO_PASSWORD,
-          new Certificate[] {ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), authority});
-      KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, NO_PASSWORD);
-      KeyStore trusted = KeyStore.getInstance("PKCS12");
-      trusted.load(null, null);
-      trusted.setCertificateEntry("cluster-ca", authority);
-      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trustManagers.init(trusted);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+      context.init(ClusterPki.presenting(ClusterPki.readKey(dir.resolve(MEMBER + ".key")), ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")),
+          authority), ClusterPki.trusting(authority), null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("the member's certificate cannot be used: " + e.getMessage(), e);

@@ -164,6 +164,63 @@ public final class ClusterPki {
     return issued;
   }
 
+  /**
+   * An authority's fingerprint as kubeadm prints it for {@code --discovery-token-ca-cert-hash}:
+   * {@code sha256:} and the hex SHA-256 of its public key (SubjectPublicKeyInfo).
+   */
+  public static String fingerprint(X509Certificate authority) {
+    try {
+      return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(authority.getPublicKey().getEncoded()));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** Trust managers that take exactly the certificates {@code authorities} issued. */
+  public static javax.net.ssl.TrustManager[] trusting(X509Certificate... authorities) throws IOException {
+    try {
+      java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      for (int i = 0; i < authorities.length; i++) {
+        trusted.setCertificateEntry("authority-" + i, authorities[i]);
+      }
+      javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trusted);
+      return factory.getTrustManagers();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("trust in the cluster's authority cannot be set up: " + e.getMessage(), e);
+    }
+  }
+
+  /** Key managers that present {@code key} with its certificate {@code chain} (leaf first). */
+  public static javax.net.ssl.KeyManager[] presenting(PrivateKey key, X509Certificate... chain) throws IOException {
+    try {
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("identity", key, new char[0], chain);
+      javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(keys, new char[0]);
+      return factory.getKeyManagers();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("the certificate cannot be presented: " + e.getMessage(), e);
+    }
+  }
+
+  /** The certificates in PEM text, in order. */
+  public static List<X509Certificate> readCertificates(String pem) throws IOException {
+    List<X509Certificate> certificates = new ArrayList<>();
+    try (PEMParser parser = new PEMParser(new java.io.StringReader(pem))) {
+      for (Object read = parser.readObject(); read != null; read = parser.readObject()) {
+        if (read instanceof X509CertificateHolder holder) {
+          certificates.add(convert(holder));
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException("a certificate cannot be read", e);
+    }
+    return certificates;
+  }
+
   /** The organisation every cluster member's certificate carries; no user's certificate is issued with it. */
   public static final String MEMBERS = "system:members";
 

@@ -1,0 +1,76 @@
+package io.dirigent.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.pki.ClusterPki;
+import io.dirigent.core.store.StoreError;
+import io.dirigent.core.validation.NameRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * {@code POST /apis/dirigent.io/v1/memberjoins}: what a new member needs to join, for a sender
+ * RBAC lets {@code create} memberjoins (a bootstrap token's holder, through
+ * {@code system:node-bootstrapper}): a member certificate of the cluster's authority for the name
+ * it asks, the authority's certificate, and the control-plane members to join through. Served
+ * only over TLS, where there is an authority.
+ */
+final class MemberJoins {
+
+  static final String PATH = "/apis/dirigent.io/v1/memberjoins";
+
+  private final ActorSystem<?> system;
+  private final Optional<ClusterPki> authority;
+  private final RequestBodies bodies;
+
+  MemberJoins(ActorSystem<?> system, Optional<ClusterPki> authority, RequestBodies bodies) {
+    this.system = system;
+    this.authority = authority;
+    this.bodies = bodies;
+  }
+
+  CompletionStage<HttpResponse> handle(HttpRequest request) {
+    if (!request.method().value().equals("POST")) {
+      return java.util.concurrent.CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(405, "MethodNotAllowed",
+          "the server does not allow this method on the requested resource (%s memberjoins)".formatted(request.method().value()))));
+    }
+    ClusterPki pki = authority.orElseThrow(() -> StoreError.of(StoreError.Reason.NOT_FOUND,
+        "members join over TLS only: this server has no cluster authority").toException());
+    return bodies.optional(request).thenApply(body -> {
+      String name = body.map(join -> join.path("name").asText("")).orElse("");
+      var problems = NameRules.NameRule.DNS1123_SUBDOMAIN.check(name);
+      if (name.isEmpty() || !problems.isEmpty()) {
+        throw StoreError.of(StoreError.Reason.BAD_REQUEST, "name: the member's name must be a DNS subdomain"
+            + (problems.isEmpty() ? "" : ": " + problems.get(0))).toException();
+      }
+      ClusterPki.Issued issued;
+      try {
+        issued = pki.issueMember(name);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      ObjectNode answer = KubeJson.MAPPER.createObjectNode().put("kind", "MemberJoin").put("apiVersion", "dirigent.io/v1");
+      answer.putObject("metadata").put("name", name);
+      ObjectNode status = answer.putObject("status")
+          .put("certificate", ClusterPki.pem(issued.certificate()))
+          .put("key", ClusterPki.pem(issued.key()))
+          .put("authority", pki.caPem());
+      var seeds = status.putArray("seedNodes");
+      Cluster.get(system).state().getMembers().forEach(member -> {
+        if (member.status() == MemberStatus.up() && member.hasRole(ClusterNode.CONTROL_PLANE)) {
+          seeds.add(member.address().host().get() + ":" + member.address().port().get());
+        }
+      });
+      system.log().info("member certificate issued name={}", name);
+      return Responses.json(201, answer);
+    });
+  }
+}
