@@ -63,16 +63,32 @@ final class HistoryCommand implements Callable<Integer> {
 
   /**
    * The changed leaf paths between two versions, each with {@code old → new}; for a Secret
-   * ({@code secret}), a value under {@code data} is only said to be added, changed or removed.
+   * ({@code secret}), whose history the server gives without values, a key of {@code data} is only
+   * said to be added, changed or removed.
    */
   static Map<String, String> changes(JsonNode before, JsonNode after, boolean secret) {
     Map<String, String> changes = new java.util.LinkedHashMap<>();
     diff("", before, after, changes);
     BOOKKEEPING.forEach(changes::remove);
     if (secret) {
-      changes.replaceAll((path, change) -> path.startsWith("data.") || path.startsWith("stringData.")
-          ? change.startsWith("(none) → ") ? "added" : change.endsWith(" → (none)") ? "removed" : "changed"
-          : change);
+      // The server marks each key of a Secret's past versions added, changed or unchanged, never its value.
+      changes.keySet().removeIf(path -> path.startsWith("data.") || path.startsWith("stringData."));
+      JsonNode data = after == null ? null : after.path("data");
+      if (data != null) {
+        data.fields().forEachRemaining(field -> {
+          String mark = field.getValue().asText();
+          if (mark.equals("added") || mark.equals("changed")) {
+            changes.put("data." + field.getKey(), mark);
+          }
+        });
+      }
+      if (before != null) {
+        before.path("data").fieldNames().forEachRemaining(key -> {
+          if (data == null || !data.has(key)) {
+            changes.put("data." + key, "removed");
+          }
+        });
+      }
     }
     return changes;
   }

@@ -97,6 +97,10 @@ public final class ServerCommand implements Callable<Integer> {
     Path data = dataDir.toAbsolutePath();
     Files.createDirectories(data);
     Files.deleteIfExists(data.resolve(READY_FILE));
+    if (insecureHttp && host != null && !java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+      // Without TLS between members, whoever reaches the cluster port is a member.
+      throw new CliException("--insecure-http runs members without TLS too: only on a loopback --host, not on " + host);
+    }
     if (join != null || token != null || caCertHash != null) {
       joinCluster(data);
     }
@@ -200,6 +204,10 @@ public final class ServerCommand implements Callable<Integer> {
     }
     if (insecureHttp) {
       throw new CliException("--join needs TLS between members: leave out --insecure-http");
+    }
+    if (roles == null || !roles.equals(List.of(ClusterNode.WORKER))) {
+      throw new CliException("--join joins a worker (--roles worker): a control-plane member needs the cluster's authority and keys, "
+          + "copied from the first one's DATA/pki (docs/security.md)");
     }
     String name = nodeName != null ? nodeName : java.net.InetAddress.getLocalHost().getHostName().toLowerCase();
     List<String> seeds = MemberJoin.join(join, token, caCertHash, name, data.resolve(PKI_DIR));

@@ -86,4 +86,20 @@ class ServerCommandTest {
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString().strip()).isEqualTo("error: unknown store plugin 'etcd': use h2 or cassandra");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "server {0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "--insecure-http --host 10.1.2.3 | --insecure-http runs members without TLS too: only on a loopback --host",
+      "--join https://127.0.0.1:6443 --token abcdef.0123456789abcdef --ca-cert-hash sha256:00 | --join joins a worker (--roles worker)",
+      "--join https://127.0.0.1:6443 --roles worker | --join, --token and --ca-cert-hash go together",
+      "--join http://127.0.0.1:6443 --token abcdef.0123456789abcdef --ca-cert-hash sha256:00 --roles worker | --join needs the API server's https:// address"})
+  void membersThatWouldTalkPlainTcpOnANetworkOrJoinWrongAreRefused(String arguments, String message, @TempDir Path dataDir) {
+    StringWriter err = new StringWriter();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("server", "--data-dir", dataDir.toString(), "--port", "0"));
+    args.addAll(java.util.List.of(arguments.split(" ")));
+    int exit = Dirigent.commandLine().setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: " + message);
+    assertThat(dataDir.resolve("pki/ca.crt")).doesNotExist();
+  }
 }

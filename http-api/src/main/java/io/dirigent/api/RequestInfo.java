@@ -15,7 +15,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 final class RequestInfo {
 
   /** Subresources of a namespace itself: {@code namespaces/NS/status} is not a resource called status in NS. */
-  private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+  private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize", "history");
 
   private static final String HISTORY = "history";
 

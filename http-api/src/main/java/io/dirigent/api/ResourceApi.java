@@ -122,6 +122,10 @@ final class ResourceApi {
         return QueryParams.flag(query, "watch") ? watches.watch(request, path, query) : list(request, path, query);
       }
       if (method.equals(HttpMethods.POST)) {
+        if (path.type().namespaced() && path.namespace() == null) {
+          // As Kubernetes: a namespaced object is created in its namespace's collection only.
+          return methodNotAllowed(method, path);
+        }
         FieldValidation.Mode validation = FieldValidation.mode(query);
         return body(request).thenCompose(body -> {
           List<String> warnings = FieldValidation.check(validation, path.type(), body);
@@ -195,7 +199,7 @@ final class ResourceApi {
               .formatted(request.getUri().path())).toException();
         }
         return patch.type() == RequestBodies.Patch.Type.APPLY && !status
-          ? serverSideApply(path, patch, options, check).thenApply(applied -> FieldValidation.withWarnings(applied, warnings))
+          ? serverSideApply(path, patch, options, check, user).thenApply(applied -> FieldValidation.withWarnings(applied, warnings))
           : patch(path, patch, status, options, PATCH_ATTEMPTS, check)
               .thenCompose(patched -> (status ? CompletableFuture.completedFuture(List.copyOf(warnings)) : withPodSecurity(path, patched, warnings))
                   .thenApply(all -> FieldValidation.withWarnings(Responses.json(200, patched), all)));
@@ -281,6 +285,8 @@ final class ResourceApi {
       metadata.put("namespace", path.namespace());
     }
     var items = list.putArray("items");
+    boolean secret = path.type().resource().equals("secrets");
+    JsonNode previousData = null;
     for (HistoryEntry entry : entries) {
       ObjectNode item = items.addObject();
       item.put("resourceVersion", Long.toString(entry.resourceVersion()));
@@ -289,9 +295,31 @@ final class ResourceApi {
       if (entry.user() != null) {
         item.put("user", entry.user());
       }
-      item.set("object", entry.object());
+      if (secret) {
+        // A Secret's past values are not handed out again: each key says only whether it changed.
+        JsonNode data = entry.object().path("data");
+        item.set("object", redacted(entry.object(), previousData));
+        previousData = data;
+      } else {
+        item.set("object", entry.object());
+      }
     }
     return list;
+  }
+
+  /** A copy of a Secret version whose {@code data} values say "added", "changed" or "unchanged" since {@code previous}. */
+  static ObjectNode redacted(ObjectNode secret, JsonNode previous) {
+    ObjectNode copy = secret.deepCopy();
+    copy.remove("stringData");
+    JsonNode data = secret.path("data");
+    if (data.isObject()) {
+      ObjectNode marks = copy.putObject("data");
+      data.fields().forEachRemaining(field -> {
+        JsonNode before = previous == null ? null : previous.get(field.getKey());
+        marks.put(field.getKey(), before == null ? "added" : before.equals(field.getValue()) ? "unchanged" : "changed");
+      });
+    }
+    return copy;
   }
 
   // ---- writes ----
@@ -337,7 +365,8 @@ final class ResourceApi {
    * Server-side apply: the configuration is merged into the object (as a strategic merge patch),
    * or creates it (201) when there is none yet. Which manager set which field is not tracked.
    */
-  private CompletionStage<HttpResponse> serverSideApply(ApiPath path, RequestBodies.Patch patch, WriteOptions options, Consumer<ObjectNode> check) {
+  private CompletionStage<HttpResponse> serverSideApply(ApiPath path, RequestBodies.Patch patch, WriteOptions options, Consumer<ObjectNode> check,
+      UserInfo user) {
     ObjectNode applied = (ObjectNode) patch.body();
     String name = KubeJson.name(applied);
     if (!name.isEmpty() && !name.equals(path.name())) {
@@ -355,7 +384,15 @@ final class ResourceApi {
       ObjectNode created = applied.deepCopy();
       KubeJson.metadata(created).put("name", path.name());
       check.accept(created);
-      return store.create(path.type(), path.namespace(), created, options).thenApply(object -> Responses.json(201, object));
+      // An apply that creates is a create, as Kubernetes authorizes it: patch alone does not make objects.
+      var create = io.dirigent.core.auth.AccessRequest.resource(user, "create", path.type().group(), path.type().plural(), "",
+          path.namespace(), path.name());
+      return authorizer.decide(create).thenCompose(decision -> {
+        if (!decision.allowed()) {
+          return CompletableFuture.completedFuture(Responses.status(Authorizer.forbidden(create)));
+        }
+        return store.create(path.type(), path.namespace(), created, options).thenApply(object -> Responses.json(201, object));
+      });
     }).thenCompose(stage -> stage);
   }
 

@@ -54,8 +54,13 @@ final class TokenRequests {
       return store.get(store.registry().byResource("pods").orElseThrow(), path.namespace(), podName).thenApply(pod -> {
         String wantedUid = bound.path("uid").asText("");
         if (!wantedUid.isEmpty() && !wantedUid.equals(KubeJson.uid(pod))) {
-          throw StoreError.of(StoreError.Reason.CONFLICT, "the UID in the bound object reference (%s) does not match the UID in record (%s). The object might have been deleted and then recreated"
-              .formatted(wantedUid, KubeJson.uid(pod))).toException();
+          throw StoreError.of(StoreError.Reason.CONFLICT, "the UID in the bound object reference (%s) does not match the pod's. The object might have been deleted and then recreated"
+              .formatted(wantedUid)).toException();
+        }
+        String runsAs = pod.path("spec").path("serviceAccountName").asText("default");
+        if (!runsAs.equals(path.name())) {
+          throw StoreError.of(StoreError.Reason.BAD_REQUEST, "cannot bind a token of service account %s to pod %s, which runs as %s"
+              .formatted(path.name(), podName, runsAs)).toException();
         }
         return answer(request, account, podName, KubeJson.uid(pod), audiences, lifetime);
       });

@@ -94,6 +94,10 @@ class RbacApiTest {
     assertThat(send(alice, "DELETE", "/api/v1/namespaces/rbac-read/configmaps/settings", null, null).code()).isEqualTo(403);
     // The history of an object is readable by whoever may read the object, and no one else.
     assertThat(send(alice, "GET", "/api/v1/namespaces/rbac-read/secrets/db/history", null, null).code()).isEqualTo(403);
+    Answer secretHistory = send(admin, "GET", "/api/v1/namespaces/rbac-read/secrets/db/history", null, null);
+    assertThat(secretHistory.code()).isEqualTo(200);
+    assertThat(secretHistory.body().toString()).doesNotContain("hunter2").doesNotContain("aHVudGVyMg");
+    assertThat(secretHistory.body().path("items").get(0).path("object").path("data").path("password").asText()).isEqualTo("added");
     Answer history = send(alice, "GET", "/api/v1/namespaces/rbac-read/configmaps/settings/history", null, null);
     assertThat(history.code()).isEqualTo(200);
     assertThat(history.body().path("items").get(0).path("user").asText()).isEqualTo("admin");
@@ -148,6 +152,29 @@ class RbacApiTest {
         "{'metadata':{'name':'ns-reader'},'rules':[{'apiGroups':[''],'resources':['namespaces'],'verbs':['get']}]}", null);
     assertThat(namespaces.code()).as(namespaces.body().toString()).isEqualTo(201);
     assertThat(send(admin, "POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-escalate/rolebindings", bindClusterAdmin, null).code()).isEqualTo(201);
+  }
+
+  @Test
+  void aNamespacedObjectIsCreatedOnlyInItsNamespaceAndApplyCreatesOnlyWithCreate() throws Exception {
+    namespace("rbac-paths");
+    create(admin, "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+        "{'metadata':{'name':'rbac-paths-binder'},'rules':[{'apiGroups':['rbac.authorization.k8s.io'],'resources':['rolebindings'],'verbs':['create']},"
+            + "{'apiGroups':[''],'resources':['configmaps'],'verbs':['get','patch']}]}");
+    create(admin, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+        "{'metadata':{'name':'rbac-paths-alice'},'roleRef':{'apiGroup':'rbac.authorization.k8s.io','kind':'ClusterRole','name':'rbac-paths-binder'},"
+            + "'subjects':[{'apiGroup':'rbac.authorization.k8s.io','kind':'User','name':'alice'}]}");
+    String toSecretReader = "{'metadata':{'name':'sneaky','namespace':'kube-system'},'roleRef':{'apiGroup':'rbac.authorization.k8s.io','kind':'ClusterRole','name':'cluster-admin'},"
+        + "'subjects':[{'apiGroup':'rbac.authorization.k8s.io','kind':'User','name':'alice'}]}";
+    Answer clusterPath = await(alice, "POST", "/apis/rbac.authorization.k8s.io/v1/rolebindings", toSecretReader, answer -> answer.code() != 403);
+    assertThat(clusterPath.code()).as(clusterPath.body().toString()).isEqualTo(405);
+    Answer absentRole = send(alice, "POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/rbac-paths/rolebindings",
+        toSecretReader.replace("'kube-system'", "'rbac-paths'").replace("'ClusterRole','name':'cluster-admin'", "'Role','name':'not-yet'"), null);
+    assertThat(absentRole.code()).isEqualTo(403);
+    assertThat(absentRole.body().path("message").asText()).contains("does not exist");
+    Answer applied = send(alice, "PATCH", "/api/v1/namespaces/rbac-paths/configmaps/new?fieldManager=alice",
+        "{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'new'},'data':{'a':'b'}}", "application/apply-patch+yaml");
+    assertThat(applied.code()).as(applied.body().toString()).isEqualTo(403);
+    assertThat(applied.body().path("message").asText()).contains("cannot create resource \"configmaps\"");
   }
 
   @Test
@@ -207,7 +234,12 @@ class RbacApiTest {
     assertThat(send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token",
         "{'spec':{'expirationSeconds':60}}", null).code()).isEqualTo(400);
 
-    create(admin, "/api/v1/namespaces/rbac-sa/pods", "{'metadata':{'name':'web'},'spec':{'containers':[{'name':'c','image':'busybox'}]}}");
+    create(admin, "/api/v1/namespaces/rbac-sa/pods", "{'metadata':{'name':'other'},'spec':{'containers':[{'name':'c','image':'busybox'}]}}");
+    Answer mismatch = send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token",
+        "{'spec':{'boundObjectRef':{'kind':'Pod','apiVersion':'v1','name':'other'}}}", null);
+    assertThat(mismatch.code()).as("a token bound to a pod that runs as another account").isEqualTo(400);
+    create(admin, "/api/v1/namespaces/rbac-sa/pods",
+        "{'metadata':{'name':'web'},'spec':{'serviceAccountName':'robot','containers':[{'name':'c','image':'busybox'}]}}");
     Answer bound = send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token",
         "{'spec':{'boundObjectRef':{'kind':'Pod','apiVersion':'v1','name':'web'}}}", null);
     String podToken = bound.body().path("status").path("token").asText();

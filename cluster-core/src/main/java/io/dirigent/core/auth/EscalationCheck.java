@@ -59,6 +59,11 @@ public final class EscalationCheck {
             && allowed(policy, AccessRequest.resource(user, "bind", GROUP, roleResource, "", namespace, roleName)))) {
       return Optional.empty();
     }
+    if (!policy.hasRole(kind, namespace, roleName)) {
+      // Binding a role that is not there (yet) would grant whatever it is made to hold later.
+      return Optional.of("user \"%s\" may not bind %s \"%s\", which does not exist (binding a role before it exists needs the bind verb on it)"
+          .formatted(user.name(), kind, roleName));
+    }
     return notHeld(policy, user, namespace, policy.roleRules(kind, namespace, roleName));
   }
 
@@ -98,7 +103,11 @@ public final class EscalationCheck {
   private static List<Rule> rules(JsonNode rules) {
     List<Rule> read = new ArrayList<>();
     for (JsonNode rule : rules) {
-      read.add(Rule.of(KubeJson.toTyped(rule, PolicyRule.class)));
+      try {
+        read.add(Rule.of(KubeJson.toTyped(rule, PolicyRule.class)));
+      } catch (RuntimeException malformed) {
+        // Not a rule: validation refuses the object (422) after this check; it grants nothing here.
+      }
     }
     return read;
   }

@@ -66,8 +66,8 @@ public final class PolicyRules {
     }
     String resource = atom.resources().get(0);
     int slash = resource.indexOf('/');
+    // As the authorizer matches (Kubernetes knows no resource/*): "*", the resource itself, or */subresource.
     boolean resourceCovered = owner.resources().stream().anyMatch(held -> held.equals(ALL) || held.equals(resource)
-        || (slash > 0 && held.equals(resource.substring(0, slash) + "/*"))
         || (slash > 0 && held.equals("*/" + resource.substring(slash + 1))));
     if (!resourceCovered) {
       return false;

@@ -135,6 +135,11 @@ public final class RbacPolicy {
         : roles.getOrDefault(namespace + "/" + name, List.of());
   }
 
+  /** Whether the role a binding may refer to exists (and could be read). */
+  public boolean hasRole(String kind, String namespace, String name) {
+    return "ClusterRole".equals(kind) ? clusterRoles.containsKey(name) : roles.containsKey(namespace + "/" + name);
+  }
+
   private List<Rule> roleRules(Binding binding) {
     return roleRules(binding.roleKind(), binding.namespace(), binding.roleName());
   }

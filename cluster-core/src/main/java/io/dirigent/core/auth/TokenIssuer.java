@@ -89,7 +89,7 @@ public final class TokenIssuer {
     if (!KubeJson.uid(pod).equals(request.podUid())) {
       return "the pod's uid is " + KubeJson.uid(pod) + ", not " + request.podUid();
     }
-    if (!pod.path("spec").path("nodeName").asText("").equals(request.nodeName())) {
+    if (request.nodeName() == null || request.nodeName().isEmpty() || !pod.path("spec").path("nodeName").asText("").equals(request.nodeName())) {
       return "the pod is not bound to node " + request.nodeName();
     }
     if (!KubeJson.meta(pod, "deletionTimestamp").isEmpty()) {

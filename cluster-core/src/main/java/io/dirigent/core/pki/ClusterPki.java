@@ -93,6 +93,10 @@ public final class ClusterPki {
     if (Files.exists(cert) && Files.exists(key)) {
       return new ClusterPki(dir, clock, readCertificate(cert), readKey(key));
     }
+    if (Files.exists(cert)) {
+      // A worker's directory: it trusts the cluster's authority, and must never replace it with one of its own.
+      throw new IOException(dir + " holds the cluster authority's certificate without its key: this member cannot issue certificates");
+    }
     KeyPair pair = newKeyPair();
     Instant now = clock.instant();
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, clusterName + "-ca@" + now.getEpochSecond()).build();

@@ -47,6 +47,8 @@ class EscalationCheckTest {
             object("{'metadata':{'name':'binder'},'rules':[{'apiGroups':['rbac.authorization.k8s.io'],'resources':['clusterroles'],'verbs':['bind'],'resourceNames':['secret-reader']}]}")),
         List.of(), List.of(object("{'metadata':{'name':'alice-binds'},'roleRef':{'kind':'ClusterRole','name':'binder'},'subjects':[{'kind':'User','name':'alice'}]}")), List.of());
     assertThat(EscalationCheck.refusal(withBind, ALICE, "rolebindings", "team", bindSecrets)).isEmpty();
+    var toAbsent = object("{'metadata':{'name':'a','namespace':'team'},'roleRef':{'kind':'Role','name':'not-yet'},'subjects':[{'kind':'User','name':'bob'}]}");
+    assertThat(EscalationCheck.refusal(POLICY, ALICE, "rolebindings", "team", toAbsent)).hasValueSatisfying(refusal -> assertThat(refusal).contains("does not exist"));
     var podsBinding = object("{'metadata':{'name':'p','namespace':'team'},'roleRef':{'kind':'ClusterRole','name':'team-admin'},'subjects':[{'kind':'User','name':'bob'}]}");
     assertThat(EscalationCheck.refusal(POLICY, ALICE, "rolebindings", "team", podsBinding)).isEmpty();
   }

@@ -65,8 +65,10 @@ class PolicyRulesTest {
         Arguments.of("each verb not held is reported", List.of(rule(List.of("get"), List.of(""), List.of("pods"), List.of())), readPods, 2),
         Arguments.of("a rule for some names does not cover one for all",
             List.of(rule(List.of("get"), List.of(""), List.of("secrets"), List.of("a"))), rule(List.of("get"), List.of(""), List.of("secrets"), List.of()), 1),
-        Arguments.of("resource/* covers its subresources",
-            List.of(rule(List.of("get"), List.of(""), List.of("pods/*"), List.of())), rule(List.of("get"), List.of(""), List.of("pods/log"), List.of()), 0),
+        Arguments.of("resource/* covers nothing (the authorizer does not match it either)",
+            List.of(rule(List.of("get"), List.of(""), List.of("pods/*"), List.of())), rule(List.of("get"), List.of(""), List.of("pods/log"), List.of()), 1),
+        Arguments.of("*/subresource covers that subresource of any resource",
+            List.of(rule(List.of("get"), List.of(""), List.of("*/log"), List.of())), rule(List.of("get"), List.of(""), List.of("pods/log"), List.of()), 0),
         Arguments.of("a path rule with * covers paths under it",
             List.of(paths(List.of("get"), List.of("/apis/*"))), paths(List.of("get"), List.of("/apis/apps")), 0),
         Arguments.of("nothing held covers nothing", List.of(), readPods, 3));
