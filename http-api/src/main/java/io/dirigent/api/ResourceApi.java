@@ -9,7 +9,6 @@ import io.dirigent.core.auth.UserInfo;
 import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.DeleteResult;
-import io.dirigent.core.store.HistoryEntry;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ListResult;
 import io.dirigent.core.store.ObjectFilter;
@@ -143,7 +142,7 @@ final class ResourceApi {
     if (method.equals(HttpMethods.GET)) {
       if ("history".equals(sub)) {
         return store.history(path.type(), path.namespace(), path.name())
-            .thenApply(entries -> Responses.json(200, historyList(path, entries)));
+            .thenApply(entries -> Responses.json(200, Histories.list(path, entries)));
       }
       if (QueryParams.flag(query, "watch")) {
         return watches.watch(request, path, query);
@@ -269,57 +268,6 @@ final class ResourceApi {
     }
     list.putArray("items").addAll(result.items());
     return list;
-  }
-
-  /**
-   * Dirigent's own {@code history} subresource: every version of the object, oldest first, as a
-   * list of entries with the version, time, operation, user and the object as it was.
-   */
-  private static ObjectNode historyList(ApiPath path, List<HistoryEntry> entries) {
-    ObjectNode list = KubeJson.MAPPER.createObjectNode();
-    list.put("kind", "ObjectHistory");
-    list.put("apiVersion", "dirigent.io/v1");
-    ObjectNode metadata = list.putObject("metadata");
-    metadata.put("name", path.name());
-    if (path.namespace() != null) {
-      metadata.put("namespace", path.namespace());
-    }
-    var items = list.putArray("items");
-    boolean secret = path.type().resource().equals("secrets");
-    JsonNode previousData = null;
-    for (HistoryEntry entry : entries) {
-      ObjectNode item = items.addObject();
-      item.put("resourceVersion", Long.toString(entry.resourceVersion()));
-      item.put("time", entry.time().toString());
-      item.put("operation", entry.operation().name());
-      if (entry.user() != null) {
-        item.put("user", entry.user());
-      }
-      if (secret) {
-        // A Secret's past values are not handed out again: each key says only whether it changed.
-        JsonNode data = entry.object().path("data");
-        item.set("object", redacted(entry.object(), previousData));
-        previousData = data;
-      } else {
-        item.set("object", entry.object());
-      }
-    }
-    return list;
-  }
-
-  /** A copy of a Secret version whose {@code data} values say "added", "changed" or "unchanged" since {@code previous}. */
-  static ObjectNode redacted(ObjectNode secret, JsonNode previous) {
-    ObjectNode copy = secret.deepCopy();
-    copy.remove("stringData");
-    JsonNode data = secret.path("data");
-    if (data.isObject()) {
-      ObjectNode marks = copy.putObject("data");
-      data.fields().forEachRemaining(field -> {
-        JsonNode before = previous == null ? null : previous.get(field.getKey());
-        marks.put(field.getKey(), before == null ? "added" : before.equals(field.getValue()) ? "unchanged" : "changed");
-      });
-    }
-    return copy;
   }
 
   // ---- writes ----

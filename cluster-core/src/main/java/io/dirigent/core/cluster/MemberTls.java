@@ -73,21 +73,23 @@ public final class MemberTls implements SSLEngineProvider {
 
   @Override
   public SSLEngine createServerSSLEngine(String hostname, int port) {
-    SSLEngine engine = context.createSSLEngine(hostname, port);
-    engine.setUseClientMode(false);
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setProtocols(new String[] {"TLSv1.3"});
-    parameters.setNeedClientAuth(true);
-    engine.setSSLParameters(parameters);
-    return engine;
+    return engine(hostname, port, false);
   }
 
   @Override
   public SSLEngine createClientSSLEngine(String hostname, int port) {
+    return engine(hostname, port, true);
+  }
+
+  /** TLS 1.3 only; the accepting side demands the other's certificate. */
+  private SSLEngine engine(String hostname, int port, boolean client) {
     SSLEngine engine = context.createSSLEngine(hostname, port);
-    engine.setUseClientMode(true);
+    engine.setUseClientMode(client);
     SSLParameters parameters = engine.getSSLParameters();
     parameters.setProtocols(new String[] {"TLSv1.3"});
+    if (!client) {
+      parameters.setNeedClientAuth(true);
+    }
     engine.setSSLParameters(parameters);
     return engine;
   }
