@@ -30,7 +30,16 @@ final class TokenRequests {
 
   CompletionStage<ObjectNode> create(ApiPath path, ObjectNode request) {
     JsonNode spec = request.path("spec");
-    long seconds = spec.path("expirationSeconds").asLong(ServiceAccountTokens.DEFAULT_EXPIRATION.toSeconds());
+    JsonNode expiration = spec.path("expirationSeconds");
+    JsonNode audienceList = spec.path("audiences");
+    JsonNode boundRef = spec.path("boundObjectRef");
+    if (!(expiration.isMissingNode() || expiration.isNull() || expiration.canConvertToExactIntegral() && expiration.isNumber())
+        || !(audienceList.isMissingNode() || audienceList.isNull() || audienceList.isArray() && allText(audienceList))
+        || !(boundRef.isMissingNode() || boundRef.isNull() || boundRef.isObject())) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "TokenRequest in version \"v1\" cannot be handled as a TokenRequest: "
+          + "spec.expirationSeconds is a number of seconds, spec.audiences a list of strings, spec.boundObjectRef an object").toException();
+    }
+    long seconds = expiration.asLong(ServiceAccountTokens.DEFAULT_EXPIRATION.toSeconds());
     if (seconds < ServiceAccountTokens.MIN_EXPIRATION.toSeconds()) {
       throw StoreError.of(StoreError.Reason.BAD_REQUEST, "spec.expirationSeconds: may not specify a duration less than 10 minutes").toException();
     }
@@ -65,6 +74,15 @@ final class TokenRequests {
         return answer(request, account, podName, KubeJson.uid(pod), audiences, lifetime);
       });
     });
+  }
+
+  private static boolean allText(JsonNode list) {
+    for (JsonNode item : list) {
+      if (!item.isTextual() || item.asText().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private ObjectNode answer(ObjectNode request, ObjectNode account, String podName, String podUid, List<String> audiences, Duration lifetime) {

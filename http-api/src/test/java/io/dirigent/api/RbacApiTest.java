@@ -231,8 +231,15 @@ class RbacApiTest {
     assertThat(secrets.code()).isEqualTo(403);
     assertThat(secrets.body().path("message").asText()).contains("User \"system:serviceaccount:rbac-sa:robot\" cannot list resource \"secrets\"");
     assertThat(bearer(token, "/api/v1/namespaces/default/configmaps").code()).isEqualTo(403);
-    assertThat(send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token",
-        "{'spec':{'expirationSeconds':60}}", null).code()).isEqualTo(400);
+    for (String bad : List.of("{'spec':{'expirationSeconds':60}}", "{'spec':{'expirationSeconds':'3600'}}", "{'spec':{'expirationSeconds':1.5}}",
+        "{'spec':{'audiences':'vault'}}", "{'spec':{'audiences':[1]}}", "{'spec':{'boundObjectRef':'web'}}",
+        "{'spec':{'boundObjectRef':{'kind':'Secret','name':'db'}}}")) {
+      assertThat(send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token", bad, null).code()).as(bad).isEqualTo(400);
+    }
+    Answer noAccount = send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/nobody/token", "{'spec':{}}", null);
+    assertThat(noAccount.code()).isEqualTo(404);
+    Answer join = send(admin, "POST", "/apis/dirigent.io/v1/memberjoins", "{'name':'../../etc'}", null);
+    assertThat(join.code()).as("a member's name is a DNS subdomain").isEqualTo(400);
 
     create(admin, "/api/v1/namespaces/rbac-sa/pods", "{'metadata':{'name':'other'},'spec':{'containers':[{'name':'c','image':'busybox'}]}}");
     Answer mismatch = send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token",
