@@ -81,17 +81,9 @@ class BinDirigentIT {
       assertThat(whoami.out()).as(whoami.all()).isEqualTo("admin");
       var secret = admin.run("get", "secret", "db", "-o", "jsonpath={.data.password}");
       assertThat(new String(java.util.Base64.getDecoder().decode(secret.out().strip()))).as(secret.all()).isEqualTo("hunter2");
-      String ca = java.util.Base64.getEncoder().encodeToString(Files.readString(dataDir.resolve("pki/ca.crt")).getBytes());
       String server2 = Files.readString(dataDir.resolve("server.ready")).lines().filter(line -> line.startsWith("api=")).findFirst().orElseThrow().substring(4);
-      Path robotConfig = home.resolve("robot");
-      Files.writeString(robotConfig, """
-          apiVersion: v1
-          kind: Config
-          clusters: [{name: c, cluster: {server: "%s", certificate-authority-data: %s}}]
-          users: [{name: robot, user: {token: %s}}]
-          contexts: [{name: c, context: {cluster: c, user: robot, namespace: default}}]
-          current-context: c
-          """.formatted(server2, ca, token.out().strip()));
+      Path robotConfig = io.dirigent.cli.testing.Kubeconfigs.withToken(home.resolve("robot"), server2,
+          Files.readString(dataDir.resolve("pki/ca.crt")), token.out().strip());
       io.dirigent.cli.testing.Kubectl robot = new io.dirigent.cli.testing.Kubectl(home, robotConfig.toString());
       var robotWho = robot.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
       assertThat(robotWho.out()).as(robotWho.all()).isEqualTo("system:serviceaccount:default:robot");

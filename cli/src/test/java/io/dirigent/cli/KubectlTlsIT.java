@@ -105,7 +105,7 @@ class KubectlTlsIT {
 
     Kubectl.Run token = admin.run("create", "token", "robot", "-n", "rbac-kubectl", "--duration=10m");
     assertThat(token.exit()).as(token.all()).isZero();
-    Kubectl robot = new Kubectl(home, Kubeconfigs.withToken(home.resolve("robot-config"), server.url(), pki, token.out().strip()).toString());
+    Kubectl robot = new Kubectl(home, Kubeconfigs.withToken(home.resolve("robot-config"), server.url(), pki.caPem(), token.out().strip()).toString());
     Kubectl.Run whoami = robot.run("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
     assertThat(whoami.out()).as(whoami.all()).isEqualTo("system:serviceaccount:rbac-kubectl:robot");
     Kubectl.Run robotPods = robot.run("get", "pods", "-n", "rbac-kubectl");

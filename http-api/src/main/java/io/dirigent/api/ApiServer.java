@@ -73,13 +73,20 @@ public final class ApiServer implements AutoCloseable {
     Authorizer authorizer = new Authorizer(io.dirigent.core.auth.RbacWatcher.start(node.system(), node.store(),
         "rbac-" + java.util.UUID.randomUUID()));
     java.nio.file.Path pkiDir = java.nio.file.Path.of(config.getString("tls.pki-dir"));
+    HostCheck hosts = HostCheck.from(config);
     io.dirigent.core.auth.ServiceAccountTokens serviceAccountTokens;
     java.util.Map<String, io.dirigent.core.auth.UserInfo> staticTokens;
+    Optional<io.dirigent.core.pki.ClusterPki> authority;
+    Optional<ApiTls> tls;
     try {
       serviceAccountTokens = new io.dirigent.core.auth.ServiceAccountTokens(
           io.dirigent.core.pki.ClusterPki.signingKey(pkiDir, "service-account"), java.time.Clock.systemUTC());
       staticTokens = config.getString("token-file").isEmpty() ? java.util.Map.of()
           : Authenticator.readTokenFile(java.nio.file.Path.of(config.getString("token-file")));
+      authority = config.getBoolean("tls.enabled")
+          ? Optional.of(io.dirigent.core.pki.ClusterPki.loadOrCreate(pkiDir, "dirigent", java.time.Clock.systemUTC()))
+          : Optional.empty();
+      tls = authority.isPresent() ? Optional.of(ApiTls.from(authority.get(), hosts)) : Optional.empty();
     } catch (java.io.IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -92,18 +99,6 @@ public final class ApiServer implements AutoCloseable {
         "token-issuer-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
-    HostCheck hosts = HostCheck.from(config);
-    Optional<io.dirigent.core.pki.ClusterPki> authority;
-    Optional<ApiTls> tls;
-    try {
-      authority = config.getBoolean("tls.enabled")
-          ? Optional.of(io.dirigent.core.pki.ClusterPki.loadOrCreate(java.nio.file.Path.of(config.getString("tls.pki-dir")),
-              "dirigent", java.time.Clock.systemUTC()))
-          : Optional.empty();
-      tls = authority.isPresent() ? Optional.of(ApiTls.from(authority.get(), hosts)) : Optional.empty();
-    } catch (java.io.IOException e) {
-      return CompletableFuture.failedFuture(e);
-    }
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
             config.getDuration("request-arrival-timeout"), tls, handler)
         .thenApply(binding -> {

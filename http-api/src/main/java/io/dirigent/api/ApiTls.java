@@ -4,8 +4,6 @@ import io.dirigent.core.pki.ClusterPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +11,6 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 
@@ -62,15 +58,6 @@ final class ApiTls {
 
   /** Who sent {@code request}: the identity its client certificate names, or empty (anonymous, or plain HTTP). */
   static Optional<ClusterPki.Identity> identity(HttpRequest request) {
-    return request.getAttribute(AttributeKeys.sslSession).flatMap(info -> {
-      SSLSession session = info.getSession();
-      try {
-        Certificate[] chain = session.getPeerCertificates();
-        return chain.length > 0 && chain[0] instanceof X509Certificate certificate
-            ? Optional.of(ClusterPki.identityOf(certificate)) : Optional.empty();
-      } catch (SSLPeerUnverifiedException e) {
-        return Optional.empty();
-      }
-    });
+    return request.getAttribute(AttributeKeys.sslSession).flatMap(info -> ClusterPki.peerIdentity(info.getSession()));
   }
 }

@@ -360,8 +360,12 @@ final class ResourceApi {
 
   /** The request's writes, recorded in each object's history as the user's. */
   private static WriteOptions writeOptions(Query query, UserInfo user) {
+    return writeOptions(query.getAll("dryRun"), user);
+  }
+
+  private static WriteOptions writeOptions(List<String> dryRunValues, UserInfo user) {
     WriteOptions options = WriteOptions.by(user.name());
-    return dryRun(query.getAll("dryRun")) ? options.asDryRun() : options;
+    return dryRun(dryRunValues) ? options.asDryRun() : options;
   }
 
   private static boolean dryRun(List<String> values) {
@@ -412,8 +416,7 @@ final class ResourceApi {
   private static WriteOptions deleteWriteOptions(Query query, Optional<ObjectNode> body, UserInfo user) {
     List<String> values = new java.util.ArrayList<>(query.getAll("dryRun"));
     body.ifPresent(b -> b.path("dryRun").forEach(v -> values.add(v.asText())));
-    WriteOptions options = WriteOptions.by(user.name());
-    return dryRun(values) ? options.asDryRun() : options;
+    return writeOptions(values, user);
   }
 
   /**

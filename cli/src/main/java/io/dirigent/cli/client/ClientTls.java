@@ -1,23 +1,15 @@
 package io.dirigent.cli.client;
 
 import io.dirigent.core.pki.ClusterPki;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** The CLI's TLS from a kubeconfig: trust in its cluster's authority, and its user's client certificate. */
 public final class ClientTls {
-
-  private static final char[] NO_PASSWORD = new char[0];
 
   private ClientTls() {}
 
@@ -27,38 +19,28 @@ public final class ClientTls {
       return Optional.empty();
     }
     try {
-      TrustManagerFactory trust = null;
-      if (tls.authority() != null) {
-        KeyStore authorities = KeyStore.getInstance("PKCS12");
-        authorities.load(null, null);
-        int i = 0;
-        for (Certificate certificate : certificates(tls.authority())) {
-          authorities.setCertificateEntry("ca-" + i++, certificate);
-        }
-        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(authorities);
-      }
-      KeyManagerFactory keys = null;
+      var trust = tls.authority() == null ? null : ClusterPki.trusting(certificates(tls.authority(), "certificate-authority").toArray(X509Certificate[]::new));
+      javax.net.ssl.KeyManager[] keys = null;
       if (tls.certificate() != null) {
         if (tls.key() == null) {
           throw new CliException("kubeconfig: the user has a client certificate but no client key");
         }
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        identity.load(null, null);
-        identity.setKeyEntry("user", ClusterPki.readKeyPem(tls.key(), "kubeconfig client-key"), NO_PASSWORD,
-            certificates(tls.certificate()).toArray(Certificate[]::new));
-        keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(identity, NO_PASSWORD);
+        keys = ClusterPki.presenting(ClusterPki.readKeyPem(tls.key(), "kubeconfig client-key"),
+            certificates(tls.certificate(), "client-certificate").toArray(X509Certificate[]::new));
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+      context.init(keys, trust, null);
       return Optional.of(context);
     } catch (GeneralSecurityException | IOException e) {
       throw new CliException("kubeconfig: the certificates cannot be used: " + e.getMessage());
     }
   }
 
-  private static Collection<? extends Certificate> certificates(String pem) throws GeneralSecurityException {
-    return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+  private static List<X509Certificate> certificates(String pem, String field) throws IOException {
+    List<X509Certificate> certificates = ClusterPki.readCertificates(pem);
+    if (certificates.isEmpty()) {
+      throw new IOException("the " + field + " holds no certificate");
+    }
+    return certificates;
   }
 }

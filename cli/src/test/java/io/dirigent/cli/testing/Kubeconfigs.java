@@ -1,5 +1,6 @@
 package io.dirigent.cli.testing;
 
+import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.pki.ClusterPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,18 +13,14 @@ public final class Kubeconfigs {
 
   private Kubeconfigs() {}
 
-  /** A kubeconfig at {@code file} for {@code server}, trusting {@code pki}, as the holder of {@code user}'s certificate. */
+  /** A kubeconfig at {@code file} for {@code server}, trusting {@code pki}, as the holder of {@code user}'s certificate: what {@code up} writes. */
   public static Path withCertificate(Path file, String server, ClusterPki pki, ClusterPki.Issued user) throws IOException {
-    return write(file, server, pki, "{client-certificate-data: %s, client-key-data: %s}"
-        .formatted(base64(ClusterPki.pem(user.certificate())), base64(ClusterPki.pem(user.key()))));
+    Kubeconfig.write(file, "dirigent", server, new Kubeconfig.Tls(pki.caPem(), ClusterPki.pem(user.certificate()), ClusterPki.pem(user.key())));
+    return file;
   }
 
-  /** A kubeconfig at {@code file} for {@code server}, trusting {@code pki}, sending {@code token}. */
-  public static Path withToken(Path file, String server, ClusterPki pki, String token) throws IOException {
-    return write(file, server, pki, "{token: " + token + "}");
-  }
-
-  private static Path write(Path file, String server, ClusterPki pki, String user) throws IOException {
+  /** A kubeconfig at {@code file} for {@code server}, trusting the authority {@code caPem}, sending {@code token}. */
+  public static Path withToken(Path file, String server, String caPem, String token) throws IOException {
     Files.writeString(file, """
         apiVersion: v1
         kind: Config
@@ -32,16 +29,12 @@ public final class Kubeconfigs {
           cluster: {server: "%s", certificate-authority-data: %s}
         users:
         - name: me
-          user: %s
+          user: {token: %s}
         contexts:
         - name: dirigent
           context: {cluster: dirigent, user: me, namespace: default}
         current-context: dirigent
-        """.formatted(server, base64(pki.caPem()), user));
+        """.formatted(server, Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)), token));
     return file;
-  }
-
-  private static String base64(String pem) {
-    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -7,13 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
@@ -106,15 +104,8 @@ public final class MemberTls implements SSLEngineProvider {
 
   /** Nothing when the peer's certificate (already checked against the authority) names a member; why not otherwise. */
   private static Option<Throwable> member(SSLSession session) {
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      if (chain.length > 0 && chain[0] instanceof X509Certificate certificate
-          && ClusterPki.identityOf(certificate).groups().contains(ClusterPki.MEMBERS)) {
-        return Option.empty();
-      }
-      return Option.apply(new SecurityException("the peer's certificate is not a cluster member's"));
-    } catch (SSLPeerUnverifiedException e) {
-      return Option.apply(e);
-    }
+    return ClusterPki.peerIdentity(session).filter(identity -> identity.groups().contains(ClusterPki.MEMBERS)).isPresent()
+        ? Option.empty()
+        : Option.apply(new SecurityException("the peer showed no cluster member's certificate"));
   }
 }

@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -342,6 +343,19 @@ public final class ClusterPki {
         return new JcaPEMKeyConverter().getKeyPair(pair);
       }
       throw new IOException(file + " holds no key pair");
+    }
+  }
+
+  /**
+   * Who the other side of a TLS session is, by the certificate it showed (already checked against
+   * the trusted authorities by the handshake); empty when it showed none.
+   */
+  public static Optional<Identity> peerIdentity(javax.net.ssl.SSLSession session) {
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate certificate ? Optional.of(identityOf(certificate)) : Optional.empty();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return Optional.empty();
     }
   }
 
