@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import com.typesafe.config.Config;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.Store;
 import io.dirigent.node.runtime.ContainerRuntime;
@@ -135,12 +136,21 @@ public final class NodeAgents implements AutoCloseable {
     };
   }
 
+  /**
+   * The agent of {@code settings}' node works on the store as that node (Kubernetes' node
+   * identity): it reads and writes what its Node and the pods bound to it need, nothing more.
+   */
   private NodeAgentContext context(NodeSettings settings, ContainerRuntime runtime) {
     boolean simulated = runtime instanceof SimulatedRuntime;
-    EventRecorder recorder = settings.events() ? new EventRecorder(store, "kubelet", settings.name(), clock) : null;
-    return new NodeAgentContext(store, runtime, simulated ? "simulated" : "docker", settings, recorder,
-        new ContainerSpecs(store, simulated ? null : settings.podsDir(), blocking,
-            simulated ? null : new PodTokens(system, settings.name(), system.settings().config().getDuration("dirigent.store.ask-timeout"))),
+    Store node = store.as(Callers.get(system).node(settings.name()));
+    if (!settings.name().equals(node.caller().nodeName())) {
+      system.log().warn("node {} runs with the credential of {}: the store will refuse what it writes as {} (start it with --node-name {})",
+          settings.name(), node.caller().user(), settings.name(), node.caller().nodeName());
+    }
+    EventRecorder recorder = settings.events() ? new EventRecorder(node, "kubelet", settings.name(), clock) : null;
+    return new NodeAgentContext(node, runtime, simulated ? "simulated" : "docker", settings, recorder,
+        new ContainerSpecs(node, simulated ? null : settings.podsDir(), blocking,
+            simulated ? null : new PodTokens(system, node.caller(), system.settings().config().getDuration("dirigent.store.ask-timeout"))),
         clock, blocking);
   }
 

@@ -1,5 +1,6 @@
 package io.dirigent.node;
 
+import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.TokenIssuer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
@@ -18,12 +19,13 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 final class PodTokens {
 
   private final ActorSystem<?> system;
-  private final String nodeName;
+  private final Caller node;
   private final Duration timeout;
 
-  PodTokens(ActorSystem<?> system, String nodeName, Duration timeout) {
+  /** Tokens asked for as {@code node}, the agent's own credential. */
+  PodTokens(ActorSystem<?> system, Caller node, Duration timeout) {
     this.system = system;
-    this.nodeName = nodeName;
+    this.node = node;
     this.timeout = timeout;
   }
 
@@ -39,7 +41,7 @@ final class PodTokens {
           var issuer = issuers.stream().filter(ref -> ref.path().address().hasLocalScope()).findFirst().orElse(issuers.iterator().next());
           return AskPattern.<TokenIssuer.Command, TokenIssuer.Issued>ask(issuer,
               replyTo -> new TokenIssuer.IssuePodToken(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                  pod.getMetadata().getUid(), nodeName, audiences, expirationSeconds, replyTo), timeout, system.scheduler());
+                  pod.getMetadata().getUid(), node, audiences, expirationSeconds, replyTo), timeout, system.scheduler());
         })
         .thenApply(issued -> {
           if (!issued.error().isEmpty()) {

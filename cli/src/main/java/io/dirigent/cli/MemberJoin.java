@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.cli.client.CliException;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.CallerKey;
 import io.dirigent.core.pki.ClusterPki;
 import java.io.IOException;
 import java.net.URI;
@@ -56,6 +57,11 @@ final class MemberJoin {
         ClusterPki.readCertificates(status.path("certificate").asText()).get(0),
         ClusterPki.readKeyPem(status.path("key").asText(), "the join's answer")));
     Files.writeString(pkiDir.resolve("ca.crt"), ClusterPki.pem(authority));
+    try {
+      CallerKey.writeCredential(pkiDir.resolve(CallerKey.CREDENTIAL_FILE), CallerKey.fromJson(status.path("credential")));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("joining through " + api + " gave no store credential for this member: is the server older than this client?");
+    }
     List<String> seeds = new ArrayList<>();
     status.path("seedNodes").forEach(seed -> seeds.add(seed.asText()));
     return seeds;

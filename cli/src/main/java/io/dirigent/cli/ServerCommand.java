@@ -209,7 +209,9 @@ public final class ServerCommand implements Callable<Integer> {
       throw new CliException("--join joins a worker (--roles worker): a control-plane member needs the cluster's authority and keys, "
           + "copied from the first one's DATA/pki (docs/security.md)");
     }
+    // The member joins as the agent of this Node: its credential names it, so the agent must use the same name.
     String name = nodeName != null ? nodeName : java.net.InetAddress.getLocalHost().getHostName().toLowerCase();
+    nodeName = name;
     List<String> seeds = MemberJoin.join(join, token, caCertHash, name, data.resolve(PKI_DIR));
     if (seedNodes == null || seedNodes.isEmpty()) {
       if (seeds.isEmpty()) {

@@ -61,6 +61,22 @@ class JoinIT {
         }
       });
       assertThat(workerDir.resolve("pki/ca.key")).as("a worker holds no key of the authority").doesNotExist();
+      assertThat(workerDir.resolve("pki/caller.key")).as("a worker holds no key that names the store's callers").doesNotExist();
+      assertThat(io.dirigent.core.auth.CallerKey.readCredential(workerDir.resolve("pki/member.credential")).user())
+          .isEqualTo("system:node:joiner");
+      assertThat(io.dirigent.core.pki.ClusterPki.identityOf(io.dirigent.core.pki.ClusterPki.readCertificate(workerDir.resolve("pki/member.crt"))).groups())
+          .as("a joined member may be a worker and nothing else").containsExactly("system:members", "dirigent:role:worker");
+      // The joined worker's agent works as its Node, across processes: it runs a pod bound to it and writes its status.
+      var pod = kubectl.run("run", "on-joiner", "--image=dirigent/busybox:1", "--restart=Never",
+          "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"joiner\"}}", "--", "sleep", "3600");
+      assertThat(pod.exit()).as(pod.all()).isZero();
+      Await.until("the pod on the joined worker Running", Duration.ofSeconds(60), () -> {
+        try {
+          return kubectl.run("get", "pod", "on-joiner", "-o", "jsonpath={.status.phase}").out().strip().equals("Running");
+        } catch (Exception e) {
+          return false;
+        }
+      });
       assertThat(Files.readString(workerDir.resolve("pki/ca.crt"))).isEqualTo(Files.readString(dataDir.resolve("pki/ca.crt")));
 
       // Revoked: the token's Secret deleted, the same token joins no one.

@@ -2,6 +2,8 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.CallerKey;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.pki.ClusterPki;
 import io.dirigent.core.store.StoreError;
@@ -20,7 +22,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  * {@code POST /apis/dirigent.io/v1/memberjoins}: what a new member needs to join, for a sender
  * RBAC lets {@code create} memberjoins (a bootstrap token's holder, through
  * {@code system:node-bootstrapper}): a member certificate of the cluster's authority for the name
- * it asks, the authority's certificate, and the control-plane members to join through. Served
+ * it asks, the authority's certificate, its store credential as the agent of the Node of that name
+ * (a worker is that Node and nothing more), and the control-plane members to join through. Served
  * only over TLS, where there is an authority.
  */
 final class MemberJoins {
@@ -53,7 +56,7 @@ final class MemberJoins {
       }
       ClusterPki.Issued issued;
       try {
-        issued = pki.issueMember(name);
+        issued = pki.issueMember(name, java.util.List.of(ClusterNode.WORKER));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -63,6 +66,8 @@ final class MemberJoins {
           .put("certificate", ClusterPki.pem(issued.certificate()))
           .put("key", ClusterPki.pem(issued.key()))
           .put("authority", pki.caPem());
+      // The member's store credential: it acts as the agent of the Node it named, and only that.
+      Callers.get(system).key().ifPresent(key -> status.set("credential", CallerKey.toJson(key.node(name))));
       var seeds = status.putArray("seedNodes");
       Cluster.get(system).state().getMembers().forEach(member -> {
         if (member.status() == MemberStatus.up() && member.hasRole(ClusterNode.CONTROL_PLANE)) {

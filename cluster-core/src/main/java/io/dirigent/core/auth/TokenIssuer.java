@@ -30,8 +30,8 @@ public final class TokenIssuer {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** A token for the pod's account, bound to the pod, for {@code audiences}. */
-  public record IssuePodToken(String namespace, String pod, String podUid, String nodeName, List<String> audiences, long expirationSeconds,
+  /** A token for the pod's account, bound to the pod, for {@code audiences}; asked by the agent of the pod's node. */
+  public record IssuePodToken(String namespace, String pod, String podUid, Caller caller, List<String> audiences, long expirationSeconds,
       ActorRef<Issued> replyTo) implements Command {
     public IssuePodToken {
       Objects.requireNonNull(namespace, "namespace");
@@ -49,9 +49,16 @@ public final class TokenIssuer {
   public static Behavior<Command> create(Store store, ServiceAccountTokens tokens) {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+      Callers callers = Callers.get(context.getSystem());
       return Behaviors.receive(Command.class)
           .onMessage(IssuePodToken.class, request -> {
-            issue(store, tokens, request);
+            if (callers.verify(request.caller())) {
+              issue(store, tokens, request);
+            } else {
+              context.getLog().warn("token refused pod={}/{} caller={}: not a genuine caller", request.namespace(), request.pod(), request.caller());
+              request.replyTo().tell(new Issued("", null, "no token for pod %s/%s: the cluster does not know %s"
+                  .formatted(request.namespace(), request.pod(), request.caller() == null ? "the asking member" : request.caller().user())));
+            }
             return Behaviors.same();
           })
           .build();
@@ -89,8 +96,9 @@ public final class TokenIssuer {
     if (!KubeJson.uid(pod).equals(request.podUid())) {
       return "the pod's uid is " + KubeJson.uid(pod) + ", not " + request.podUid();
     }
-    if (request.nodeName() == null || request.nodeName().isEmpty() || !pod.path("spec").path("nodeName").asText("").equals(request.nodeName())) {
-      return "the pod is not bound to node " + request.nodeName();
+    String node = request.caller().nodeName();
+    if (node == null || node.isEmpty() || !pod.path("spec").path("nodeName").asText("").equals(node)) {
+      return "the pod is not bound to node " + node + " (" + request.caller().user() + " asked)";
     }
     if (!KubeJson.meta(pod, "deletionTimestamp").isEmpty()) {
       return "the pod is being deleted";

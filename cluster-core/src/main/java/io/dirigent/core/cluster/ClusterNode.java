@@ -57,6 +57,9 @@ public final class ClusterNode implements AutoCloseable {
           store.admit(registry.byResource("pods").orElseThrow(),
               new ServiceAccountAdmission(store, system.settings().config().getBoolean("dirigent.api.tls.enabled"))
                   .then(PodSecurityAdmission.from(store, system.settings().config())));
+          if (controlPlane && system.settings().config().getBoolean("dirigent.cluster.tls.enabled")) {
+            system.systemActorOf(MemberRoles.create(), "dirigent-member-roles", org.apache.pekko.actor.typed.Props.empty());
+          }
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())

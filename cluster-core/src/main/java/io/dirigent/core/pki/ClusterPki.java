@@ -229,12 +229,18 @@ public final class ClusterPki {
   /** The organisation every cluster member's certificate carries; no user's certificate is issued with it. */
   public static final String MEMBERS = "system:members";
 
+  /** The organisation naming a role the member may take in the cluster: {@code dirigent:role:control-plane}. */
+  public static final String ROLE_PREFIX = "dirigent:role:";
+
   /**
    * A certificate for a cluster member ({@code system:member:NAME}, organisation
-   * {@value #MEMBERS}), good both for accepting and for opening member connections.
+   * {@value #MEMBERS}) that may take {@code roles} (one organisation {@value #ROLE_PREFIX}ROLE
+   * each), good both for accepting and for opening member connections.
    */
-  public Issued issueMember(String name) throws IOException {
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, MEMBERS).addRDN(BCStyle.CN, "system:member:" + name).build();
+  public Issued issueMember(String name, Collection<String> roles) throws IOException {
+    X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, MEMBERS);
+    roles.stream().sorted().forEach(role -> builder.addRDN(BCStyle.O, ROLE_PREFIX + role));
+    X500Name subject = builder.addRDN(BCStyle.CN, "system:member:" + name).build();
     return issue(subject, List.of(), List.of(), KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
   }
 
@@ -453,8 +459,8 @@ public final class ClusterPki {
     }
   }
 
-  /** Writes {@code text} whole or not at all; a key is readable by its owner only from the start. */
-  private static void write(Path file, String text, boolean secret) throws IOException {
+  /** Writes {@code text} whole or not at all; a secret is readable by its owner only from the start. */
+  public static void write(Path file, String text, boolean secret) throws IOException {
     Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
     try {
       ownerOnly(temporary, secret ? "rw-------" : "rw-r--r--");

@@ -5,6 +5,9 @@ import io.dirigent.core.CborSerializable;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.PodReferences;
+import io.dirigent.core.auth.StoreAccess;
 import io.dirigent.core.store.ObjectWrites.Decision;
 import io.dirigent.core.store.ObjectWrites.Reject;
 import io.dirigent.core.store.ObjectWrites.Unchanged;
@@ -50,26 +53,38 @@ public final class ObjectEntity
   /** Messages the entity handles. */
   public sealed interface Command extends CborSerializable {}
 
+  /**
+   * Commands from outside the store (clients' reads and writes, the index's questions) say who
+   * sends them; the entity refuses a caller that is not genuine or may not do what it asks
+   * ({@link StoreAccess}).
+   */
+  public sealed interface Called extends Command {
+    Caller caller();
+  }
+
   /** Create the object; AlreadyExists if it exists. */
-  public record Create(ObjectNode object, String user, boolean dryRun, ActorRef<Reply> replyTo) implements Command {}
+  public record Create(ObjectNode object, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo) implements Called {}
 
   /**
    * Replace the object (or only its status); a resourceVersion in the body is a precondition.
    */
-  public record Update(ObjectNode object, boolean statusOnly, String user, boolean dryRun, ActorRef<Reply> replyTo)
-      implements Command {}
+  public record Update(ObjectNode object, boolean statusOnly, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo)
+      implements Called {}
 
   /** Delete the object, or mark it for deletion while finalizers or a grace period hold it. */
-  public record Delete(DeleteOptions options, String user, boolean dryRun, ActorRef<Reply> replyTo) implements Command {}
+  public record Delete(DeleteOptions options, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo) implements Called {}
 
   /** Read the last persisted version. */
-  public record Get(ActorRef<Current> replyTo) implements Command {}
+  public record Get(Caller caller, ActorRef<Current> replyTo) implements Called {}
 
   /**
    * The index asks what became of a version it handed out and never heard back about (the
    * writer's member may have died mid-write). Answered once any write in flight has finished.
    */
-  public record Resolve(long resourceVersion, ActorRef<ResourceIndex.Command> replyTo) implements Command {}
+  public record Resolve(long resourceVersion, Caller caller, ActorRef<ResourceIndex.Command> replyTo) implements Called {}
+
+  /** The pods' index answered whether a pod bound to the asking node refers to this object. */
+  private record Referenced(Get get, boolean referenced, String failure) implements Command {}
 
   /** The index's answer to our request for a resourceVersion. */
   private record VersionAnswer(long resourceVersion, ActorRef<ResourceIndex.Command> from, String failure) implements Command {}
@@ -91,9 +106,18 @@ public final class ObjectEntity
 
   /**
    * The last persisted version: {@code latest} is null if the object never existed, and the
-   * final version if it was deleted ({@code exists} false).
+   * final version if it was deleted ({@code exists} false). A read that was refused carries only
+   * the {@code refused} error.
    */
-  public record Current(ObjectNode latest, boolean exists) implements CborSerializable {
+  public record Current(ObjectNode latest, boolean exists, StoreError refused) implements CborSerializable {
+    public Current(ObjectNode latest, boolean exists) {
+      this(latest, exists, null);
+    }
+
+    static Current refusal(StoreError error) {
+      return new Current(null, false, error);
+    }
+
     public long resourceVersion() {
       return latest == null ? 0 : KubeJson.resourceVersion(latest);
     }
@@ -133,17 +157,17 @@ public final class ObjectEntity
     ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, entity -> {
               ObjectKey key = ObjectKey.fromEntityId(entity.getEntityId());
-              return create(key, registry, settings, ResourceIndex.entityRef(system, key.resource()));
+              return create(key, registry, settings, ResourceIndex.entityRef(system, key.resource()), StoreGuard.of(system));
             })
             .withRole(settings.role()));
   }
 
-  /** The entity of {@code key}, taking its versions from {@code index}. */
+  /** The entity of {@code key}, taking its versions from {@code index}, checking its callers with {@code guard}. */
   public static Behavior<Command> create(
-      ObjectKey key, ResourceRegistry registry, StoreSettings settings, RecipientRef<ResourceIndex.Command> index) {
+      ObjectKey key, ResourceRegistry registry, StoreSettings settings, RecipientRef<ResourceIndex.Command> index, StoreGuard guard) {
     ResourceType type = registry.byResource(key.resource())
         .orElseThrow(() -> new IllegalArgumentException("not a served resource: " + key.resource()));
-    return Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index));
+    return Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index, guard));
   }
 
   private final ActorContext<Command> context;
@@ -151,6 +175,7 @@ public final class ObjectEntity
   private final ResourceType type;
   private final StoreSettings settings;
   private final RecipientRef<ResourceIndex.Command> index;
+  private final StoreGuard guard;
   private final Clock clock = Clock.systemUTC();
   /**
    * The index incarnation that last granted us a version, addressed directly to save the shard
@@ -165,7 +190,8 @@ public final class ObjectEntity
   private record InFlight(Write write, String user, ActorRef<Reply> replyTo) {}
 
   private ObjectEntity(
-      ActorContext<Command> context, ObjectKey key, ResourceType type, StoreSettings settings, RecipientRef<ResourceIndex.Command> index) {
+      ActorContext<Command> context, ObjectKey key, ResourceType type, StoreSettings settings, RecipientRef<ResourceIndex.Command> index,
+      StoreGuard guard) {
     super(
         PersistenceId.of(TYPE_KEY.name(), key.entityId()),
         SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
@@ -174,6 +200,7 @@ public final class ObjectEntity
     this.type = type;
     this.settings = settings;
     this.index = index;
+    this.guard = guard;
   }
 
   @Override
@@ -208,7 +235,8 @@ public final class ObjectEntity
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), new Current(state.latest(), state.exists())))
+        .onCommand(Get.class, this::onGet)
+        .onCommand(Referenced.class, this::onReferenced)
         .onCommand(Create.class, this::onCreate)
         .onCommand(Update.class, this::onUpdate)
         .onCommand(Delete.class, this::onDelete)
@@ -227,28 +255,107 @@ public final class ObjectEntity
         .build();
   }
 
+  private ReplyEffect<Event, State> onGet(State state, Get get) {
+    StoreAccess.Decision access = access(get.caller(), StoreAccess.Verb.GET, state);
+    if (access instanceof StoreAccess.Denied denied) {
+      return Effect().reply(get.replyTo(), Current.refusal(forbidden(denied)));
+    }
+    if (access instanceof StoreAccess.IfReferenced referenced && state.exists()) {
+      askReferenced(get, referenced.nodeName());
+      return Effect().noReply();
+    }
+    return Effect().reply(get.replyTo(), new Current(state.latest(), state.exists()));
+  }
+
+  /** Asks the pods' index for the pods bound to {@code node} here, and whether one refers to this object. */
+  private void askReferenced(Get get, String node) {
+    var filter = new ObjectFilter(key.namespace(), "", "spec.nodeName=" + node);
+    context.ask(ResourceIndex.ListReply.class, guard.pods(), settings.versionTimeout(),
+        ref -> new ResourceIndex.ListObjects(filter, 0, null, guard.self(), ref),
+        (reply, failure) -> {
+          if (reply instanceof ResourceIndex.Listed listed) {
+            boolean found = listed.items().stream().anyMatch(pod -> PodReferences.refersTo(pod, key.resource(), key.name()));
+            return new Referenced(get, found, null);
+          }
+          return new Referenced(get, false, reply instanceof ResourceIndex.ListFailed failed ? failed.error().message()
+              : "the pods index did not answer: " + failure.getMessage());
+        });
+  }
+
+  private ReplyEffect<Event, State> onReferenced(State state, Referenced referenced) {
+    Get get = referenced.get();
+    if (referenced.failure() != null) {
+      return Effect().reply(get.replyTo(), Current.refusal(StoreError.of(StoreError.Reason.UNAVAILABLE,
+          "could not tell whether node %s may read %s: %s".formatted(get.caller().nodeName(), key, referenced.failure()))));
+    }
+    if (!referenced.referenced()) {
+      return Effect().reply(get.replyTo(), Current.refusal(forbidden(StoreAccess.notReferenced(get.caller(), key.resource(), key.namespace(), key.name()))));
+    }
+    return Effect().reply(get.replyTo(), new Current(state.latest(), state.exists()));
+  }
+
   private ReplyEffect<Event, State> onCreate(State state, Create create) {
     if (inFlight != null) {
       return stash();
     }
+    Rejected refused = refusal(create.caller(), StoreAccess.Verb.CREATE, state);
+    if (refused != null) {
+      return Effect().reply(create.replyTo(), refused);
+    }
     Decision decision = ObjectWrites.create(type, state.live(), create.object(), clock.instant());
-    return decide(state, decision, create.user(), create.dryRun(), create.replyTo());
+    return decide(state, decision, recorded(create.caller(), create.user()), create.dryRun(), create.replyTo());
   }
 
   private ReplyEffect<Event, State> onUpdate(State state, Update update) {
     if (inFlight != null) {
       return stash();
     }
+    var verb = update.statusOnly() ? StoreAccess.Verb.UPDATE_STATUS : StoreAccess.Verb.UPDATE;
+    Rejected refused = refusal(update.caller(), verb, state);
+    if (refused != null) {
+      return Effect().reply(update.replyTo(), refused);
+    }
     Decision decision = ObjectWrites.update(type, state.live(), update.object(), update.statusOnly(), clock.instant());
-    return decide(state, decision, update.user(), update.dryRun(), update.replyTo());
+    return decide(state, decision, recorded(update.caller(), update.user()), update.dryRun(), update.replyTo());
   }
 
   private ReplyEffect<Event, State> onDelete(State state, Delete delete) {
     if (inFlight != null) {
       return stash();
     }
+    Rejected refused = refusal(delete.caller(), StoreAccess.Verb.DELETE, state);
+    if (refused != null) {
+      return Effect().reply(delete.replyTo(), refused);
+    }
     Decision decision = ObjectWrites.delete(type, state.live(), key.name(), delete.options(), clock.instant());
-    return decide(state, decision, delete.user(), delete.dryRun(), delete.replyTo());
+    return decide(state, decision, recorded(delete.caller(), delete.user()), delete.dryRun(), delete.replyTo());
+  }
+
+  /** What {@link StoreAccess} says of {@code caller} doing {@code verb} here; a caller that is not genuine is denied. */
+  private StoreAccess.Decision access(Caller caller, StoreAccess.Verb verb, State state) {
+    if (caller == null || !guard.genuine().test(caller)) {
+      return new StoreAccess.Denied("the store does not know " + (caller == null ? "an anonymous caller" : caller.user())
+          + ": a member acts only with the credential the cluster issued it");
+    }
+    return StoreAccess.decide(caller, verb, key.resource(), key.namespace(), key.name(), state.live());
+  }
+
+  /** A write's refusal, or null when {@code caller} may write (writes never depend on references). */
+  private Rejected refusal(Caller caller, StoreAccess.Verb verb, State state) {
+    StoreAccess.Decision access = access(caller, verb, state);
+    return access instanceof StoreAccess.Allowed ? null
+        : new Rejected(forbidden(access instanceof StoreAccess.Denied denied ? denied
+            : StoreAccess.notReferenced(caller, key.resource(), key.namespace(), key.name())));
+  }
+
+  private StoreError forbidden(StoreAccess.Denied denied) {
+    String subject = key.name().isEmpty() ? type.resource() : "%s \"%s\"".formatted(type.resource(), key.name());
+    return StoreError.of(StoreError.Reason.FORBIDDEN, subject + " is forbidden: " + denied.message());
+  }
+
+  /** Who the history names: the user the API server acted for, or the component itself. */
+  private static String recorded(Caller caller, String user) {
+    return caller.isMaster() ? user : caller.user();
   }
 
   private ReplyEffect<Event, State> decide(
@@ -276,7 +383,7 @@ public final class ObjectEntity
         ResourceIndex.VersionReply.class,
         indexActor != null ? indexActor : index,
         settings.versionTimeout(),
-        ref -> new ResourceIndex.AcquireVersion(key.indexKey(), state.resourceVersion(), state.latest(), state.exists(), ref),
+        ref -> new ResourceIndex.AcquireVersion(key.indexKey(), state.resourceVersion(), state.latest(), state.exists(), guard.self(), ref),
         (reply, failure) -> {
           if (reply instanceof ResourceIndex.VersionGranted granted) {
             return new VersionAnswer(granted.resourceVersion(), granted.index(), null);
@@ -316,7 +423,7 @@ public final class ObjectEntity
     var event = new Changed(write.write().operation(), rv, clock.instant(), write.user(), object);
     return Effect().persist(event)
         .thenRun(s -> {
-          commitTo.tell(new ResourceIndex.Commit(key.indexKey(), rv, object, write.write().deleted()));
+          commitTo.tell(new ResourceIndex.Commit(key.indexKey(), rv, object, write.write().deleted(), guard.self()));
           // The stash is let through right after this; a failed persist leaves the flag set
           // for the restart to act on.
           stashed = false;
@@ -338,11 +445,15 @@ public final class ObjectEntity
   }
 
   private ReplyEffect<Event, State> onResolve(State state, Resolve resolve) {
+    if (!guard.isMaster(resolve.caller())) {
+      context.getLog().warn("resolve refused key={} caller={}", key, resolve.caller());
+      return Effect().noReply();
+    }
     if (inFlight != null) {
       return stash();
     }
     return Effect().reply(resolve.replyTo(),
-        new ResourceIndex.Resolved(key.indexKey(), resolve.resourceVersion(), state.resourceVersion(), state.latest(), state.exists()));
+        new ResourceIndex.Resolved(key.indexKey(), resolve.resourceVersion(), state.resourceVersion(), state.latest(), state.exists(), guard.self()));
   }
 
   @Override

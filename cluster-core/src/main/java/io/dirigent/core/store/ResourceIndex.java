@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.StoreAccess;
 import io.dirigent.core.store.VersionSequencer.Released;
 import io.dirigent.core.store.WatchCache.Change;
 import java.util.ArrayList;
@@ -66,7 +68,7 @@ public final class ResourceIndex
    * An entity asks for the version of its next write, telling what it has persisted last so a
    * version left outstanding by a previous incarnation can be settled.
    */
-  public record AcquireVersion(String key, long latestVersion, ObjectNode latest, boolean exists, ActorRef<VersionReply> replyTo)
+  public record AcquireVersion(String key, long latestVersion, ObjectNode latest, boolean exists, Caller caller, ActorRef<VersionReply> replyTo)
       implements Command {}
 
   public sealed interface VersionReply extends CborSerializable {}
@@ -84,14 +86,14 @@ public final class ResourceIndex
   public record VersionRefused(String reason) implements VersionReply {}
 
   /** An entity persisted the version it was granted. */
-  public record Commit(String key, long resourceVersion, ObjectNode object, boolean deleted) implements Command {}
+  public record Commit(String key, long resourceVersion, ObjectNode object, boolean deleted, Caller caller) implements Command {}
 
   /** An entity's answer to {@link ObjectEntity.Resolve}. */
-  public record Resolved(String key, long askedVersion, long latestVersion, ObjectNode latest, boolean exists)
+  public record Resolved(String key, long askedVersion, long latestVersion, ObjectNode latest, boolean exists, Caller caller)
       implements Command {}
 
   /** List matching objects; {@code limit} 0 means all. */
-  public record ListObjects(ObjectFilter filter, int limit, String continueToken, ActorRef<ListReply> replyTo)
+  public record ListObjects(ObjectFilter filter, int limit, String continueToken, Caller caller, ActorRef<ListReply> replyTo)
       implements Command {}
 
   public sealed interface ListReply extends CborSerializable {}
@@ -108,7 +110,7 @@ public final class ResourceIndex
    * the {@code subscriber} relay keeps the watch's lifecycle: it is what the index registers,
    * watches and forgets.
    */
-  public record Watch(ObjectFilter filter, Long fromVersion, boolean bookmarks, ActorRef<WatchRelay.Command> subscriber,
+  public record Watch(ObjectFilter filter, Long fromVersion, boolean bookmarks, Caller caller, ActorRef<WatchRelay.Command> subscriber,
       ActorRef<WatchEvent> target) implements Command {}
 
   public record Unwatch(ActorRef<WatchRelay.Command> subscriber) implements Command {}
@@ -143,7 +145,7 @@ public final class ResourceIndex
 
   public static void init(ActorSystem<?> system, ResourceRegistry registry, StoreSettings settings) {
     ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, entity -> create(entity.getEntityId(), registry, settings))
+        .init(Entity.of(TYPE_KEY, entity -> create(entity.getEntityId(), registry, settings, StoreGuard.of(system)))
             .withRole(settings.role())
             .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
@@ -152,12 +154,12 @@ public final class ResourceIndex
     return ClusterSharding.get(system).entityRefFor(TYPE_KEY, resource);
   }
 
-  static Behavior<Command> create(String resource, ResourceRegistry registry, StoreSettings settings) {
+  static Behavior<Command> create(String resource, ResourceRegistry registry, StoreSettings settings, StoreGuard guard) {
     ResourceType type = registry.byResource(resource)
         .orElseThrow(() -> new IllegalArgumentException("not a served resource: " + resource));
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), settings.tickInterval());
-      return new ResourceIndex(context, timers, type, settings);
+      return new ResourceIndex(context, timers, type, settings, guard);
     }));
   }
 
@@ -166,6 +168,7 @@ public final class ResourceIndex
   private final ActorContext<Command> context;
   private final ResourceType type;
   private final StoreSettings settings;
+  private final StoreGuard guard;
   private final WatchCache cache;
   /** Every key ever registered; derived from the journal, too large to copy per event. */
   private final Set<String> knownKeys = new HashSet<>();
@@ -184,7 +187,7 @@ public final class ResourceIndex
   private boolean flushScheduled;
   private long lastBookmarkNanos = System.nanoTime();
 
-  private ResourceIndex(ActorContext<Command> context, TimerScheduler<Command> timers, ResourceType type, StoreSettings settings) {
+  private ResourceIndex(ActorContext<Command> context, TimerScheduler<Command> timers, ResourceType type, StoreSettings settings, StoreGuard guard) {
     // No in-place restart on a failed persist: the index stops, its watchers' relays end their
     // watches (410), callers waiting for versions time out, and sharding starts a fresh
     // incarnation on the next message. Its transient state (keys, cache, watchers, timers) is
@@ -193,6 +196,7 @@ public final class ResourceIndex
     this.context = context;
     this.type = type;
     this.settings = settings;
+    this.guard = guard;
     this.cache = new WatchCache(type.resource(), settings.watchWindow(), UUID.randomUUID().toString());
   }
 
@@ -218,10 +222,16 @@ public final class ResourceIndex
         .onCommand(AcquireVersion.class, this::onAcquire)
         .onCommand(Flush.class, this::onFlush)
         .onCommand(Commit.class, (state, commit) -> {
+          if (!fromStore("commit", commit.caller())) {
+            return Effect().noReply();
+          }
           sequencer.commit(commit.key(), commit.resourceVersion(), commit.object(), commit.deleted());
           return release();
         })
         .onCommand(Resolved.class, (state, resolved) -> {
+          if (!fromStore("resolved", resolved.caller())) {
+            return Effect().noReply();
+          }
           sequencer.settle(resolved.key(), resolved.askedVersion(), resolved.latestVersion(), resolved.latest(), resolved.exists());
           return release();
         })
@@ -254,7 +264,33 @@ public final class ResourceIndex
 
   // ---- versions ----
 
+  /**
+   * Whether an entity's message ({@code what}) comes from a member of the store itself: versions
+   * and commits decide what every watcher sees, so a message from anyone else is dropped.
+   */
+  private boolean fromStore(String what, Caller caller) {
+    if (guard.isMaster(caller)) {
+      return true;
+    }
+    context.getLog().warn("index resource={} dropped a {} from {}", type.resource(), what, caller);
+    return false;
+  }
+
+  /** A list's or watch's refusal, or null when {@code caller} may list this resource. */
+  private StoreError listRefusal(Caller caller) {
+    if (caller == null || !guard.genuine().test(caller)) {
+      return StoreError.of(StoreError.Reason.FORBIDDEN, "%s is forbidden: the store does not know %s: a member acts only with the credential the cluster issued it"
+          .formatted(type.resource(), caller == null ? "an anonymous caller" : caller.user()));
+    }
+    return StoreAccess.decide(caller, StoreAccess.Verb.LIST, type.resource(), null, "", null) instanceof StoreAccess.Denied denied
+        ? StoreError.of(StoreError.Reason.FORBIDDEN, type.resource() + " is forbidden: " + denied.message()) : null;
+  }
+
   private ReplyEffect<Event, State> onAcquire(State state, AcquireVersion acquire) {
+    if (!fromStore("version request", acquire.caller())) {
+      acquire.replyTo().tell(new VersionRefused("only the store's members write"));
+      return Effect().noReply();
+    }
     sequencer.settle(acquire.key(), 0, acquire.latestVersion(), acquire.latest(), acquire.exists());
     // An entity asks again only after its earlier request failed (timed out while we were
     // persisting): that one is answered as refused, and only the newest is granted.
@@ -368,7 +404,7 @@ public final class ResourceIndex
       context.getLog().info("resolving outstanding version resource={} key={} version={}", type.resource(), overdue.getKey(), overdue.getValue());
       ObjectKey key = ObjectKey.fromIndexKey(type.resource(), overdue.getKey());
       ClusterSharding.get(context.getSystem()).entityRefFor(ObjectEntity.TYPE_KEY, key.entityId())
-          .tell(new ObjectEntity.Resolve(overdue.getValue(), context.getSelf()));
+          .tell(new ObjectEntity.Resolve(overdue.getValue(), guard.self(), context.getSelf()));
     }
     for (String key : unanswered) {
       context.pipeToSelf(latestOf(key), (current, failure) -> new Recovered(key, failure == null ? current : null));
@@ -404,7 +440,7 @@ public final class ResourceIndex
   private CompletionStage<ObjectEntity.Current> latestOf(String key) {
     return ClusterSharding.get(context.getSystem())
         .entityRefFor(ObjectEntity.TYPE_KEY, ObjectKey.fromIndexKey(type.resource(), key).entityId())
-        .ask(ObjectEntity.Get::new, settings.askTimeout());
+        .ask(replyTo -> new ObjectEntity.Get(guard.self(), replyTo), settings.askTimeout());
   }
 
   /**
@@ -453,6 +489,10 @@ public final class ResourceIndex
   // ---- list and watch ----
 
   private ReplyEffect<Event, State> onList(State state, ListObjects list) {
+    StoreError refused = listRefusal(list.caller());
+    if (refused != null) {
+      return Effect().reply(list.replyTo(), new ListFailed(refused));
+    }
     if (!ready) {
       return Effect().stash();
     }
@@ -475,8 +515,11 @@ public final class ResourceIndex
       return Effect().stash();
     }
     ActorRef<WatchRelay.Command> subscriber = watch.subscriber();
-    ActorRef<WatchEvent> target = watch.target();
     subscriber.tell(new WatchRelay.Started(context.getSelf()));
+    StoreError refused = listRefusal(watch.caller());
+    if (refused != null) {
+      return refuse(watch, refused);
+    }
     ObjectFilter.Compiled filter;
     try {
       filter = watch.filter().compile(type);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.validation.Defaults;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.ObjectValidator;
@@ -64,15 +66,37 @@ public final class Store {
   private final ResourceType namespaces;
   private final String readJournal;
   private final SecureRandom random = new SecureRandom();
-  private final java.util.Map<String, Admission> admissions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Admission> admissions;
+  private final Caller caller;
 
+  /** The store as this member's own components ({@link Callers#member()}). */
   public Store(ActorSystem<?> system, ResourceRegistry registry) {
+    this(system, registry, new java.util.concurrent.ConcurrentHashMap<>(), Callers.get(system).member());
+  }
+
+  private Store(ActorSystem<?> system, ResourceRegistry registry, java.util.Map<String, Admission> admissions, Caller caller) {
     this.system = system;
     this.registry = registry;
     this.settings = StoreSettings.from(system);
     this.sharding = ClusterSharding.get(system);
     this.namespaces = registry.byResource("namespaces").orElseThrow();
     this.readJournal = system.settings().config().getString("dirigent.store.read-journal");
+    this.admissions = admissions;
+    this.caller = caller;
+  }
+
+  /**
+   * This store as {@code caller}: every command says so, and the entities and indexes allow what
+   * {@link io.dirigent.core.auth.StoreAccess} allows it (a node agent: its Node and its pods). The
+   * admissions are this store's.
+   */
+  public Store as(Caller caller) {
+    return new Store(system, registry, admissions, java.util.Objects.requireNonNull(caller, "caller"));
+  }
+
+  /** Who this store's commands come from. */
+  public Caller caller() {
+    return caller;
   }
 
   public ResourceRegistry registry() {
@@ -131,7 +155,7 @@ public final class Store {
    * {@code attemptsLeft} times. The name was generated, and validated, by {@link #prepare}.
    */
   private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, boolean generated, int attemptsLeft) {
-    CompletionStage<ObjectNode> result = write(keyOf(type, body), replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), replyTo))
+    CompletionStage<ObjectNode> result = write(keyOf(type, body), replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), caller, replyTo))
         .thenApply(DeleteResult::object);
     if (!generated || attemptsLeft <= 1) {
       return result;
@@ -180,7 +204,7 @@ public final class Store {
     ObjectKey key = keyOf(type, body);
     Admission admission = statusOnly ? null : admissions.get(type.resource());
     if (admission == null) {
-      return write(key, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), replyTo))
+      return write(key, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), caller, replyTo))
           .thenApply(DeleteResult::object);
     }
     return current(key).thenCompose(current -> {
@@ -189,7 +213,7 @@ public final class Store {
       }
       return admission.update(current.latest(), body);
     }).thenCompose(admitted -> decided(admitted, options,
-        write(key, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), replyTo))
+        write(key, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), caller, replyTo))
             .thenApply(DeleteResult::object)));
   }
 
@@ -200,7 +224,7 @@ public final class Store {
           "namespaces \"%s\" is forbidden: this namespace may not be deleted".formatted(name)).toException());
     }
     ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
-    CompletionStage<DeleteResult> deleted = write(key, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), replyTo));
+    CompletionStage<DeleteResult> deleted = write(key, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), caller, replyTo));
     Admission admission = admissions.get(type.resource());
     if (admission == null || options.dryRun()) {
       return deleted;
@@ -220,7 +244,7 @@ public final class Store {
       return CompletableFuture.failedFuture(e);
     }
     return index(type)
-        .<ResourceIndex.ListReply>ask(replyTo -> new ResourceIndex.ListObjects(options.filter(), options.limit(), options.continueToken(), replyTo), settings.askTimeout())
+        .<ResourceIndex.ListReply>ask(replyTo -> new ResourceIndex.ListObjects(options.filter(), options.limit(), options.continueToken(), caller, replyTo), settings.askTimeout())
         .handle((reply, failure) -> {
           if (failure != null) {
             throw timeout(failure, "list " + type.resource());
@@ -263,7 +287,7 @@ public final class Store {
   public ActorRef<WatchRelay.Command> watch(ResourceType type, WatchOptions options, ActorRef<WatchEvent> subscriber) {
     Long start = options.startVersion();
     ActorRef<WatchRelay.Command> relay = system.systemActorOf(WatchRelay.create(subscriber, settings.askTimeout()), "watch-" + UUID.randomUUID(), Props.empty());
-    index(type).tell(new ResourceIndex.Watch(options.filter(), start, options.bookmarks(), relay, subscriber));
+    index(type).tell(new ResourceIndex.Watch(options.filter(), start, options.bookmarks(), caller, relay, subscriber));
     return relay;
   }
 
@@ -430,10 +454,13 @@ public final class Store {
   }
 
   private CompletionStage<ObjectEntity.Current> current(ObjectKey key) {
-    return entity(key).<ObjectEntity.Current>ask(ObjectEntity.Get::new, settings.askTimeout())
+    return entity(key).<ObjectEntity.Current>ask(replyTo -> new ObjectEntity.Get(caller, replyTo), settings.askTimeout())
         .handle((current, failure) -> {
           if (failure != null) {
             throw timeout(failure, "read " + key);
+          }
+          if (current.refused() != null) {
+            throw current.refused().toException();
           }
           return current;
         });

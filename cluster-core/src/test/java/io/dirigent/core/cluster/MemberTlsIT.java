@@ -73,7 +73,8 @@ class MemberTlsIT {
     started.add(member);
     member.ready().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
     Await.until("two members up", Duration.ofSeconds(30), () -> upMembers() == 2);
-    assertThat(ClusterPki.identityOf(ClusterPki.readCertificate(pkiDir.resolve("member.crt"))).groups()).containsExactly(ClusterPki.MEMBERS);
+    assertThat(ClusterPki.identityOf(ClusterPki.readCertificate(pkiDir.resolve("member.crt"))).groups())
+        .containsExactly(ClusterPki.MEMBERS, ClusterPki.ROLE_PREFIX + "control-plane", ClusterPki.ROLE_PREFIX + "worker");
 
     // Plain TCP; another cluster's authority; this authority's certificate for a user, not a member.
     Path other = Files.createTempDirectory("other-cluster-");
@@ -95,6 +96,28 @@ class MemberTlsIT {
       assertThat(intruder.ready().toCompletableFuture().isDone() && !intruder.ready().toCompletableFuture().isCompletedExceptionally())
           .as("an intruder is not ready").isFalse();
     }
+  }
+
+  @Test
+  void aMemberThatDeclaresARoleItsCertificateDoesNotCarryIsDowned() throws Exception {
+    // A worker's certificate (as a join gives it), in a process that declares itself control plane.
+    Path worker = Files.createTempDirectory("worker-cert-");
+    Files.copy(pkiDir.resolve("ca.crt"), worker.resolve("ca.crt"));
+    ClusterPki.writeIssued(worker, "member", ClusterPki.loadOrCreate(pkiDir, "dirigent", Clock.systemUTC()).issueMember("rogue", List.of("worker")));
+    int port = freePort();
+    ClusterNode rogue = ClusterNode.start(first.system().name(), settings(worker, port, true)
+        .withFallback(ConfigFactory.parseMap(Map.of("dirigent.cluster.roles", List.of("control-plane", "worker"))))
+        .withFallback(seed()).withFallback(TestNodes.testSettings()));
+    started.add(rogue);
+
+    Await.until("the member declaring control-plane with a worker's certificate is downed", Duration.ofSeconds(30),
+        () -> StreamSupport.stream(Cluster.get(first.system()).state().getMembers().spliterator(), false)
+            .filter(member -> member.address().port().get().equals(port))
+            .allMatch(member -> member.status() == org.apache.pekko.cluster.MemberStatus.down()
+                || member.status() == org.apache.pekko.cluster.MemberStatus.removed()));
+    assertThat(StreamSupport.stream(Cluster.get(first.system()).state().getMembers().spliterator(), false)
+        .filter(member -> member.status() == org.apache.pekko.cluster.MemberStatus.up())
+        .noneMatch(member -> member.address().port().get().equals(port))).isTrue();
   }
 
   private com.typesafe.config.Config seed() {

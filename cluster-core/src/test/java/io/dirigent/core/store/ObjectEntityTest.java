@@ -8,6 +8,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.CallerKey;
 import io.dirigent.core.store.ObjectEntity.Accepted;
 import io.dirigent.core.store.ObjectEntity.Changed;
 import io.dirigent.core.store.ObjectEntity.Command;
@@ -60,7 +62,13 @@ class ObjectEntityTest {
 
   private static ActorTestKit testKit;
 
+  /** The cluster's caller key, and the store's own member. */
+  private static final CallerKey KEY = CallerKey.random();
+  private static final Caller MASTER = KEY.sign(Caller.CONTROL_PLANE, List.of(Caller.MASTERS));
+
   private final TestProbe<ResourceIndex.Command> index = testKit.createTestProbe(ResourceIndex.Command.class);
+  /** The pods' index, asked when a node reads a Secret. */
+  private final TestProbe<ResourceIndex.Command> pods = testKit.createTestProbe(ResourceIndex.Command.class);
   private final TestProbe<Reply> replies = testKit.createTestProbe(Reply.class);
   private ObjectKey key;
   private EventSourcedBehaviorTestKit<Command, Event, State> entity;
@@ -82,7 +90,7 @@ class ObjectEntityTest {
 
   @Test
   void createIsAcceptedWithTheGrantedVersionAndPersistedBeforeTheIndexHearsOfIt() {
-    entity.runCommand(new Create(configMap("v1"), "alice", false, replies.ref()));
+    entity.runCommand(new Create(configMap("v1"), "alice", false, MASTER, replies.ref()));
     AcquireVersion acquire = index.expectMessageClass(AcquireVersion.class);
     acquire.replyTo().tell(new VersionGranted(7));
 
@@ -90,7 +98,7 @@ class ObjectEntityTest {
     Commit commit = index.expectMessageClass(Commit.class);
     List<Object> journal = entity.persistenceTestKit().persistedInStorage(persistenceId());
 
-    assertThat(acquire).isEqualTo(new AcquireVersion(key.indexKey(), 0, null, false, acquire.replyTo()));
+    assertThat(acquire).isEqualTo(new AcquireVersion(key.indexKey(), 0, null, false, MASTER, acquire.replyTo()));
     assertThat(KubeJson.meta(accepted.object(), "resourceVersion")).isEqualTo("7");
     assertThat(accepted.deleted()).isFalse();
     assertThat(journal).singleElement().isInstanceOfSatisfying(Changed.class, changed -> {
@@ -99,7 +107,7 @@ class ObjectEntityTest {
       assertThat(changed.user()).isEqualTo("alice");
       assertThat(changed.object()).isEqualTo(accepted.object());
     });
-    assertThat(commit).isEqualTo(new Commit(key.indexKey(), 7, accepted.object(), false));
+    assertThat(commit).isEqualTo(new Commit(key.indexKey(), 7, accepted.object(), false, MASTER));
     assertThat(entity.getState()).isEqualTo(new State(accepted.object(), true));
   }
 
@@ -107,7 +115,7 @@ class ObjectEntityTest {
   void aSecondCreateIsAlreadyExistsWithoutAskingTheIndex() {
     created(7);
 
-    var result = entity.<Reply>runCommand(replyTo -> new Create(configMap("v2"), null, false, replyTo));
+    var result = entity.<Reply>runCommand(replyTo -> new Create(configMap("v2"), null, false, MASTER, replyTo));
 
     assertThat(result.reply()).isEqualTo(new Rejected(StoreError.alreadyExists("configmaps", key.name())));
     assertThat(result.hasNoEvents()).isTrue();
@@ -119,7 +127,7 @@ class ObjectEntityTest {
     ObjectNode stale = created(7).deepCopy();
     KubeJson.metadata(stale).put("resourceVersion", "6");
 
-    var result = entity.<Reply>runCommand(replyTo -> new Update(stale, false, null, false, replyTo));
+    var result = entity.<Reply>runCommand(replyTo -> new Update(stale, false, null, false, MASTER, replyTo));
 
     assertThat(result.reply()).isEqualTo(new Rejected(StoreError.modified("configmaps", key.name())));
     assertThat(result.hasNoEvents()).isTrue();
@@ -127,9 +135,9 @@ class ObjectEntityTest {
 
   @Test
   void aWriteWhileAnotherWaitsForItsVersionIsAnsweredAfterIt() {
-    entity.runCommand(new Create(configMap("v1"), null, false, replies.ref()));
+    entity.runCommand(new Create(configMap("v1"), null, false, MASTER, replies.ref()));
     AcquireVersion first = index.expectMessageClass(AcquireVersion.class);
-    entity.runCommand(new Update(configMap("v2"), false, null, false, replies.ref()));
+    entity.runCommand(new Update(configMap("v2"), false, null, false, MASTER, replies.ref()));
 
     first.replyTo().tell(new VersionGranted(7));
     Accepted created = replies.expectMessageClass(Accepted.class);
@@ -159,7 +167,7 @@ class ObjectEntityTest {
       String sentence, Duration versionTimeout, Consumer<AcquireVersion> answer, String message) {
     spawn(versionTimeout);
 
-    entity.runCommand(new Create(configMap("v1"), null, false, replies.ref()));
+    entity.runCommand(new Create(configMap("v1"), null, false, MASTER, replies.ref()));
     answer.accept(index.expectMessageClass(AcquireVersion.class));
     Rejected rejected = replies.expectMessageClass(Rejected.class);
     ObjectNode retried = created(3);
@@ -177,7 +185,7 @@ class ObjectEntityTest {
     var restarted = entity.restart();
 
     assertThat(restarted.state()).isEqualTo(new State(latest, true));
-    assertThat(entity.<ObjectEntity.Current>runCommand(ObjectEntity.Get::new).reply())
+    assertThat(entity.<ObjectEntity.Current>runCommand(replyTo -> new ObjectEntity.Get(MASTER, replyTo)).reply())
         .isEqualTo(new ObjectEntity.Current(latest, true));
   }
 
@@ -193,14 +201,14 @@ class ObjectEntityTest {
         .withNewMetadata().withNamespace(key.namespace()).withName(key.name()).endMetadata()
         .withNewSpec().withTerminationGracePeriodSeconds(30L).addNewContainer().withName("app").withImage("busybox").endContainer().endSpec()
         .build());
-    entity.runCommand(new Create(pod, null, false, replies.ref()));
+    entity.runCommand(new Create(pod, null, false, MASTER, replies.ref()));
     index.expectMessageClass(AcquireVersion.class).replyTo().tell(new VersionGranted(7));
     ObjectNode created = replies.expectMessageClass(Accepted.class).object();
     index.expectMessageClass(Commit.class);
     entity.restart();
     KubeJson.metadata(pod).put("resourceVersion", "7");
 
-    entity.runCommand(new Update(pod, false, null, false, replies.ref()));
+    entity.runCommand(new Update(pod, false, null, false, MASTER, replies.ref()));
 
     index.expectNoMessage(QUIET);
     ObjectNode unchanged = replies.expectMessageClass(Accepted.class).object();
@@ -209,21 +217,21 @@ class ObjectEntityTest {
 
   @Test
   void resolveIsAnsweredWithTheLatestVersionOnceTheWriteInFlightHasFinished() {
-    entity.runCommand(new Create(configMap("v1"), null, false, replies.ref()));
+    entity.runCommand(new Create(configMap("v1"), null, false, MASTER, replies.ref()));
     AcquireVersion acquire = index.expectMessageClass(AcquireVersion.class);
-    entity.runCommand(new ObjectEntity.Resolve(7, index.ref()));
+    entity.runCommand(new ObjectEntity.Resolve(7, MASTER, index.ref()));
 
     acquire.replyTo().tell(new VersionGranted(7));
     ObjectNode latest = replies.expectMessageClass(Accepted.class).object();
 
     index.expectMessageClass(Commit.class);
     assertThat(index.expectMessageClass(ResourceIndex.Resolved.class))
-        .isEqualTo(new ResourceIndex.Resolved(key.indexKey(), 7, 7, latest, true));
+        .isEqualTo(new ResourceIndex.Resolved(key.indexKey(), 7, 7, latest, true, MASTER));
   }
 
   @Test
   void aDryRunIsAnsweredButPersistsNothing() {
-    var result = entity.<Reply>runCommand(replyTo -> new Create(configMap("v1"), null, true, replyTo));
+    var result = entity.<Reply>runCommand(replyTo -> new Create(configMap("v1"), null, true, MASTER, replyTo));
 
     assertThat(result.reply()).isInstanceOfSatisfying(Accepted.class,
         accepted -> assertThat(accepted.object().at("/data/value").asText()).isEqualTo("v1"));
@@ -232,9 +240,90 @@ class ObjectEntityTest {
     index.expectNoMessage(QUIET);
   }
 
+  @Test
+  void aNodeMayNotWriteTheStatusOfAPodBoundToAnotherNodeAndNothingIsPersisted() {
+    spawn(Duration.ofSeconds(5), "pods");
+    ObjectNode pod = created(podOn("w2"), 7);
+
+    var result = entity.<Reply>runCommand(replyTo -> new Update(pod, true, null, false, KEY.node("w1"), replyTo));
+
+    assertThat(result.reply()).isInstanceOfSatisfying(Rejected.class, rejected -> {
+      assertThat(rejected.error().reason()).isEqualTo(StoreError.Reason.FORBIDDEN);
+      assertThat(rejected.error().message()).isEqualTo("pods \"%s\" is forbidden: User \"system:node:w1\" cannot update resource \"pods/status\" "
+          .formatted(key.name()) + "in the namespace \"ns\": node 'w1' can only change pods bound to it");
+    });
+    assertThat(result.hasNoEvents()).isTrue();
+    index.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aNodeWritesTheStatusOfItsOwnPodAndTheHistoryNamesTheNodeNotTheUserItClaims() {
+    spawn(Duration.ofSeconds(5), "pods");
+    ObjectNode pod = created(podOn("w1"), 7).deepCopy();
+    pod.putObject("status").put("phase", "Running");
+
+    entity.runCommand(new Update(pod, true, "alice", false, KEY.node("w1"), replies.ref()));
+    index.expectMessageClass(AcquireVersion.class).replyTo().tell(new VersionGranted(8));
+
+    assertThat(replies.expectMessageClass(Accepted.class).object().at("/status/phase").asText()).isEqualTo("Running");
+    assertThat(entity.persistenceTestKit().persistedInStorage(persistenceId())).last()
+        .isInstanceOfSatisfying(Changed.class, changed -> assertThat(changed.user()).isEqualTo("system:node:w1"));
+  }
+
+  @Test
+  void aCallerWhoseProofIsNotTheClustersIsRefusedWhateverItClaims() {
+    Caller forged = new Caller(Caller.CONTROL_PLANE, List.of(Caller.MASTERS), CallerKey.random().sign(Caller.CONTROL_PLANE, List.of(Caller.MASTERS)).proof());
+
+    var write = entity.<Reply>runCommand(replyTo -> new Create(configMap("v1"), null, false, forged, replyTo));
+    var read = entity.<ObjectEntity.Current>runCommand(replyTo -> new ObjectEntity.Get(forged, replyTo));
+
+    assertThat(write.reply()).isInstanceOfSatisfying(Rejected.class,
+        rejected -> assertThat(rejected.error().reason()).isEqualTo(StoreError.Reason.FORBIDDEN));
+    assertThat(read.reply().refused().reason()).isEqualTo(StoreError.Reason.FORBIDDEN);
+    assertThat(read.reply().latest()).isNull();
+    index.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aNodeReadsASecretOnlyWhileAPodBoundToItRefersToIt() {
+    spawn(Duration.ofSeconds(5), "secrets");
+    created(secret(), 7);
+    var current = testKit.createTestProbe(ObjectEntity.Current.class);
+
+    entity.runCommand(new ObjectEntity.Get(KEY.node("w1"), current.ref()));
+    ResourceIndex.ListObjects asked = pods.expectMessageClass(ResourceIndex.ListObjects.class);
+    asked.replyTo().tell(new ResourceIndex.Listed(List.of(podUsing("other-secret")), 9, null, 0));
+    ObjectEntity.Current refused = current.expectMessageClass(ObjectEntity.Current.class);
+
+    entity.runCommand(new ObjectEntity.Get(KEY.node("w1"), current.ref()));
+    pods.expectMessageClass(ResourceIndex.ListObjects.class).replyTo()
+        .tell(new ResourceIndex.Listed(List.of(podUsing("other-secret"), podUsing(key.name())), 9, null, 0));
+    ObjectEntity.Current allowed = current.expectMessageClass(ObjectEntity.Current.class);
+
+    assertThat(asked.filter()).isEqualTo(new ObjectFilter("ns", "", "spec.nodeName=w1"));
+    assertThat(refused.refused().reason()).isEqualTo(StoreError.Reason.FORBIDDEN);
+    assertThat(refused.refused().message()).contains("no relationship found between node 'w1' and this object");
+    assertThat(refused.latest()).isNull();
+    assertThat(allowed.refused()).isNull();
+    assertThat(allowed.latest().at("/data/k").asText()).isEqualTo("dg==");
+  }
+
+  @Test
+  void aResolveFromOutsideTheStoreIsNotAnswered() {
+    created(7);
+
+    entity.runCommand(new ObjectEntity.Resolve(7, KEY.node("w1"), index.ref()));
+
+    index.expectNoMessage(QUIET);
+  }
+
   /** Creates the object at {@code resourceVersion}, playing the index; returns what was stored. */
   private ObjectNode created(long resourceVersion) {
-    entity.runCommand(new Create(configMap("v1"), null, false, replies.ref()));
+    return created(configMap("v1"), resourceVersion);
+  }
+
+  private ObjectNode created(ObjectNode body, long resourceVersion) {
+    entity.runCommand(new Create(body, null, false, MASTER, replies.ref()));
     index.expectMessageClass(AcquireVersion.class).replyTo().tell(new VersionGranted(resourceVersion));
     ObjectNode object = replies.expectMessageClass(Accepted.class).object();
     index.expectMessageClass(Commit.class);
@@ -251,11 +340,34 @@ class ObjectEntityTest {
     var settings = new StoreSettings("control-plane", 100, versionTimeout, Duration.ofMillis(50), Duration.ofMillis(200),
         100, 100, Duration.ofSeconds(1), 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), 100, 1_572_864);
     entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-        ObjectEntity.create(key, ResourceRegistry.builtin(), settings, index.ref()));
+        ObjectEntity.create(key, ResourceRegistry.builtin(), settings, index.ref(), new StoreGuard(MASTER, KEY::verify, pods.ref())));
   }
 
   private String persistenceId() {
     return PersistenceId.of(ObjectEntity.TYPE_KEY.name(), key.entityId()).id();
+  }
+
+  private ObjectNode podOn(String node) {
+    return KubeJson.toTree(new PodBuilder()
+        .withNewMetadata().withNamespace(key.namespace()).withName(key.name()).endMetadata()
+        .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("busybox").endContainer().endSpec()
+        .build());
+  }
+
+  /** A pod bound to w1 whose volume is the Secret {@code secret}. */
+  private ObjectNode podUsing(String secret) {
+    return KubeJson.toTree(new PodBuilder()
+        .withNewMetadata().withNamespace(key.namespace()).withName("p-" + secret).endMetadata()
+        .withNewSpec().withNodeName("w1").addNewContainer().withName("app").withImage("busybox").endContainer()
+        .addNewVolume().withName("v").withNewSecret().withSecretName(secret).endSecret().endVolume().endSpec()
+        .build());
+  }
+
+  private ObjectNode secret() {
+    return KubeJson.toTree(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withNamespace(key.namespace()).withName(key.name()).endMetadata()
+        .addToData("k", "dg==")
+        .build());
   }
 
   private ObjectNode configMap(String value) {

@@ -3,6 +3,7 @@ package io.dirigent.core.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.auth.Callers;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -20,7 +21,7 @@ public final class UncheckedWrites {
   public static void create(ActorSystem<?> system, ResourceType type, ObjectNode object) {
     ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? KubeJson.namespace(object) : "", KubeJson.name(object));
     ObjectEntity.Reply reply = ClusterSharding.get(system).entityRefFor(ObjectEntity.TYPE_KEY, key.entityId())
-        .<ObjectEntity.Reply>ask(replyTo -> new ObjectEntity.Create(object, "test", false, replyTo), Duration.ofSeconds(10))
+        .<ObjectEntity.Reply>ask(replyTo -> new ObjectEntity.Create(object, "test", false, Callers.get(system).member(), replyTo), Duration.ofSeconds(10))
         .toCompletableFuture().join();
     if (reply instanceof ObjectEntity.Rejected rejected) {
       throw rejected.error().toException();

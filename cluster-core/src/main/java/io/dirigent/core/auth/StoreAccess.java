@@ -1,0 +1,112 @@
+package io.dirigent.core.auth;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
+
+/**
+ * What a verified {@link Caller} may do through the store's entities and indexes, which the
+ * components reach through the cluster rather than through the API server: the store's own
+ * members (group {@code system:masters}: the API server, which has authorized its user, and the
+ * control plane's components) anything; a node agent only what its Node and the pods bound to it
+ * need, as Kubernetes' Node authorizer and NodeRestriction admission allow a kubelet.
+ *
+ * <p>A node may: read and list pods, nodes, namespaces, services and endpoints; register and
+ * update its own Node; keep its own Lease in {@code kube-node-lease}; write the status of, and
+ * delete, the pods bound to it; record events; and read a Secret, ConfigMap,
+ * PersistentVolumeClaim or ServiceAccount only while a pod bound to it refers to it (which only
+ * the pods' index can tell: {@link IfReferenced}). Nothing else.
+ */
+public final class StoreAccess {
+
+  /** What a caller asks of the store. */
+  public enum Verb {
+    GET("get"), CREATE("create"), UPDATE("update"), UPDATE_STATUS("update"), DELETE("delete"), LIST("list");
+
+    private final String word;
+
+    Verb(String word) {
+      this.word = word;
+    }
+  }
+
+  /** The answer. */
+  public sealed interface Decision {}
+
+  public record Allowed() implements Decision {}
+
+  /** Refused, with the message a 403 carries. */
+  public record Denied(String message) implements Decision {}
+
+  /** Allowed only if a pod bound to {@code nodeName} in the object's namespace refers to it. */
+  public record IfReferenced(String nodeName) implements Decision {}
+
+  public static final String NODE_LEASE_NAMESPACE = "kube-node-lease";
+  private static final Allowed ALLOWED = new Allowed();
+  /** Resources a node reads and lists whole: what the scheduler put on it and how to reach services. */
+  private static final Set<String> NODE_READABLE = Set.of("pods", "nodes", "namespaces", "services", "endpoints", "endpointslices.discovery.k8s.io");
+  /** Resources as the store keys them: plural, and group unless core. */
+  private static final String LEASES = "leases.coordination.k8s.io";
+  /** Resources a node reads one by one, for its pods only. */
+  private static final Set<String> NODE_REFERENCED = Set.of("secrets", "configmaps", "persistentvolumeclaims", "serviceaccounts");
+
+  private StoreAccess() {}
+
+  /**
+   * May {@code caller} (verified already) do {@code verb} on the object {@code name} of
+   * {@code resource} (the store's key: {@code pods}, {@code leases.coordination.k8s.io}) in {@code namespace}, which is {@code current} now (null: none, or a list)?
+   */
+  public static Decision decide(Caller caller, Verb verb, String resource, String namespace, String name, ObjectNode current) {
+    if (caller.isMaster()) {
+      return ALLOWED;
+    }
+    String node = caller.nodeName();
+    if (node == null) {
+      return denied(caller, verb, resource, namespace, "only the control plane and node agents use the store directly");
+    }
+    boolean own = node.equals(name);
+    return switch (resource) {
+      case "pods" -> switch (verb) {
+        case GET, LIST -> ALLOWED;
+        case UPDATE_STATUS, DELETE -> current != null && node.equals(current.path("spec").path("nodeName").asText())
+            ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' can only change pods bound to it".formatted(node));
+        default -> denied(caller, verb, resource, namespace, "a node may not create pods or change their spec");
+      };
+      case "nodes" -> switch (verb) {
+        case GET, LIST -> ALLOWED;
+        case CREATE, UPDATE, UPDATE_STATUS -> own ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' can only change its own Node".formatted(node));
+        default -> denied(caller, verb, resource, namespace, "a node may not delete Nodes");
+      };
+      case LEASES -> switch (verb) {
+        case GET, CREATE, UPDATE -> own && NODE_LEASE_NAMESPACE.equals(namespace)
+            ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' can only keep its own Lease in %s".formatted(node, NODE_LEASE_NAMESPACE));
+        default -> denied(caller, verb, resource, namespace, "a node keeps only its own Lease");
+      };
+      case "events", "events.events.k8s.io" -> verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.GET
+          ? ALLOWED : denied(caller, verb, resource, namespace, "a node only records events");
+      default -> {
+        if (NODE_READABLE.contains(resource) && (verb == Verb.GET || verb == Verb.LIST)) {
+          yield ALLOWED;
+        }
+        if (NODE_REFERENCED.contains(resource) && verb == Verb.GET) {
+          yield new IfReferenced(node);
+        }
+        yield denied(caller, verb, resource, namespace, NODE_REFERENCED.contains(resource)
+            ? "node '%s' can only get %s that pods bound to it refer to".formatted(node, resource)
+            : "a node has no access to %s".formatted(resource));
+      }
+    };
+  }
+
+  /** The refusal of an {@link IfReferenced} decision that found no pod referring to the object. */
+  public static Denied notReferenced(Caller caller, String resource, String namespace, String name) {
+    return denied(caller, Verb.GET, resource, namespace,
+        "no relationship found between node '%s' and this object (no pod bound to it refers to %s \"%s\")".formatted(caller.nodeName(), resource, name));
+  }
+
+  /** Kubernetes' wording: {@code User "system:node:w1" cannot update resource "pods" in the namespace "default": why}. */
+  private static Denied denied(Caller caller, Verb verb, String resource, String namespace, String why) {
+    String where = namespace == null || namespace.isEmpty() ? "at the cluster scope" : "in the namespace \"" + namespace + "\"";
+    String what = verb == Verb.UPDATE_STATUS ? resource + "/status" : resource;
+    return new Denied("User \"%s\" cannot %s resource \"%s\" %s: %s".formatted(caller.user(), verb.word, what, where, why));
+  }
+}

@@ -1,0 +1,81 @@
+package io.dirigent.core.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.StoreAccess.Allowed;
+import io.dirigent.core.auth.StoreAccess.Denied;
+import io.dirigent.core.auth.StoreAccess.IfReferenced;
+import io.dirigent.core.auth.StoreAccess.Verb;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StoreAccessTest {
+
+  private static final CallerKey KEY = CallerKey.random();
+  private static final Caller W1 = KEY.node("w1");
+  private static final Caller MASTER = KEY.sign(Caller.CONTROL_PLANE, List.of(Caller.MASTERS));
+  private static final Caller SOMEONE = KEY.sign("alice", List.of("developers"));
+
+  private static ObjectNode podOn(String node) {
+    ObjectNode pod = KubeJson.MAPPER.createObjectNode();
+    pod.putObject("spec").put("nodeName", node);
+    return pod;
+  }
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        arguments("the store's own members may do anything", MASTER, Verb.DELETE, "secrets", "default", "s", null, Allowed.class),
+        arguments("a caller neither master nor node may do nothing", SOMEONE, Verb.GET, "pods", "default", "p", podOn("w1"), Denied.class),
+        arguments("a node reads any pod", W1, Verb.GET, "pods", "default", "p", podOn("w2"), Allowed.class),
+        arguments("a node lists pods", W1, Verb.LIST, "pods", null, "", null, Allowed.class),
+        arguments("a node writes the status of a pod bound to it", W1, Verb.UPDATE_STATUS, "pods", "default", "p", podOn("w1"), Allowed.class),
+        arguments("a node may not write the status of another node's pod", W1, Verb.UPDATE_STATUS, "pods", "default", "p", podOn("w2"), Denied.class),
+        arguments("a node may not write the status of a pod that does not exist", W1, Verb.UPDATE_STATUS, "pods", "default", "p", null, Denied.class),
+        arguments("a node deletes a pod bound to it", W1, Verb.DELETE, "pods", "default", "p", podOn("w1"), Allowed.class),
+        arguments("a node may not delete another node's pod", W1, Verb.DELETE, "pods", "default", "p", podOn("w2"), Denied.class),
+        arguments("a node may not create pods", W1, Verb.CREATE, "pods", "default", "p", null, Denied.class),
+        arguments("a node may not change a pod's spec, even its own", W1, Verb.UPDATE, "pods", "default", "p", podOn("w1"), Denied.class),
+        arguments("a node registers its own Node", W1, Verb.CREATE, "nodes", null, "w1", null, Allowed.class),
+        arguments("a node may not register another Node", W1, Verb.CREATE, "nodes", null, "w2", null, Denied.class),
+        arguments("a node may not change another Node's status", W1, Verb.UPDATE_STATUS, "nodes", null, "w2", null, Denied.class),
+        arguments("a node may not delete its Node", W1, Verb.DELETE, "nodes", null, "w1", null, Denied.class),
+        arguments("a node renews its own Lease", W1, Verb.UPDATE, "leases.coordination.k8s.io", "kube-node-lease", "w1", null, Allowed.class),
+        arguments("a node may not renew another node's Lease", W1, Verb.UPDATE, "leases.coordination.k8s.io", "kube-node-lease", "w2", null, Denied.class),
+        arguments("a node's Lease lives only in kube-node-lease", W1, Verb.CREATE, "leases.coordination.k8s.io", "default", "w1", null, Denied.class),
+        arguments("a node records events", W1, Verb.CREATE, "events", "default", "e", null, Allowed.class),
+        arguments("a node lists services", W1, Verb.LIST, "services", null, "", null, Allowed.class),
+        arguments("a node lists endpoints", W1, Verb.LIST, "endpoints", null, "", null, Allowed.class),
+        arguments("a node reads a Secret only if its pods refer to it", W1, Verb.GET, "secrets", "default", "s", null, IfReferenced.class),
+        arguments("a node reads a ConfigMap only if its pods refer to it", W1, Verb.GET, "configmaps", "default", "c", null, IfReferenced.class),
+        arguments("a node may not list Secrets", W1, Verb.LIST, "secrets", null, "", null, Denied.class),
+        arguments("a node may not write a Secret", W1, Verb.UPDATE, "secrets", "default", "s", null, Denied.class),
+        arguments("a node has no access to RBAC objects", W1, Verb.GET, "clusterrolebindings", null, "b", null, Denied.class),
+        arguments("a node may not write Deployments", W1, Verb.CREATE, "deployments", "default", "d", null, Denied.class));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decides(String sentence, Caller caller, Verb verb, String resource, String namespace, String name, ObjectNode current,
+      Class<? extends StoreAccess.Decision> expected) {
+    assertThat(StoreAccess.decide(caller, verb, resource, namespace, name, current)).isInstanceOf(expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRefusalNamesTheUserTheVerbTheResourceAndWhy() {
+    var denied = (Denied) StoreAccess.decide(W1, Verb.UPDATE_STATUS, "pods", "default", "p", podOn("w2"));
+
+    assertThat(denied.message()).isEqualTo(
+        "User \"system:node:w1\" cannot update resource \"pods/status\" in the namespace \"default\": node 'w1' can only change pods bound to it");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aReferencedReadNamesTheNodeToLookUp() {
+    assertThat(StoreAccess.decide(W1, Verb.GET, "secrets", "default", "s", null)).isEqualTo(new IfReferenced("w1"));
+  }
+}
