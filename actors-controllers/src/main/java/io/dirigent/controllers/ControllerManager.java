@@ -1,6 +1,8 @@
 package io.dirigent.controllers;
 
 import com.typesafe.config.Config;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.Store;
 import java.time.Clock;
@@ -35,7 +37,8 @@ public final class ControllerManager {
     Config config = system.settings().config().getConfig("dirigent.controllers");
     Optional<String> caPem = clusterAuthority(system.settings().config());
     return ClusterSingleton.get(system).init(SingletonActor.of(
-            Behaviors.supervise(create(store, config, Clock.systemUTC(), caPem))
+            // Under its own name: the store holds it to what a controller manager does (io.dirigent.core.auth.StoreAccess).
+            Behaviors.supervise(create(store.as(Callers.get(system).component(Caller.CONTROLLER_MANAGER)), config, Clock.systemUTC(), caPem))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
             "controller-manager")
         .withSettings(ClusterSingletonSettings.create(system).withRole(config.getString("role"))));

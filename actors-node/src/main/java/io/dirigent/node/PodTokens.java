@@ -34,7 +34,18 @@ final class PodTokens {
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
             replyTo -> Receptionist.find(TokenIssuer.KEY, replyTo), timeout, system.scheduler())
         .thenCompose(listing -> {
-          var issuers = listing.getServiceInstances(TokenIssuer.KEY);
+          // Only a control-plane member's issuer: anyone may register with the receptionist, and a
+          // worker posing as an issuer would collect this node's credential.
+          var controlPlane = new java.util.HashSet<org.apache.pekko.actor.Address>();
+          org.apache.pekko.cluster.typed.Cluster.get(system).state().getMembers().forEach(member -> {
+            if (member.hasRole(io.dirigent.core.cluster.ClusterNode.CONTROL_PLANE) && member.status() == org.apache.pekko.cluster.MemberStatus.up()) {
+              controlPlane.add(member.address());
+            }
+          });
+          var self = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
+          var issuers = listing.getServiceInstances(TokenIssuer.KEY).stream()
+              .filter(ref -> controlPlane.contains(ref.path().address().hasLocalScope() ? self : ref.path().address()))
+              .toList();
           if (issuers.isEmpty()) {
             return CompletableFuture.failedFuture(new ContainerSpecs.ConfigError("no control-plane member issues ServiceAccount tokens yet"));
           }

@@ -616,7 +616,8 @@ final class PodWorker {
     writing = false;
     if (done.failure() == null) {
       written = done.status();
-    } else if (!Failures.storeSaid(done.failure(), StoreError.Reason.NOT_FOUND, StoreError.Reason.CONFLICT)) {
+    } else if (!Failures.storeSaid(done.failure(), StoreError.Reason.NOT_FOUND, StoreError.Reason.CONFLICT, StoreError.Reason.FORBIDDEN)) {
+      // Not found, replaced, or bound to another node since (forbidden to this one): not this worker's to write any more.
       context.getLog().warn("pod status not written pod={}/{} error={}", namespace(), name(), Failures.cause(done.failure()).getMessage());
       timers.startSingleTimer("wake", new Wake(), Duration.ofSeconds(1));
     }
@@ -641,7 +642,7 @@ final class PodWorker {
       cleanup = cleanup.thenCompose(done -> node.store().delete(Pod.class, podNamespace, podName,
               DeleteOptions.defaults().withGracePeriod(0).withPreconditions(uid, null))
           .handle((deleted, failure) -> {
-            if (failure != null && !Failures.storeSaid(failure, StoreError.Reason.NOT_FOUND, StoreError.Reason.CONFLICT)) {
+            if (failure != null && !Failures.storeSaid(failure, StoreError.Reason.NOT_FOUND, StoreError.Reason.CONFLICT, StoreError.Reason.FORBIDDEN)) {
               throw new java.util.concurrent.CompletionException(Failures.cause(failure));
             }
             return null;

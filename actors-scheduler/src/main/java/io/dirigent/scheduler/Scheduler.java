@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
@@ -69,7 +71,9 @@ public final class Scheduler {
   public static ActorRef<Command> init(ActorSystem<?> system, Store store) {
     SchedulerSettings settings = SchedulerSettings.from(system.settings().config());
     return ClusterSingleton.get(system).init(SingletonActor.of(
-            Behaviors.supervise(create(store, settings, Clock.systemUTC())).onFailure(SupervisorStrategy.restartWithBackoff(
+            // Under its own name: the store lets it read pods and nodes, bind, and write pod status and events.
+            Behaviors.supervise(create(store.as(Callers.get(system).component(Caller.SCHEDULER)), settings, Clock.systemUTC()))
+                .onFailure(SupervisorStrategy.restartWithBackoff(
                 Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
             "scheduler")
         .withSettings(ClusterSingletonSettings.create(system).withRole(settings.role())));

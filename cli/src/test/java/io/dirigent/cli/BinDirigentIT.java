@@ -29,9 +29,9 @@ class BinDirigentIT {
       assertThat(get.output()).containsPattern("NAME\\s+STATUS\\s+AGE").containsPattern("kube-system\\s+Active");
       long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
       assertThat(ProcessHandle.of(pid)).isPresent();
-      // The member talks to its cluster over TLS, with a member certificate of the cluster's authority.
+      // The member talks to its cluster over TLS, with a member certificate of the cluster's authority for the roles it takes.
       assertThat(io.dirigent.core.pki.ClusterPki.identityOf(io.dirigent.core.pki.ClusterPki.readCertificate(dataDir.resolve("pki/member.crt"))).groups())
-          .containsExactly(io.dirigent.core.pki.ClusterPki.MEMBERS);
+          .containsExactly(io.dirigent.core.pki.ClusterPki.MEMBERS, "dirigent:role:control-plane", "dirigent:role:worker");
 
       Run again = run("up", "--data-dir", dataDir.toString(), "--port", "0");
       assertThat(again.exit()).isZero();

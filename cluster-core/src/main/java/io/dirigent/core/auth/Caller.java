@@ -22,6 +22,9 @@ public record Caller(String user, List<String> groups, String proof) {
   public static final String NODE_PREFIX = "system:node:";
   /** What a control-plane member's own components call themselves. */
   public static final String CONTROL_PLANE = "system:control-plane";
+  /** The scheduler and the controller manager, under identities of their own (Kubernetes' names). */
+  public static final String SCHEDULER = "system:kube-scheduler";
+  public static final String CONTROLLER_MANAGER = "system:kube-controller-manager";
 
   public Caller {
     Objects.requireNonNull(user, "user");

@@ -72,6 +72,14 @@ public final class Callers implements Extension {
     return key.map(held -> held.node(nodeName)).orElse(member);
   }
 
+  /**
+   * A control-plane component ({@link Caller#SCHEDULER}, {@link Caller#CONTROLLER_MANAGER}) under
+   * its own name, made here; a member without the key (which never runs them) gets its own caller.
+   */
+  public Caller component(String user) {
+    return key.map(held -> held.sign(user, List.of())).orElse(member);
+  }
+
   /** Whether {@code caller} is genuine; a member without the key (a worker) trusts no one. */
   public boolean verify(Caller caller) {
     return key.isPresent() && key.get().verify(caller);

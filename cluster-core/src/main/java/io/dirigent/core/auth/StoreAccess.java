@@ -56,25 +56,38 @@ public final class StoreAccess {
    * {@code resource} (the store's key: {@code pods}, {@code leases.coordination.k8s.io}) in {@code namespace}, which is {@code current} now (null: none, or a list)?
    */
   public static Decision decide(Caller caller, Verb verb, String resource, String namespace, String name, ObjectNode current) {
+    return decide(caller, verb, resource, namespace, name, current, null);
+  }
+
+  /** As {@link #decide(Caller, Verb, String, String, String, ObjectNode)}, for a write of {@code proposed}. */
+  public static Decision decide(Caller caller, Verb verb, String resource, String namespace, String name, ObjectNode current, ObjectNode proposed) {
     if (caller.isMaster()) {
       return ALLOWED;
     }
+    if (caller.user().equals(Caller.SCHEDULER) && caller.groups().isEmpty()) {
+      return scheduler(caller, verb, resource, namespace, current, proposed);
+    }
+    if (caller.user().equals(Caller.CONTROLLER_MANAGER) && caller.groups().isEmpty()) {
+      return controllerManager(caller, verb, resource, namespace);
+    }
     String node = caller.nodeName();
     if (node == null) {
-      return denied(caller, verb, resource, namespace, "only the control plane and node agents use the store directly");
+      return denied(caller, verb, resource, namespace, "only the control plane's components and node agents use the store directly");
     }
     boolean own = node.equals(name);
     return switch (resource) {
       case "pods" -> switch (verb) {
         case GET, LIST -> ALLOWED;
-        case UPDATE_STATUS, DELETE -> current != null && node.equals(current.path("spec").path("nodeName").asText())
+        // With no pod there is nothing to change: the write goes on to answer NotFound, as it would to anyone.
+        case UPDATE_STATUS, DELETE -> current == null || node.equals(current.path("spec").path("nodeName").asText())
             ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' can only change pods bound to it".formatted(node));
         default -> denied(caller, verb, resource, namespace, "a node may not create pods or change their spec");
       };
       case "nodes" -> switch (verb) {
         case GET, LIST -> ALLOWED;
-        case CREATE, UPDATE, UPDATE_STATUS -> own ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' can only change its own Node".formatted(node));
-        default -> denied(caller, verb, resource, namespace, "a node may not delete Nodes");
+        case CREATE, UPDATE_STATUS -> own ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' can only change its own Node".formatted(node));
+        // Its labels, taints and unschedulable are the administrator's: a node that set them could draw pods, and their Secrets, to itself.
+        default -> denied(caller, verb, resource, namespace, "a node may only register its Node and write its status");
       };
       case LEASES -> switch (verb) {
         case GET, CREATE, UPDATE -> own && NODE_LEASE_NAMESPACE.equals(namespace)
@@ -95,6 +108,52 @@ public final class StoreAccess {
             : "a node has no access to %s".formatted(resource));
       }
     };
+  }
+
+  /**
+   * The scheduler: reads pods, Nodes and namespaces, binds an unbound pod to a node (an update that sets
+   * {@code spec.nodeName} and changes nothing else of the spec: Kubernetes' pods/binding), writes
+   * a pod's status (its PodScheduled condition) and records events.
+   */
+  private static Decision scheduler(Caller caller, Verb verb, String resource, String namespace, ObjectNode current, ObjectNode proposed) {
+    return switch (resource) {
+      case "pods" -> switch (verb) {
+        case GET, LIST, UPDATE_STATUS -> ALLOWED;
+        case UPDATE -> binds(current, proposed) ? ALLOWED
+            : denied(caller, verb, resource, namespace, "the scheduler only binds an unbound pod to a node");
+        default -> denied(caller, verb, resource, namespace, "the scheduler only binds pods");
+      };
+      case "nodes", "namespaces" -> verb == Verb.GET || verb == Verb.LIST ? ALLOWED
+          : denied(caller, verb, resource, namespace, "the scheduler only reads " + resource);
+      case "events", "events.events.k8s.io" -> verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.GET
+          ? ALLOWED : denied(caller, verb, resource, namespace, "the scheduler only records events");
+      default -> denied(caller, verb, resource, namespace, "the scheduler has no access to " + resource);
+    };
+  }
+
+  /** Whether {@code proposed} is {@code current}, unbound, with a node set and no other change to its spec. */
+  private static boolean binds(ObjectNode current, ObjectNode proposed) {
+    if (current == null || proposed == null || !current.path("spec").path("nodeName").asText("").isEmpty()
+        || proposed.path("spec").path("nodeName").asText("").isEmpty()) {
+      return false;
+    }
+    ObjectNode before = current.path("spec").deepCopy();
+    ObjectNode after = proposed.path("spec").deepCopy();
+    before.remove("nodeName");
+    after.remove("nodeName");
+    return io.dirigent.core.api.KubeJson.sameContent(before, after);
+  }
+
+  /**
+   * The controller manager: its garbage collector and namespace controller delete whatever an
+   * owner or a namespace held, and its controllers write most kinds, as Kubernetes gives its
+   * garbage collector {@code *} on {@code *}. What it never does is grant: it may not create or
+   * change a RoleBinding or ClusterRoleBinding.
+   */
+  private static Decision controllerManager(Caller caller, Verb verb, String resource, String namespace) {
+    boolean binding = resource.equals("rolebindings.rbac.authorization.k8s.io") || resource.equals("clusterrolebindings.rbac.authorization.k8s.io");
+    return binding && (verb == Verb.CREATE || verb == Verb.UPDATE)
+        ? denied(caller, verb, resource, namespace, "the controller manager grants no one anything") : ALLOWED;
   }
 
   /** The refusal of an {@link IfReferenced} decision that found no pod referring to the object. */

@@ -6,6 +6,7 @@ import io.dirigent.core.auth.BootstrapPolicy;
 import io.dirigent.core.auth.ServiceAccountAdmission;
 import io.dirigent.core.store.ObjectEntity;
 import io.dirigent.core.namespaces.NamespaceFinalizer;
+import io.dirigent.core.pki.ClusterPki;
 import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.services.ServiceAdmission;
 import io.dirigent.core.services.ServiceAllocator;
@@ -57,8 +58,8 @@ public final class ClusterNode implements AutoCloseable {
           store.admit(registry.byResource("pods").orElseThrow(),
               new ServiceAccountAdmission(store, system.settings().config().getBoolean("dirigent.api.tls.enabled"))
                   .then(PodSecurityAdmission.from(store, system.settings().config())));
-          if (controlPlane && system.settings().config().getBoolean("dirigent.cluster.tls.enabled")) {
-            system.systemActorOf(MemberRoles.create(), "dirigent-member-roles", org.apache.pekko.actor.typed.Props.empty());
+          if (system.settings().config().getBoolean("dirigent.cluster.tls.enabled")) {
+            startMemberTlsGuards(system, controlPlane);
           }
           joinCluster(system);
         })
@@ -123,6 +124,31 @@ public final class ClusterNode implements AutoCloseable {
       system.log().warn("the actor system stopped with a failure: {}", e.getCause().toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * With TLS between members: every member renews its certificate before it ends; a control-plane
+   * member holds the others to the roles their certificates carry and, holding the authority,
+   * renews the workers' certificates.
+   */
+  private static void startMemberTlsGuards(ActorSystem<?> system, boolean controlPlane) {
+    Config tls = system.settings().config().getConfig("dirigent.cluster.tls");
+    java.nio.file.Path dir = java.nio.file.Path.of(tls.getString("pki-dir"));
+    var props = org.apache.pekko.actor.typed.Props.empty();
+    system.systemActorOf(MemberCertificates.renewer(dir, tls.getDuration("renew-before"), tls.getDuration("renew-check-interval"),
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking())), "dirigent-member-certificate-renewer", props);
+    if (!controlPlane) {
+      return;
+    }
+    system.systemActorOf(MemberRoles.create(), "dirigent-member-roles", props);
+    if (java.nio.file.Files.exists(dir.resolve("ca.key"))) {
+      try {
+        ClusterPki authority = ClusterPki.loadOrCreate(dir, "dirigent", java.time.Clock.systemUTC());
+        system.systemActorOf(MemberCertificates.issuer(authority), "dirigent-member-certificates", props);
+      } catch (java.io.IOException e) {
+        system.log().error("member certificates cannot be renewed here: {}", e.getMessage());
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.dirigent.core.cluster;
 
 import io.dirigent.core.pki.ClusterPki;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +27,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * Holds every member to the roles its certificate carries. Pekko Cluster takes a member's roles
  * from the member itself; a worker running modified code could declare {@code control-plane} and
  * be given shards and singletons. A control-plane member therefore looks at the certificate each
- * member that declares {@code control-plane} showed when this one connected to it ({@link MemberTls}
- * keeps them by address) and downs a member whose certificate does not name the role
- * ({@code O=dirigent:role:control-plane}).
+ * member showed when this one connected to it ({@link MemberTls} keeps them by address) and downs
+ * a member whose certificate does not name every role it declares
+ * ({@code O=dirigent:role:control-plane}, {@code O=dirigent:role:worker}).
  */
 public final class MemberRoles {
 
@@ -53,7 +54,16 @@ public final class MemberRoles {
     }
 
     Optional<ClusterPki.Identity> of(Address address) {
-      return Optional.ofNullable(byAddress.get(address.host().getOrElse(() -> "") + ":" + address.port().getOrElse(() -> 0)));
+      return Optional.ofNullable(byAddress.get(key(address)));
+    }
+
+    /** A member gone: whoever is next at its address shows its own certificate. */
+    void forget(Address address) {
+      byAddress.remove(key(address));
+    }
+
+    private static String key(Address address) {
+      return address.host().getOrElse(() -> "") + ":" + address.port().getOrElse(() -> 0);
     }
   }
 
@@ -79,9 +89,13 @@ public final class MemberRoles {
       return Behaviors.receive(Command.class)
           .onMessage(Seen.class, seen -> {
             Member member = seen.event().member();
+            if (seen.event() instanceof ClusterEvent.MemberRemoved) {
+              identities.forget(member.address());
+              return Behaviors.same();
+            }
             boolean arriving = seen.event() instanceof ClusterEvent.MemberJoined || seen.event() instanceof ClusterEvent.MemberUp
                 || seen.event() instanceof ClusterEvent.MemberWeaklyUp;
-            if (arriving && member.hasRole(ClusterNode.CONTROL_PLANE) && !member.equals(cluster.selfMember())) {
+            if (arriving && !declared(member).isEmpty() && !member.equals(cluster.selfMember())) {
               context.getSelf().tell(new Check(member, 0));
             }
             return Behaviors.same();
@@ -98,11 +112,12 @@ public final class MemberRoles {
     Member member = check.member();
     Optional<ClusterPki.Identity> identity = identities.of(member.address());
     if (identity.isPresent()) {
-      if (identity.get().groups().contains(ClusterPki.ROLE_PREFIX + ClusterNode.CONTROL_PLANE)) {
-        context.getLog().debug("member {} shows a control-plane certificate ({})", member.address(), identity.get().user());
+      List<String> missing = declared(member).stream().filter(role -> !identity.get().groups().contains(ClusterPki.ROLE_PREFIX + role)).toList();
+      if (missing.isEmpty()) {
+        context.getLog().debug("member {} shows a certificate ({}) for its roles {}", member.address(), identity.get().user(), declared(member));
       } else {
-        context.getLog().error("member {} declares the control-plane role but its certificate ({}, {}) does not carry it: downing it",
-            member.address(), identity.get().user(), identity.get().groups());
+        context.getLog().error("member {} declares the roles {} but its certificate ({}, {}) does not carry them: downing it",
+            member.address(), missing, identity.get().user(), identity.get().groups());
         cluster.manager().tell(new Down(member.address()));
       }
       return;
@@ -115,7 +130,12 @@ public final class MemberRoles {
     if (check.attempt() < CHECK_ATTEMPTS) {
       timers.startSingleTimer(new Check(member, check.attempt() + 1), CHECK_INTERVAL);
     } else {
-      context.getLog().warn("member {} declares the control-plane role and showed no certificate to this member yet: not checked", member.address());
+      context.getLog().warn("member {} declares the roles {} and showed no certificate to this member yet: not checked", member.address(), declared(member));
     }
+  }
+
+  /** The roles {@code member} declares, Pekko's own data-center role aside. */
+  private static List<String> declared(Member member) {
+    return member.getRoles().stream().filter(role -> !role.startsWith("dc-")).sorted().toList();
   }
 }

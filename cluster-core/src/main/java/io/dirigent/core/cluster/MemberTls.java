@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -30,7 +32,15 @@ public final class MemberTls implements SSLEngineProvider {
 
   private static final String MEMBER = "member";
 
-  private final SSLContext context;
+  /** What the member presents and trusts, and when its files were read; replaced when they change. */
+  private record Loaded(SSLContext context, X509Certificate certificate, FileTime modified) {}
+
+  /** How often, at most, the member certificate's file is looked at for a renewal. */
+  private static final long RELOAD_CHECK_NANOS = Duration.ofSeconds(2).toNanos();
+
+  private final Path dir;
+  private volatile Loaded loaded;
+  private volatile long nextCheck;
   /** Where the identities of the members this one connects to are kept; null outside an actor system. */
   private final MemberRoles.Identities identities;
 
@@ -45,21 +55,26 @@ public final class MemberTls implements SSLEngineProvider {
 
   private MemberTls(Config config, MemberRoles.Identities identities) {
     this.identities = identities;
-    Path dir = Path.of(config.getString("dirigent.cluster.tls.pki-dir"));
+    this.dir = Path.of(config.getString("dirigent.cluster.tls.pki-dir"));
     try {
-      this.context = context(dir, config.getString("dirigent.cluster.member-name"), config.getStringList("pekko.cluster.roles"));
+      prepare(dir, config.getString("dirigent.cluster.member-name"), config.getStringList("pekko.cluster.roles"),
+          config.getDuration("dirigent.cluster.tls.renew-before"));
+      this.loaded = load(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("member TLS cannot be set up from " + dir + ": " + e.getMessage(), e);
     }
+    this.nextCheck = System.nanoTime() + RELOAD_CHECK_NANOS;
   }
 
-  private static SSLContext context(Path dir, String name, List<String> roles) throws IOException {
+  /** Makes the member certificate when the member holds the authority and has none, one without its roles, or one near its end. */
+  private static void prepare(Path dir, String name, List<String> roles, Duration renewBefore) throws IOException {
     Path ca = dir.resolve("ca.crt");
     if (!Files.exists(ca)) {
       throw new IOException("there is no cluster authority (ca.crt) in " + dir + ": copy the cluster's DIR/pki here, or start the first member");
     }
     boolean held = Files.exists(dir.resolve(MEMBER + ".crt")) && Files.exists(dir.resolve(MEMBER + ".key"));
-    if (!held || (Files.exists(dir.resolve("ca.key")) && !carries(ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), roles))) {
+    if (!held || (Files.exists(dir.resolve("ca.key")) && (!carries(ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), roles)
+        || ClusterPki.dueForRenewal(ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), Clock.systemUTC().instant(), renewBefore)))) {
       if (!Files.exists(dir.resolve("ca.key"))) {
         throw new IOException("there is no member certificate (member.crt, member.key) in " + dir
             + ", and no authority key to make one: issue one on a control-plane member (docs/security.md)");
@@ -68,15 +83,66 @@ public final class MemberTls implements SSLEngineProvider {
       ClusterPki pki = ClusterPki.loadOrCreate(dir, "dirigent", Clock.systemUTC());
       pki.save(MEMBER, pki.issueMember(name, roles.stream().filter(role -> !role.startsWith("dc-")).toList()));
     }
+  }
+
+  /** The member's certificate and key, and the authority, as they are on disk now. */
+  private static Loaded load(Path dir) throws IOException {
     try {
-      X509Certificate authority = ClusterPki.readCertificate(ca);
+      FileTime modified = Files.getLastModifiedTime(dir.resolve(MEMBER + ".crt"));
+      X509Certificate authority = ClusterPki.readCertificate(dir.resolve("ca.crt"));
+      X509Certificate certificate = ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt"));
+      java.security.PrivateKey key = ClusterPki.readKey(dir.resolve(MEMBER + ".key"));
+      if (!pair(key, certificate)) {
+        throw new IOException("member.key is not the key of member.crt");
+      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(ClusterPki.presenting(ClusterPki.readKey(dir.resolve(MEMBER + ".key")), ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")),
-          authority), ClusterPki.trusting(authority), null);
-      return context;
+      context.init(ClusterPki.presenting(key, certificate, authority), ClusterPki.trusting(authority), null);
+      return new Loaded(context, certificate, modified);
     } catch (GeneralSecurityException e) {
       throw new IOException("the member's certificate cannot be used: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The current context: a renewed certificate on disk (a new {@code member.crt}) is taken for
+   * the connections that follow. A pair that does not load (the key not yet beside its
+   * certificate) leaves the one in use until the next look.
+   */
+  private SSLContext context() {
+    long now = System.nanoTime();
+    if (now - nextCheck >= 0) {
+      nextCheck = now + RELOAD_CHECK_NANOS;
+      try {
+        if (!Files.getLastModifiedTime(dir.resolve(MEMBER + ".crt")).equals(loaded.modified())) {
+          loaded = load(dir);
+        }
+      } catch (IOException e) {
+        // Keep what works; the next look may find the files complete.
+      }
+    }
+    return loaded.context();
+  }
+
+  /** Whether {@code key} is the private half of {@code certificate} (a renewal writes the key first, then the certificate). */
+  private static boolean pair(java.security.PrivateKey key, X509Certificate certificate) {
+    try {
+      var signature = java.security.Signature.getInstance("SHA256withECDSA");
+      signature.initSign(key);
+      byte[] probe = "dirigent".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      signature.update(probe);
+      byte[] signed = signature.sign();
+      signature.initVerify(certificate.getPublicKey());
+      signature.update(probe);
+      return signature.verify(signed);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** The certificate this member presents now. */
+  X509Certificate presented() {
+    context();
+    return loaded.certificate();
   }
 
   @Override
@@ -91,7 +157,7 @@ public final class MemberTls implements SSLEngineProvider {
 
   /** TLS 1.3 only; the accepting side demands the other's certificate. */
   private SSLEngine engine(String hostname, int port, boolean client) {
-    SSLEngine engine = context.createSSLEngine(hostname, port);
+    SSLEngine engine = context().createSSLEngine(hostname, port);
     engine.setUseClientMode(client);
     SSLParameters parameters = engine.getSSLParameters();
     parameters.setProtocols(new String[] {"TLSv1.3"});

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
@@ -63,7 +64,7 @@ public final class ClusterPki {
 
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final Duration CA_VALIDITY = Duration.ofDays(3650);
-  /** Leaf certificates last a year, as kubeadm's and k3s's do; renewing them is a later step. */
+  /** Leaf certificates last a year, as kubeadm's and k3s's do; members renew theirs before the end (MemberCertificates). */
   public static final Duration LEAF_VALIDITY = Duration.ofDays(365);
   /** A certificate is reissued at start when less than this is left of it. */
   private static final Duration RENEW_BEFORE = Duration.ofDays(90);
@@ -238,11 +239,35 @@ public final class ClusterPki {
    * each), good both for accepting and for opening member connections.
    */
   public Issued issueMember(String name, Collection<String> roles) throws IOException {
+    return issue(memberSubject(name, roles), List.of(), List.of(), KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  /**
+   * A member certificate for a key pair the member made itself and keeps (kubelet's certificate
+   * rotation through a CSR): only {@code key}, the public half, reaches the authority.
+   */
+  public X509Certificate certifyMember(String name, Collection<String> roles, PublicKey key) throws IOException {
+    return certify(memberSubject(name, roles), key, List.of(), List.of(), KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  private static X500Name memberSubject(String name, Collection<String> roles) {
     X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, MEMBERS);
     roles.stream().sorted().forEach(role -> builder.addRDN(BCStyle.O, ROLE_PREFIX + role));
-    X500Name subject = builder.addRDN(BCStyle.CN, "system:member:" + name).build();
-    return issue(subject, List.of(), List.of(), KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
+    return builder.addRDN(BCStyle.CN, MEMBER_PREFIX + name).build();
   }
+
+  /** Whether {@code certificate} has less than {@code before} left at {@code now}: time to make a new one. */
+  public static boolean dueForRenewal(X509Certificate certificate, Instant now, Duration before) {
+    return !certificate.getNotAfter().toInstant().isAfter(now.plus(before));
+  }
+
+  /** A new EC P-256 key pair, for a member renewing its own certificate. */
+  public static KeyPair newMemberKeyPair() throws IOException {
+    return newKeyPair();
+  }
+
+  /** The common name's prefix of every member certificate: {@code system:member:NAME}. */
+  public static final String MEMBER_PREFIX = "system:member:";
 
   /** Keeps {@code issued} as {@code <name>.crt} and {@code <name>.key} in the authority's directory, the key readable by its owner only. */
   public void save(String name, Issued issued) throws IOException {
@@ -270,11 +295,17 @@ public final class ClusterPki {
   private Issued issue(X500Name subject, Collection<String> dnsNames, Collection<InetAddress> addresses, KeyPurposeId... purposes)
       throws IOException {
     KeyPair pair = newKeyPair();
+    return new Issued(certify(subject, pair.getPublic(), dnsNames, addresses, purposes), pair.getPrivate());
+  }
+
+  /** A certificate of this authority for {@code key}, whose private half only its holder has. */
+  private X509Certificate certify(X500Name subject, PublicKey key, Collection<String> dnsNames, Collection<InetAddress> addresses,
+      KeyPurposeId... purposes) throws IOException {
     Instant now = clock.instant();
     try {
       X500Name issuer = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
       JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(),
-          Date.from(now.minus(BACKDATE)), Date.from(now.plus(LEAF_VALIDITY)), subject, pair.getPublic());
+          Date.from(now.minus(BACKDATE)), Date.from(now.plus(LEAF_VALIDITY)), subject, key);
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
@@ -290,7 +321,7 @@ public final class ClusterPki {
       if (!names.isEmpty()) {
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       }
-      return new Issued(convert(builder.build(signer(caKey))), pair.getPrivate());
+      return convert(builder.build(signer(caKey)));
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("could not issue a certificate for " + subject, e);
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.store.Admission;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.validation.FieldError;
@@ -32,10 +34,13 @@ public final class ServiceAdmission implements Admission {
 
   private final EntityRef<ServiceAllocator.Command> allocator;
   private final Duration timeout;
+  /** Who asks the allocator: this member's own components. */
+  private final Caller caller;
 
   public ServiceAdmission(ActorSystem<?> system, Duration timeout) {
     this.allocator = ServiceAllocator.ref(system);
     this.timeout = timeout;
+    this.caller = Callers.get(system).member();
   }
 
   @Override
@@ -223,7 +228,7 @@ public final class ServiceAdmission implements Admission {
 
   private CompletionStage<ServiceAllocator.Allocated> allocate(ObjectNode service, boolean wantIp, String ip, List<Integer> ports) {
     String owner = KubeJson.namespace(service) + "/" + KubeJson.name(service);
-    return allocator.<ServiceAllocator.Reply>ask(replyTo -> new ServiceAllocator.Allocate(owner, wantIp, ip, ports, replyTo), timeout)
+    return allocator.<ServiceAllocator.Reply>ask(replyTo -> new ServiceAllocator.Allocate(owner, wantIp, ip, ports, caller, replyTo), timeout)
         .handle((reply, failure) -> {
           if (failure != null) {
             throw StoreError.of(StoreError.Reason.UNAVAILABLE, "the service address allocator did not answer: " + failure.getMessage()).toException();
@@ -240,7 +245,7 @@ public final class ServiceAdmission implements Admission {
     if (ips.isEmpty() && ports.isEmpty()) {
       return;
     }
-    allocator.<ServiceAllocator.Reply>ask(replyTo -> new ServiceAllocator.Release(ips, ports, replyTo), timeout);
+    allocator.<ServiceAllocator.Reply>ask(replyTo -> new ServiceAllocator.Release(ips, ports, caller, replyTo), timeout);
   }
 
   /** Keeps what was allocated if the write succeeds (and frees what it no longer uses), frees it if not. */

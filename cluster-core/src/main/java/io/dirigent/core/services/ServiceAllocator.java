@@ -1,6 +1,9 @@
 package io.dirigent.core.services;
 
 import io.dirigent.core.CborSerializable;
+import io.dirigent.core.LocalOnly;
+import io.dirigent.core.auth.Caller;
+import io.dirigent.core.auth.Callers;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreSettings;
@@ -55,14 +58,14 @@ public final class ServiceAllocator
    * Allocates for {@code owner} (namespace/name): a ClusterIP if {@code wantIp} ({@code ip}
    * empty: any, else that one), and one NodePort per entry of {@code ports} (0: any).
    */
-  public record Allocate(String owner, boolean wantIp, String ip, List<Integer> ports, ActorRef<Reply> replyTo) implements Command {
+  public record Allocate(String owner, boolean wantIp, String ip, List<Integer> ports, Caller caller, ActorRef<Reply> replyTo) implements Command {
     public Allocate {
       ports = List.copyOf(ports);
     }
   }
 
   /** Frees these values (those held, that is). */
-  public record Release(List<String> ips, List<Integer> ports, ActorRef<Reply> replyTo) implements Command {
+  public record Release(List<String> ips, List<Integer> ports, Caller caller, ActorRef<Reply> replyTo) implements Command {
     public Release {
       ips = List.copyOf(ips);
       ports = List.copyOf(ports);
@@ -70,9 +73,9 @@ public final class ServiceAllocator
   }
 
   /** Releases every value held longer than the repair interval and not in use. */
-  record Repair(Set<String> usedIps, Set<Integer> usedPorts, Instant heldBefore, ActorRef<Reply> replyTo) implements Command {}
+  record Repair(Set<String> usedIps, Set<Integer> usedPorts, Instant heldBefore, ActorRef<Reply> replyTo) implements Command, LocalOnly {}
 
-  private record RepairTick() implements Command {}
+  private record RepairTick() implements Command, LocalOnly {}
 
   public sealed interface Reply extends CborSerializable {}
 
@@ -186,7 +189,19 @@ public final class ServiceAllocator
     return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
   }
 
+  /** Whether {@code caller} is one of the store's own members: only they allocate and release (through a Service's admission). */
+  private boolean fromStore(Caller caller) {
+    if (caller != null && caller.isMaster() && Callers.get(context.getSystem()).verify(caller)) {
+      return true;
+    }
+    context.getLog().warn("service allocator refused a request from {}", caller);
+    return false;
+  }
+
   private ReplyEffect<Event, State> onAllocate(State state, Allocate allocate) {
+    if (!fromStore(allocate.caller())) {
+      return Effect().reply(allocate.replyTo(), new Refused("spec.clusterIPs", "", "only the store's members allocate Service addresses"));
+    }
     String ip = null;
     if (allocate.wantIp()) {
       if (allocate.ip() == null || allocate.ip().isEmpty()) {
@@ -230,6 +245,9 @@ public final class ServiceAllocator
   }
 
   private ReplyEffect<Event, State> onRelease(State state, Release release) {
+    if (!fromStore(release.caller())) {
+      return Effect().reply(release.replyTo(), new Done());
+    }
     List<String> ips = release.ips().stream().filter(state.ips()::containsKey).toList();
     List<Integer> ports = release.ports().stream().filter(state.ports()::containsKey).toList();
     if (ips.isEmpty() && ports.isEmpty()) {

@@ -2,6 +2,7 @@ package io.dirigent.core.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
@@ -84,16 +85,16 @@ public final class ObjectEntity
   public record Resolve(long resourceVersion, Caller caller, ActorRef<ResourceIndex.Command> replyTo) implements Called {}
 
   /** The pods' index answered whether a pod bound to the asking node refers to this object. */
-  private record Referenced(Get get, boolean referenced, String failure) implements Command {}
+  private record Referenced(Get get, boolean referenced, String failure) implements Command, LocalOnly {}
 
   /** The index's answer to our request for a resourceVersion. */
-  private record VersionAnswer(long resourceVersion, ActorRef<ResourceIndex.Command> from, String failure) implements Command {}
+  private record VersionAnswer(long resourceVersion, ActorRef<ResourceIndex.Command> from, String failure) implements Command, LocalOnly {}
 
   /** After a restart: let the writes that waited in the stash through. */
-  private record Resume() implements Command {}
+  private record Resume() implements Command, LocalOnly {}
 
   /** The index incarnation we talked to directly has stopped. */
-  private record IndexGone(ActorRef<ResourceIndex.Command> index) implements Command {}
+  private record IndexGone(ActorRef<ResourceIndex.Command> index) implements Command, LocalOnly {}
 
   /** Replies to writes. */
   public sealed interface Reply extends CborSerializable {}
@@ -256,11 +257,15 @@ public final class ObjectEntity
   }
 
   private ReplyEffect<Event, State> onGet(State state, Get get) {
-    StoreAccess.Decision access = access(get.caller(), StoreAccess.Verb.GET, state);
+    StoreAccess.Decision access = access(get.caller(), StoreAccess.Verb.GET, state, null);
     if (access instanceof StoreAccess.Denied denied) {
       return Effect().reply(get.replyTo(), Current.refusal(forbidden(denied)));
     }
-    if (access instanceof StoreAccess.IfReferenced referenced && state.exists()) {
+    if (access instanceof StoreAccess.IfReferenced referenced) {
+      if (!state.exists()) {
+        // Not even the final version of a deleted object: it may hold what no pod refers to any more.
+        return Effect().reply(get.replyTo(), new Current(null, false));
+      }
       askReferenced(get, referenced.nodeName());
       return Effect().noReply();
     }
@@ -298,7 +303,7 @@ public final class ObjectEntity
     if (inFlight != null) {
       return stash();
     }
-    Rejected refused = refusal(create.caller(), StoreAccess.Verb.CREATE, state);
+    Rejected refused = refusal(create.caller(), StoreAccess.Verb.CREATE, state, create.object());
     if (refused != null) {
       return Effect().reply(create.replyTo(), refused);
     }
@@ -311,7 +316,7 @@ public final class ObjectEntity
       return stash();
     }
     var verb = update.statusOnly() ? StoreAccess.Verb.UPDATE_STATUS : StoreAccess.Verb.UPDATE;
-    Rejected refused = refusal(update.caller(), verb, state);
+    Rejected refused = refusal(update.caller(), verb, state, update.object());
     if (refused != null) {
       return Effect().reply(update.replyTo(), refused);
     }
@@ -323,7 +328,7 @@ public final class ObjectEntity
     if (inFlight != null) {
       return stash();
     }
-    Rejected refused = refusal(delete.caller(), StoreAccess.Verb.DELETE, state);
+    Rejected refused = refusal(delete.caller(), StoreAccess.Verb.DELETE, state, null);
     if (refused != null) {
       return Effect().reply(delete.replyTo(), refused);
     }
@@ -332,17 +337,17 @@ public final class ObjectEntity
   }
 
   /** What {@link StoreAccess} says of {@code caller} doing {@code verb} here; a caller that is not genuine is denied. */
-  private StoreAccess.Decision access(Caller caller, StoreAccess.Verb verb, State state) {
+  private StoreAccess.Decision access(Caller caller, StoreAccess.Verb verb, State state, ObjectNode proposed) {
     if (caller == null || !guard.genuine().test(caller)) {
       return new StoreAccess.Denied("the store does not know " + (caller == null ? "an anonymous caller" : caller.user())
           + ": a member acts only with the credential the cluster issued it");
     }
-    return StoreAccess.decide(caller, verb, key.resource(), key.namespace(), key.name(), state.live());
+    return StoreAccess.decide(caller, verb, key.resource(), key.namespace(), key.name(), state.live(), proposed);
   }
 
   /** A write's refusal, or null when {@code caller} may write (writes never depend on references). */
-  private Rejected refusal(Caller caller, StoreAccess.Verb verb, State state) {
-    StoreAccess.Decision access = access(caller, verb, state);
+  private Rejected refusal(Caller caller, StoreAccess.Verb verb, State state, ObjectNode proposed) {
+    StoreAccess.Decision access = access(caller, verb, state, proposed);
     return access instanceof StoreAccess.Allowed ? null
         : new Rejected(forbidden(access instanceof StoreAccess.Denied denied ? denied
             : StoreAccess.notReferenced(caller, key.resource(), key.namespace(), key.name())));

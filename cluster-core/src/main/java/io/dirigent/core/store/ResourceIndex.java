@@ -2,6 +2,7 @@ package io.dirigent.core.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.auth.Caller;
@@ -115,18 +116,18 @@ public final class ResourceIndex
 
   public record Unwatch(ActorRef<WatchRelay.Command> subscriber) implements Command {}
 
-  private record Flush() implements Command {}
+  private record Flush() implements Command, LocalOnly {}
 
-  private record Tick() implements Command {}
+  private record Tick() implements Command, LocalOnly {}
 
   /** An object's latest version as its entity reported it; null if it did not answer. */
-  private record Recovered(String key, ObjectEntity.Current current) implements Command {}
+  private record Recovered(String key, ObjectEntity.Current current) implements Command, LocalOnly {}
 
-  private record Rebuilt(List<Recovered> objects) implements Command {}
+  private record Rebuilt(List<Recovered> objects) implements Command, LocalOnly {}
 
-  private record RebuildFailed(String reason) implements Command {}
+  private record RebuildFailed(String reason) implements Command, LocalOnly {}
 
-  private record SubscriberGone(ActorRef<WatchRelay.Command> subscriber) implements Command {}
+  private record SubscriberGone(ActorRef<WatchRelay.Command> subscriber) implements Command, LocalOnly {}
 
   // ---- events and state ----
 
@@ -440,7 +441,14 @@ public final class ResourceIndex
   private CompletionStage<ObjectEntity.Current> latestOf(String key) {
     return ClusterSharding.get(context.getSystem())
         .entityRefFor(ObjectEntity.TYPE_KEY, ObjectKey.fromIndexKey(type.resource(), key).entityId())
-        .ask(replyTo -> new ObjectEntity.Get(guard.self(), replyTo), settings.askTimeout());
+        .<ObjectEntity.Current>ask(replyTo -> new ObjectEntity.Get(guard.self(), replyTo), settings.askTimeout())
+        .thenApply(current -> {
+          if (current.refused() != null) {
+            // This member's caller was refused (its caller key is not the cluster's): not an answer, asked again later.
+            throw current.refused().toException();
+          }
+          return current;
+        });
   }
 
   /**

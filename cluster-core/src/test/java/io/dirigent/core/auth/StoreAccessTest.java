@@ -21,6 +21,8 @@ class StoreAccessTest {
   private static final Caller W1 = KEY.node("w1");
   private static final Caller MASTER = KEY.sign(Caller.CONTROL_PLANE, List.of(Caller.MASTERS));
   private static final Caller SOMEONE = KEY.sign("alice", List.of("developers"));
+  private static final Caller SCHEDULER = KEY.sign(Caller.SCHEDULER, List.of());
+  private static final Caller CONTROLLERS = KEY.sign(Caller.CONTROLLER_MANAGER, List.of());
 
   private static ObjectNode podOn(String node) {
     ObjectNode pod = KubeJson.MAPPER.createObjectNode();
@@ -36,7 +38,9 @@ class StoreAccessTest {
         arguments("a node lists pods", W1, Verb.LIST, "pods", null, "", null, Allowed.class),
         arguments("a node writes the status of a pod bound to it", W1, Verb.UPDATE_STATUS, "pods", "default", "p", podOn("w1"), Allowed.class),
         arguments("a node may not write the status of another node's pod", W1, Verb.UPDATE_STATUS, "pods", "default", "p", podOn("w2"), Denied.class),
-        arguments("a node may not write the status of a pod that does not exist", W1, Verb.UPDATE_STATUS, "pods", "default", "p", null, Denied.class),
+        arguments("a node's write to a pod that does not exist goes on (to be NotFound)", W1, Verb.UPDATE_STATUS, "pods", "default", "p", null, Allowed.class),
+        arguments("a node may not change its Node's spec (labels, taints)", W1, Verb.UPDATE, "nodes", null, "w1", null, Denied.class),
+        arguments("a node writes its own Node's status", W1, Verb.UPDATE_STATUS, "nodes", null, "w1", null, Allowed.class),
         arguments("a node deletes a pod bound to it", W1, Verb.DELETE, "pods", "default", "p", podOn("w1"), Allowed.class),
         arguments("a node may not delete another node's pod", W1, Verb.DELETE, "pods", "default", "p", podOn("w2"), Denied.class),
         arguments("a node may not create pods", W1, Verb.CREATE, "pods", "default", "p", null, Denied.class),
@@ -56,7 +60,17 @@ class StoreAccessTest {
         arguments("a node may not list Secrets", W1, Verb.LIST, "secrets", null, "", null, Denied.class),
         arguments("a node may not write a Secret", W1, Verb.UPDATE, "secrets", "default", "s", null, Denied.class),
         arguments("a node has no access to RBAC objects", W1, Verb.GET, "clusterrolebindings", null, "b", null, Denied.class),
-        arguments("a node may not write Deployments", W1, Verb.CREATE, "deployments", "default", "d", null, Denied.class));
+        arguments("a node may not write Deployments", W1, Verb.CREATE, "deployments", "default", "d", null, Denied.class),
+        arguments("the scheduler lists pods", SCHEDULER, Verb.LIST, "pods", null, "", null, Allowed.class),
+        arguments("the scheduler writes a pod's status", SCHEDULER, Verb.UPDATE_STATUS, "pods", "default", "p", podOn(""), Allowed.class),
+        arguments("the scheduler may not delete pods", SCHEDULER, Verb.DELETE, "pods", "default", "p", podOn(""), Denied.class),
+        arguments("the scheduler may not write Nodes", SCHEDULER, Verb.UPDATE, "nodes", null, "w1", null, Denied.class),
+        arguments("the scheduler may not read Secrets", SCHEDULER, Verb.GET, "secrets", "default", "s", null, Denied.class),
+        arguments("the controller manager deletes what it must", CONTROLLERS, Verb.DELETE, "secrets", "default", "s", null, Allowed.class),
+        arguments("the controller manager writes ReplicaSets", CONTROLLERS, Verb.CREATE, "replicasets.apps", "default", "r", null, Allowed.class),
+        arguments("the controller manager may not grant a role", CONTROLLERS, Verb.CREATE, "clusterrolebindings.rbac.authorization.k8s.io", null, "b", null, Denied.class),
+        arguments("the controller manager may not change a binding", CONTROLLERS, Verb.UPDATE, "rolebindings.rbac.authorization.k8s.io", "default", "b", null, Denied.class),
+        arguments("a scheduler's name with extra groups is no scheduler", KEY.sign(Caller.SCHEDULER, List.of("x")), Verb.LIST, "pods", null, "", null, Denied.class));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -64,6 +78,26 @@ class StoreAccessTest {
   void decides(String sentence, Caller caller, Verb verb, String resource, String namespace, String name, ObjectNode current,
       Class<? extends StoreAccess.Decision> expected) {
     assertThat(StoreAccess.decide(caller, verb, resource, namespace, name, current)).isInstanceOf(expected);
+  }
+
+  static Stream<Arguments> bindings() {
+    return Stream.of(
+        arguments("setting the node of an unbound pod is a binding", "", "w1", "busybox", true),
+        arguments("moving a bound pod is no binding", "w2", "w1", "busybox", false),
+        arguments("a binding that also changes the image is no binding", "", "w1", "evil", false),
+        arguments("an update that binds to no node is no binding", "", "", "busybox", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bindings")
+  void theSchedulerOnlyBinds(String sentence, String before, String after, String image, boolean allowed) {
+    ObjectNode current = podOn(before);
+    ((ObjectNode) current.path("spec")).putArray("containers").addObject().put("name", "app").put("image", "busybox");
+    ObjectNode proposed = podOn(after);
+    ((ObjectNode) proposed.path("spec")).putArray("containers").addObject().put("name", "app").put("image", image);
+
+    assertThat(StoreAccess.decide(SCHEDULER, Verb.UPDATE, "pods", "default", "p", current, proposed))
+        .isInstanceOf(allowed ? Allowed.class : Denied.class);
   }
 
   @org.junit.jupiter.api.Test

@@ -120,6 +120,38 @@ class MemberTlsIT {
         .noneMatch(member -> member.address().port().get().equals(port))).isTrue();
   }
 
+  @Test
+  void aWorkerRenewsItsCertificateThroughTheControlPlaneKeepingItsKeyToItself() throws Exception {
+    Path worker = Files.createTempDirectory("renewing-worker-");
+    Files.copy(pkiDir.resolve("ca.crt"), worker.resolve("ca.crt"));
+    ClusterPki.writeIssued(worker, "member", ClusterPki.loadOrCreate(pkiDir, "dirigent", Clock.systemUTC()).issueMember("renewer", List.of("worker")));
+    io.dirigent.core.auth.CallerKey.writeCredential(worker.resolve("member.credential"),
+        io.dirigent.core.auth.CallerKey.load(pkiDir.resolve("caller.key")).node("renewer"));
+    var original = ClusterPki.readCertificate(worker.resolve("member.crt"));
+    String firstKey = Files.readString(worker.resolve("member.key"));
+    int port = freePort();
+    // Every certificate is "near its end" to this member: it renews at once.
+    ClusterNode renewing = ClusterNode.start(first.system().name(), settings(worker, port, true)
+        .withFallback(ConfigFactory.parseMap(Map.of("dirigent.cluster.roles", List.of("worker"), "dirigent.node.name", "renewer",
+            "dirigent.cluster.tls.renew-before", "400d", "dirigent.cluster.tls.renew-check-interval", "1s")))
+        .withFallback(seed()).withFallback(TestNodes.testSettings()));
+    started.add(renewing);
+    renewing.ready().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+    Await.until("the worker's certificate renewed", Duration.ofSeconds(30), () -> {
+      try {
+        return !ClusterPki.readCertificate(worker.resolve("member.crt")).getSerialNumber().equals(original.getSerialNumber());
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+    var renewed = ClusterPki.readCertificate(worker.resolve("member.crt"));
+    assertThat(ClusterPki.identityOf(renewed)).isEqualTo(ClusterPki.identityOf(original));
+    assertThat(Files.readString(worker.resolve("member.key"))).as("a new key, made on the worker").isNotEqualTo(firstKey);
+    assertThat(worker.resolve("ca.key")).doesNotExist();
+    assertThat(Cluster.get(renewing.system()).selfMember().status()).isEqualTo(org.apache.pekko.cluster.MemberStatus.up());
+  }
+
   private com.typesafe.config.Config seed() {
     return ConfigFactory.parseMap(Map.of("dirigent.cluster.seed-nodes", List.of("127.0.0.1:" + firstPort)));
   }

@@ -1,0 +1,10 @@
+package io.dirigent.core;
+
+/**
+ * Marker for an actor's messages to itself (answers piped back, timers, internal steps): they are
+ * in its protocol's sealed hierarchy, and so {@link CborSerializable}, but never cross a member
+ * boundary. They are bound to {@link LocalOnlySerializer}, which serializes nothing and reads
+ * nothing, so no other member can send one — a forged "the index granted this version" or "the
+ * pods' index found a reference" is refused on arrival.
+ */
+public interface LocalOnly extends CborSerializable {}
