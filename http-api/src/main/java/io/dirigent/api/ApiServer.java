@@ -51,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
     this.authenticator = authenticator;
     this.authorizer = authorizer;
     this.reviews = reviews;
-    this.joins = new MemberJoins(node.system(), authority, bodies);
+    this.joins = new MemberJoins(node.system(), node.store(), authority, bodies);
     this.node = node;
     this.discovery = new Discovery(node.registry());
     this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");

@@ -6,8 +6,11 @@ import io.dirigent.core.auth.CallerKey;
 import io.dirigent.core.auth.Callers;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.pki.ClusterPki;
+import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
+import io.dirigent.core.store.StoreException;
 import io.dirigent.core.validation.NameRules;
+import io.fabric8.kubernetes.api.model.Node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -31,11 +34,13 @@ final class MemberJoins {
   static final String PATH = "/apis/dirigent.io/v1/memberjoins";
 
   private final ActorSystem<?> system;
+  private final Store store;
   private final Optional<ClusterPki> authority;
   private final RequestBodies bodies;
 
-  MemberJoins(ActorSystem<?> system, Optional<ClusterPki> authority, RequestBodies bodies) {
+  MemberJoins(ActorSystem<?> system, Store store, Optional<ClusterPki> authority, RequestBodies bodies) {
     this.system = system;
+    this.store = store;
     this.authority = authority;
     this.bodies = bodies;
   }
@@ -47,13 +52,15 @@ final class MemberJoins {
     }
     ClusterPki pki = authority.orElseThrow(() -> StoreError.of(StoreError.Reason.NOT_FOUND,
         "members join over TLS only: this server has no cluster authority").toException());
-    return bodies.optional(request).thenApply(body -> {
+    return bodies.optional(request).thenCompose(body -> {
       String name = body.map(join -> join.path("name").asText("")).orElse("");
       var problems = NameRules.NameRule.DNS1123_SUBDOMAIN.check(name);
       if (name.isEmpty() || !problems.isEmpty()) {
         throw StoreError.of(StoreError.Reason.BAD_REQUEST, "name: the member's name must be a DNS subdomain"
             + (problems.isEmpty() ? "" : ": " + problems.get(0))).toException();
       }
+      return unregistered(name);
+    }).thenApply(name -> {
       ClusterPki.Issued issued;
       try {
         issued = pki.issueMember(name, java.util.List.of(ClusterNode.WORKER));
@@ -76,6 +83,25 @@ final class MemberJoins {
       });
       system.log().info("member certificate issued name={}", name);
       return Responses.json(201, answer);
+    });
+  }
+
+  /**
+   * {@code name}, when no Node has it: a join makes its member that Node's agent, and must not
+   * hand a newcomer an existing Node's identity (its pods, and the Secrets they use), as
+   * {@code kubeadm join} refuses the name of a Node that exists.
+   */
+  private CompletionStage<String> unregistered(String name) {
+    return store.get(Node.class, null, name).handle((node, failure) -> {
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+        return name;
+      }
+      if (cause != null) {
+        throw cause instanceof StoreException e ? e : new java.util.concurrent.CompletionException(cause);
+      }
+      throw StoreError.of(StoreError.Reason.ALREADY_EXISTS, ("a Node named \"%s\" is registered already: a joining member may not take it "
+          + "(delete the Node first if this host replaces it, or join with another --node-name)").formatted(name)).toException();
     });
   }
 }

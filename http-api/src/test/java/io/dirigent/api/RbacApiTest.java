@@ -240,6 +240,14 @@ class RbacApiTest {
     assertThat(noAccount.code()).isEqualTo(404);
     Answer join = send(admin, "POST", "/apis/dirigent.io/v1/memberjoins", "{'name':'../../etc'}", null);
     assertThat(join.code()).as("a member's name is a DNS subdomain").isEqualTo(400);
+    create(admin, "/api/v1/nodes", "{'metadata':{'name':'taken-node'}}");
+    Answer taken = send(admin, "POST", "/apis/dirigent.io/v1/memberjoins", "{'name':'taken-node'}", null);
+    assertThat(taken.code()).as("a newcomer never gets an existing Node's identity").isEqualTo(409);
+    assertThat(taken.body().path("message").asText()).contains("a Node named \"taken-node\" is registered already");
+    Answer joined = send(admin, "POST", "/apis/dirigent.io/v1/memberjoins", "{'name':'fresh-node'}", null);
+    assertThat(joined.code()).as(joined.body().toString()).isEqualTo(201);
+    assertThat(joined.body().at("/status/credential/user").asText()).isEqualTo("system:node:fresh-node");
+    assertThat(joined.body().at("/status/credential/groups/0").asText()).isEqualTo("system:nodes");
 
     create(admin, "/api/v1/namespaces/rbac-sa/pods", "{'metadata':{'name':'other'},'spec':{'containers':[{'name':'c','image':'busybox'}]}}");
     Answer mismatch = send(admin, "POST", "/api/v1/namespaces/rbac-sa/serviceaccounts/robot/token",
