@@ -187,7 +187,8 @@ public final class ApiBenchmark {
     }
   }
 
-  private static String versionOf(String json) {
+  /** The first resourceVersion in {@code json}; empty when there is none. */
+  static String versionOf(String json) {
     int at = json.indexOf("\"resourceVersion\":\"");
     if (at < 0) {
       return "";

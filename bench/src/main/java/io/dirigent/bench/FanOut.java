@@ -32,6 +32,18 @@ final class FanOut {
     String make(int i) throws Exception;
   }
 
+  /** The watches read: how many opened, and when each first saw each version. */
+  interface Watchers {
+    int open();
+
+    int failed();
+
+    /** CPU the client's reading took, so that it is not counted as the server's. */
+    long readerCpuNanos();
+
+    Map<String, List<Long>> arrivals();
+  }
+
   private FanOut() {}
 
   /**
@@ -39,7 +51,7 @@ final class FanOut {
    * and p99 of every delivery, and the CPU per delivery of this process apart from the thread that
    * reads the watches.
    */
-  static String measure(String label, WatchClients watches, int count, Change change) throws Exception {
+  static String measure(String label, Watchers watches, int count, Change change) throws Exception {
     TimeUnit.SECONDS.sleep(2);
     for (int i = 1; i <= WARM_UP_CHANGES; i++) {
       change.make(-i);

@@ -8,10 +8,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,9 +16,7 @@ import java.util.concurrent.TimeUnit;
  * first saw each version. A client this light leaves the two cores to the server, so the fan-out
  * measurement is the server's (a full HTTP client per stream cost about as much as serving it).
  */
-final class WatchClients implements AutoCloseable {
-
-  private static final byte[] MARKER = "\"resourceVersion\":\"".getBytes(StandardCharsets.US_ASCII);
+final class WatchClients extends WatchTally implements AutoCloseable {
 
   /** One stream: what it read last that may hold the start of a marker, and whether it got a 200. */
   private static final class Stream {
@@ -46,10 +40,7 @@ final class WatchClients implements AutoCloseable {
   /** Streams not opened yet, and those opened that have not answered; owned by the loop's thread. */
   private int toOpen;
   private int opening;
-  private final Map<String, List<Long>> arrivals = new HashMap<>();
   private volatile boolean running = true;
-  private int open;
-  private int failed;
 
   private WatchClients(InetSocketAddress server, String path, int count) throws IOException {
     selector = Selector.open();
@@ -70,34 +61,21 @@ final class WatchClients implements AutoCloseable {
   /** Waits until every stream answered (200 or not) or {@code within} passed. */
   void awaitAnswered(int count, Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
-    while (answered() < count && System.nanoTime() < deadline) {
+    while (answeredCount() < count && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(100);
     }
   }
 
   /** CPU time the thread reading the streams has used. */
-  long readerCpuNanos() {
+  @Override
+  public long readerCpuNanos() {
     return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(loop.getId());
   }
 
-  synchronized int open() {
-    return open;
+  private int answeredCount() {
+    return open() + failed();
   }
 
-  synchronized int failed() {
-    return failed;
-  }
-
-  private synchronized int answered() {
-    return open + failed;
-  }
-
-  /** When each stream first saw each version, by version. */
-  synchronized Map<String, List<Long>> arrivals() {
-    Map<String, List<Long>> copy = new HashMap<>();
-    arrivals.forEach((version, times) -> copy.put(version, List.copyOf(times)));
-    return copy;
-  }
 
   private void run() {
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -110,9 +88,7 @@ final class WatchClients implements AutoCloseable {
           channel.register(selector, SelectionKey.OP_CONNECT, new Stream(ByteBuffer.wrap(request)));
           opening++;
         } catch (IOException e) {
-          synchronized (this) {
-            failed++;
-          }
+          answered(false);
         }
         toOpen--;
       }
@@ -148,7 +124,7 @@ final class WatchClients implements AutoCloseable {
           synchronized (this) {
             if (!stream.headers) {
               stream.headers = true;
-              failed++;
+              answered(false);
               opening--;
             }
           }
@@ -160,53 +136,13 @@ final class WatchClients implements AutoCloseable {
   }
 
   private synchronized void received(Stream stream, byte[] bytes, int length, long now) {
-    byte[] data = new byte[stream.carry.length + length];
-    System.arraycopy(stream.carry, 0, data, 0, stream.carry.length);
-    System.arraycopy(bytes, 0, data, stream.carry.length, length);
-    int from = 0;
     if (!stream.headers) {
       stream.headers = true;
       opening--;
-      stream.ok = new String(data, 0, Math.min(12, data.length), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
-      if (stream.ok) {
-        open++;
-      } else {
-        failed++;
-      }
+      stream.ok = new String(bytes, 0, Math.min(12, length), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+      answered(stream.ok);
     }
-    int carryFrom = Math.max(0, data.length - MARKER.length - 20);
-    while (true) {
-      int at = indexOf(data, MARKER, from);
-      if (at < 0) {
-        break;
-      }
-      int start = at + MARKER.length;
-      int end = start;
-      while (end < data.length && data[end] != '"') {
-        end++;
-      }
-      if (end == data.length) {
-        carryFrom = at;
-        break;
-      }
-      arrivals.computeIfAbsent(new String(data, start, end - start, StandardCharsets.US_ASCII), v -> new ArrayList<>()).add(now);
-      from = end;
-      carryFrom = Math.max(carryFrom, end);
-    }
-    stream.carry = java.util.Arrays.copyOfRange(data, Math.min(carryFrom, data.length), data.length);
-  }
-
-  private static int indexOf(byte[] data, byte[] pattern, int from) {
-    outer:
-    for (int i = from; i <= data.length - pattern.length; i++) {
-      for (int j = 0; j < pattern.length; j++) {
-        if (data[i + j] != pattern[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    stream.carry = VersionMarks.scan(stream.carry, bytes, 0, length, version -> arrived(version, now));
   }
 
   @Override

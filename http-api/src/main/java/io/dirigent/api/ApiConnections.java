@@ -48,7 +48,7 @@ final class ApiConnections implements AutoCloseable {
    * ({@code pekko.http.server}: backlog, max-connections, parsing) and answers with {@code handler}.
    */
   static CompletionStage<ApiConnections> bind(ActorSystem<?> system, String host, int port, Duration requestArrival,
-      Optional<ApiTls> tls, Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
+      Optional<ApiTls> tls, boolean http2, Function<HttpRequest, CompletionStage<HttpResponse>> handler) {
     ServerSettings settings = ServerSettings.create(system.classicSystem());
     SharedKillSwitch connections = KillSwitches.shared("api-connections");
     Http http = Http.get(system);
@@ -59,10 +59,13 @@ final class ApiConnections implements AutoCloseable {
           Flow<HttpRequest, HttpResponse, NotUsed> requests = Flow.of(HttpRequest.class)
               .via(new ConnectionGuard(requestArrival, clientGone))
               .mapAsync(1, handler);
-          Flow<ByteString, ByteString, CompletionStage<Done>> connection = requests
-              .join(http.serverLayer(settings, Optional.of(incoming.remoteAddress()), system.classicSystem().log())
-                  .atop(tls.map(ApiConnections::encrypted).orElseGet(ApiConnections::plainText))
-                  .atop(watchingInput(clientGone)))
+          var http1 = http.serverLayer(settings, Optional.of(incoming.remoteAddress()), system.classicSystem().log());
+          // Over TLS, HTTP/2 when the client asks for it (ALPN); HTTP/1.1 otherwise, and always over plain text.
+          Flow<ByteString, ByteString, NotUsed> protocol = tls.isPresent() && http2
+              ? Http2Layer.alpn(system, tls.get(), incoming.remoteAddress(), requests.join(http1), handler)
+              : requests.join(http1.atop(tls.map(ApiConnections::encrypted).orElseGet(ApiConnections::plainText)));
+          Flow<ByteString, ByteString, CompletionStage<Done>> connection = protocol
+              .join(watchingInput(clientGone))
               .via(connections.flow())
               .watchTermination(Keep.right());
           return incoming.handleWith(connection, system).handle((done, failure) -> Done.getInstance());

@@ -100,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
     var holder = new CompletableFuture<ApiServer>();
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = request -> holder.thenCompose(server -> server.handle(request));
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
-            config.getDuration("request-arrival-timeout"), tls, handler)
+            config.getDuration("request-arrival-timeout"), tls, config.getBoolean("tls.http2"), handler)
         .thenApply(binding -> {
           Authenticator authenticator = new Authenticator(authority.isPresent(), staticTokens, serviceAccountTokens,
               config.getStringList("service-account-audiences"), node.store());

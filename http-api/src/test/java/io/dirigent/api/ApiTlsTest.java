@@ -93,6 +93,58 @@ class ApiTlsTest {
   }
 
   @Test
+  void aClientThatAsksForHttp2GetsItAndOneThatDoesNotGetsHttp11() throws Exception {
+    ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
+    HttpClient h2 = client(admin, pki);
+    HttpResponse<String> two = h2.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces")).version(HttpClient.Version.HTTP_2)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> one = h2.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces")).version(HttpClient.Version.HTTP_1_1)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(two.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(two.statusCode()).as("the client certificate names the user over HTTP/2 too: " + two.body()).isEqualTo(200);
+    assertThat(KubeJson.MAPPER.readTree(two.body()).path("kind").asText()).isEqualTo("NamespaceList");
+    assertThat(one.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    assertThat(one.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void watchesShareOneHttp2ConnectionAndEachSeesItsChanges() throws Exception {
+    ClusterPki.Issued admin = pki.issueClient("admin", List.of("system:masters"));
+    HttpClient h2 = client(admin, pki);
+    String namespace = "h2-" + System.nanoTime();
+    send(h2, "POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + namespace + "\"}}");
+    var first = h2.send(watch(namespace, "configmaps"), HttpResponse.BodyHandlers.ofLines());
+    var second = h2.send(watch(namespace, "secrets"), HttpResponse.BodyHandlers.ofLines());
+    assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(second.version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+    send(h2, "POST", "/api/v1/namespaces/" + namespace + "/configmaps", "{\"metadata\":{\"name\":\"c\"}}");
+    send(h2, "POST", "/api/v1/namespaces/" + namespace + "/secrets", "{\"metadata\":{\"name\":\"s\"}}");
+
+    var firstLines = first.body().iterator();
+    var secondLines = second.body().iterator();
+    assertThat(KubeJson.MAPPER.readTree(firstLines.next()).at("/object/metadata/name").asText()).isEqualTo("c");
+    assertThat(KubeJson.MAPPER.readTree(secondLines.next()).at("/object/metadata/name").asText()).isEqualTo("s");
+    // Ending one stream ends that watch only: the other still sees its changes.
+    first.body().close();
+    send(h2, "POST", "/api/v1/namespaces/" + namespace + "/secrets", "{\"metadata\":{\"name\":\"t\"}}");
+    assertThat(KubeJson.MAPPER.readTree(secondLines.next()).at("/object/metadata/name").asText()).isEqualTo("t");
+    second.body().close();
+  }
+
+  private HttpRequest watch(String namespace, String resource) {
+    return HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/namespaces/" + namespace + "/" + resource + "?watch=true&timeoutSeconds=30"))
+        .version(HttpClient.Version.HTTP_2).timeout(Duration.ofSeconds(30)).build();
+  }
+
+  private void send(HttpClient client, String method, String path, String body) throws Exception {
+    HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(method + " " + path + ": " + answer.body()).isBetween(200, 201);
+  }
+
+  @Test
   void plainHttpToTheTlsPortIsNotServed() {
     HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create(server.url().replace("https://", "http://") + "/version"))
