@@ -60,19 +60,38 @@ final class ApiConnections implements AutoCloseable {
               .via(new ConnectionGuard(requestArrival, clientGone))
               .mapAsync(1, handler);
           var http1 = http.serverLayer(settings, Optional.of(incoming.remoteAddress()), system.classicSystem().log());
-          // Over TLS, HTTP/2 when the client asks for it (ALPN); HTTP/1.1 otherwise, and always over plain text.
-          Flow<ByteString, ByteString, NotUsed> protocol = tls.isPresent() && http2
-              ? Http2Layer.alpn(system, tls.get(), incoming.remoteAddress(), requests.join(http1), handler)
-              : requests.join(http1.atop(tls.map(ApiConnections::encrypted).orElseGet(ApiConnections::plainText)));
-          Flow<ByteString, ByteString, CompletionStage<Done>> connection = protocol
-              .join(watchingInput(clientGone))
-              .via(connections.flow())
-              .watchTermination(Keep.right());
-          return incoming.handleWith(connection, system).handle((done, failure) -> Done.getInstance());
+          if (!(tls.isPresent() && http2)) {
+            return serve(system, incoming, requests.join(http1.atop(tls.map(ApiConnections::encrypted).orElseGet(ApiConnections::plainText))),
+                clientGone, connections);
+          }
+          // Over TLS, HTTP/2 when the client asks for it (ALPN), HTTP/1.1 otherwise. The HTTP/1.1
+          // side has its guard; the handshake and HTTP/2 are held to the same bound here: a
+          // connection with nothing in flight for the request-arrival timeout is closed.
+          ConnectionActivity activity = new ConnectionActivity();
+          SharedKillSwitch idle = KillSwitches.shared("api-connection-idle");
+          var check = system.scheduler().scheduleWithFixedDelay(requestArrival, requestArrival.dividedBy(2), () -> {
+            if (activity.idleFor(requestArrival)) {
+              idle.abort(new java.util.concurrent.TimeoutException("no request in flight for " + requestArrival));
+            }
+          }, system.executionContext());
+          Flow<ByteString, ByteString, NotUsed> protocol = Http2Layer.alpn(system, tls.get(), incoming.remoteAddress(),
+                  requests.join(http1), activity.counting(handler))
+              .via(idle.flow());
+          return serve(system, incoming, protocol, clientGone, connections).whenComplete((done, failure) -> check.cancel());
         })
         .to(Sink.ignore())
         .run(system)
         .thenApply(binding -> new ApiConnections(binding, connections));
+  }
+
+  /** Runs one connection's {@code protocol} over its bytes until either side ends it. */
+  private static CompletionStage<Done> serve(ActorSystem<?> system, Tcp.IncomingConnection incoming, Flow<ByteString, ByteString, NotUsed> protocol,
+      CompletableFuture<Done> clientGone, SharedKillSwitch connections) {
+    Flow<ByteString, ByteString, CompletionStage<Done>> connection = protocol
+        .join(watchingInput(clientGone))
+        .via(connections.flow())
+        .watchTermination(Keep.right());
+    return incoming.handleWith(connection, system).handle((done, failure) -> Done.getInstance());
   }
 
   InetSocketAddress address() {

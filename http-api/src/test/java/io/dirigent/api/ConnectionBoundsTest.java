@@ -1,13 +1,12 @@
 package io.dirigent.api;
 
+import static io.dirigent.api.testing.Sockets.closedByServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.api.testing.TestApiServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -225,26 +224,6 @@ class ConnectionBoundsTest {
     return seen.toString();
   }
 
-  /** Whether the server has closed its side: a read sees the end of the stream (or a reset) within {@code millis}. */
-  private static boolean closedByServer(Socket socket, int millis) throws IOException {
-    int before = socket.getSoTimeout();
-    socket.setSoTimeout(millis);
-    try {
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[8192];
-      int read;
-      while ((read = in.read(buffer)) > 0) {
-        // a response the server sent before closing
-      }
-      return read < 0;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true;
-    } finally {
-      socket.setSoTimeout(before);
-    }
-  }
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(10)).build(),
