@@ -6,6 +6,7 @@ import io.dirigent.api.ApiServer;
 import io.dirigent.cli.client.CliException;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.cluster.ClusterNode;
+import io.dirigent.core.cluster.MemberRoles;
 import io.dirigent.core.pki.ClusterPki;
 import io.dirigent.node.NodeAgents;
 import io.dirigent.scheduler.Scheduler;
@@ -254,7 +255,7 @@ public final class ServerCommand implements Callable<Integer> {
         "pid=" + ProcessHandle.current().pid(),
         "member=" + self.address(),
         "api=" + (api == null ? "" : api.url()),
-        "roles=" + String.join(",", self.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList()),
+        "roles=" + String.join(",", MemberRoles.declared(self.getRoles())),
         "store=" + config.getString("dirigent.store.plugin"),
         "data-dir=" + data);
   }

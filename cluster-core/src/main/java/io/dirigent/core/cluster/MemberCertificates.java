@@ -28,8 +28,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Member certificates renewed before they end, as kubelets rotate theirs: a member checks its
@@ -148,8 +146,7 @@ public final class MemberCertificates {
     try {
       ClusterPki authority = ClusterPki.loadOrCreate(dir, "dirigent", Clock.systemUTC());
       ClusterPki.Identity identity = ClusterPki.identityOf(ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")));
-      List<String> roles = identity.groups().stream().filter(group -> group.startsWith(ClusterPki.ROLE_PREFIX))
-          .map(group -> group.substring(ClusterPki.ROLE_PREFIX.length())).toList();
+      List<String> roles = MemberRoles.carried(identity);
       String name = identity.user().startsWith(ClusterPki.MEMBER_PREFIX) ? identity.user().substring(ClusterPki.MEMBER_PREFIX.length()) : identity.user();
       return save(dir, pair, ClusterPki.pem(authority.certifyMember(name, roles, pair.getPublic())));
     } catch (IOException e) {
@@ -159,20 +156,12 @@ public final class MemberCertificates {
 
   private static CompletionStage<String> askIssuer(org.apache.pekko.actor.typed.ActorSystem<?> system, Caller credential, KeyPair pair, Duration timeout) {
     String publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            replyTo -> Receptionist.find(KEY, replyTo), timeout, system.scheduler())
-        .thenCompose(listing -> {
-          // Only a control-plane member's issuer: anyone may register with the receptionist.
-          var cluster = Cluster.get(system);
-          var issuer = listing.getServiceInstances(KEY).stream().filter(ref -> {
-            var address = ref.path().address().hasLocalScope() ? cluster.selfMember().address() : ref.path().address();
-            return java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
-                .anyMatch(member -> member.address().equals(address) && member.status() == MemberStatus.up() && member.hasRole(ClusterNode.CONTROL_PLANE));
-          }).findFirst();
-          if (issuer.isEmpty()) {
+    return ControlPlaneServices.find(system, KEY, timeout)
+        .thenCompose(issuers -> {
+          if (issuers.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no control-plane member renews member certificates yet"));
           }
-          return AskPattern.<Command, Renewed>ask(issuer.get(), replyTo -> new Renew(credential, publicKey, replyTo), timeout, system.scheduler());
+          return AskPattern.<Command, Renewed>ask(issuers.get(0), replyTo -> new Renew(credential, publicKey, replyTo), timeout, system.scheduler());
         })
         .thenApply(renewed -> {
           if (!renewed.error().isEmpty()) {

@@ -2,6 +2,7 @@ package io.dirigent.core.cluster;
 
 import io.dirigent.core.pki.ClusterPki;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +96,7 @@ public final class MemberRoles {
             }
             boolean arriving = seen.event() instanceof ClusterEvent.MemberJoined || seen.event() instanceof ClusterEvent.MemberUp
                 || seen.event() instanceof ClusterEvent.MemberWeaklyUp;
-            if (arriving && !declared(member).isEmpty() && !member.equals(cluster.selfMember())) {
+            if (arriving && !declared(member.getRoles()).isEmpty() && !member.equals(cluster.selfMember())) {
               context.getSelf().tell(new Check(member, 0));
             }
             return Behaviors.same();
@@ -112,9 +113,9 @@ public final class MemberRoles {
     Member member = check.member();
     Optional<ClusterPki.Identity> identity = identities.of(member.address());
     if (identity.isPresent()) {
-      List<String> missing = declared(member).stream().filter(role -> !identity.get().groups().contains(ClusterPki.ROLE_PREFIX + role)).toList();
+      List<String> missing = missing(identity.get(), member.getRoles());
       if (missing.isEmpty()) {
-        context.getLog().debug("member {} shows a certificate ({}) for its roles {}", member.address(), identity.get().user(), declared(member));
+        context.getLog().debug("member {} shows a certificate ({}) for its roles {}", member.address(), identity.get().user(), declared(member.getRoles()));
       } else {
         context.getLog().error("member {} declares the roles {} but its certificate ({}, {}) does not carry them: downing it",
             member.address(), missing, identity.get().user(), identity.get().groups());
@@ -130,12 +131,23 @@ public final class MemberRoles {
     if (check.attempt() < CHECK_ATTEMPTS) {
       timers.startSingleTimer(new Check(member, check.attempt() + 1), CHECK_INTERVAL);
     } else {
-      context.getLog().warn("member {} declares the roles {} and showed no certificate to this member yet: not checked", member.address(), declared(member));
+      context.getLog().warn("member {} declares the roles {} and showed no certificate to this member yet: not checked", member.address(), declared(member.getRoles()));
     }
   }
 
-  /** The roles {@code member} declares, Pekko's own data-center role aside. */
-  private static List<String> declared(Member member) {
-    return member.getRoles().stream().filter(role -> !role.startsWith("dc-")).sorted().toList();
+  /** Of a member's {@code roles}, those its certificate must carry: Pekko's own data-center role ({@code dc-NAME}) aside. */
+  public static List<String> declared(Collection<String> roles) {
+    return roles.stream().filter(role -> !role.startsWith("dc-")).sorted().toList();
+  }
+
+  /** Of a member's declared {@code roles}, those the certificate {@code identity} names does not carry. */
+  static List<String> missing(ClusterPki.Identity identity, Collection<String> roles) {
+    return declared(roles).stream().filter(role -> !identity.groups().contains(ClusterPki.ROLE_PREFIX + role)).toList();
+  }
+
+  /** The roles the certificate {@code identity} names carries. */
+  static List<String> carried(ClusterPki.Identity identity) {
+    return identity.groups().stream().filter(group -> group.startsWith(ClusterPki.ROLE_PREFIX))
+        .map(group -> group.substring(ClusterPki.ROLE_PREFIX.length())).toList();
   }
 }

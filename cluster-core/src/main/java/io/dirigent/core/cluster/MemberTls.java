@@ -73,15 +73,20 @@ public final class MemberTls implements SSLEngineProvider {
       throw new IOException("there is no cluster authority (ca.crt) in " + dir + ": copy the cluster's DIR/pki here, or start the first member");
     }
     boolean held = Files.exists(dir.resolve(MEMBER + ".crt")) && Files.exists(dir.resolve(MEMBER + ".key"));
-    if (!held || (Files.exists(dir.resolve("ca.key")) && (!carries(ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), roles)
-        || ClusterPki.dueForRenewal(ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt")), Clock.systemUTC().instant(), renewBefore)))) {
-      if (!Files.exists(dir.resolve("ca.key"))) {
+    boolean authority = Files.exists(dir.resolve("ca.key"));
+    if (held && authority) {
+      X509Certificate current = ClusterPki.readCertificate(dir.resolve(MEMBER + ".crt"));
+      held = MemberRoles.missing(ClusterPki.identityOf(current), roles).isEmpty()
+          && !ClusterPki.dueForRenewal(current, Clock.systemUTC().instant(), renewBefore);
+    }
+    if (!held) {
+      if (!authority) {
         throw new IOException("there is no member certificate (member.crt, member.key) in " + dir
             + ", and no authority key to make one: issue one on a control-plane member (docs/security.md)");
       }
       // A member holding the authority names its own roles; one whose certificate lacks a role it takes gets a new one.
       ClusterPki pki = ClusterPki.loadOrCreate(dir, "dirigent", Clock.systemUTC());
-      pki.save(MEMBER, pki.issueMember(name, roles.stream().filter(role -> !role.startsWith("dc-")).toList()));
+      pki.save(MEMBER, pki.issueMember(name, MemberRoles.declared(roles)));
     }
   }
 
@@ -166,12 +171,6 @@ public final class MemberTls implements SSLEngineProvider {
     }
     engine.setSSLParameters(parameters);
     return engine;
-  }
-
-  /** Whether {@code certificate} lets its member take every one of {@code roles} (Pekko's own dc- roles aside). */
-  static boolean carries(X509Certificate certificate, List<String> roles) {
-    List<String> groups = ClusterPki.identityOf(certificate).groups();
-    return roles.stream().filter(role -> !role.startsWith("dc-")).allMatch(role -> groups.contains(ClusterPki.ROLE_PREFIX + role));
   }
 
   /**

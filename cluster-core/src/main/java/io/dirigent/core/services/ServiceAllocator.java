@@ -3,9 +3,9 @@ package io.dirigent.core.services;
 import io.dirigent.core.CborSerializable;
 import io.dirigent.core.LocalOnly;
 import io.dirigent.core.auth.Caller;
-import io.dirigent.core.auth.Callers;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreGuard;
 import io.dirigent.core.store.StoreSettings;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -132,17 +132,17 @@ public final class ServiceAllocator
   public static void init(ActorSystem<?> system, Store store, StoreSettings settings) {
     AddressRanges ranges = AddressRanges.from(system.settings().config());
     Duration repair = system.settings().config().getDuration("dirigent.services.repair-interval");
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entity -> create(ranges, settings, store, repair)).withRole(settings.role()));
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entity -> create(ranges, settings, store, repair, StoreGuard.of(system))).withRole(settings.role()));
   }
 
   public static EntityRef<Command> ref(ActorSystem<?> system) {
     return ClusterSharding.get(system).entityRefFor(TYPE_KEY, ENTITY_ID);
   }
 
-  static Behavior<Command> create(AddressRanges ranges, StoreSettings settings, Store store, Duration repair) {
+  static Behavior<Command> create(AddressRanges ranges, StoreSettings settings, Store store, Duration repair, StoreGuard guard) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new RepairTick(), repair, repair);
-      return new ServiceAllocator(context, ranges, settings, store, repair);
+      return new ServiceAllocator(context, ranges, settings, store, repair, guard);
     }));
   }
 
@@ -150,15 +150,19 @@ public final class ServiceAllocator
   private final AddressRanges ranges;
   private final Store store;
   private final Duration repair;
+  /** Who may allocate: the store's own members. */
+  private final StoreGuard guard;
   private final Clock clock = Clock.systemUTC();
 
-  private ServiceAllocator(ActorContext<Command> context, AddressRanges ranges, StoreSettings settings, Store store, Duration repair) {
+  private ServiceAllocator(ActorContext<Command> context, AddressRanges ranges, StoreSettings settings, Store store, Duration repair,
+      StoreGuard guard) {
     super(PersistenceId.of(TYPE_KEY.name(), ENTITY_ID),
         SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
     this.context = context;
     this.ranges = ranges;
     this.store = store;
     this.repair = repair;
+    this.guard = guard;
   }
 
   @Override
@@ -191,7 +195,7 @@ public final class ServiceAllocator
 
   /** Whether {@code caller} is one of the store's own members: only they allocate and release (through a Service's admission). */
   private boolean fromStore(Caller caller) {
-    if (caller != null && caller.isMaster() && Callers.get(context.getSystem()).verify(caller)) {
+    if (guard.isMaster(caller)) {
       return true;
     }
     context.getLog().warn("service allocator refused a request from {}", caller);

@@ -54,35 +54,26 @@ public final class ObjectEntity
   /** Messages the entity handles. */
   public sealed interface Command extends CborSerializable {}
 
-  /**
-   * Commands from outside the store (clients' reads and writes, the index's questions) say who
-   * sends them; the entity refuses a caller that is not genuine or may not do what it asks
-   * ({@link StoreAccess}).
-   */
-  public sealed interface Called extends Command {
-    Caller caller();
-  }
-
   /** Create the object; AlreadyExists if it exists. */
-  public record Create(ObjectNode object, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo) implements Called {}
+  public record Create(ObjectNode object, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo) implements Command {}
 
   /**
    * Replace the object (or only its status); a resourceVersion in the body is a precondition.
    */
   public record Update(ObjectNode object, boolean statusOnly, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo)
-      implements Called {}
+      implements Command {}
 
   /** Delete the object, or mark it for deletion while finalizers or a grace period hold it. */
-  public record Delete(DeleteOptions options, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo) implements Called {}
+  public record Delete(DeleteOptions options, String user, boolean dryRun, Caller caller, ActorRef<Reply> replyTo) implements Command {}
 
   /** Read the last persisted version. */
-  public record Get(Caller caller, ActorRef<Current> replyTo) implements Called {}
+  public record Get(Caller caller, ActorRef<Current> replyTo) implements Command {}
 
   /**
    * The index asks what became of a version it handed out and never heard back about (the
    * writer's member may have died mid-write). Answered once any write in flight has finished.
    */
-  public record Resolve(long resourceVersion, Caller caller, ActorRef<ResourceIndex.Command> replyTo) implements Called {}
+  public record Resolve(long resourceVersion, Caller caller, ActorRef<ResourceIndex.Command> replyTo) implements Command {}
 
   /** The pods' index answered whether a pod bound to the asking node refers to this object. */
   private record Referenced(Get get, boolean referenced, String failure) implements Command, LocalOnly {}
@@ -336,13 +327,9 @@ public final class ObjectEntity
     return decide(state, decision, recorded(delete.caller(), delete.user()), delete.dryRun(), delete.replyTo());
   }
 
-  /** What {@link StoreAccess} says of {@code caller} doing {@code verb} here; a caller that is not genuine is denied. */
+  /** What the guard says of {@code caller} doing {@code verb} here. */
   private StoreAccess.Decision access(Caller caller, StoreAccess.Verb verb, State state, ObjectNode proposed) {
-    if (caller == null || !guard.genuine().test(caller)) {
-      return new StoreAccess.Denied("the store does not know " + (caller == null ? "an anonymous caller" : caller.user())
-          + ": a member acts only with the credential the cluster issued it");
-    }
-    return StoreAccess.decide(caller, verb, key.resource(), key.namespace(), key.name(), state.live(), proposed);
+    return guard.decide(caller, verb, key.resource(), key.namespace(), key.name(), state.live(), proposed);
   }
 
   /** A write's refusal, or null when {@code caller} may write (writes never depend on references). */
@@ -354,8 +341,7 @@ public final class ObjectEntity
   }
 
   private StoreError forbidden(StoreAccess.Denied denied) {
-    String subject = key.name().isEmpty() ? type.resource() : "%s \"%s\"".formatted(type.resource(), key.name());
-    return StoreError.of(StoreError.Reason.FORBIDDEN, subject + " is forbidden: " + denied.message());
+    return StoreGuard.forbidden(type.resource(), key.name(), denied);
   }
 
   /** Who the history names: the user the API server acted for, or the component itself. */

@@ -279,12 +279,8 @@ public final class ResourceIndex
 
   /** A list's or watch's refusal, or null when {@code caller} may list this resource. */
   private StoreError listRefusal(Caller caller) {
-    if (caller == null || !guard.genuine().test(caller)) {
-      return StoreError.of(StoreError.Reason.FORBIDDEN, "%s is forbidden: the store does not know %s: a member acts only with the credential the cluster issued it"
-          .formatted(type.resource(), caller == null ? "an anonymous caller" : caller.user()));
-    }
-    return StoreAccess.decide(caller, StoreAccess.Verb.LIST, type.resource(), null, "", null) instanceof StoreAccess.Denied denied
-        ? StoreError.of(StoreError.Reason.FORBIDDEN, type.resource() + " is forbidden: " + denied.message()) : null;
+    return guard.decide(caller, StoreAccess.Verb.LIST, type.resource(), null, "", null, null) instanceof StoreAccess.Denied denied
+        ? StoreGuard.forbidden(type.resource(), "", denied) : null;
   }
 
   private ReplyEffect<Event, State> onAcquire(State state, AcquireVersion acquire) {

@@ -1,7 +1,9 @@
 package io.dirigent.core.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.Callers;
+import io.dirigent.core.auth.StoreAccess;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,7 +29,26 @@ public record StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<Re
   }
 
   /** Whether {@code caller} is genuine and one of the store's own members. */
-  boolean isMaster(Caller caller) {
+  public boolean isMaster(Caller caller) {
     return caller != null && caller.isMaster() && genuine.test(caller);
+  }
+
+  /**
+   * What {@link StoreAccess} says of {@code caller} doing {@code verb} on the object {@code name}
+   * of {@code resource} (empty name: the collection); a caller that is not genuine is denied.
+   */
+  StoreAccess.Decision decide(Caller caller, StoreAccess.Verb verb, String resource, String namespace, String name,
+      ObjectNode current, ObjectNode proposed) {
+    if (caller == null || !genuine.test(caller)) {
+      return new StoreAccess.Denied("the store does not know " + (caller == null ? "an anonymous caller" : caller.user())
+          + ": a member acts only with the credential the cluster issued it");
+    }
+    return StoreAccess.decide(caller, verb, resource, namespace, name, current, proposed);
+  }
+
+  /** The 403 of a refusal: {@code secrets "db" is forbidden: User ... cannot ...}, or of the collection when {@code name} is empty. */
+  static StoreError forbidden(String resource, String name, StoreAccess.Denied denied) {
+    String subject = name.isEmpty() ? resource : "%s \"%s\"".formatted(resource, name);
+    return StoreError.of(StoreError.Reason.FORBIDDEN, subject + " is forbidden: " + denied.message());
   }
 }
