@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,7 +110,9 @@ class RolloutEndToEndIT {
       Run rolled = run("apply", "-f", manifest.toString(), "--kubeconfig", kubeconfig);
       assertThat(rolled.exit()).as(rolled.output()).isZero();
       Await.until("only v2 answers, from three replicas", Duration.ofSeconds(180), () -> {
-        List<String> recent = new ArrayList<>(answers.subList(Math.max(0, answers.size() - 60), answers.size()));
+        // A snapshot first: a view of the live list fails when the client adds an answer meanwhile.
+        List<String> all = List.copyOf(answers);
+        List<String> recent = all.subList(Math.max(0, all.size() - 60), all.size());
         return recent.size() == 60 && recent.stream().allMatch(a -> a.startsWith("v2 "))
             && recent.stream().collect(Collectors.toSet()).size() == 3;
       });
