@@ -76,7 +76,8 @@ public final class ControllerManager {
           new ClusterRoleAggregationController(store),
           new ServiceAccountController(store, caPem),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
-              config.getDuration("node-monitor-grace-period"), config.getDuration("pod-eviction-timeout")));
+              config.getDuration("node-monitor-grace-period"), NodeHealth.Timeouts.from(config),
+              MemberView.of(context.getSystem(), config.getString("role"))));
       for (Controller controller : controllers) {
         // A loop that fails starts again from a fresh list, rather than leaving its kind unreconciled.
         context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, workers, resync))

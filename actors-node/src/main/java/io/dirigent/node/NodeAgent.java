@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -57,7 +58,7 @@ public final class NodeAgent {
 
   private record RenewLease() implements Command {}
 
-  private record LeaseRenewed(Throwable failure) implements Command {}
+  private record LeaseRenewed(Lease written, Throwable failure) implements Command {}
 
   private record ReportStatus() implements Command {}
 
@@ -75,6 +76,15 @@ public final class NodeAgent {
 
   /** Stops the agent and its pod workers; the pods' containers keep running, to be adopted. */
   public record Stop() implements Command {}
+
+  /**
+   * Stops the agent as a restart does: its Lease first says that it stopped on purpose, so the
+   * node lifecycle controller expects it back and leaves its pods where they are for the restart
+   * grace period. {@code replyTo} hears once the agent has stopped (the Lease written or not).
+   */
+  public record Retire(ActorRef<Done> replyTo) implements Command {}
+
+  private record Retired(ActorRef<Done> replyTo, Throwable failure) implements Command {}
 
   private NodeAgent() {}
 
@@ -217,6 +227,7 @@ public final class NodeAgent {
           })
           .onMessage(Registered.class, ignored -> Behaviors.same())
           .onMessage(Stop.class, stop -> Behaviors.stopped())
+          .onMessage(Retire.class, this::onRetire)
           .onSignal(PostStop.class, stopped -> {
             closeExits();
             return Behaviors.same();
@@ -294,27 +305,25 @@ public final class NodeAgent {
     // ---- lease and status ----
 
     private Behavior<Command> onRenewLease(RenewLease renew) {
-      Lease next = NodeObjects.lease(node.settings(), node.clock().instant());
-      CompletionStage<Lease> write = lease == null
-          ? node.store().create(next).exceptionallyCompose(failure -> {
-              Throwable cause = Failures.cause(failure);
-              if (cause instanceof StoreException e && e.reason() == StoreError.Reason.ALREADY_EXISTS) {
-                return node.store().update(next);
-              }
-              return CompletableFuture.failedFuture(cause);
-            })
-          : node.store().update(next);
-      context.pipeToSelf(write, (written, failure) -> {
-        if (failure == null) {
-          lease = written;
-        }
-        return new LeaseRenewed(failure);
-      });
+      context.pipeToSelf(writeLease(NodeObjects.lease(node.settings(), node.member(), node.clock().instant(), false)), LeaseRenewed::new);
       return Behaviors.same();
     }
 
+    /** Writes the node's Lease: created when the agent has not written it yet (it may exist from before). */
+    private CompletionStage<Lease> writeLease(Lease next) {
+      return lease != null ? node.store().update(next) : node.store().create(next).exceptionallyCompose(failure -> {
+        Throwable cause = Failures.cause(failure);
+        if (cause instanceof StoreException e && e.reason() == StoreError.Reason.ALREADY_EXISTS) {
+          return node.store().update(next);
+        }
+        return CompletableFuture.failedFuture(cause);
+      });
+    }
+
     private Behavior<Command> onLeaseRenewed(LeaseRenewed renewed) {
-      if (renewed.failure() != null) {
+      if (renewed.failure() == null) {
+        lease = renewed.written();
+      } else {
         Throwable cause = Failures.cause(renewed.failure());
         if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
           lease = null;
@@ -322,6 +331,32 @@ public final class NodeAgent {
         context.getLog().warn("lease not renewed node={} error={}", name(), cause.getMessage());
       }
       return Behaviors.same();
+    }
+
+    /** Says in the Lease that the agent stops on purpose, then stops; nothing else is taken on meanwhile. */
+    private Behavior<Command> onRetire(Retire retire) {
+      timers.cancelAll();
+      CompletionStage<Lease> write = writeLease(NodeObjects.lease(node.settings(), node.member(), node.clock().instant(), true));
+      context.pipeToSelf(write, (written, failure) -> new Retired(retire.replyTo(), failure));
+      return Behaviors.receive(Command.class)
+          .onMessage(Retired.class, retired -> {
+            if (retired.failure() != null) {
+              context.getLog().warn("node {} could not say it stops on purpose: {}", name(), Failures.cause(retired.failure()).getMessage());
+            }
+            retired.replyTo().tell(Done.getInstance());
+            return Behaviors.stopped();
+          })
+          .onMessage(Stop.class, stop -> Behaviors.stopped())
+          .onMessage(Logs.class, logs -> {
+            logs.request().replyTo().tell(new PodLogs.Failed(503, "node %s is stopping".formatted(name())));
+            return Behaviors.same();
+          })
+          .onAnyMessage(other -> Behaviors.same())
+          .onSignal(PostStop.class, stopped -> {
+            closeExits();
+            return Behaviors.same();
+          })
+          .build();
     }
 
     private Behavior<Command> onReportStatus(ReportStatus report) {

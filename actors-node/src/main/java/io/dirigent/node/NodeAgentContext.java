@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
  * @param runtimePrefix how container ids are qualified in pod status ({@code docker://...})
  * @param recorder null when the node records no events
  * @param blocking runs blocking file work
+ * @param member the address of the cluster member the agent runs on, which its Lease names
  */
 record NodeAgentContext(
     Store store,
@@ -21,4 +22,5 @@ record NodeAgentContext(
     EventRecorder recorder,
     ContainerSpecs specs,
     Clock clock,
-    Executor blocking) {}
+    Executor blocking,
+    String member) {}

@@ -151,13 +151,28 @@ public final class NodeAgents implements AutoCloseable {
     return new NodeAgentContext(node, runtime, simulated ? "simulated" : "docker", settings, recorder,
         new ContainerSpecs(node, simulated ? null : settings.podsDir(), blocking,
             simulated ? null : new PodTokens(system, node.caller(), system.settings().config().getDuration("dirigent.store.ask-timeout"))),
-        clock, blocking);
+        clock, blocking, org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString());
   }
 
   /** Stops one agent (as if its process died); its containers keep running. */
   public void stop(ActorRef<NodeAgent.Command> agent) {
     agent.tell(new NodeAgent.Stop());
     agents.remove(agent);
+  }
+
+  /** Asks every agent to retire and waits for them, at most {@code timeout} in all. */
+  private void retire(Duration timeout) {
+    List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> retired = agents.stream()
+        .map(agent -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, org.apache.pekko.Done>ask(
+            agent, NodeAgent.Retire::new, timeout, system.scheduler()).toCompletableFuture())
+        .toList();
+    try {
+      java.util.concurrent.CompletableFuture.allOf(retired.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(timeout.toMillis() + 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      system.log().warn("node agents did not all retire within {}: {}", timeout, e.toString());
+      agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
+    }
   }
 
   /** Stops the service proxies and waits (briefly) until their rules are gone from the host. */
@@ -182,11 +197,27 @@ public final class NodeAgents implements AutoCloseable {
     proxies.clear();
   }
 
+  /**
+   * Stops the agents as a restart does ({@link NodeAgent.Retire}: their Leases say so, and their
+   * pods stay for the restart grace period), then the proxies and runtimes; the containers keep
+   * running, for the next agents to adopt.
+   */
   @Override
   public void close() {
-    agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
-    fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
-    stopProxies();
+    if (system.whenTerminated().isCompleted()) {
+      // The member stopped (downed, say) and its agents with it: only the runtimes are left to release.
+      proxies.clear();
+    } else {
+      var status = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().status();
+      if (status == org.apache.pekko.cluster.MemberStatus.up() || status == org.apache.pekko.cluster.MemberStatus.leaving()) {
+        retire(Duration.ofSeconds(3));
+      } else {
+        // Downed (or never up): the cluster took this member for failed, and so its nodes are.
+        agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
+      }
+      fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
+      stopProxies();
+    }
     agents.clear();
     fleets.clear();
     runtimes.forEach(ContainerRuntime::close);

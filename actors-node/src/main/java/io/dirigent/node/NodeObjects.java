@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.node.runtime.RuntimeInfo;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -123,9 +124,20 @@ final class NodeObjects {
         .withLastHeartbeatTime(now).withLastTransitionTime(since).build();
   }
 
-  static Lease lease(NodeSettings settings, Instant now) {
+  /**
+   * The node's Lease, renewed at {@code now} by the agent on {@code member} (its cluster address;
+   * null: not in a cluster); {@code stopping} when the agent says it stops on purpose.
+   */
+  static Lease lease(NodeSettings settings, String member, Instant now, boolean stopping) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (member != null) {
+      annotations.put(NodeLeases.MEMBER, member);
+    }
+    if (stopping) {
+      annotations.put(NodeLeases.STOPPED, KubeJson.timestamp(now));
+    }
     return new LeaseBuilder()
-        .withNewMetadata().withName(settings.name()).withNamespace(LEASE_NAMESPACE).endMetadata()
+        .withNewMetadata().withName(settings.name()).withNamespace(LEASE_NAMESPACE).withAnnotations(annotations).endMetadata()
         .withNewSpec()
         .withHolderIdentity(settings.name())
         .withLeaseDurationSeconds((int) settings.leaseDuration().toSeconds())
