@@ -293,7 +293,15 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Ready when this member is Up and the store answers a list. */
+  /**
+   * Ready when the member is Up on the side of the cluster that the split brain resolver keeps,
+   * reaches its journal, and its store answers a list.
+   */
   private CompletionStage<HttpResponse> readiness() {
+    Optional<String> unready = node.unready();
+    if (unready.isPresent()) {
+      return CompletableFuture.completedFuture(text(503, "not ready: " + unready.get()));
+    }
     var namespaces = node.registry().byResource("namespaces").orElseThrow();
     return node.ready()
         .thenCompose(up -> node.store().list(namespaces, ListOptions.of(ObjectFilter.ALL).page(1, null)))

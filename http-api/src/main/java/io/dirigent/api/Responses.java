@@ -46,7 +46,7 @@ final class Responses {
   static HttpResponse failure(Throwable failure, ApiPath path) {
     Throwable cause = unwrap(failure);
     if (cause instanceof StoreException e) {
-      return status(ApiStatus.failure(e.error(), path == null ? null : path.type(), path == null ? null : path.name()));
+      return failure(e.error(), path);
     }
     if (cause instanceof RequestBodies.BodyException e) {
       HttpResponse response = status(e.status());
@@ -63,6 +63,21 @@ final class Responses {
   }
 
   static HttpResponse failure(StoreError error) {
-    return status(ApiStatus.failure(error, null, null));
+    return failure(error, null);
+  }
+
+  /**
+   * The Status of a store's refusal. When the store is unavailable for now (a member without the
+   * quorum, a journal that is away), it says when to try again — client-go and kubectl retry a
+   * 503 that carries Retry-After by themselves.
+   */
+  private static HttpResponse failure(StoreError error, ApiPath path) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = ApiStatus.failure(error, path == null ? null : path.type(), path == null ? null : path.name());
+    if (error.reason() != StoreError.Reason.UNAVAILABLE) {
+      return status(body);
+    }
+    (body.get("details") instanceof com.fasterxml.jackson.databind.node.ObjectNode details ? details : body.putObject("details"))
+        .put("retryAfterSeconds", ApiStatus.RETRY_AFTER_SECONDS);
+    return status(body).addHeader(org.apache.pekko.http.javadsl.model.headers.RetryAfter.create(ApiStatus.RETRY_AFTER_SECONDS));
   }
 }

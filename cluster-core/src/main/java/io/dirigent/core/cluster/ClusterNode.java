@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.auth.BootstrapPolicy;
 import io.dirigent.core.auth.ServiceAccountAdmission;
+import io.dirigent.core.store.JournalProbe;
 import io.dirigent.core.store.ObjectEntity;
 import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.pki.ClusterPki;
@@ -38,6 +39,9 @@ public final class ClusterNode implements AutoCloseable {
   private final ResourceRegistry registry;
   private final Store store;
   private final CompletionStage<Void> ready;
+  private final Quorum quorum;
+  /** On a control-plane member, once its store's schema is there. */
+  private volatile JournalProbe journal;
 
   private ClusterNode(ActorSystem<Void> system, ResourceRegistry registry) {
     this.system = system;
@@ -47,8 +51,13 @@ public final class ClusterNode implements AutoCloseable {
     // Entities start on demand; the schema must be there before this member hosts any.
     CompletionStage<Void> schema = controlPlane ? StoreSchema.ensure(system) : CompletableFuture.completedFuture(null);
     this.store = new Store(system, registry);
+    this.quorum = Quorum.of(system, settings.role());
     this.ready = schema
         .thenRun(() -> {
+          if (controlPlane) {
+            Config probe = system.settings().config().getConfig("dirigent.store");
+            journal = JournalProbe.start(system, probe.getDuration("probe-interval"), probe.getDuration("probe-timeout"));
+          }
           ObjectEntity.init(system, registry, settings);
           ResourceIndex.init(system, registry, settings);
           ServiceAllocator.init(system, store, settings);
@@ -64,8 +73,8 @@ public final class ClusterNode implements AutoCloseable {
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())
-        .thenCompose(up -> controlPlane ? SystemNamespaces.ensure(system, store) : CompletableFuture.completedFuture(null))
-        .thenCompose(namespaces -> controlPlane ? BootstrapPolicy.ensure(store) : CompletableFuture.completedFuture(null));
+        .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(system, store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null));
   }
 
   /** Starts a member with the given overrides on top of Dirigent's configuration. */
@@ -103,6 +112,20 @@ public final class ClusterNode implements AutoCloseable {
    */
   public CompletionStage<Void> ready() {
     return ready;
+  }
+
+  /**
+   * Why this member should not take requests now, as its {@code /readyz} says: it is not on the
+   * side of the cluster the split brain resolver keeps, or (on a control-plane member) its journal
+   * does not answer. Empty when it should.
+   */
+  public java.util.Optional<String> unready() {
+    java.util.Optional<String> lacking = quorum.lacking();
+    if (lacking.isPresent()) {
+      return lacking;
+    }
+    JournalProbe probe = journal;
+    return probe == null ? java.util.Optional.empty() : probe.problem();
   }
 
   /** The longest {@link #close} waits for the actor system to stop. */
@@ -159,6 +182,29 @@ public final class ClusterNode implements AutoCloseable {
         ? List.of(cluster.selfMember().address())
         : seeds.stream().map(seed -> AddressFromURIString.parse("pekko://" + system.name() + "@" + seed)).toList();
     cluster.manager().tell(new JoinSeedNodes(addresses));
+  }
+
+  /**
+   * {@code step}, tried again each second while it fails, until it succeeds or the member stops:
+   * while members join and shards move, the store may not answer at once.
+   */
+  private <T> CompletionStage<T> retrying(String what, java.util.function.Supplier<CompletionStage<T>> step) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    attempt(what, step, done);
+    return done;
+  }
+
+  private <T> void attempt(String what, java.util.function.Supplier<CompletionStage<T>> step, CompletableFuture<T> done) {
+    step.get().whenComplete((value, failure) -> {
+      if (failure == null) {
+        done.complete(value);
+      } else if (system.whenTerminated().isCompleted()) {
+        done.completeExceptionally(failure);
+      } else {
+        system.log().info("{} not written yet ({}); trying again", what, failure.getMessage());
+        system.scheduler().scheduleOnce(java.time.Duration.ofSeconds(1), () -> attempt(what, step, done), system.executionContext());
+      }
+    });
   }
 
   private CompletionStage<Void> awaitUp() {

@@ -332,8 +332,15 @@ public final class ObjectEntity
     return guard.decide(caller, verb, key.resource(), key.namespace(), key.name(), state.live(), proposed);
   }
 
-  /** A write's refusal, or null when {@code caller} may write (writes never depend on references). */
+  /**
+   * A write's refusal, or null when {@code caller} may write (writes never depend on references)
+   * and this member may take writes (it has the quorum).
+   */
   private Rejected refusal(Caller caller, StoreAccess.Verb verb, State state, ObjectNode proposed) {
+    var unavailable = guard.withoutQuorum();
+    if (unavailable.isPresent()) {
+      return new Rejected(unavailable.get());
+    }
     StoreAccess.Decision access = access(caller, verb, state, proposed);
     return access instanceof StoreAccess.Allowed ? null
         : new Rejected(forbidden(access instanceof StoreAccess.Denied denied ? denied

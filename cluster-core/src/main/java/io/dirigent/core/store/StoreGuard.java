@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.Callers;
 import io.dirigent.core.auth.StoreAccess;
+import io.dirigent.core.cluster.Quorum;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.RecipientRef;
@@ -14,18 +16,35 @@ import org.apache.pekko.actor.typed.RecipientRef;
  * caller (for what they send each other), which callers are genuine, and the pods' index (where a
  * node's right to read a Secret is looked up).
  */
-public record StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<ResourceIndex.Command> pods) {
+public record StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<ResourceIndex.Command> pods, Quorum quorum) {
 
   public StoreGuard {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(genuine, "genuine");
     Objects.requireNonNull(pods, "pods");
+    Objects.requireNonNull(quorum, "quorum");
+  }
+
+  /** A guard whose member always has the quorum (a single member, a test). */
+  public StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<ResourceIndex.Command> pods) {
+    this(self, genuine, pods, Quorum.ALWAYS);
   }
 
   /** The guard of a member of {@code system}, from its {@link Callers}; once sharding runs both the entities and the indexes. */
   public static StoreGuard of(ActorSystem<?> system) {
     Callers callers = Callers.get(system);
-    return new StoreGuard(callers.member(), callers::verify, ResourceIndex.entityRef(system, "pods"));
+    String role = system.settings().config().getString("dirigent.store.role");
+    return new StoreGuard(callers.member(), callers::verify, ResourceIndex.entityRef(system, "pods"), Quorum.of(system, role));
+  }
+
+  /**
+   * The refusal of a write on a member without the quorum: it may be the side of a partition the
+   * others are about to take its objects from, and a write it acknowledged could be lost. Clients
+   * retry (503 with Retry-After), reaching a member that has it.
+   */
+  Optional<StoreError> withoutQuorum() {
+    return quorum.lacking().map(why -> StoreError.of(StoreError.Reason.UNAVAILABLE,
+        "the store cannot take writes on this member now: " + why + "; retry"));
   }
 
   /** Whether {@code caller} is genuine and one of the store's own members. */

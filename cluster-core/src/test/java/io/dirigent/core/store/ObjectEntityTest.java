@@ -112,6 +112,23 @@ class ObjectEntityTest {
   }
 
   @Test
+  void aMemberWithoutTheQuorumRefusesWritesAsUnavailableAndStillAnswersReads() {
+    ObjectNode stored = created(7);
+    quorum = () -> java.util.Optional.of("this member reaches 1 of 3 control-plane members, not a majority");
+
+    var update = entity.<Reply>runCommand(replyTo -> new Update(configMap("v2"), false, null, false, MASTER, replyTo));
+
+    assertThat(update.reply()).isInstanceOfSatisfying(Rejected.class, rejected -> {
+      assertThat(rejected.error().reason()).isEqualTo(StoreError.Reason.UNAVAILABLE);
+      assertThat(rejected.error().message()).contains("1 of 3 control-plane members");
+    });
+    assertThat(update.hasNoEvents()).isTrue();
+    index.expectNoMessage(QUIET);
+    var read = entity.<ObjectEntity.Current>runCommand(replyTo -> new ObjectEntity.Get(MASTER, replyTo));
+    assertThat(read.reply().latest()).isEqualTo(stored);
+  }
+
+  @Test
   void aSecondCreateIsAlreadyExistsWithoutAskingTheIndex() {
     created(7);
 
@@ -331,6 +348,9 @@ class ObjectEntityTest {
   }
 
   /** A fresh entity for an object of its own, waiting at most {@code versionTimeout} for a version. */
+  /** What the entity's member knows of its quorum; the tests take it away. */
+  private volatile io.dirigent.core.cluster.Quorum quorum = io.dirigent.core.cluster.Quorum.ALWAYS;
+
   private void spawn(Duration versionTimeout) {
     spawn(versionTimeout, "configmaps");
   }
@@ -340,7 +360,8 @@ class ObjectEntityTest {
     var settings = new StoreSettings("control-plane", 100, versionTimeout, Duration.ofMillis(50), Duration.ofMillis(200),
         100, 100, Duration.ofSeconds(1), 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), 100, 1_572_864);
     entity = EventSourcedBehaviorTestKit.create(testKit.system(),
-        ObjectEntity.create(key, ResourceRegistry.builtin(), settings, index.ref(), new StoreGuard(MASTER, KEY::verify, pods.ref())));
+        ObjectEntity.create(key, ResourceRegistry.builtin(), settings, index.ref(),
+            new StoreGuard(MASTER, KEY::verify, pods.ref(), () -> quorum.lacking())));
   }
 
   private String persistenceId() {
