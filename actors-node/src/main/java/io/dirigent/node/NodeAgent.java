@@ -145,6 +145,11 @@ public final class NodeAgent {
           .onMessage(Registered.class, this::onRegistered)
           .onMessage(RenewLease.class, retry -> register())
           .onMessage(Stop.class, stop -> Behaviors.stopped())
+          .onMessage(Retire.class, retire -> {
+            // Never registered, so nothing to say: it just stops.
+            retire.replyTo().tell(Done.getInstance());
+            return Behaviors.stopped();
+          })
           .onMessage(PodEvent.class, event -> {
             early.add(event);
             return Behaviors.same();

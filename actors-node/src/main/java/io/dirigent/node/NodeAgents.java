@@ -71,6 +71,10 @@ public final class NodeAgents implements AutoCloseable {
     if (runtime.equals("docker")) {
       agents.startProxy(proxier(system, own));
     }
+    // However the member stops — the server's SIGTERM, being downed — its agents end first, while
+    // the store is still reachable to hear that they are restarting.
+    org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "dirigent-node-agents", () -> agents.finishAgents(Duration.ofSeconds(3)));
     int count = config.getInt("dirigent.node.simulated.nodes");
     if (count > 0) {
       agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(Clock.systemUTC())),
@@ -118,7 +122,9 @@ public final class NodeAgents implements AutoCloseable {
   public ActorRef<NodeAgent.Command> startAgent(NodeSettings settings, ContainerRuntime runtime) {
     ActorRef<NodeAgent.Command> agent = system.systemActorOf(NodeAgent.create(context(settings, runtime), true, runtime instanceof SimulatedRuntime),
         "node-agent-" + settings.name() + "-" + System.nanoTime(), Props.empty());
-    agents.add(agent);
+    synchronized (agents) {
+      agents.add(agent);
+    }
     return agent;
   }
 
@@ -157,22 +163,44 @@ public final class NodeAgents implements AutoCloseable {
   /** Stops one agent (as if its process died); its containers keep running. */
   public void stop(ActorRef<NodeAgent.Command> agent) {
     agent.tell(new NodeAgent.Stop());
-    agents.remove(agent);
+    synchronized (agents) {
+      agents.remove(agent);
+    }
   }
 
-  /** Asks every agent to retire and waits for them, at most {@code timeout} in all. */
-  private void retire(Duration timeout) {
-    List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> retired = agents.stream()
-        .map(agent -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, org.apache.pekko.Done>ask(
-            agent, NodeAgent.Retire::new, timeout, system.scheduler()).toCompletableFuture())
-        .toList();
-    try {
-      java.util.concurrent.CompletableFuture.allOf(retired.toArray(java.util.concurrent.CompletableFuture[]::new))
-          .get(timeout.toMillis() + 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      system.log().warn("node agents did not all retire within {}: {}", timeout, e.toString());
-      agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
+  /** Set once the agents were retired or stopped: it happens once, from whichever way out comes first. */
+  private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Ends the agents once: on a member that is Up (or leaving), as a restart ({@link NodeAgent.Retire}:
+   * their Leases say so, and their pods wait for them), each given {@code timeout}; on one the
+   * cluster downed, by stopping them (the cluster took the member, and so its nodes, for failed).
+   */
+  private java.util.concurrent.CompletableFuture<org.apache.pekko.Done> finishAgents(Duration timeout) {
+    List<ActorRef<NodeAgent.Command>> running;
+    synchronized (agents) {
+      running = List.copyOf(agents);
+      agents.clear();
     }
+    if (!finished.compareAndSet(false, true) || system.whenTerminated().isCompleted()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+    }
+    var status = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().status();
+    if (status != org.apache.pekko.cluster.MemberStatus.up() && status != org.apache.pekko.cluster.MemberStatus.leaving()) {
+      running.forEach(agent -> agent.tell(new NodeAgent.Stop()));
+      return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+    }
+    List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> retired = running.stream()
+        .map(agent -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, org.apache.pekko.Done>ask(
+            agent, NodeAgent.Retire::new, timeout, system.scheduler()).toCompletableFuture()
+            .exceptionally(failure -> {
+              system.log().warn("node agent {} did not retire within {}: {}", agent.path().name(), timeout, failure.toString());
+              agent.tell(new NodeAgent.Stop());
+              return org.apache.pekko.Done.getInstance();
+            }))
+        .toList();
+    return java.util.concurrent.CompletableFuture.allOf(retired.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(all -> org.apache.pekko.Done.getInstance());
   }
 
   /** Stops the service proxies and waits (briefly) until their rules are gone from the host. */
@@ -204,24 +232,22 @@ public final class NodeAgents implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (system.whenTerminated().isCompleted()) {
-      // The member stopped (downed, say) and its agents with it: only the runtimes are left to release.
-      proxies.clear();
-    } else {
-      var status = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().status();
-      if (status == org.apache.pekko.cluster.MemberStatus.up() || status == org.apache.pekko.cluster.MemberStatus.leaving()) {
-        retire(Duration.ofSeconds(3));
-      } else {
-        // Downed (or never up): the cluster took this member for failed, and so its nodes are.
-        agents.forEach(agent -> agent.tell(new NodeAgent.Stop()));
+    if (!system.whenTerminated().isCompleted()) {
+      try {
+        finishAgents(Duration.ofSeconds(3)).get(4, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        system.log().warn("node agents did not all stop in time: {}", e.toString());
       }
       fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
       stopProxies();
+    } else {
+      // The member stopped (downed, say) and its agents with it: only the runtimes are left to release.
+      proxies.clear();
     }
-    agents.clear();
     fleets.clear();
     runtimes.forEach(ContainerRuntime::close);
     runtimes.clear();
     blocking.shutdown();
   }
+
 }

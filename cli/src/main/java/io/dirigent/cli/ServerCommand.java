@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.apache.pekko.cluster.typed.Cluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,18 +110,63 @@ public final class ServerCommand implements Callable<Integer> {
       // The first control-plane member makes the cluster's authority; members talk TLS with certificates from it.
       ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
     }
+    // On SIGTERM Pekko's own hook runs the member's coordinated shutdown (the node agents retire,
+    // the member leaves the cluster, the actor system stops); this one keeps the server from
+    // starting it again and waits for it.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping = true;
+      deleteQuietly(data.resolve(READY_FILE));
+      ClusterNode member = node;
+      if (member != null) {
+        try {
+          member.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // The JVM goes anyway.
+        }
+      }
+    }, "dirigent-shutdown"));
+    Duration backoff = REJOIN_MIN_BACKOFF;
+    for (int run = 1; ; run++) {
+      Run outcome = runMember(data, run == 1);
+      if (outcome instanceof Run.Exit exit) {
+        return exit.code();
+      }
+      Run.Rejoin rejoin = (Run.Rejoin) outcome;
+      if (stopping) {
+        return 0;
+      }
+      backoff = rejoin.wasUp() ? REJOIN_MIN_BACKOFF : Duration.ofMillis(Math.min(backoff.toMillis() * 2, REJOIN_MAX_BACKOFF.toMillis()));
+      log.warn("the member stopped ({}); starting it again to rejoin the cluster in {} ms", rejoin.why(), backoff.toMillis());
+      Thread.sleep(backoff.toMillis());
+    }
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerCommand.class);
+  private static final Duration REJOIN_MIN_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration REJOIN_MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** How one run of the member's actor system ended: exit the server, or start the member again. */
+  private sealed interface Run {
+    record Exit(int code) implements Run {}
+
+    /** The cluster let the member go (downed, removed, or it found no one to join): a kubelet would retry, and so does it. */
+    record Rejoin(String why, boolean wasUp) implements Run {}
+  }
+
+  /**
+   * Runs the member's actor system until it stops: the first run's failures to start end the
+   * server; a later run's are retried, as is every run the cluster ends (downed, removed, or
+   * unable to join).
+   */
+  private Run runMember(Path data, boolean first) throws Exception {
     ClusterNode node = ClusterNode.start("dirigent", ConfigFactory.parseMap(overrides(data)));
     this.node = node;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      deleteQuietly(data.resolve(READY_FILE));
-      node.close();
-    }, "dirigent-shutdown"));
     try {
       node.ready().toCompletableFuture().get(readyTimeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       node.system().log().error("the member did not become ready within {} s: {}", readyTimeoutSeconds, e.toString());
       node.close();
-      return 1;
+      return first ? new Run.Exit(1) : new Run.Rejoin("not ready: " + e, false);
     }
     ApiServer api = null;
     if (Cluster.get(node.system()).selfMember().hasRole(ClusterNode.CONTROL_PLANE)) {
@@ -128,7 +174,7 @@ public final class ServerCommand implements Callable<Integer> {
       if (insecureHttp && !java.net.InetAddress.getByName(apiHost).isLoopbackAddress()) {
         node.system().log().error("--insecure-http serves only on a loopback address, not on {}: without TLS anyone on the network is any user", apiHost);
         node.close();
-        return 1;
+        return new Run.Exit(1);
       }
       try {
         api = ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -138,7 +184,7 @@ public final class ServerCommand implements Callable<Integer> {
             node.system().settings().config().getString("dirigent.api.host"),
             node.system().settings().config().getInt("dirigent.api.port"), cause.getMessage());
         node.close();
-        return 1;
+        return first ? new Run.Exit(1) : new Run.Rejoin("API server not listening: " + cause.getMessage(), false);
       }
       this.api = api;
       Kubeconfig.write(data.resolve(KUBECONFIG_FILE), "dirigent", api.url(), api.authority().isPresent() ? adminCredentials(api.authority().get()) : Kubeconfig.Tls.NONE);
@@ -147,18 +193,24 @@ public final class ServerCommand implements Callable<Integer> {
       ControllerManager.init(node.system(), node.store());
     }
     if (Cluster.get(node.system()).selfMember().hasRole(ClusterNode.WORKER)) {
-      NodeAgents started = NodeAgents.start(node.system(), node.store());
-      this.agents = started;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::close, "dirigent-node-shutdown"));
+      this.agents = NodeAgents.start(node.system(), node.store());
     }
     String description = describe(node, data, api);
     writeReady(data, description);
     node.system().log().info("dirigent is ready: {}", description.replace('\n', ' '));
-    // A member that is downed or leaves terminates its actor system; the server then exits.
     node.system().getWhenTerminated().toCompletableFuture().join();
     deleteQuietly(data.resolve(READY_FILE));
-    return 0;
+    // What the stopped system leaves behind: the agents' runtimes, the API server's metrics.
+    stopAgentsAndApi();
+    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(node.system()).getShutdownReason();
+    boolean letGo = reason.isPresent() && (reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()
+        || reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterLeavingReason()
+        || reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterJoinUnsuccessfulReason());
+    return letGo && !stopping ? new Run.Rejoin(reason.get().getClass().getSimpleName().replace("$", ""), true) : new Run.Exit(0);
   }
+
+  /** Set once the server is asked to stop: a member that then stops is not started again. */
+  private volatile boolean stopping;
 
   /** The running member, once started; for stopping it in-process (tests). */
   private volatile ClusterNode node;
@@ -169,17 +221,24 @@ public final class ServerCommand implements Callable<Integer> {
 
   /** Stops the member; {@link #call()} then returns. */
   void stop() {
+    stopping = true;
+    stopAgentsAndApi();
+    ClusterNode member = node;
+    if (member != null) {
+      member.close();
+    }
+  }
+
+  private synchronized void stopAgentsAndApi() {
     NodeAgents running = agents;
+    agents = null;
     if (running != null) {
       running.close();
     }
     ApiServer serving = api;
+    api = null;
     if (serving != null) {
       serving.close();
-    }
-    ClusterNode member = node;
-    if (member != null) {
-      member.close();
     }
   }
 

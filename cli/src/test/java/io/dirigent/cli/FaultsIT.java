@@ -1,0 +1,356 @@
+package io.dirigent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.cli.testing.ApiCalls;
+import io.dirigent.cli.testing.BinDirigent;
+import io.dirigent.cli.testing.MemberProcess;
+import io.dirigent.core.testing.Await;
+import io.dirigent.core.testing.Cassandra;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The cluster through its faults, as an operator meets them: three control-plane members on a
+ * shared Cassandra and two workers (simulated runtime), each a real {@code dirigent server} process
+ * on its own loopback address (127.0.0.2–6), killed with SIGKILL, stopped and started again. Each
+ * scenario asserts its goal (issue 17) and prints what it measured; the cluster carries over from
+ * one scenario to the next, as a real one would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsIT {
+
+  private static final String NAMESPACE = "faults";
+  private static final int REPLICAS = 6;
+  private static final String SEEDS = "127.0.0.2:2551,127.0.0.3:2551,127.0.0.4:2551";
+  private static final Duration READY = Duration.ofSeconds(180);
+  private static final Map<String, String> measured = new TreeMap<>();
+
+  private static Path base;
+  private static final List<MemberProcess> controlPlane = new ArrayList<>();
+  private static final List<MemberProcess> workers = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Cassandra.ensureRunning();
+    base = Files.createTempDirectory("dirigent-faults");
+    String keyspace = "faults_" + Long.toString(System.nanoTime() % 1_000_000, 36);
+    for (int i = 1; i <= 3; i++) {
+      controlPlane.add(new MemberProcess("cp" + i, "127.0.0." + (i + 1), base.resolve("cp" + i), List.of(
+          "--port", "2551", "--api-port", "6443", "--store", "cassandra", "--cassandra-keyspace", keyspace,
+          "--seed-nodes", SEEDS, "--roles", "control-plane", "--ready-timeout", "170")));
+    }
+    MemberProcess first = controlPlane.get(0);
+    first.start();
+    first.awaitReady(READY);
+    // The others share the first one's authority and keys, as docs/operations.md tells an operator to.
+    for (MemberProcess other : controlPlane.subList(1, 3)) {
+      copyTree(first.dataDir().resolve("pki"), other.dataDir().resolve("pki"));
+      other.start();
+    }
+    for (MemberProcess other : controlPlane.subList(1, 3)) {
+      other.awaitReady(READY);
+    }
+    for (int i = 1; i <= 2; i++) {
+      String name = "w" + i;
+      Path dir = base.resolve(name);
+      BinDirigent.Run issued = BinDirigent.run("member-certificate", name, "--data-dir", first.dataDir().toString(), "--out", dir.resolve("pki").toString());
+      assertThat(issued.exit()).as(issued.output()).isZero();
+      MemberProcess worker = new MemberProcess(name, "127.0.0." + (i + 4), dir, List.of(
+          "--port", "2551", "--seed-nodes", SEEDS, "--roles", "worker", "--node-name", name, "--runtime", "simulated", "--ready-timeout", "170"));
+      workers.add(worker);
+      worker.start();
+    }
+    for (MemberProcess worker : workers) {
+      worker.awaitReady(READY);
+    }
+    Await.until("both workers' nodes Ready", Duration.ofSeconds(90), () -> ready("w1") && ready("w2"));
+    assertThat(api(1).send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}").code()).isEqualTo(201);
+    assertThat(api(1).send("POST", "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments", """
+        {"metadata":{"name":"web"},"spec":{"replicas":%d,"selector":{"matchLabels":{"app":"web"}},
+         "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}}}
+        """.formatted(REPLICAS)).code()).isEqualTo(201);
+    Await.until(REPLICAS + " pods Running on both workers", Duration.ofSeconds(120), () -> {
+      List<JsonNode> running = running();
+      return running.size() == REPLICAS && nodesOf(running).containsAll(Set.of("w1", "w2"));
+    });
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    System.out.println("fault suite measurements: " + measured);
+    for (MemberProcess member : workers) {
+      member.close();
+    }
+    for (MemberProcess member : controlPlane) {
+      member.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void killingTheSingletonsMemberLosesWritesAndSingletonsForSecondsOnly() throws Exception {
+    // The oldest member holds the singletons: the first started.
+    MemberProcess victim = controlPlane.get(0);
+    ApiCalls survivor = api(2);
+    long killed = System.nanoTime();
+    victim.kill();
+
+    CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(survivor, killed));
+    CompletableFuture<Duration> scheduler = CompletableFuture.supplyAsync(() -> untilAPodIsBound(survivor, killed));
+    CompletableFuture<Duration> controllers = CompletableFuture.supplyAsync(() -> untilAReplicaSetCreatesAPod(survivor, killed));
+    Duration writesBack = writes.get();
+    Duration schedulerBack = scheduler.get();
+    Duration controllersBack = controllers.get();
+    measured.put("1 control-plane kill -9: writes back (s)", seconds(writesBack));
+    measured.put("1 control-plane kill -9: scheduler back (s)", seconds(schedulerBack));
+    measured.put("1 control-plane kill -9: controller manager back (s)", seconds(controllersBack));
+    System.out.printf("kill -9 of the singletons' member: writes back after %s s, scheduler %s s, controller manager %s s%n",
+        seconds(writesBack), seconds(schedulerBack), seconds(controllersBack));
+
+    victim.start();
+    victim.awaitReady(READY);
+    // The goal is 10 s (docs/benchmarks.md has the figures of several runs); on a shared 2-core
+    // machine a bound with room keeps this from failing on noise while catching a regression to the
+    // 20 s it took before the failover was tuned.
+    Duration bound = Duration.ofSeconds(15);
+    assertThat(writesBack).as("writes to every object back").isLessThanOrEqualTo(bound);
+    assertThat(schedulerBack).as("a new pod bound").isLessThanOrEqualTo(bound);
+    assertThat(controllersBack).as("a new ReplicaSet's pod created").isLessThanOrEqualTo(bound);
+  }
+
+  @Test
+  @Order(2)
+  void aKilledWorkersPodsRunElsewhereWithinTwentySeconds() throws Exception {
+    MemberProcess victim = workers.get(0);
+    long killed = System.nanoTime();
+    victim.kill();
+    Await.until("all pods Running again, none on w1", Duration.ofSeconds(60), () -> {
+      List<JsonNode> running = running();
+      return running.size() == REPLICAS && !nodesOf(running).contains("w1");
+    });
+    Duration replaced = Duration.ofNanos(System.nanoTime() - killed);
+    measured.put("2 worker kill -9: pods Running elsewhere (s)", seconds(replaced));
+    System.out.printf("kill -9 of worker w1: its pods Running elsewhere after %s s%n", seconds(replaced));
+    victim.start();
+    victim.awaitReady(READY);
+    Await.until("w1 Ready again", Duration.ofSeconds(60), () -> ready("w1"));
+    assertThat(replaced).isLessThanOrEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  @Order(3)
+  void aWorkerRestartedGracefullyKeepsItsPods() throws Exception {
+    // Put pods on w1 again: it came back empty from the last scenario.
+    scale(0);
+    scale(REPLICAS);
+    Await.until(REPLICAS + " pods Running on both workers", Duration.ofSeconds(90), () -> {
+      List<JsonNode> running = running();
+      return running.size() == REPLICAS && nodesOf(running).containsAll(Set.of("w1", "w2"));
+    });
+    MemberProcess worker = workers.get(1);
+    Set<String> before = running().stream().filter(pod -> pod.path("spec").path("nodeName").asText().equals("w2"))
+        .map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
+    Duration exit = worker.stop(Duration.ofSeconds(30));
+    measured.put("3 worker SIGTERM: exit (s)", seconds(exit));
+    // Well past its lease (10 s) and the eviction timeout a gone node would get (5 s).
+    Thread.sleep(20_000);
+    Set<String> kept = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
+    worker.start();
+    worker.awaitReady(READY);
+    long restarted = System.nanoTime();
+    Await.until("w2's pods Running on it again", Duration.ofSeconds(60), () -> running().stream()
+        .filter(pod -> pod.path("spec").path("nodeName").asText().equals("w2"))
+        .map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet()).containsAll(before));
+    measured.put("3 worker restart: its pods Running again after its start (s)", seconds(Duration.ofNanos(System.nanoTime() - restarted)));
+    assertThat(kept).as("no pod of the restarting worker was evicted").containsAll(before);
+    assertThat(exit).as("SIGTERM stops a worker within seconds").isLessThanOrEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Order(4)
+  void workersComeBackByThemselvesWhenTheWholeControlPlaneRestarts() throws Exception {
+    Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
+    for (MemberProcess member : controlPlane) {
+      member.kill();
+    }
+    // Long enough for the workers' resolver to give up on the vanished control plane.
+    Thread.sleep(15_000);
+    long restarted = System.nanoTime();
+    for (MemberProcess member : controlPlane) {
+      member.start();
+    }
+    for (MemberProcess member : controlPlane) {
+      member.awaitReady(READY);
+    }
+    Await.until("both workers' nodes Ready again, the workers untouched", Duration.ofSeconds(120), () -> ready("w1") && ready("w2"));
+    Duration back = Duration.ofNanos(System.nanoTime() - restarted);
+    measured.put("4 control plane kill -9 and restart: workers Ready after the restart (s)", seconds(back));
+    assertThat(workers).allSatisfy(worker -> assertThat(worker.alive()).as(worker.name() + " still running").isTrue());
+    Await.until("every pod Running", Duration.ofSeconds(60), () -> running().size() == REPLICAS);
+    assertThat(pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet()))
+        .as("the same pods: none evicted or replaced").isEqualTo(before);
+  }
+
+  // ---- what the scenarios measure ----
+
+  /** Until eight creates at once (eight objects, on their shards wherever they are) all succeed. */
+  private static Duration untilWritesSucceed(ApiCalls api, long since) {
+    for (int round = 0; ; round++) {
+      int r = round;
+      boolean all = IntStream.range(0, 8).parallel().allMatch(i -> api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps",
+          "{\"metadata\":{\"name\":\"write-%d-%d-%d\"},\"data\":{\"k\":\"v\"}}".formatted(since % 100_000, r, i)).ok());
+      if (all) {
+        return Duration.ofNanos(System.nanoTime() - since);
+      }
+      failIfTooLong(since, "writes");
+      sleep(200);
+    }
+  }
+
+  /** Until a bare pod created now is bound to a node (the scheduler works). */
+  private static Duration untilAPodIsBound(ApiCalls api, long since) {
+    String name = "bound-" + since % 100_000;
+    while (!api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/pods", """
+        {"metadata":{"name":"%s"},"spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}""".formatted(name)).ok()) {
+      failIfTooLong(since, "creating a pod");
+      sleep(200);
+    }
+    while (true) {
+      ApiCalls.Answer pod = api.get("/api/v1/namespaces/" + NAMESPACE + "/pods/" + name);
+      if (pod.ok() && !pod.json().path("spec").path("nodeName").asText("").isEmpty()) {
+        api.send("DELETE", "/api/v1/namespaces/" + NAMESPACE + "/pods/" + name + "?gracePeriodSeconds=0", null);
+        return Duration.ofNanos(System.nanoTime() - since);
+      }
+      failIfTooLong(since, "a pod bound");
+      sleep(200);
+    }
+  }
+
+  /** Until a ReplicaSet created now has its pod (the controller manager works). */
+  private static Duration untilAReplicaSetCreatesAPod(ApiCalls api, long since) {
+    String name = "rs-" + since % 100_000;
+    while (!api.send("POST", "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets", """
+        {"metadata":{"name":"%s"},"spec":{"replicas":1,"selector":{"matchLabels":{"probe":"%s"}},
+         "template":{"metadata":{"labels":{"probe":"%s"}},"spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}}}
+        """.formatted(name, name, name)).ok()) {
+      failIfTooLong(since, "creating a ReplicaSet");
+      sleep(200);
+    }
+    while (true) {
+      ApiCalls.Answer pods = api.get("/api/v1/namespaces/" + NAMESPACE + "/pods?labelSelector=probe%3D" + name);
+      if (pods.ok() && pods.json().path("items").size() > 0) {
+        api.send("DELETE", "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets/" + name, null);
+        return Duration.ofNanos(System.nanoTime() - since);
+      }
+      failIfTooLong(since, "a ReplicaSet's pod");
+      sleep(200);
+    }
+  }
+
+  private static void failIfTooLong(long since, String what) {
+    if (System.nanoTime() - since > Duration.ofSeconds(120).toNanos()) {
+      throw new AssertionError(what + " did not come back within 120 s");
+    }
+  }
+
+  // ---- the cluster seen through its API ----
+
+  /** The API of control-plane member {@code i} (1–3); any that answers is as good for reads. */
+  private static ApiCalls api(int i) {
+    return new ApiCalls(controlPlane.get(0).dataDir().resolve("kubeconfig"), "127.0.0." + (i + 1), 6443, Duration.ofSeconds(3));
+  }
+
+  /** A GET from the first control-plane member that answers it. */
+  private static JsonNode read(String path) {
+    for (int i = 1; i <= 3; i++) {
+      if (controlPlane.get(i - 1).alive()) {
+        ApiCalls.Answer answer = api(i).get(path);
+        if (answer.ok()) {
+          return answer.json();
+        }
+      }
+    }
+    throw new IllegalStateException("no control-plane member answered GET " + path);
+  }
+
+  private static boolean ready(String node) {
+    try {
+      for (JsonNode condition : read("/api/v1/nodes/" + node).path("status").path("conditions")) {
+        if (condition.path("type").asText().equals("Ready")) {
+          return condition.path("status").asText().equals("True");
+        }
+      }
+      return false;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
+  private static List<JsonNode> pods() {
+    List<JsonNode> pods = new ArrayList<>();
+    read("/api/v1/namespaces/" + NAMESPACE + "/pods?labelSelector=app%3Dweb").path("items").forEach(pods::add);
+    return pods.stream().filter(pod -> pod.path("metadata").path("deletionTimestamp").isMissingNode()).toList();
+  }
+
+  private static List<JsonNode> running() {
+    try {
+      return pods().stream().filter(pod -> pod.path("status").path("phase").asText().equals("Running")).toList();
+    } catch (IllegalStateException e) {
+      return List.of();
+    }
+  }
+
+  private static Set<String> nodesOf(List<JsonNode> pods) {
+    return pods.stream().map(pod -> pod.path("spec").path("nodeName").asText()).collect(Collectors.toSet());
+  }
+
+  private static void scale(int replicas) {
+    Await.until("the Deployment scaled to " + replicas, Duration.ofSeconds(30), () -> api(1).send("PATCH",
+        "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments/web", "{\"spec\":{\"replicas\":" + replicas + "}}").ok());
+    if (replicas == 0) {
+      Await.until("no pod left", Duration.ofSeconds(60), () -> pods().isEmpty());
+    }
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format("%.1f", duration.toMillis() / 1000.0);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        if (Files.isRegularFile(file)) {
+          Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+}
