@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import com.typesafe.config.Config;
 import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.Callers;
+import io.dirigent.core.cluster.HolderLease;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.Store;
 import java.time.Clock;
@@ -25,7 +26,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 /**
  * The controller manager — a cluster singleton on control-plane members that runs every control
  * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, the
- * garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation and each namespace's default ServiceAccount. When its member goes, the singleton starts on another and the loops rebuild their
+ * garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation, each namespace's default ServiceAccount
+ * and the kubernetes Service's Endpoints. When its member goes, the singleton starts on another and the loops rebuild their
  * caches from the store: they keep no state of their own.
  */
 public final class ControllerManager {
@@ -63,6 +65,8 @@ public final class ControllerManager {
 
   static Behavior<Void> create(Store store, Config config, Clock clock, Optional<String> caPem) {
     return Behaviors.setup(context -> {
+      // Who runs the controllers, as kube-controller-manager says it: the Lease kube-system/kube-controller-manager.
+      context.spawn(HolderLease.create(store, HolderLease.leader(context.getSystem(), "kube-controller-manager"), clock), "leader-lease");
       EventRecorder events = config.getBoolean("events") ? new EventRecorder(store, "controller-manager", null, clock) : null;
       int workers = config.getInt("workers");
       Duration resync = config.getDuration("resync-interval");
@@ -77,7 +81,8 @@ public final class ControllerManager {
           new ServiceAccountController(store, caPem),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               config.getDuration("node-monitor-grace-period"), NodeHealth.Timeouts.from(config),
-              MemberView.of(context.getSystem(), config.getString("role"))));
+              MemberView.of(context.getSystem(), config.getString("role"))),
+          new ApiServerEndpointsController(store, MemberView.of(context.getSystem(), config.getString("role"))));
       for (Controller controller : controllers) {
         // A loop that fails starts again from a fresh list, rather than leaving its kind unreconciled.
         context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, workers, resync))

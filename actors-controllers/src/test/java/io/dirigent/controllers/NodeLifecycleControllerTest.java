@@ -24,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,22 +37,6 @@ class NodeLifecycleControllerTest {
   private static ClusterNode member;
   private static final Duration LEASE = Duration.ofSeconds(10);
   private static final NodeHealth.Timeouts TIMEOUTS = new NodeHealth.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(120), 0.55);
-
-  /** What the test says the cluster knows; impaired when {@code impaired} is set. */
-  private static final class FakeMembers implements MemberView {
-    final Map<String, Evidence> evidence = new HashMap<>();
-    volatile String impaired;
-
-    @Override
-    public Evidence of(String address) {
-      return evidence.getOrDefault(address, Evidence.GONE);
-    }
-
-    @Override
-    public Optional<String> impaired() {
-      return Optional.ofNullable(impaired);
-    }
-  }
 
   private final ManualClock clock = new ManualClock(Instant.now());
   private final FakeMembers members = new FakeMembers();

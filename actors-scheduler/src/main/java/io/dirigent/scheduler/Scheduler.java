@@ -9,6 +9,7 @@ import io.dirigent.core.auth.Callers;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.core.cluster.HolderLease;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
@@ -89,7 +90,11 @@ public final class Scheduler {
   }
 
   static Behavior<Command> create(Store store, SchedulerSettings settings, Clock clock) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, settings, clock).start()));
+    return Behaviors.setup(context -> {
+      // Who schedules, as kube-scheduler says it: the Lease kube-system/kube-scheduler.
+      context.spawn(HolderLease.create(store, HolderLease.leader(context.getSystem(), "kube-scheduler"), clock), "leader-lease");
+      return Behaviors.withTimers(timers -> new Running(context, timers, store, settings, clock).start());
+    });
   }
 
   /** A pod waiting to be scheduled; {@code order} keeps equal priorities first come, first served. */

@@ -105,6 +105,11 @@ public final class ApiServer implements AutoCloseable {
           Authenticator authenticator = new Authenticator(authority.isPresent(), staticTokens, serviceAccountTokens,
               config.getStringList("service-account-audiences"), node.store());
           ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority, authenticator, authorizer, reviews, bodies);
+          // Where this API server is, for the kubernetes Service's Endpoints (and whoever balances over them).
+          server.identity = node.system().systemActorOf(io.dirigent.core.cluster.HolderLease.create(node.store(),
+                  io.dirigent.core.cluster.HolderLease.apiServer(node.system(), config.getString("host"), binding.address().getPort()),
+                  java.time.Clock.systemUTC()),
+              "apiserver-identity-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
           holder.complete(server);
           return server;
         });
@@ -139,8 +144,15 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Stops accepting connections and ends the open ones (watches included). */
+  /** Keeps this API server's identity Lease; set once it listens. */
+  private volatile org.apache.pekko.actor.typed.ActorRef<io.dirigent.core.cluster.HolderLease.Command> identity;
+
   @Override
   public void close() {
+    var lease = identity;
+    if (lease != null) {
+      lease.tell(new io.dirigent.core.cluster.HolderLease.Stop());
+    }
     binding.close();
     metrics.close();
   }

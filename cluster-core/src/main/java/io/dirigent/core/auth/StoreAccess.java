@@ -65,7 +65,7 @@ public final class StoreAccess {
       return ALLOWED;
     }
     if (caller.user().equals(Caller.SCHEDULER) && caller.groups().isEmpty()) {
-      return scheduler(caller, verb, resource, namespace, current, proposed);
+      return scheduler(caller, verb, resource, namespace, name, current, proposed);
     }
     if (caller.user().equals(Caller.CONTROLLER_MANAGER) && caller.groups().isEmpty()) {
       return controllerManager(caller, verb, resource, namespace);
@@ -113,10 +113,14 @@ public final class StoreAccess {
   /**
    * The scheduler: reads pods, Nodes and namespaces, binds an unbound pod to a node (an update that sets
    * {@code spec.nodeName} and changes nothing else of the spec: Kubernetes' pods/binding), writes
-   * a pod's status (its PodScheduled condition) and records events.
+   * a pod's status (its PodScheduled condition), records events and keeps its leader Lease.
    */
-  private static Decision scheduler(Caller caller, Verb verb, String resource, String namespace, ObjectNode current, ObjectNode proposed) {
+  private static Decision scheduler(Caller caller, Verb verb, String resource, String namespace, String name, ObjectNode current, ObjectNode proposed) {
     return switch (resource) {
+      // Its leader Lease, as Kubernetes' system:kube-scheduler role allows.
+      case LEASES -> "kube-system".equals(namespace) && "kube-scheduler".equals(name)
+          && (verb == Verb.GET || verb == Verb.CREATE || verb == Verb.UPDATE)
+          ? ALLOWED : denied(caller, verb, resource, namespace, "the scheduler keeps only its own Lease, kube-system/kube-scheduler");
       case "pods" -> switch (verb) {
         case GET, LIST, UPDATE_STATUS -> ALLOWED;
         case UPDATE -> binds(current, proposed) ? ALLOWED
