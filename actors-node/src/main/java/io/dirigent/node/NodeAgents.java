@@ -60,7 +60,7 @@ public final class NodeAgents implements AutoCloseable {
     SimulatedRuntime simulated = null;
     switch (runtime) {
       case "docker" -> agents.startAgent(own, agents.keep(new DockerRuntime(config.getString("dirigent.node.docker.host"),
-          config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"))));
+          config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config))));
       case "simulated" -> {
         simulated = agents.keep(new SimulatedRuntime(Clock.systemUTC()));
         agents.startAgent(own, simulated);
@@ -81,6 +81,22 @@ public final class NodeAgents implements AutoCloseable {
           i -> NodeSettings.simulated(config, i));
     }
     return agents;
+  }
+
+  /**
+   * What tells this server's containers from another server's on the same engine: derived from its
+   * data directory, so that it stays the same across restarts (the containers are adopted) and two
+   * servers on one host differ.
+   */
+  static String instance(Config config) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+          java.nio.file.Path.of(config.getString("dirigent.data-dir")).toAbsolutePath().normalize().toString()
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   /** The proxier {@code dirigent.proxy.mode} asks for on this host; null for none. */

@@ -61,7 +61,7 @@ class DockerNodeIT {
     // A resync far in the future: whatever is noticed quickly was noticed from Docker's events.
     member = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.node.resync-interval", "60s"))
         .withFallback(NodeTesting.settings(dataDir)));
-    runtime = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 16);
+    runtime = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 16, unique("instance"));
     agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
     settings = NodeTesting.node(member, unique("docker"));
     agent = agents.startAgent(settings, runtime);
@@ -319,6 +319,11 @@ class DockerNodeIT {
     assertThat(DockerEngine.docker("run", "-d", "--name", foreign, "dirigent/pause:1").exit()).isZero();
     assertThat(DockerEngine.docker("run", "-d", "--name", otherNode, "--label", "io.dirigent.node=elsewhere",
         "--label", "io.dirigent.pod.uid=" + forgottenUid, "--label", "io.dirigent.container.name=app", "dirigent/pause:1").exit()).isZero();
+    // Another server on this host (its own data directory and cluster) whose node has this node's name.
+    String otherServer = unique("other-server");
+    assertThat(DockerEngine.docker("run", "-d", "--name", otherServer, "--label", "io.dirigent.node=" + settings.name(),
+        "--label", DockerRuntime.INSTANCE + "=someone-else", "--label", "io.dirigent.pod.uid=" + forgottenUid,
+        "--label", "io.dirigent.container.name=app", "dirigent/pause:1").exit()).isZero();
     try {
       agents.stop(agent);
       // While the agent is down, one pod is deleted for good.
@@ -336,8 +341,10 @@ class DockerNodeIT {
       awaitPod(member, ns, "survivor", "restarted by the new agent", WAIT, p -> restarts(p, "app") == 1);
       assertThat(DockerEngine.docker("inspect", foreign).exit()).as("a container Dirigent did not make is left alone").isZero();
       assertThat(DockerEngine.docker("inspect", otherNode).exit()).as("another node's container is left alone").isZero();
+      assertThat(DockerEngine.docker("inspect", otherServer).exit())
+          .as("another server's container is left alone, though its node has this one's name").isZero();
     } finally {
-      DockerEngine.docker("rm", "-f", foreign, otherNode);
+      DockerEngine.docker("rm", "-f", foreign, otherNode, otherServer);
     }
   }
 

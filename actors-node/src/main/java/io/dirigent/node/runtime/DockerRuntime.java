@@ -76,7 +76,22 @@ public final class DockerRuntime implements ContainerRuntime {
    * @param sandboxImage the image of pod sandboxes; it must sleep until stopped
    * @param threads how many Docker calls may be under way at once
    */
+  /**
+   * The label that tells this server's containers from another's on the same engine: two servers on
+   * one host (two data directories, each its own cluster) may both name their node after the host,
+   * and neither may take or remove the other's containers.
+   */
+  public static final String INSTANCE = "io.dirigent.instance";
+
+  /** This server's value of {@link #INSTANCE}; containers without the label (made before it existed) count as its own. */
+  private final String instance;
+
   public DockerRuntime(String dockerHost, String sandboxImage, int threads) {
+    this(dockerHost, sandboxImage, threads, "");
+  }
+
+  public DockerRuntime(String dockerHost, String sandboxImage, int threads, String instance) {
+    this.instance = instance;
     DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
@@ -134,6 +149,9 @@ public final class DockerRuntime implements ContainerRuntime {
   private List<RuntimeContainer> inspectAll(Map<String, String> labels) {
     List<RuntimeContainer> found = new ArrayList<>();
     for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+      if (!ours(container.getLabels())) {
+        continue;
+      }
       String state = container.getState();
       var known = inspected.get(container.getId());
       if (known != null && known.getKey().equals(state) && !"created".equals(state)) {
@@ -151,6 +169,21 @@ public final class DockerRuntime implements ContainerRuntime {
       }
     }
     return found;
+  }
+
+  /** A container's labels: the pod's, and this server's instance. */
+  private Map<String, String> labelled(ContainerLabels labels) {
+    Map<String, String> all = new java.util.HashMap<>(labels.toLabels());
+    if (!instance.isEmpty()) {
+      all.put(INSTANCE, instance);
+    }
+    return all;
+  }
+
+  /** Whether a container with {@code labels} is this server's (or older than the instance label). */
+  private boolean ours(Map<String, String> labels) {
+    String theirs = labels == null ? null : labels.get(INSTANCE);
+    return theirs == null || instance.isEmpty() || theirs.equals(instance);
   }
 
   private RuntimeContainer inspect(String id) {
@@ -231,7 +264,7 @@ public final class DockerRuntime implements ContainerRuntime {
       HostConfig host = HostConfig.newHostConfig().withInit(true).withIpcMode(spec.hostIpc() ? "host" : "shareable");
       CreateContainerCmd create = docker.createContainerCmd(sandboxImage)
           .withName(spec.labels().containerName())
-          .withLabels(spec.labels().toLabels());
+          .withLabels(labelled(spec.labels()));
       if (spec.hostNetwork()) {
         host.withNetworkMode("host");
       } else {
@@ -287,7 +320,7 @@ public final class DockerRuntime implements ContainerRuntime {
       secure(host, spec.security());
       CreateContainerCmd create = docker.createContainerCmd(spec.image())
           .withName(spec.labels().containerName())
-          .withLabels(spec.labels().toLabels())
+          .withLabels(labelled(spec.labels()))
           .withEnv(spec.env())
           .withHostConfig(host);
       if (spec.security().user() != null) {
@@ -548,7 +581,7 @@ public final class DockerRuntime implements ContainerRuntime {
               inspected.remove(event.getId());
             }
             Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
-            if (event.getId() != null && attributes != null && attributes.get(ContainerLabels.POD_UID) != null) {
+            if (event.getId() != null && attributes != null && attributes.get(ContainerLabels.POD_UID) != null && ours(attributes)) {
               onExit.accept(new Exited(attributes.get(ContainerLabels.POD_UID), event.getId()));
             }
           }
