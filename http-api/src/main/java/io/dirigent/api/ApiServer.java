@@ -263,6 +263,13 @@ public final class ApiServer implements AutoCloseable {
           if (resource.isEmpty()) {
             return CompletableFuture.completedFuture(notFound());
           }
+          String method = request.method().value();
+          Optional<String> unready = method.equals("GET") || method.equals("HEAD") ? Optional.empty() : node.unready();
+          if (unready.isPresent()) {
+            // A write this member could not make stick (no majority, no journal): refused at once, for the client to retry.
+            return CompletableFuture.completedFuture(Responses.failure(io.dirigent.core.store.StoreError.of(
+                io.dirigent.core.store.StoreError.Reason.UNAVAILABLE, "this API server cannot take writes now: " + unready.get() + "; retry")));
+          }
           return resources.handle(request, resource.get(), user);
         }
       }

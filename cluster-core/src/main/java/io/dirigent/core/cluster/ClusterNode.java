@@ -55,8 +55,7 @@ public final class ClusterNode implements AutoCloseable {
     this.ready = schema
         .thenRun(() -> {
           if (controlPlane) {
-            Config probe = system.settings().config().getConfig("dirigent.store");
-            journal = JournalProbe.start(system, probe.getDuration("probe-interval"), probe.getDuration("probe-timeout"));
+            journal = JournalProbe.get(system);
           }
           ObjectEntity.init(system, registry, settings);
           ResourceIndex.init(system, registry, settings);

@@ -26,7 +26,21 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * entity's recovery does) and notes whether that worked within {@code timeout}. The verdict is an
  * immutable {@link Health} any thread may read.
  */
-public final class JournalProbe {
+public final class JournalProbe implements org.apache.pekko.actor.typed.Extension {
+
+  /** One probe per control-plane member, started when first asked for (its store's schema must be there by then). */
+  private static final org.apache.pekko.actor.typed.ExtensionId<JournalProbe> ID = new org.apache.pekko.actor.typed.ExtensionId<>() {
+    @Override
+    public JournalProbe createExtension(ActorSystem<?> system) {
+      var store = system.settings().config().getConfig("dirigent.store");
+      return start(system, store.getDuration("probe-interval"), store.getDuration("probe-timeout"));
+    }
+  };
+
+  /** The probe of {@code system}'s member. */
+  public static JournalProbe get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
 
   /** The last probe's verdict: {@code problem} empty when the journal answered. */
   public record Health(Instant at, Optional<String> problem) {
@@ -41,7 +55,7 @@ public final class JournalProbe {
   }
 
   /** Starts probing the journal of {@code system}'s member. */
-  public static JournalProbe start(ActorSystem<?> system, Duration interval, Duration timeout) {
+  private static JournalProbe start(ActorSystem<?> system, Duration interval, Duration timeout) {
     JournalProbe probe = new JournalProbe(interval);
     String id = "dirigent-journal-probe-" + Integer.toHexString(system.address().toString().hashCode());
     system.systemActorOf(Behaviors.supervise(prober(probe.health, id, interval, timeout)).onFailure(SupervisorStrategy.restart()),

@@ -450,7 +450,8 @@ public final class ResourceIndex
   /**
    * The cache starts from every object's latest version. An object whose entity did not answer
    * (it cannot recover, or timed out) is left out for now and asked again on every tick; it
-   * joins the cache, as an ADDED change, once it answers.
+   * joins the cache, as an ADDED change, once it answers. Until every object has, lists are
+   * refused rather than answered without it.
    */
   private ReplyEffect<Event, State> onRebuilt(State state, Rebuilt rebuilt) {
     Map<String, ObjectNode> live = new HashMap<>();
@@ -477,6 +478,16 @@ public final class ResourceIndex
     return Effect().noReply().thenUnstashAll();
   }
 
+  /**
+   * Why a list (or a watch that starts with the whole collection) is refused while some objects'
+   * entities have not answered the rebuild: it would be incomplete, and a client (an informer
+   * above all) would take the missing objects for deleted. A 503: the client retries.
+   */
+  private StoreError incomplete() {
+    return StoreError.of(StoreError.Reason.UNAVAILABLE, "the %s index has not read %d of its objects yet (is the store reachable?); retry"
+        .formatted(type.resource(), unanswered.size()));
+  }
+
   /** A late answer from an object left out of the rebuild. */
   private ReplyEffect<Event, State> onRecovered(State state, Recovered recovered) {
     if (recovered.current() == null || !unanswered.remove(recovered.key())) {
@@ -499,6 +510,9 @@ public final class ResourceIndex
     }
     if (!ready) {
       return Effect().stash();
+    }
+    if (!unanswered.isEmpty()) {
+      return Effect().reply(list.replyTo(), new ListFailed(incomplete()));
     }
     try {
       ObjectFilter.Compiled filter = list.filter().compile(type);
@@ -542,6 +556,10 @@ public final class ResourceIndex
   private ReplyEffect<Event, State> startWatch(Watch watch, ObjectFilter.Compiled filter) {
     ActorRef<WatchRelay.Command> subscriber = watch.subscriber();
     ActorRef<WatchEvent> target = watch.target();
+    if (watch.fromVersion() == null && !unanswered.isEmpty()) {
+      // Its first events would be the whole collection, and that is not all in yet.
+      return refuse(watch, incomplete());
+    }
     if (watch.fromVersion() == null) {
       for (ObjectNode object : cache.snapshot(filter.namespace(), filter::matches)) {
         target.tell(new WatchEvent(WatchEvent.Type.ADDED, object, encoding(object)));

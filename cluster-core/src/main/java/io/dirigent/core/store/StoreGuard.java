@@ -14,7 +14,8 @@ import org.apache.pekko.actor.typed.RecipientRef;
 /**
  * What the store's entities and indexes need to check who sends them commands: their own member's
  * caller (for what they send each other), which callers are genuine, and the pods' index (where a
- * node's right to read a Secret is looked up).
+ * node's right to read a Secret is looked up), and whether their member may take writes now
+ * ({@code quorum}: why not — no majority of the control plane, or no journal — or empty).
  */
 public record StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<ResourceIndex.Command> pods, Quorum quorum) {
 
@@ -34,13 +35,17 @@ public record StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<Re
   public static StoreGuard of(ActorSystem<?> system) {
     Callers callers = Callers.get(system);
     String role = system.settings().config().getString("dirigent.store.role");
-    return new StoreGuard(callers.member(), callers::verify, ResourceIndex.entityRef(system, "pods"), Quorum.of(system, role));
+    Quorum quorum = Quorum.of(system, role);
+    JournalProbe journal = JournalProbe.get(system);
+    return new StoreGuard(callers.member(), callers::verify, ResourceIndex.entityRef(system, "pods"),
+        () -> quorum.lacking().or(journal::problem));
   }
 
   /**
-   * The refusal of a write on a member without the quorum: it may be the side of a partition the
-   * others are about to take its objects from, and a write it acknowledged could be lost. Clients
-   * retry (503 with Retry-After), reaching a member that has it.
+   * The refusal of a write on a member without the quorum — it may be the side of a partition the
+   * others are about to take its objects from, and a write it acknowledged could be lost — or
+   * whose journal does not answer (the write would time out). Clients retry (503 with
+   * Retry-After), reaching a member that can take it, or this one once the store is back.
    */
   Optional<StoreError> withoutQuorum() {
     return quorum.lacking().map(why -> StoreError.of(StoreError.Reason.UNAVAILABLE,

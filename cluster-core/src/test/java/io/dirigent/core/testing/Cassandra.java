@@ -19,19 +19,34 @@ public final class Cassandra {
     if (started) {
       return;
     }
+    run("start");
+    started = true;
+  }
+
+  /** Stops it, as an outage would (the fault suite); {@link #start} brings it back on the same data. */
+  public static synchronized void stop() {
+    run("stop");
+  }
+
+  /** Starts it again after {@link #stop}; answers once it takes connections. */
+  public static synchronized void start() {
+    run("start");
+  }
+
+  private static void run(String verb) {
     Path root = repositoryRoot();
     Path dataDir = Path.of(System.getProperty("dirigent.cassandra.data-dir", root.resolve("target/cassandra").toString()));
-    ProcessBuilder start = new ProcessBuilder(root.resolve("bin/cassandra").toString(), "start", "--data-dir", dataDir.toString())
+    ProcessBuilder command = new ProcessBuilder(root.resolve("bin/cassandra").toString(), verb, "--data-dir", dataDir.toString())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     try {
-      Process process = start.start();
+      Process process = command.start();
       if (!process.waitFor(300, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException("bin/cassandra start did not finish within 300 s");
+        throw new IllegalStateException("bin/cassandra " + verb + " did not finish within 300 s");
       }
       if (process.exitValue() != 0) {
-        throw new IllegalStateException("bin/cassandra start failed with exit code " + process.exitValue());
+        throw new IllegalStateException("bin/cassandra " + verb + " failed with exit code " + process.exitValue());
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run bin/cassandra: " + e.getMessage(), e);
@@ -39,7 +54,6 @@ public final class Cassandra {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    started = true;
   }
 
   /** The checkout's root: the first parent directory holding bin/cassandra. */
