@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.HolderLease;
 import io.dirigent.core.cluster.NodeLeases;
+import io.dirigent.core.net.Ipv4;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -101,8 +102,9 @@ final class ApiServerEndpointsController implements Controller {
         continue;
       }
       String ip = endpoint.substring(0, colon);
-      if (ip.startsWith("127.") || ip.equals("::1") || ip.equals("0.0.0.0")) {
-        // An API server reachable only on its own host: Endpoints may not point there (Kubernetes' rule too).
+      if (Ipv4.special(ip).isPresent()) {
+        // An API server reachable only on its own host (loopback), or not at an address Endpoints may
+        // hold: the store's validation refuses it, as Kubernetes' does.
         continue;
       }
       try {

@@ -70,6 +70,7 @@ public final class ControllerManager {
       EventRecorder events = config.getBoolean("events") ? new EventRecorder(store, "controller-manager", null, clock) : null;
       int workers = config.getInt("workers");
       Duration resync = config.getDuration("resync-interval");
+      MemberView members = MemberView.of(context.getSystem(), config.getString("role"));
       List<Controller> controllers = List.of(
           new EndpointsController(store),
           new ReplicaSetController(store, named(store, events, "replicaset-controller", clock), clock),
@@ -81,8 +82,8 @@ public final class ControllerManager {
           new ServiceAccountController(store, caPem),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               config.getDuration("node-monitor-grace-period"), NodeHealth.Timeouts.from(config),
-              MemberView.of(context.getSystem(), config.getString("role"))),
-          new ApiServerEndpointsController(store, MemberView.of(context.getSystem(), config.getString("role"))));
+              members),
+          new ApiServerEndpointsController(store, members));
       for (Controller controller : controllers) {
         // A loop that fails starts again from a fresh list, rather than leaving its kind unreconciled.
         context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, workers, resync))

@@ -10,6 +10,7 @@ import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.pki.ClusterPki;
 import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.services.ServiceAdmission;
+import io.dirigent.core.services.KubernetesService;
 import io.dirigent.core.services.ServiceAllocator;
 import io.dirigent.core.store.ResourceIndex;
 import io.dirigent.core.store.Store;
@@ -72,7 +73,7 @@ public final class ClusterNode implements AutoCloseable {
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())
-        .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(system, store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
   }

@@ -125,11 +125,10 @@ public final class HolderLease {
       if (failure == null) {
         return store.update(next(current, spec, now));
       }
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-      if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+      if (StoreException.is(failure, StoreError.Reason.NOT_FOUND)) {
         return store.create(next(null, spec, now));
       }
-      return CompletableFuture.<Lease>failedFuture(cause);
+      return CompletableFuture.<Lease>failedFuture(StoreException.cause(failure));
     }).thenCompose(stage -> stage);
   }
 

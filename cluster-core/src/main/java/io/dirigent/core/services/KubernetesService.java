@@ -1,4 +1,4 @@
-package io.dirigent.core.cluster;
+package io.dirigent.core.services;
 
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -6,11 +6,8 @@ import io.dirigent.core.store.StoreException;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -19,19 +16,19 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * (https) on the first address of the Service range, without a selector — its Endpoints list the
  * API servers, kept by the controller manager from their identity Leases.
  */
-final class KubernetesService {
+public final class KubernetesService {
 
   static final String NAME = "kubernetes";
 
   private KubernetesService() {}
 
   /** Creates the Service unless it exists; on the range's first address, or any if that is taken. */
-  static CompletionStage<Void> ensure(ActorSystem<?> system, Store store) {
+  public static CompletionStage<Void> ensure(ActorSystem<?> system, Store store) {
     var config = system.settings().config();
     int apiPort = config.getInt("dirigent.api.port") == 0 ? 6443 : config.getInt("dirigent.api.port");
-    String ip = firstAddress(config.getString("dirigent.services.cluster-ip-range"));
+    String ip = AddressRanges.from(config).ipAt(0);
     return create(store, service(ip, apiPort)).exceptionallyCompose(failure -> {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause = StoreException.cause(failure);
       if (cause instanceof StoreException e && e.reason() != StoreError.Reason.UNAVAILABLE && e.reason() != StoreError.Reason.TIMEOUT) {
         // The first address is someone else's Service's: any will do.
         return create(store, service(null, apiPort));
@@ -41,11 +38,9 @@ final class KubernetesService {
   }
 
   private static CompletionStage<Void> create(Store store, Service service) {
-    return store.create(service).<Void>thenApply(created -> null).exceptionallyCompose(failure -> {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-      return cause instanceof StoreException e && e.reason() == StoreError.Reason.ALREADY_EXISTS
-          ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(cause);
-    });
+    return store.create(service).<Void>thenApply(created -> null).exceptionallyCompose(failure ->
+        StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)
+            ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(StoreException.cause(failure)));
   }
 
   private static Service service(String clusterIp, int apiPort) {
@@ -56,16 +51,5 @@ final class KubernetesService {
             .addNewPort().withName("https").withProtocol("TCP").withPort(443).withTargetPort(new IntOrString(apiPort)).endPort()
         .endSpec()
         .build();
-  }
-
-  /** The first host address of {@code cidr} (10.96.0.0/16: 10.96.0.1). */
-  static String firstAddress(String cidr) {
-    try {
-      byte[] network = InetAddress.getByName(cidr.substring(0, cidr.indexOf('/'))).getAddress();
-      network[network.length - 1] = (byte) (network[network.length - 1] + 1);
-      return InetAddress.getByAddress(network).getHostAddress();
-    } catch (UnknownHostException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("dirigent.services.cluster-ip-range is not a CIDR: " + cidr, e);
-    }
   }
 }
