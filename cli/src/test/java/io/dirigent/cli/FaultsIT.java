@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.cli.testing.ApiCalls;
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.MemberProcess;
+import io.dirigent.cli.testing.Partition;
 import io.dirigent.core.testing.Await;
 import io.dirigent.core.testing.Cassandra;
 import java.nio.file.Files;
@@ -49,6 +50,8 @@ class FaultsIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
+    // A partition an interrupted run left behind would cut this run's members off.
+    Partition.heal();
     Cassandra.ensureRunning();
     base = Files.createTempDirectory("dirigent-faults");
     String keyspace = "faults_" + Long.toString(System.nanoTime() % 1_000_000, 36);
@@ -113,7 +116,7 @@ class FaultsIT {
     long killed = System.nanoTime();
     victim.kill();
 
-    CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(survivor, killed));
+    CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(2, killed));
     CompletableFuture<Duration> scheduler = CompletableFuture.supplyAsync(() -> untilAPodIsBound(survivor, killed));
     CompletableFuture<Duration> controllers = CompletableFuture.supplyAsync(() -> untilAReplicaSetCreatesAPod(survivor, killed));
     Duration writesBack = writes.get();
@@ -236,7 +239,7 @@ class FaultsIT {
     });
     Cassandra.start();
     long back = System.nanoTime();
-    Duration writes = untilWritesSucceed(api, back);
+    Duration writes = untilWritesSucceed(2, back);
     measured.put("5 Cassandra back: writes succeed after (s)", seconds(writes));
     Await.until("/readyz ready again", Duration.ofSeconds(30), () -> api.get("/readyz").code() == 200);
     // Long enough for a lease missed during the outage to have cost a node its pods, had it.
@@ -249,19 +252,183 @@ class FaultsIT {
     assertThat(writes).as("writes back after the store").isLessThanOrEqualTo(Duration.ofSeconds(20));
   }
 
+  @Test
+  @Order(6)
+  void aMemberCutOffFromTheOthersActsOnNothingAndRejoinsWhenTheNetworkHeals() throws Exception {
+    Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
+    // The singletons' member, cut off from every other member but not from the store: its
+    // controller manager keeps running until it is downed, with a view that is now stale.
+    String holder = read("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager")
+        .path("spec").path("holderIdentity").asText();
+    MemberProcess cut = controlPlane.stream().filter(member -> holder.startsWith(member.host() + ":")).findFirst()
+        .orElseThrow(() -> new AssertionError("no control-plane member holds the controller manager's lease: " + holder));
+    int cutIndex = controlPlane.indexOf(cut) + 1;
+    int otherIndex = cutIndex % 3 + 1;
+    List<String> others = new ArrayList<>();
+    controlPlane.stream().filter(member -> member != cut).forEach(member -> others.add(member.host()));
+    workers.forEach(worker -> others.add(worker.host()));
+    int logBefore = cut.log().size();
+
+    List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+    Set<String> tainted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean partitioned = new java.util.concurrent.atomic.AtomicBoolean(true);
+    long cutAt;
+    Duration majorityWrites;
+    Duration notReady;
+    try (Partition partition = Partition.isolate(cut.host(), others)) {
+      cutAt = System.nanoTime();
+      // Writes keep going to the cut-off member: what it acknowledges must survive.
+      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+        for (int i = 0; partitioned.get(); i++) {
+          String name = "cut-" + cutAt % 100_000 + "-" + i;
+          if (api(cutIndex).send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps", "{\"metadata\":{\"name\":\"" + name + "\"}}").ok()) {
+            acknowledged.add(name);
+          }
+          sleep(100);
+        }
+      });
+      CompletableFuture<Void> watcher = CompletableFuture.runAsync(() -> {
+        while (partitioned.get()) {
+          tainted.addAll(taintedNodes(otherIndex));
+          sleep(250);
+        }
+      });
+      CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(otherIndex, cutAt));
+      Await.until("the cut-off member says it is not ready", Duration.ofSeconds(30), () -> api(cutIndex).get("/readyz").code() != 200);
+      notReady = Duration.ofNanos(System.nanoTime() - cutAt);
+      majorityWrites = writes.get();
+      // Long enough for a pod-eviction-timeout (5 s) after any taint a stale view could have set.
+      Thread.sleep(20_000);
+      partitioned.set(false);
+      writer.get();
+      watcher.get();
+    }
+    long healed = System.nanoTime();
+    Await.until("the cut-off member ready again, by itself", Duration.ofSeconds(120), () -> api(cutIndex).get("/readyz").code() == 200);
+    Duration rejoined = Duration.ofNanos(System.nanoTime() - healed);
+    List<String> log = cut.log();
+    log = log.subList(Math.min(logBefore, log.size()), log.size());
+    Duration downedToStopped = between(log, "myself", "the member stopped");
+
+    measured.put("6 partition: majority's writes back (s)", seconds(majorityWrites));
+    measured.put("6 partition: cut-off member not ready after (s)", seconds(notReady));
+    measured.put("6 partition: cut-off member downed to stopped (s)", downedToStopped == null ? "never" : seconds(downedToStopped));
+    measured.put("6 partition healed: cut-off member ready again after (s)", seconds(rejoined));
+    System.out.printf("partition: majority's writes back after %s s, cut-off member not ready after %s s, stopped %s s after downing itself, "
+        + "ready %s s after the network healed; it acknowledged %d writes%n", seconds(majorityWrites), seconds(notReady),
+        downedToStopped == null ? "never" : seconds(downedToStopped), seconds(rejoined), acknowledged.size());
+
+    for (String name : acknowledged) {
+      assertThat(read("/api/v1/namespaces/" + NAMESPACE + "/configmaps/" + name).path("metadata").path("name").asText())
+          .as("a write the cut-off member acknowledged").isEqualTo(name);
+    }
+    assertThat(tainted).as("nodes tainted during the partition").isEmpty();
+    assertThat(pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet()))
+        .as("the same pods: none evicted on a stale view").isEqualTo(before);
+    assertThat(cut.alive()).as("the cut-off member's server restarted its member rather than exit").isTrue();
+    assertThat(downedToStopped).as("the cut-off member downed itself and stopped").isNotNull();
+    assertThat(downedToStopped).as("a downed member stops within 5 s").isLessThanOrEqualTo(Duration.ofSeconds(5));
+    assertThat(majorityWrites).as("the majority's writes back").isLessThanOrEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  @Order(7)
+  void aBusyHostEvictsNothing() throws Exception {
+    Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
+    Set<String> notReady = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<String> tainted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // Ten busy loops per core: a load average far past what the machine can serve.
+    List<Process> hogs = new ArrayList<>();
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < 20; i++) {
+        hogs.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+      }
+      while (System.nanoTime() - start < Duration.ofSeconds(45).toNanos()) {
+        for (String node : List.of("w1", "w2")) {
+          if (!ready(node)) {
+            notReady.add(node);
+          }
+        }
+        tainted.addAll(taintedNodes(2));
+        sleep(1000);
+      }
+    } finally {
+      hogs.forEach(Process::destroyForcibly);
+    }
+    Await.until("both workers Ready after the load", Duration.ofSeconds(60), () -> ready("w1") && ready("w2"));
+    // Long enough for a pod-eviction-timeout after any taint the load could have caused.
+    Thread.sleep(10_000);
+    measured.put("7 busy host (20 busy loops, 45 s): nodes seen NotReady", notReady.toString());
+    assertThat(pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet()))
+        .as("the same pods: none evicted for the load's sake").isEqualTo(before);
+    assertThat(workers).allSatisfy(worker -> assertThat(worker.alive()).isTrue());
+    assertThat(tainted).as("nodes tainted unreachable under load").isEmpty();
+  }
+
   // ---- what the scenarios measure ----
 
-  /** Until eight creates at once (eight objects, on their shards wherever they are) all succeed. */
-  private static Duration untilWritesSucceed(ApiCalls api, long since) {
-    for (int round = 0; ; round++) {
-      int r = round;
-      boolean all = IntStream.range(0, 8).parallel().allMatch(i -> api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps",
-          "{\"metadata\":{\"name\":\"write-%d-%d-%d\"},\"data\":{\"k\":\"v\"}}".formatted(since % 100_000, r, i)).ok());
-      if (all) {
-        return Duration.ofNanos(System.nanoTime() - since);
+  /** Nodes carrying the taint of an unreachable or not-ready node, as control-plane member {@code i} answers. */
+  private static Set<String> taintedNodes(int i) {
+    ApiCalls.Answer nodes = api(i).get("/api/v1/nodes");
+    Set<String> tainted = new java.util.HashSet<>();
+    if (nodes.ok()) {
+      for (JsonNode node : nodes.json().path("items")) {
+        for (JsonNode taint : node.path("spec").path("taints")) {
+          if (Set.of("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready").contains(taint.path("key").asText())) {
+            tainted.add(node.path("metadata").path("name").asText() + " " + taint.path("key").asText());
+          }
+        }
       }
-      failIfTooLong(since, "writes");
-      sleep(200);
+    }
+    return tainted;
+  }
+
+  /** The time between the first log line containing {@code from} and the first later one containing {@code to}; null if either is missing. */
+  private static Duration between(List<String> log, String from, String to) {
+    java.time.LocalTime start = null;
+    for (String line : log) {
+      if (start == null && line.contains(from)) {
+        start = java.time.LocalTime.parse(line.substring(0, 12));
+      } else if (start != null && line.contains(to)) {
+        return Duration.between(start, java.time.LocalTime.parse(line.substring(0, 12)));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Until eight creates at once (eight objects, on their shards wherever they are) all succeed: a
+   * round every 250 ms while fewer than two are under way, each waiting up to 10 s for its answers,
+   * so that a round stuck on a member that is gone does not hold back the next.
+   */
+  private static Duration untilWritesSucceed(int member, long since) {
+    ApiCalls api = api(member, Duration.ofSeconds(10));
+    CompletableFuture<Duration> back = new CompletableFuture<>();
+    var rounds = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      java.util.concurrent.Semaphore underWay = new java.util.concurrent.Semaphore(2);
+      for (int round = 0; !back.isDone(); round++) {
+        int r = round;
+        if (!underWay.tryAcquire()) {
+          failIfTooLong(since, "writes");
+          sleep(50);
+          continue;
+        }
+        rounds.execute(() -> {
+          boolean all = IntStream.range(0, 8).parallel().allMatch(i -> api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps",
+              "{\"metadata\":{\"name\":\"write-%d-%d-%d\"},\"data\":{\"k\":\"v\"}}".formatted(since % 100_000, r, i)).ok());
+          if (all) {
+            back.complete(Duration.ofNanos(System.nanoTime() - since));
+          }
+          underWay.release();
+        });
+        failIfTooLong(since, "writes");
+        sleep(250);
+      }
+      return back.join();
+    } finally {
+      rounds.shutdownNow();
     }
   }
 
@@ -315,7 +482,11 @@ class FaultsIT {
 
   /** The API of control-plane member {@code i} (1–3); any that answers is as good for reads. */
   private static ApiCalls api(int i) {
-    return new ApiCalls(controlPlane.get(0).dataDir().resolve("kubeconfig"), "127.0.0." + (i + 1), 6443, Duration.ofSeconds(3));
+    return api(i, Duration.ofSeconds(3));
+  }
+
+  private static ApiCalls api(int i, Duration timeout) {
+    return new ApiCalls(controlPlane.get(0).dataDir().resolve("kubeconfig"), "127.0.0." + (i + 1), 6443, timeout);
   }
 
   /** A GET from the first control-plane member that answers it. */

@@ -123,6 +123,15 @@ public final class MemberProcess implements AutoCloseable {
     }
   }
 
+  /** Every line of the server's log so far. */
+  public List<String> log() {
+    try {
+      return Files.readAllLines(dataDir.resolve("server.log"));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   /** Lines of the server's log containing {@code text}. */
   public List<String> logLines(String text) {
     try {

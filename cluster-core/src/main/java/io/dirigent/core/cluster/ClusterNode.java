@@ -24,7 +24,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.JoinSeedNodes;
 
 /**
  * One Dirigent cluster member: its actor system, joined to the cluster, with the store's sharded
@@ -70,9 +69,11 @@ public final class ClusterNode implements AutoCloseable {
           if (system.settings().config().getBoolean("dirigent.cluster.tls.enabled")) {
             startMemberTlsGuards(system, controlPlane);
           }
+          ClusterFormation.startProbe(system);
           joinCluster(system);
         })
         .thenCompose(joined -> awaitUp())
+        .thenRun(() -> ClusterFormation.recordMember(dataDir(system)))
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
@@ -182,7 +183,11 @@ public final class ClusterNode implements AutoCloseable {
     List<Address> addresses = seeds.isEmpty()
         ? List.of(cluster.selfMember().address())
         : seeds.stream().map(seed -> AddressFromURIString.parse("pekko://" + system.name() + "@" + seed)).toList();
-    cluster.manager().tell(new JoinSeedNodes(addresses));
+    ClusterFormation.join(system, addresses, ClusterFormation.hasBeenMember(dataDir(system)));
+  }
+
+  private static java.nio.file.Path dataDir(ActorSystem<?> system) {
+    return java.nio.file.Path.of(system.settings().config().getString("dirigent.data-dir"));
   }
 
   /**
