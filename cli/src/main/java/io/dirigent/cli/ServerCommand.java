@@ -117,7 +117,7 @@ public final class ServerCommand implements Callable<Integer> {
       stopping = true;
       deleteQuietly(data.resolve(READY_FILE));
       ClusterNode member = node;
-      if (member != null) {
+      if (member != null && !abandoned) {
         try {
           member.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -198,7 +198,12 @@ public final class ServerCommand implements Callable<Integer> {
     String description = describe(node, data, api);
     writeReady(data, description);
     node.system().log().info("dirigent is ready: {}", description.replace('\n', ' '));
-    node.system().getWhenTerminated().toCompletableFuture().join();
+    if (!awaitTermination(node)) {
+      // Its port is still held: a new member cannot start in this process. Exit, for a supervisor
+      // (systemd's Restart=always, docs/operations.md) to start the server again.
+      abandoned = true;
+      return new Run.Exit(3);
+    }
     deleteQuietly(data.resolve(READY_FILE));
     // What the stopped system leaves behind: the agents' runtimes, the API server's metrics.
     stopAgentsAndApi();
@@ -208,6 +213,49 @@ public final class ServerCommand implements Callable<Integer> {
         || reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterJoinUnsuccessfulReason());
     return letGo && !stopping ? new Run.Rejoin(reason.get().getClass().getSimpleName().replace("$", ""), true) : new Run.Exit(0);
   }
+
+  /**
+   * Waits for the member's actor system to stop; false if it began to stop (the cluster downed or
+   * removed it, or it was asked to) but did not finish within {@link #STOP_TIMEOUT}. Pekko's
+   * termination has been seen to hang on a connection to a peer behind a partition: a member left
+   * like that would hold its ports and answer nothing for ever.
+   */
+  private static boolean awaitTermination(ClusterNode node) throws InterruptedException {
+    var terminated = node.system().getWhenTerminated().toCompletableFuture();
+    var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(node.system());
+    long stopping = 0;
+    while (!terminated.isDone()) {
+      if (stopping == 0 && shutdown.getShutdownReason().isPresent()) {
+        stopping = System.nanoTime();
+      }
+      if (stopping != 0 && System.nanoTime() - stopping > STOP_TIMEOUT.toNanos()) {
+        log.error("the member began to stop ({}) but its actor system did not stop within {} s; exiting. Its threads:\n{}",
+            shutdown.getShutdownReason().get().getClass().getSimpleName(), STOP_TIMEOUT.toSeconds(), threadDump());
+        return false;
+      }
+      Thread.sleep(200);
+    }
+    return true;
+  }
+
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private static String threadDump() {
+    StringBuilder dump = new StringBuilder();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (stack.length == 0 || thread.getState() == Thread.State.TIMED_WAITING && stack[0].getMethodName().equals("park")) {
+        return;
+      }
+      dump.append(thread.getName()).append(" ").append(thread.getState()).append('\n');
+      for (int i = 0; i < Math.min(stack.length, 12); i++) {
+        dump.append("    at ").append(stack[i]).append('\n');
+      }
+    });
+    return dump.toString();
+  }
+
+  /** Set when the member's actor system was left running because it would not stop: nothing to wait for on the way out. */
+  private volatile boolean abandoned;
 
   /** Set once the server is asked to stop: a member that then stops is not started again. */
   private volatile boolean stopping;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.cli.testing.ApiCalls;
 import io.dirigent.cli.testing.BinDirigent;
+import io.dirigent.cli.testing.Kubectl;
 import io.dirigent.cli.testing.MemberProcess;
 import io.dirigent.cli.testing.Partition;
 import io.dirigent.core.testing.Await;
@@ -43,6 +44,12 @@ class FaultsIT {
   private static final String SEEDS = "127.0.0.2:2551,127.0.0.3:2551,127.0.0.4:2551";
   private static final Duration READY = Duration.ofSeconds(180);
   private static final Map<String, String> measured = new TreeMap<>();
+  /** Threads for the calls the scenarios make at once (the common pool has one thread on two cores). */
+  private static final java.util.concurrent.ExecutorService CALLS = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "faults-call");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private static Path base;
   private static final List<MemberProcess> controlPlane = new ArrayList<>();
@@ -112,13 +119,13 @@ class FaultsIT {
   void killingTheSingletonsMemberLosesWritesAndSingletonsForSecondsOnly() throws Exception {
     // The oldest member holds the singletons: the first started.
     MemberProcess victim = controlPlane.get(0);
-    ApiCalls survivor = api(2);
     long killed = System.nanoTime();
     victim.kill();
+    System.out.println("killed " + victim.name() + " at " + java.time.LocalTime.now());
 
-    CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(2, killed));
-    CompletableFuture<Duration> scheduler = CompletableFuture.supplyAsync(() -> untilAPodIsBound(survivor, killed));
-    CompletableFuture<Duration> controllers = CompletableFuture.supplyAsync(() -> untilAReplicaSetCreatesAPod(survivor, killed));
+    CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(2, killed), CALLS);
+    CompletableFuture<Duration> scheduler = CompletableFuture.supplyAsync(() -> untilAPodIsBound(2, killed), CALLS);
+    CompletableFuture<Duration> controllers = CompletableFuture.supplyAsync(() -> untilAReplicaSetCreatesAPod(2, killed), CALLS);
     Duration writesBack = writes.get();
     Duration schedulerBack = scheduler.get();
     Duration controllersBack = controllers.get();
@@ -286,14 +293,14 @@ class FaultsIT {
           }
           sleep(100);
         }
-      });
+      }, CALLS);
       CompletableFuture<Void> watcher = CompletableFuture.runAsync(() -> {
         while (partitioned.get()) {
           tainted.addAll(taintedNodes(otherIndex));
           sleep(250);
         }
-      });
-      CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(otherIndex, cutAt));
+      }, CALLS);
+      CompletableFuture<Duration> writes = CompletableFuture.supplyAsync(() -> untilWritesSucceed(otherIndex, cutAt), CALLS);
       Await.until("the cut-off member says it is not ready", Duration.ofSeconds(30), () -> api(cutIndex).get("/readyz").code() != 200);
       notReady = Duration.ofNanos(System.nanoTime() - cutAt);
       majorityWrites = writes.get();
@@ -366,6 +373,71 @@ class FaultsIT {
     assertThat(tainted).as("nodes tainted unreachable under load").isEmpty();
   }
 
+  @Test
+  @Order(8)
+  void kubectlThroughTheBalancerKeepsWorkingThroughAMembersKill() throws Exception {
+    Path lb = base.resolve("api-lb");
+    Path script = BinDirigent.SCRIPT.resolveSibling("api-lb");
+    String members = controlPlane.stream().map(member -> member.host() + ":6443").collect(Collectors.joining(","));
+    Process start = new ProcessBuilder(script.toString(), "start", "--dir", lb.toString(), "--listen", "127.0.0.1:16443", "--servers", members)
+        .redirectErrorStream(true).start();
+    String started = new String(start.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(start.waitFor()).as(started).isZero();
+    MemberProcess victim = null;
+    try {
+      Path kubeconfig = base.resolve("api-lb.kubeconfig");
+      Files.writeString(kubeconfig, Files.readString(controlPlane.get(0).dataDir().resolve("kubeconfig"))
+          .replaceAll("server: https://[0-9.]+:6443", "server: https://127.0.0.1:16443"));
+      Kubectl kubectl = new Kubectl(Files.createDirectories(base.resolve("kubectl-home")), kubeconfig.toString());
+      Await.until("kubectl answered through the balancer", Duration.ofSeconds(30), () -> {
+        try {
+          return kubectl.run("get", "pods", "-n", NAMESPACE).exit() == 0;
+        } catch (java.io.IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+
+      String holder = read("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager").path("spec").path("holderIdentity").asText();
+      victim = controlPlane.stream().filter(member -> holder.startsWith(member.host() + ":")).findFirst().orElseThrow();
+      long killed = System.nanoTime();
+      victim.kill();
+      // As a user at a terminal: each command once, and once more if it failed.
+      List<String> retried = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
+      int commands = 0;
+      for (int i = 0; System.nanoTime() - killed < Duration.ofSeconds(25).toNanos(); i++) {
+        for (List<String> command : List.of(
+            List.of("get", "pods", "-n", NAMESPACE),
+            List.of("create", "configmap", "lb-" + killed % 100_000 + "-" + i, "-n", NAMESPACE),
+            List.of("get", "deployment", "web", "-n", NAMESPACE, "-o", "name"))) {
+          commands++;
+          String[] args = command.toArray(String[]::new);
+          Kubectl.Run first = kubectl.run(args);
+          if (first.exit() == 0) {
+            continue;
+          }
+          String when = seconds(Duration.ofNanos(System.nanoTime() - killed));
+          retried.add(when + " s: " + String.join(" ", command) + ": " + first.err().strip());
+          Kubectl.Run again = kubectl.run(args);
+          // A create whose first try was carried out but not answered finds its object on the retry.
+          boolean done = again.exit() == 0 || (command.get(0).equals("create") && again.err().contains("AlreadyExists"));
+          if (!done) {
+            failed.add(when + " s: " + String.join(" ", command) + ": " + again.err().strip());
+          }
+        }
+      }
+      measured.put("8 kubectl through the balancer, kill -9 of a member: commands retried of run", retried.size() + " of " + commands);
+      System.out.printf("kubectl through the balancer during a kill -9: %d of %d commands needed their retry: %s%n", retried.size(), commands, retried);
+      assertThat(failed).as("kubectl commands that failed twice through the balancer").isEmpty();
+    } finally {
+      new ProcessBuilder(script.toString(), "stop", "--dir", lb.toString()).redirectErrorStream(true).start().waitFor();
+      if (victim != null) {
+        victim.start();
+        victim.awaitReady(READY);
+      }
+    }
+  }
+
   // ---- what the scenarios measure ----
 
   /** Nodes carrying the taint of an unreachable or not-ready node, as control-plane member {@code i} answers. */
@@ -398,78 +470,96 @@ class FaultsIT {
   }
 
   /**
-   * Until eight creates at once (eight objects, on their shards wherever they are) all succeed: a
-   * round every 250 ms while fewer than two are under way, each waiting up to 10 s for its answers,
-   * so that a round stuck on a member that is gone does not hold back the next.
+   * Until four creates at once (four objects, on their shards wherever they are) all succeed. As
+   * clients keep sending while a member is gone: a new round every 500 ms, each waiting up to 10 s
+   * for its answers, so that rounds stuck on the dead member do not hold back the later ones.
    */
   private static Duration untilWritesSucceed(int member, long since) {
     ApiCalls api = api(member, Duration.ofSeconds(10));
-    CompletableFuture<Duration> back = new CompletableFuture<>();
-    var rounds = java.util.concurrent.Executors.newCachedThreadPool();
-    try {
-      java.util.concurrent.Semaphore underWay = new java.util.concurrent.Semaphore(2);
-      for (int round = 0; !back.isDone(); round++) {
-        int r = round;
-        if (!underWay.tryAcquire()) {
-          failIfTooLong(since, "writes");
-          sleep(50);
-          continue;
-        }
-        rounds.execute(() -> {
-          boolean all = IntStream.range(0, 8).parallel().allMatch(i -> api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps",
-              "{\"metadata\":{\"name\":\"write-%d-%d-%d\"},\"data\":{\"k\":\"v\"}}".formatted(since % 100_000, r, i)).ok());
-          if (all) {
-            back.complete(Duration.ofNanos(System.nanoTime() - since));
-          }
-          underWay.release();
-        });
-        failIfTooLong(since, "writes");
-        sleep(250);
-      }
-      return back.join();
-    } finally {
-      rounds.shutdownNow();
-    }
+    return firstToSucceed(since, "writes", round -> IntStream.range(0, 4)
+        .mapToObj(i -> CompletableFuture.supplyAsync(() -> api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps",
+            "{\"metadata\":{\"name\":\"write-%d-%d-%d\"},\"data\":{\"k\":\"v\"}}".formatted(since % 100_000, round, i)).ok(), CALLS))
+        .toList().stream().allMatch(CompletableFuture::join));
   }
 
   /** Until a bare pod created now is bound to a node (the scheduler works). */
-  private static Duration untilAPodIsBound(ApiCalls api, long since) {
-    String name = "bound-" + since % 100_000;
-    while (!api.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/pods", """
-        {"metadata":{"name":"%s"},"spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}""".formatted(name)).ok()) {
-      failIfTooLong(since, "creating a pod");
-      sleep(200);
-    }
-    while (true) {
-      ApiCalls.Answer pod = api.get("/api/v1/namespaces/" + NAMESPACE + "/pods/" + name);
-      if (pod.ok() && !pod.json().path("spec").path("nodeName").asText("").isEmpty()) {
-        api.send("DELETE", "/api/v1/namespaces/" + NAMESPACE + "/pods/" + name + "?gracePeriodSeconds=0", null);
-        return Duration.ofNanos(System.nanoTime() - since);
-      }
-      failIfTooLong(since, "a pod bound");
-      sleep(200);
-    }
+  private static Duration untilAPodIsBound(int member, long since) {
+    return untilACreatedObjectShows(member, since, "a pod bound", "/api/v1/namespaces/" + NAMESPACE + "/pods", "bound", name -> """
+        {"metadata":{"name":"%s"},"spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}""".formatted(name),
+        name -> "/api/v1/namespaces/" + NAMESPACE + "/pods/" + name, pod -> !pod.path("spec").path("nodeName").asText("").isEmpty());
   }
 
   /** Until a ReplicaSet created now has its pod (the controller manager works). */
-  private static Duration untilAReplicaSetCreatesAPod(ApiCalls api, long since) {
-    String name = "rs-" + since % 100_000;
-    while (!api.send("POST", "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets", """
+  private static Duration untilAReplicaSetCreatesAPod(int member, long since) {
+    return untilACreatedObjectShows(member, since, "a ReplicaSet's pod", "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets", "rs", name -> """
         {"metadata":{"name":"%s"},"spec":{"replicas":1,"selector":{"matchLabels":{"probe":"%s"}},
          "template":{"metadata":{"labels":{"probe":"%s"}},"spec":{"containers":[{"name":"app","image":"dirigent/busybox:1"}]}}}}
-        """.formatted(name, name, name)).ok()) {
-      failIfTooLong(since, "creating a ReplicaSet");
-      sleep(200);
+        """.formatted(name, name, name),
+        name -> "/api/v1/namespaces/" + NAMESPACE + "/pods?labelSelector=probe%3D" + name, pods -> pods.path("items").size() > 0);
+  }
+
+  /**
+   * Creates objects in {@code collection} from {@code body} (a new one every 500 ms, until a create
+   * succeeds) and waits until what {@code probe} reads of one of them satisfies {@code shows};
+   * deletes them all after.
+   */
+  private static Duration untilACreatedObjectShows(int member, long since, String what, String collection, String prefix,
+      java.util.function.UnaryOperator<String> body, java.util.function.UnaryOperator<String> probe, java.util.function.Predicate<JsonNode> shows) {
+    ApiCalls api = api(member, Duration.ofSeconds(10));
+    List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      return firstToSucceed(since, what, attempt -> {
+        String name = "%s-%d-%d".formatted(prefix, since % 100_000, attempt);
+        if (!api.send("POST", collection, body.apply(name)).ok()) {
+          return false;
+        }
+        created.add(name);
+        return awaitWithin(since, () -> {
+          ApiCalls.Answer answer = api.get(probe.apply(name));
+          return answer.ok() && shows.test(answer.json());
+        });
+      });
+    } finally {
+      List.copyOf(created).forEach(name -> api.send("DELETE", collection + "/" + name, null));
     }
-    while (true) {
-      ApiCalls.Answer pods = api.get("/api/v1/namespaces/" + NAMESPACE + "/pods?labelSelector=probe%3D" + name);
-      if (pods.ok() && pods.json().path("items").size() > 0) {
-        api.send("DELETE", "/apis/apps/v1/namespaces/" + NAMESPACE + "/replicasets/" + name, null);
-        return Duration.ofNanos(System.nanoTime() - since);
+  }
+
+  /**
+   * Starts {@code attempt} every 500 ms, each on its own thread, until one answers true; how long
+   * after {@code since} that was.
+   */
+  private static Duration firstToSucceed(long since, String what, java.util.function.IntPredicate attempt) {
+    CompletableFuture<Duration> back = new CompletableFuture<>();
+    try {
+      for (int i = 0; !back.isDone(); i++) {
+        int n = i;
+        CALLS.execute(() -> {
+          if (attempt.test(n)) {
+            back.complete(Duration.ofNanos(System.nanoTime() - since));
+          }
+        });
+        failIfTooLong(since, what);
+        sleep(500);
       }
-      failIfTooLong(since, "a ReplicaSet's pod");
-      sleep(200);
+      return back.join();
+    } finally {
+      back.complete(null);
     }
+  }
+
+  /** Polls {@code condition} every 200 ms until it holds (true) or the scenario has run too long (false). */
+  private static boolean awaitWithin(long since, java.util.function.BooleanSupplier condition) {
+    while (System.nanoTime() - since < Duration.ofSeconds(120).toNanos()) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private static void failIfTooLong(long since, String what) {

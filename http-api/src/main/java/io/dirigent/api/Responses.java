@@ -68,12 +68,13 @@ final class Responses {
 
   /**
    * The Status of a store's refusal. When the store is unavailable for now (a member without the
-   * quorum, a journal that is away), it says when to try again — client-go and kubectl retry a
-   * 503 that carries Retry-After by themselves.
+   * quorum, a journal that is away) or did not answer in time (the object's member just died and
+   * its shard is moving), it says when to try again, as Kubernetes' storage timeouts do — client-go
+   * and kubectl retry a 503 or 504 that carries Retry-After by themselves.
    */
   private static HttpResponse failure(StoreError error, ApiPath path) {
     com.fasterxml.jackson.databind.node.ObjectNode body = ApiStatus.failure(error, path == null ? null : path.type(), path == null ? null : path.name());
-    if (error.reason() != StoreError.Reason.UNAVAILABLE) {
+    if (error.reason() != StoreError.Reason.UNAVAILABLE && error.reason() != StoreError.Reason.TIMEOUT) {
       return status(body);
     }
     (body.get("details") instanceof com.fasterxml.jackson.databind.node.ObjectNode details ? details : body.putObject("details"))

@@ -185,6 +185,9 @@ public final class ResourceIndex
   private final Map<String, WatchEvent.Encoded> encodings = new HashMap<>();
   private VersionSequencer sequencer;
   private boolean ready;
+  /** When this incarnation started, and when its journal was replayed: the ready log says how long each step took. */
+  private final long startedAt = System.nanoTime();
+  private long recoveredAt;
   private boolean flushScheduled;
   private long lastBookmarkNanos = System.nanoTime();
 
@@ -211,6 +214,7 @@ public final class ResourceIndex
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
           sequencer = new VersionSequencer(state.reservedUpTo());
+          recoveredAt = System.nanoTime();
           startRebuild();
         })
         .build();
@@ -470,7 +474,9 @@ public final class ResourceIndex
     cache.reset(live, newest);
     encodings.clear();
     ready = true;
-    context.getLog().info("index ready resource={} objects={} keys={} resourceVersion={}", type.resource(), live.size(), rebuilt.objects().size(), newest);
+    long now = System.nanoTime();
+    context.getLog().info("index ready resource={} objects={} keys={} resourceVersion={} recoveryMs={} rebuildMs={}", type.resource(), live.size(),
+        rebuilt.objects().size(), newest, (recoveredAt - startedAt) / 1_000_000, (now - recoveredAt) / 1_000_000);
     if (!unanswered.isEmpty()) {
       context.getLog().error("index resource={} could not read {} objects, retrying: {}", type.resource(), unanswered.size(), unanswered);
     }
