@@ -217,8 +217,9 @@ public final class ServerCommand implements Callable<Integer> {
   /**
    * Waits for the member's actor system to stop; false if it began to stop (the cluster downed or
    * removed it, or it was asked to) but did not finish within {@link #STOP_TIMEOUT}. Pekko's
-   * termination has been seen to hang on a connection to a peer behind a partition: a member left
-   * like that would hold its ports and answer nothing for ever.
+   * remoting waits, when it stops, for its connections to close, and a connection into a partition
+   * (packets dropped) does not close until TCP gives up, many minutes later: a member left like that
+   * would hold its ports and answer nothing meanwhile.
    */
   private static boolean awaitTermination(ClusterNode node) throws InterruptedException {
     var terminated = node.system().getWhenTerminated().toCompletableFuture();
@@ -238,7 +239,8 @@ public final class ServerCommand implements Callable<Integer> {
     return true;
   }
 
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** A downed member stops in 1-2 s (FaultsIT); one that has not after this will not. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(4);
 
   private static String threadDump() {
     StringBuilder dump = new StringBuilder();

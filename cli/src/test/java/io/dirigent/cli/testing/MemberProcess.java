@@ -73,6 +73,11 @@ public final class MemberProcess implements AutoCloseable {
     }
   }
 
+  /** How the last run of the server ended; empty while it runs or before it first started. */
+  public synchronized java.util.Optional<Integer> exitCode() {
+    return process == null || process.isAlive() ? java.util.Optional.empty() : java.util.Optional.of(process.exitValue());
+  }
+
   public synchronized boolean alive() {
     return process != null && process.isAlive();
   }
