@@ -198,7 +198,7 @@ public final class ServerCommand implements Callable<Integer> {
     String description = describe(node, data, api);
     writeReady(data, description);
     node.system().log().info("dirigent is ready: {}", description.replace('\n', ' '));
-    if (!awaitTermination(node)) {
+    if (!awaitTermination(node, () -> stopping)) {
       // Its port is still held: a new member cannot start in this process. Exit, for a supervisor
       // (systemd's Restart=always, docs/operations.md) to start the server again.
       abandoned = true;
@@ -215,21 +215,23 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   /**
-   * Waits for the member's actor system to stop; false if it began to stop (the cluster downed or
-   * removed it, or it was asked to) but did not finish within {@link #STOP_TIMEOUT}. Pekko's
+   * Waits for the member's actor system to stop; false if it began to stop because the cluster let
+   * it go (downed, removed) but did not finish within {@link #STOP_TIMEOUT}. Pekko's
    * remoting waits, when it stops, for its connections to close, and a connection into a partition
    * (packets dropped) does not close until TCP gives up, many minutes later: a member left like that
    * would hold its ports and answer nothing meanwhile.
    */
-  private static boolean awaitTermination(ClusterNode node) throws InterruptedException {
+  private static boolean awaitTermination(ClusterNode node, java.util.function.BooleanSupplier serverStopping) throws InterruptedException {
     var terminated = node.system().getWhenTerminated().toCompletableFuture();
     var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(node.system());
-    long stopping = 0;
+    long began = 0;
     while (!terminated.isDone()) {
-      if (stopping == 0 && shutdown.getShutdownReason().isPresent()) {
-        stopping = System.nanoTime();
+      if (began == 0 && shutdown.getShutdownReason().isPresent()) {
+        began = System.nanoTime();
       }
-      if (stopping != 0 && System.nanoTime() - stopping > STOP_TIMEOUT.toNanos()) {
+      // Asked to stop (SIGTERM): the member leaves the cluster as slowly as it must, and the JVM
+      // waits for it (Pekko's shutdown hook).
+      if (began != 0 && !serverStopping.getAsBoolean() && System.nanoTime() - began > STOP_TIMEOUT.toNanos()) {
         log.error("the member began to stop ({}) but its actor system did not stop within {} s; exiting. Its threads:\n{}",
             shutdown.getShutdownReason().get().getClass().getSimpleName(), STOP_TIMEOUT.toSeconds(), threadDump());
         return false;
