@@ -119,7 +119,9 @@ public final class ServerCommand implements Callable<Integer> {
       ClusterNode member = node;
       if (member != null && !abandoned) {
         try {
-          member.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          // Bounded: Pekko's remoting can hang on stopping (see awaitTermination), and a server
+          // asked to stop must stop within seconds all the same.
+          member.system().getWhenTerminated().toCompletableFuture().get(STOP_TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
         } catch (Exception e) {
           // The JVM goes anyway.
         }
