@@ -120,7 +120,7 @@ final class ControllerRefs {
             if (isGone(failure)) {
               return false;
             }
-            throw new CompletionException(unwrap(failure));
+            throw new CompletionException(StoreException.cause(failure));
           }
           return fresh.getMetadata().getUid().equals(owner.getMetadata().getUid()) && fresh.getMetadata().getDeletionTimestamp() == null;
         });
@@ -154,15 +154,11 @@ final class ControllerRefs {
       if (isGone(failure)) {
         return Optional.<T>empty();
       }
-      throw new CompletionException(unwrap(failure));
+      throw new CompletionException(StoreException.cause(failure));
     });
   }
 
   private static boolean isGone(Throwable failure) {
-    return unwrap(failure) instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND;
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return StoreException.is(failure, StoreError.Reason.NOT_FOUND);
   }
 }

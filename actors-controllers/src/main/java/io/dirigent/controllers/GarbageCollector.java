@@ -132,11 +132,10 @@ final class GarbageCollector implements Controller {
           if (failure == null) {
             return !live.getMetadata().getUid().equals(owner.getUid());
           }
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+          if (StoreException.is(failure, StoreError.Reason.NOT_FOUND)) {
             return true;
           }
-          throw new CompletionException(cause);
+          throw new CompletionException(StoreException.cause(failure));
         })).toList();
     return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenCompose(done -> {
       if (!gone.stream().allMatch(CompletableFuture::join)) {
@@ -200,11 +199,10 @@ final class GarbageCollector implements Controller {
     return store.delete(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName(),
             DeleteOptions.defaults().withPropagation(propagation).withPreconditions(object.getMetadata().getUid(), null))
         .exceptionally(failure -> {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          if (cause instanceof StoreException e && (e.reason() == StoreError.Reason.NOT_FOUND || e.reason() == StoreError.Reason.CONFLICT)) {
+          if (StoreException.is(failure, StoreError.Reason.NOT_FOUND) || StoreException.is(failure, StoreError.Reason.CONFLICT)) {
             return null;
           }
-          throw new CompletionException(cause);
+          throw new CompletionException(StoreException.cause(failure));
         });
   }
 

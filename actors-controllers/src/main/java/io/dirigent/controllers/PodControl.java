@@ -31,7 +31,7 @@ final class PodControl {
       if (failure == null) {
         record(owner, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
       } else {
-        record(owner, EventRecorder.WARNING, "FailedCreate", "Error creating: " + unwrap(failure).getMessage());
+        record(owner, EventRecorder.WARNING, "FailedCreate", "Error creating: " + StoreException.cause(failure).getMessage());
       }
     });
   }
@@ -46,7 +46,7 @@ final class PodControl {
             record(owner, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + name);
             return null;
           }
-          Throwable cause = unwrap(failure);
+          Throwable cause = StoreException.cause(failure);
           if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
             return null;
           }
@@ -59,9 +59,5 @@ final class PodControl {
     if (events != null) {
       events.record(owner, null, type, reason, message);
     }
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 }

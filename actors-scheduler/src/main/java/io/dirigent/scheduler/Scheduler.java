@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -357,7 +356,7 @@ public final class Scheduler {
     private Behavior<Command> onBound(Bound bound) {
       inFlight--;
       if (bound.failure() != null) {
-        Throwable cause = bound.failure() instanceof CompletionException && bound.failure().getCause() != null ? bound.failure().getCause() : bound.failure();
+        Throwable cause = StoreException.cause(bound.failure());
         String assumed = placed.get(bound.podKey());
         if (bound.node().equals(assumed)) {
           placed.remove(bound.podKey());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.slf4j.Logger;
@@ -59,7 +58,7 @@ final class Responses {
 
   /** What failed, out of the CompletionException a stage wraps it in. */
   static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return io.dirigent.core.store.StoreException.cause(failure);
   }
 
   static HttpResponse failure(StoreError error) {

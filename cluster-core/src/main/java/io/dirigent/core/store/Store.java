@@ -165,7 +165,7 @@ public final class Store {
         KubeJson.metadata(renamed).put("name", generatedName(KubeJson.meta(body, "generateName")));
         return createNamed(type, renamed, options, true, attemptsLeft - 1);
       }
-      return failure == null ? CompletableFuture.completedFuture(created) : CompletableFuture.<ObjectNode>failedFuture(unwrap(failure));
+      return failure == null ? CompletableFuture.completedFuture(created) : CompletableFuture.<ObjectNode>failedFuture(StoreException.cause(failure));
     }).thenCompose(stage -> stage);
   }
 
@@ -517,7 +517,7 @@ public final class Store {
   }
 
   private RuntimeException timeout(Throwable failure, String what) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = StoreException.cause(failure);
     if (cause instanceof StoreException e) {
       return e;
     }
@@ -528,11 +528,7 @@ public final class Store {
     return StoreError.of(StoreError.Reason.UNAVAILABLE, "the store failed to %s: %s".formatted(what, cause)).toException();
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    return StoreException.cause(failure);
-  }
-
   private static StoreError.Reason reasonOf(Throwable failure) {
-    return unwrap(failure) instanceof StoreException e ? e.reason() : null;
+    return StoreException.cause(failure) instanceof StoreException e ? e.reason() : null;
   }
 }
