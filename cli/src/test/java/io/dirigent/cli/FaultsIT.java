@@ -286,10 +286,11 @@ class FaultsIT {
     try (Partition partition = Partition.isolate(cut.host(), others)) {
       cutAt = System.nanoTime();
       // Writes keep going to the cut-off member: what it acknowledges must survive.
+      ApiCalls cutApi = api(cutIndex);
       CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
         for (int i = 0; partitioned.get(); i++) {
           String name = "cut-" + cutAt % 100_000 + "-" + i;
-          if (api(cutIndex).send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps", "{\"metadata\":{\"name\":\"" + name + "\"}}").ok()) {
+          if (cutApi.send("POST", "/api/v1/namespaces/" + NAMESPACE + "/configmaps", "{\"metadata\":{\"name\":\"" + name + "\"}}").ok()) {
             acknowledged.add(name);
           }
           sleep(100);
