@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -35,10 +36,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  * on its own loopback address (127.0.0.2–6), killed with SIGKILL, stopped and started again. Each
  * scenario asserts its goal (issue 17) and prints what it measured; the cluster carries over from
  * one scenario to the next, as a real one would.
+ *
+ * <p>The scenarios that wait out a fault for a minute or more (a worker's restart, the whole
+ * control plane's, Cassandra's outage, a busy host) are tagged {@value #LONG}: {@code mvn verify}
+ * (bin/test) leaves them out, {@code bin/chaos} runs every scenario.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultsIT {
 
+  /** The tag of the scenarios bin/test leaves to bin/chaos. */
+  static final String LONG = "long";
   private static final String NAMESPACE = "faults";
   private static final int REPLICAS = 6;
   private static final String SEEDS = "127.0.0.2:2551,127.0.0.3:2551,127.0.0.4:2551";
@@ -176,6 +183,7 @@ class FaultsIT {
   }
 
   @Test
+  @Tag(LONG)
   @Order(3)
   void aWorkerRestartedGracefullyKeepsItsPods() throws Exception {
     // Put pods on w1 again: it came back empty from the last scenario.
@@ -205,6 +213,7 @@ class FaultsIT {
   }
 
   @Test
+  @Tag(LONG)
   @Order(4)
   void workersComeBackByThemselvesWhenTheWholeControlPlaneRestarts() throws Exception {
     Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
@@ -230,6 +239,7 @@ class FaultsIT {
   }
 
   @Test
+  @Tag(LONG)
   @Order(5)
   void aCassandraOutageIsAnsweredWith503AndCostsNoWriteAndNoPod() throws Exception {
     Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
@@ -348,6 +358,7 @@ class FaultsIT {
   }
 
   @Test
+  @Tag(LONG)
   @Order(7)
   void aBusyHostEvictsNothing() throws Exception {
     Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
