@@ -47,14 +47,17 @@ import org.apache.pekko.stream.javadsl.Source;
  *       in version order ({@link VersionSequencer});
  *   <li>keeps every current object and the latest changes in memory and serves list and watch
  *       from them ({@link WatchCache});
- *   <li>durably records the versions it reserved and every object key it has seen, so that after
- *       a restart it continues above every version ever handed out and rebuilds the cache by
- *       asking each object's entity for its latest version.
+ *   <li>durably records the versions it reserved and the key of every object that may exist, so
+ *       that after a restart it continues above every version ever handed out and rebuilds the
+ *       cache by asking each such object's entity for its latest version.
  * </ul>
  *
  * A key is registered before the first version of a new object is granted, so an object whose
  * create was acknowledged is always found again by the rebuild. Registrations and reservations
- * from many writers are group-committed in one persist.
+ * from many writers are group-committed in one persist. Keys whose objects are gone are forgotten
+ * from time to time ({@link KeysForgotten}), and that event is where the index takes its snapshot:
+ * a restart replays only what came after it and asks only objects that may exist, however long
+ * the resource's history.
  */
 public final class ResourceIndex
     extends EventSourcedBehaviorWithEnforcedReplies<ResourceIndex.Command, ResourceIndex.Event, ResourceIndex.State> {
@@ -139,8 +142,23 @@ public final class ResourceIndex
   /** Objects with these keys exist or existed. */
   public record KeysRegistered(List<String> keys) implements Event {}
 
-  /** The durable part: how far versions are reserved, how many keys are registered. */
-  public record State(long reservedUpTo, long keyCount) implements CborSerializable {}
+  /**
+   * The objects with these keys are gone (deleted, their deletion released, no version of them
+   * outstanding): a rebuild need not ask them. An object created again under such a key is
+   * registered again first. The index's snapshot is taken at this event, empty or not.
+   */
+  public record KeysForgotten(List<String> keys) implements Event {}
+
+  /**
+   * The durable part: how far versions are reserved, how many keys are known, and every known key
+   * as of the last {@link KeysForgotten} (an immutable copy, which the snapshot holds; keys
+   * registered since are in the events after it).
+   */
+  public record State(long reservedUpTo, long keyCount, Set<String> keys) implements CborSerializable {
+    public State {
+      keys = keys == null ? Set.of() : keys;
+    }
+  }
 
   // ---- wiring ----
 
@@ -171,8 +189,15 @@ public final class ResourceIndex
   private final StoreSettings settings;
   private final StoreGuard guard;
   private final WatchCache cache;
-  /** Every key ever registered; derived from the journal, too large to copy per event. */
+  /**
+   * Every key registered and not forgotten; derived from the journal (the last snapshot's keys,
+   * then the events after it), too large to copy per event.
+   */
   private final Set<String> knownKeys = new HashSet<>();
+  /** Whether {@link #knownKeys} holds the recovered snapshot's keys yet. */
+  private boolean snapshotKeysLoaded;
+  /** Events persisted (or replayed) since the last {@link KeysForgotten}. */
+  private int eventsSinceSnapshot;
   private final List<AcquireVersion> waiting = new ArrayList<>();
   /** Objects whose entities did not answer during the rebuild. */
   private final Set<String> unanswered = new HashSet<>();
@@ -206,13 +231,19 @@ public final class ResourceIndex
 
   @Override
   public State emptyState() {
-    return new State(0, 0);
+    return new State(0, 0, Set.of());
+  }
+
+  @Override
+  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
+    return event instanceof KeysForgotten;
   }
 
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
+          loadSnapshotKeys(state);
           sequencer = new VersionSequencer(state.reservedUpTo());
           recoveredAt = System.nanoTime();
           startRebuild();
@@ -259,12 +290,35 @@ public final class ResourceIndex
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(VersionsReserved.class, (state, reserved) -> new State(reserved.upTo(), state.keyCount()))
+        .onEvent(VersionsReserved.class, (state, reserved) -> {
+          loadSnapshotKeys(state);
+          eventsSinceSnapshot++;
+          return new State(reserved.upTo(), state.keyCount(), state.keys());
+        })
         .onEvent(KeysRegistered.class, (state, registered) -> {
+          loadSnapshotKeys(state);
+          eventsSinceSnapshot++;
           knownKeys.addAll(registered.keys());
-          return new State(state.reservedUpTo(), state.keyCount() + registered.keys().size());
+          return new State(state.reservedUpTo(), knownKeys.size(), state.keys());
+        })
+        .onEvent(KeysForgotten.class, (state, forgotten) -> {
+          loadSnapshotKeys(state);
+          eventsSinceSnapshot = 0;
+          forgotten.keys().forEach(knownKeys::remove);
+          return new State(state.reservedUpTo(), knownKeys.size(), Set.copyOf(knownKeys));
         })
         .build();
+  }
+
+  /**
+   * The first event replayed after a snapshot, or the end of a recovery, sees the snapshot's
+   * state: its keys are where {@link #knownKeys} starts.
+   */
+  private void loadSnapshotKeys(State state) {
+    if (!snapshotKeysLoaded) {
+      snapshotKeysLoaded = true;
+      knownKeys.addAll(state.keys());
+    }
   }
 
   // ---- versions ----
@@ -419,7 +473,29 @@ public final class ResourceIndex
         }
       });
     }
-    return Effect().noReply();
+    return forgetGoneKeys();
+  }
+
+  /**
+   * Once enough events have been written since the last snapshot, or enough known keys belong to
+   * objects that are gone, persists the keys to forget (and with them a snapshot). Only with a
+   * complete cache: a key is gone when the cache, which then holds every object that exists, does
+   * not hold it and no version of it is outstanding. A key re-created meanwhile is registered
+   * again by the flush that grants its version.
+   */
+  private ReplyEffect<Event, State> forgetGoneKeys() {
+    int every = settings.indexSnapshotEvery();
+    boolean manyEvents = eventsSinceSnapshot >= every;
+    if (!ready || !unanswered.isEmpty() || !(manyEvents || knownKeys.size() - cache.size() >= every)) {
+      return Effect().noReply();
+    }
+    List<String> gone = knownKeys.stream().filter(key -> !cache.contains(key) && !sequencer.outstanding(key)).toList();
+    if (!manyEvents && gone.size() < every) {
+      // Most of the difference is versions still outstanding for new objects: not yet.
+      return Effect().noReply();
+    }
+    context.getLog().info("index resource={} forgets {} keys of objects that are gone and takes a snapshot", type.resource(), gone.size());
+    return Effect().persist(new KeysForgotten(gone)).thenNoReply();
   }
 
   // ---- rebuild ----

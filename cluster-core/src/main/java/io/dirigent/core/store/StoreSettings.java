@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public record StoreSettings(
     String role,
     int snapshotEvery,
+    int indexSnapshotEvery,
     Duration versionTimeout,
     Duration persistMinBackoff,
     Duration persistMaxBackoff,
@@ -25,7 +26,7 @@ public record StoreSettings(
     long maxObjectBytes) {
 
   public StoreSettings {
-    if (snapshotEvery < 1 || versionBlock < 1 || watchWindow < 1 || rebuildParallelism < 1) {
+    if (snapshotEvery < 1 || indexSnapshotEvery < 1 || versionBlock < 1 || watchWindow < 1 || rebuildParallelism < 1) {
       throw new IllegalArgumentException("store counts must be positive");
     }
   }
@@ -35,6 +36,7 @@ public record StoreSettings(
     return new StoreSettings(
         c.getString("role"),
         c.getInt("snapshot-every"),
+        c.getInt("index-snapshot-every"),
         c.getDuration("version-timeout"),
         c.getDuration("persist-min-backoff"),
         c.getDuration("persist-max-backoff"),

@@ -151,4 +151,9 @@ final class VersionSequencer {
   int outstanding() {
     return pending.size();
   }
+
+  /** Whether a version handed out for {@code key} is neither committed nor abandoned yet. */
+  boolean outstanding(String key) {
+    return pendingByKey.containsKey(key);
+  }
 }

@@ -113,6 +113,11 @@ final class WatchCache {
     return objects.size();
   }
 
+  /** Whether an object with {@code key} exists now. */
+  boolean contains(String key) {
+    return objects.containsKey(key);
+  }
+
   /**
    * Applies a committed version and returns the change to publish, or null when the cache
    * already holds this or a newer version of the object (a repeated notification).

@@ -8,8 +8,12 @@ import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.testing.WatchRecorder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.dirigent.core.testing.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +115,56 @@ public abstract class DurableStoreContract extends StoreContract {
     assertThat(history).extracting(HistoryEntry::resourceVersion)
         .containsExactly(rv(created), rv(updated));
     assertThat(history.get(0).object().path("data").path("value").asText()).isEqualTo(big);
+  }
+
+  /**
+   * An index forgets the keys of deleted objects, snapshotting what it keeps (the test members do
+   * so once 20 keys are gone): a restart rebuilds it from the objects that exist, and a forgotten
+   * name can be created again, and survives the next restart too.
+   */
+  @Test
+  void anIndexForgetsDeletedObjectsAndComesBackFromItsSnapshot() throws Exception {
+    String ns = namespace();
+    for (int i = 0; i < 30; i++) {
+      result(store.create(configMap(ns, "cm-" + i, Map.of(), "v1")));
+    }
+    for (int i = 5; i < 30; i++) {
+      result(store.delete(ConfigMap.class, ns, "cm-" + i, DeleteOptions.defaults()));
+    }
+    Set<String> deleted = IntStream.range(5, 30).mapToObj(i -> ns + "/cm-" + i).collect(Collectors.toSet());
+    // Forgotten in batches of at least 20 as they go (the rest waits for the next batch).
+    Set<String> forgotten = new java.util.HashSet<>();
+    Await.until("the configmaps index forgot most deleted objects' keys", Duration.ofSeconds(30), () -> {
+      forgotten.clear();
+      indexEvents("configmaps").stream().filter(ResourceIndex.KeysForgotten.class::isInstance)
+          .flatMap(event -> ((ResourceIndex.KeysForgotten) event).keys().stream()).filter(deleted::contains).forEach(forgotten::add);
+      return forgotten.size() >= 20;
+    });
+    ListResult before = result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(ns))));
+
+    restart();
+
+    ListResult after = result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(ns))));
+    assertThat(after.items(ConfigMap.class)).isEqualTo(before.items(ConfigMap.class)).hasSize(5);
+    String name = forgotten.stream().sorted().findFirst().orElseThrow().substring(ns.length() + 1);
+    ConfigMap again = result(store.create(configMap(ns, name, Map.of(), "again")));
+    assertThat(rv(again)).isGreaterThan(Long.parseLong(before.resourceVersion()));
+
+    restart();
+
+    assertThat(result(store.list(ConfigMap.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(ConfigMap.class))
+        .extracting(cm -> cm.getMetadata().getName()).containsExactlyInAnyOrder("cm-0", "cm-1", "cm-2", "cm-3", "cm-4", name);
+  }
+
+  /** The events of a resource's index, read from the journal. */
+  private List<Object> indexEvents(String resource) {
+    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(node.system()).getReadJournalFor(
+        org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery.class,
+        node.system().settings().config().getString("dirigent.store.read-journal"));
+    return result(journal.currentEventsByPersistenceId(
+            org.apache.pekko.persistence.typed.PersistenceId.of(ResourceIndex.TYPE_KEY.name(), resource).id(), 0, Long.MAX_VALUE)
+        .map(org.apache.pekko.persistence.query.EventEnvelope::event)
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), node.system()));
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class TestNodes {
         "dirigent.store.tick-interval", "200ms",
         "dirigent.store.watch-window", 1000,
         "dirigent.store.snapshot-every", 20,
+        "dirigent.store.index-snapshot-every", 20,
         "pekko.coordinated-shutdown.terminate-actor-system", "on",
         "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"));
   }
