@@ -52,8 +52,10 @@ public final class MemberProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server.log").toFile()));
     builder.environment().put("DIRIGENT_SKIP_BUILD", "1");
-    // Five members share two cores: small heaps, and a serial collector that keeps them small.
-    builder.environment().put("JAVA_TOOL_OPTIONS", "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Ddirigent.proxy.mode=none");
+    // Five members share two cores: small heaps, and a serial collector that keeps them small. Its
+    // pauses go to gc.log: a member that stopped answering for seconds may have been collecting.
+    builder.environment().put("JAVA_TOOL_OPTIONS", "-Xmx320m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Ddirigent.proxy.mode=none"
+        + " -Xlog:gc:file=" + dataDir.resolve("gc.log") + ":time,uptime:filecount=2,filesize=5m");
     builder.environment().remove("KUBECONFIG");
     process = builder.start();
     process.getOutputStream().close();
