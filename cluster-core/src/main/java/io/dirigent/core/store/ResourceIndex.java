@@ -96,7 +96,11 @@ public final class ResourceIndex
   public record Resolved(String key, long askedVersion, long latestVersion, ObjectNode latest, boolean exists, Caller caller)
       implements Command {}
 
-  /** List matching objects; {@code limit} 0 means all. */
+  /**
+   * List matching objects; {@code limit} 0 means all. A page that goes to another member ends
+   * (with a continue token) once its objects make {@code list-page-bytes} of JSON, so that it
+   * fits one of Artery's frames; the store asks for the rest of a whole list itself.
+   */
   public record ListObjects(ObjectFilter filter, int limit, String continueToken, Caller caller, ActorRef<ListReply> replyTo)
       implements Command {}
 
@@ -199,6 +203,17 @@ public final class ResourceIndex
   /** Events persisted (or replayed) since the last {@link KeysForgotten}. */
   private int eventsSinceSnapshot;
   private final List<AcquireVersion> waiting = new ArrayList<>();
+  /** A list waiting until every version handed out before it came ({@code barrier}) is settled. */
+  private record WaitingList(long barrier, long sinceNanos, ListObjects list) {}
+
+  /**
+   * How long a list waits for writes acknowledged before it came, as Kubernetes' consistent reads
+   * from its watch cache wait; past that (a writer that died, a store that is down) it is answered
+   * from the cache as it is.
+   */
+  private static final java.time.Duration LIST_WAIT = java.time.Duration.ofSeconds(3);
+
+  private final List<WaitingList> listsWaiting = new ArrayList<>();
   /** Objects whose entities did not answer during the rebuild. */
   private final Set<String> unanswered = new HashSet<>();
   private final Map<ActorRef<WatchRelay.Command>, Subscriber> subscribers = new HashMap<>();
@@ -406,13 +421,29 @@ public final class ResourceIndex
     return Effect().noReply();
   }
 
-  /** Applies every releasable change to the cache and tells the watchers. */
+  /** Applies every releasable change to the cache, tells the watchers, and answers the lists that waited for it. */
   private void releaseChanges() {
     if (ready) {
       for (Released released : sequencer.drain()) {
         publish(cache.apply(released.key(), released.resourceVersion(), released.object(), released.deleted()));
       }
+      answerWaitingLists(Long.MIN_VALUE);
     }
+  }
+
+  /** Answers the lists whose writes are settled, and those that came before {@code cutoffNanos}. */
+  private void answerWaitingLists(long cutoffNanos) {
+    if (listsWaiting.isEmpty()) {
+      return;
+    }
+    long settled = sequencer.settledThrough();
+    listsWaiting.removeIf(waiting -> {
+      if (waiting.barrier() > settled && waiting.sinceNanos() > cutoffNanos) {
+        return false;
+      }
+      waiting.list().replyTo().tell(answer(waiting.list()));
+      return true;
+    });
   }
 
   /** Tells every watcher what it sees of {@code change}; null (a repeat) is nothing. */
@@ -463,6 +494,9 @@ public final class ResourceIndex
     }
     for (String key : unanswered) {
       context.pipeToSelf(latestOf(key), (current, failure) -> new Recovered(key, failure == null ? current : null));
+    }
+    if (ready) {
+      answerWaitingLists(now - LIST_WAIT.toNanos());
     }
     if (ready && now - lastBookmarkNanos >= settings.bookmarkInterval().toNanos()) {
       lastBookmarkNanos = now;
@@ -596,17 +630,32 @@ public final class ResourceIndex
     if (!unanswered.isEmpty()) {
       return Effect().reply(list.replyTo(), new ListFailed(incomplete()));
     }
+    if (list.continueToken() == null || list.continueToken().isEmpty()) {
+      // As Kubernetes' consistent reads: a list holds every write acknowledged before it was
+      // asked, so it waits until the versions handed out so far are committed or abandoned
+      // (milliseconds; see LIST_WAIT for a writer that died).
+      long barrier = sequencer.lastGranted();
+      if (sequencer.settledThrough() < barrier) {
+        listsWaiting.add(new WaitingList(barrier, System.nanoTime(), list));
+        return Effect().noReply();
+      }
+    }
+    return Effect().reply(list.replyTo(), answer(list));
+  }
+
+  /** One page of the list, from the cache as it is now. */
+  private ListReply answer(ListObjects list) {
     try {
       ObjectFilter.Compiled filter = list.filter().compile(type);
-      WatchCache.Page page = cache.list(filter.namespace(), filter.selects() ? filter::matches : null, list.limit(), list.continueToken());
-      return Effect().reply(list.replyTo(), new Listed(page.items(), page.resourceVersion(), page.continueToken(), page.remaining()));
+      long maxBytes = list.replyTo().path().address().hasGlobalScope() ? settings.listPageBytes() : 0;
+      WatchCache.Page page = cache.list(filter.namespace(), filter.selects() ? filter::matches : null, list.limit(), list.continueToken(), maxBytes);
+      return new Listed(page.items(), page.resourceVersion(), page.continueToken(), page.remaining());
     } catch (StoreException e) {
-      return Effect().reply(list.replyTo(), new ListFailed(e.error()));
+      return new ListFailed(e.error());
     } catch (RuntimeException e) {
       // A request the index cannot answer fails alone: the index, and every watch on it, go on.
       context.getLog().error("index resource={} could not answer a list: {}", type.resource(), e.toString());
-      return Effect().reply(list.replyTo(), new ListFailed(StoreError.of(StoreError.Reason.INTERNAL,
-          "the list could not be answered: " + e.getMessage())));
+      return new ListFailed(StoreError.of(StoreError.Reason.INTERNAL, "the list could not be answered: " + e.getMessage()));
     }
   }
 

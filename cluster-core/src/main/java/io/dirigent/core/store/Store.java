@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -235,15 +236,46 @@ public final class Store {
     });
   }
 
-  /** One page of matching objects, consistent at the returned resourceVersion. */
+  /**
+   * One page of matching objects, consistent at the returned resourceVersion; with no limit, every
+   * matching object. An index on another member answers in pages that fit a frame between
+   * members (ResourceIndex.ListObjects): a whole list is put together from them here, at the
+   * first page's resourceVersion; with a limit, a page may hold fewer objects, with a continue
+   * token, as Kubernetes allows.
+   */
   public CompletionStage<ListResult> list(ResourceType type, ListOptions options) {
     try {
       options.filter().compile(type);
     } catch (StoreException e) {
       return CompletableFuture.failedFuture(e);
     }
+    CompletionStage<ListResult> first = page(type, options.filter(), options.limit(), options.continueToken());
+    if (options.limit() > 0) {
+      return first;
+    }
+    return first.thenCompose(page -> rest(type, options.filter(), page, new ArrayList<>()))
+        .exceptionallyCompose(failure -> options.continueToken() == null && StoreException.is(failure, StoreError.Reason.GONE)
+            // A page's position left the index's log (a very busy resource): a list from now.
+            ? page(type, options.filter(), 0, null).thenCompose(page -> rest(type, options.filter(), page, new ArrayList<>()))
+            : CompletableFuture.failedFuture(failure));
+  }
+
+  /** The objects of {@code page} and the pages after it, as one list at its resourceVersion. */
+  private CompletionStage<ListResult> rest(ResourceType type, ObjectFilter filter, ListResult page, List<ObjectNode> before) {
+    if (page.continueToken() == null) {
+      if (before.isEmpty()) {
+        return CompletableFuture.completedFuture(page);
+      }
+      before.addAll(page.items());
+      return CompletableFuture.completedFuture(new ListResult(before, page.resourceVersion(), null, 0));
+    }
+    before.addAll(page.items());
+    return page(type, filter, 0, page.continueToken()).thenCompose(next -> rest(type, filter, next, before));
+  }
+
+  private CompletionStage<ListResult> page(ResourceType type, ObjectFilter filter, int limit, String continueToken) {
     return index(type)
-        .<ResourceIndex.ListReply>ask(replyTo -> new ResourceIndex.ListObjects(options.filter(), options.limit(), options.continueToken(), caller, replyTo), settings.askTimeout())
+        .<ResourceIndex.ListReply>ask(replyTo -> new ResourceIndex.ListObjects(filter, limit, continueToken, caller, replyTo), settings.askTimeout())
         .handle((reply, failure) -> {
           if (failure != null) {
             throw timeout(failure, "list " + type.resource());

@@ -23,7 +23,8 @@ public record StoreSettings(
     Duration bookmarkInterval,
     Duration tickInterval,
     int watchBuffer,
-    long maxObjectBytes) {
+    long maxObjectBytes,
+    long listPageBytes) {
 
   public StoreSettings {
     if (snapshotEvery < 1 || indexSnapshotEvery < 1 || versionBlock < 1 || watchWindow < 1 || rebuildParallelism < 1) {
@@ -48,7 +49,8 @@ public record StoreSettings(
         c.getDuration("bookmark-interval"),
         c.getDuration("tick-interval"),
         c.getInt("watch-buffer"),
-        c.getBytes("max-object-bytes"));
+        c.getBytes("max-object-bytes"),
+        c.getBytes("list-page-bytes"));
   }
 
   public static StoreSettings from(ActorSystem<?> system) {

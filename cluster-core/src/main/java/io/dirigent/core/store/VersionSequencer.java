@@ -152,6 +152,19 @@ final class VersionSequencer {
     return pending.size();
   }
 
+  /** The last version handed out (0: none yet). */
+  long lastGranted() {
+    return next - 1;
+  }
+
+  /**
+   * The version up to which every version handed out is settled (committed or abandoned) and
+   * drained: what a reader who saw any of them acknowledged may expect in the cache.
+   */
+  long settledThrough() {
+    return pending.isEmpty() ? next - 1 : pending.firstKey() - 1;
+  }
+
   /** Whether a version handed out for {@code key} is neither committed nor abandoned yet. */
   boolean outstanding(String key) {
     return pendingByKey.containsKey(key);

@@ -181,6 +181,15 @@ final class WatchCache {
    * resourceVersion.
    */
   Page list(String namespace, Predicate<ObjectNode> filter, int limit, String continueToken) {
+    return list(namespace, filter, limit, continueToken, 0);
+  }
+
+  /**
+   * As {@link #list(String, Predicate, int, String)}, and the page also ends (with a continue
+   * token) before the objects in it would make more than about {@code maxBytes} of JSON, unless
+   * it would be empty ({@code maxBytes} 0: no such bound).
+   */
+  Page list(String namespace, Predicate<ObjectNode> filter, int limit, String continueToken, long maxBytes) {
     long position = basePosition + log.size();
     long version = resourceVersion();
     String after = null;
@@ -206,11 +215,18 @@ final class WatchCache {
     List<ObjectNode> items = new ArrayList<>();
     String lastKey = null;
     long remaining = 0;
+    long bytes = 0;
+    boolean full = false;
     for (Map.Entry<String, ObjectNode> entry : range(view, namespace, after).entrySet()) {
       if (filter != null && !filter.test(entry.getValue())) {
         continue;
       }
-      if (limit > 0 && items.size() == limit) {
+      if (!full && maxBytes > 0) {
+        bytes += KubeJson.approximateSize(entry.getValue());
+        full = !items.isEmpty() && bytes > maxBytes;
+      }
+      full |= limit > 0 && items.size() == limit;
+      if (full) {
         if (filter != null) {
           // With a selector the rest is not counted (as in Kubernetes): one more match is enough.
           remaining = UNCOUNTED;

@@ -155,6 +155,33 @@ class WatchCacheTest {
   }
 
   @Test
+  void aPageBoundedInBytesEndsBeforeItsObjectsPassTheBoundAndTheRestFollowsAtTheSameVersion() {
+    for (String name : List.of("a", "b", "c", "d", "e")) {
+      ObjectNode object = object("ns/" + name, cache.resourceVersion() + 1);
+      object.putObject("data").put("v", (name.equals("d") ? "y" : "x").repeat(name.equals("d") ? 5_000 : 1_000));
+      cache.apply("ns/" + name, cache.resourceVersion() + 1, object, false);
+    }
+    long about = KubeJson.approximateSize(cache.list("ns", UNSELECTED, 1, null).items().get(0));
+    assertThat(about).as("the estimate of a ConfigMap of 1,000 characters").isBetween(1_050L, 1_150L);
+
+    Page first = cache.list("ns", UNSELECTED, 0, null, 2_500);
+    cache.apply("ns/b", 6, object("ns/b", 6), false);
+    Page second = cache.list("ns", UNSELECTED, 0, first.continueToken(), 2_500);
+    Page third = cache.list("ns", UNSELECTED, 0, second.continueToken(), 2_500);
+
+    assertThat(first.items()).extracting(WatchCacheTest::key).containsExactly("ns/a", "ns/b");
+    assertThat(first.remaining()).isEqualTo(3);
+    // An object larger than the bound alone still makes a page.
+    assertThat(second.items()).extracting(WatchCacheTest::key).containsExactly("ns/c");
+    assertThat(third.items()).extracting(WatchCacheTest::key).containsExactly("ns/d");
+    Page last = cache.list("ns", UNSELECTED, 0, third.continueToken(), 2_500);
+    assertThat(last.items()).extracting(WatchCacheTest::key).containsExactly("ns/e");
+    assertThat(last.continueToken()).isNull();
+    assertThat(List.of(first, second, third, last)).extracting(Page::resourceVersion).containsOnly(5L);
+    assertThat(cache.list("ns", UNSELECTED, 0, null, 0).items()).hasSize(5);
+  }
+
+  @Test
   void aContinueTokenFromAnotherEpochIsGone() {
     WatchCache before = new WatchCache("configmaps", 100, "epoch-0");
     before.apply("ns/a", 1, object("ns/a", 1), false);
