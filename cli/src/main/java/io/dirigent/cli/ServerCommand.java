@@ -286,13 +286,18 @@ public final class ServerCommand implements Callable<Integer> {
   private synchronized void stopAgentsAndApi() {
     NodeAgents running = agents;
     agents = null;
-    if (running != null) {
-      running.close();
-    }
     ApiServer serving = api;
     api = null;
-    if (serving != null) {
-      serving.close();
+    // What is left of a stopped member is cleaned up as well as it can be; a failure here must not
+    // keep the server from starting the member again.
+    for (AutoCloseable leftover : java.util.Arrays.asList(running, serving)) {
+      if (leftover != null) {
+        try {
+          leftover.close();
+        } catch (Exception e) {
+          log.warn("could not close {} of the stopped member: {}", leftover.getClass().getSimpleName(), e.toString());
+        }
+      }
     }
   }
 

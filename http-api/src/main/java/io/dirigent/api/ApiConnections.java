@@ -98,10 +98,18 @@ final class ApiConnections implements AutoCloseable {
     return binding.localAddress();
   }
 
-  /** Stops listening, then ends every open connection, watches included. */
+  /**
+   * Stops listening, then ends every open connection, watches included. A listener that is gone
+   * already — its actor system stopped under it, as a downed member's does, which fails the unbind
+   * with "IO Listener actor terminated unexpectedly" — listens no more: that is done, not an error.
+   */
   @Override
   public void close() {
-    binding.unbind().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    try {
+      binding.unbind().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      org.slf4j.LoggerFactory.getLogger(ApiConnections.class).info("the API server's listener was gone already: {}", String.valueOf(e.getCause()));
+    }
     connections.shutdown();
   }
 

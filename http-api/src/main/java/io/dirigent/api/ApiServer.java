@@ -143,10 +143,10 @@ public final class ApiServer implements AutoCloseable {
     return (authority.isPresent() ? "https://" : "http://") + address().getHostString() + ":" + address().getPort();
   }
 
-  /** Stops accepting connections and ends the open ones (watches included). */
   /** Keeps this API server's identity Lease; set once it listens. */
   private volatile org.apache.pekko.actor.typed.ActorRef<io.dirigent.core.cluster.HolderLease.Command> identity;
 
+  /** Stops accepting connections and ends the open ones (watches included). */
   @Override
   public void close() {
     var lease = identity;
