@@ -177,8 +177,11 @@ class FaultsIT {
     measured.put("2 worker kill -9: pods Running elsewhere (s)", seconds(replaced));
     System.out.printf("kill -9 of worker w1: its pods Running elsewhere after %s s%n", seconds(replaced));
     victim.start();
+    long restarted = System.nanoTime();
     victim.awaitReady(READY);
-    Await.until("w1 Ready again", Duration.ofSeconds(60), () -> ready("w1"));
+    // Back means its Lease renewed and the taint its death earned gone, not only its agent's Ready.
+    Await.until("w1 Ready again and untainted", Duration.ofSeconds(60), () -> ready("w1") && taintedNodes(2).isEmpty());
+    measured.put("2 worker started again: Ready and untainted after (s)", seconds(Duration.ofNanos(System.nanoTime() - restarted)));
     assertThat(replaced).isLessThanOrEqualTo(Duration.ofSeconds(20));
   }
 
@@ -273,6 +276,8 @@ class FaultsIT {
   @Test
   @Order(6)
   void aMemberCutOffFromTheOthersActsOnNothingAndRejoinsWhenTheNetworkHeals() throws Exception {
+    // What a taint during the partition means: none before it.
+    Await.until("no node tainted before the partition", Duration.ofSeconds(60), () -> taintedNodes(2).isEmpty());
     Set<String> before = pods().stream().map(pod -> pod.path("metadata").path("uid").asText()).collect(Collectors.toSet());
     // The singletons' member, cut off from every other member but not from the store: its
     // controller manager keeps running until it is downed, with a view that is now stale.
