@@ -84,11 +84,10 @@ final class ServiceAccountController implements Controller {
   /** A create that lost a race with another writer of the same object is done all the same. */
   private static CompletableFuture<?> created(CompletionStage<?> create) {
     return create.toCompletableFuture().exceptionally(failure -> {
-      Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-      if (cause instanceof StoreException e && e.reason() == StoreError.Reason.ALREADY_EXISTS) {
+      if (StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)) {
         return null;
       }
-      throw new CompletionException(cause);
+      throw new CompletionException(StoreException.cause(failure));
     });
   }
 }

@@ -70,12 +70,11 @@ public final class BootstrapPolicy {
       if (failure == null) {
         return update(store, type, current, wanted);
       }
-      Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-      if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
+      if (StoreException.is(failure, StoreError.Reason.NOT_FOUND)) {
         return store.create(type, null, wanted, WriteOptions.by(WRITER)).<Void>thenApply(created -> null)
             .exceptionally(BootstrapPolicy::raced);
       }
-      return CompletableFuture.<Void>failedFuture(cause);
+      return CompletableFuture.<Void>failedFuture(StoreException.cause(failure));
     }).thenCompose(stage -> stage);
   }
 
@@ -102,12 +101,10 @@ public final class BootstrapPolicy {
 
   /** A conflict means another member wrote the same default at the same time: that is fine. */
   private static Void raced(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    if (cause instanceof StoreException e
-        && (e.reason() == StoreError.Reason.ALREADY_EXISTS || e.reason() == StoreError.Reason.CONFLICT)) {
+    if (StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS) || StoreException.is(failure, StoreError.Reason.CONFLICT)) {
       return null;
     }
-    throw failure instanceof CompletionException c ? c : new CompletionException(cause);
+    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
   }
 
   /** What the reconciliation compares: the fields that grant, and the labels aggregation selects by. */

@@ -122,12 +122,8 @@ public final class ClusterNode implements AutoCloseable {
    * does not answer. Empty when it should.
    */
   public java.util.Optional<String> unready() {
-    java.util.Optional<String> lacking = quorum.lacking();
-    if (lacking.isPresent()) {
-      return lacking;
-    }
     JournalProbe probe = journal;
-    return probe == null ? java.util.Optional.empty() : probe.problem();
+    return probe == null ? quorum.lacking() : quorum.and(probe::problem).lacking();
   }
 
   /** The longest {@link #close} waits for the actor system to stop. */

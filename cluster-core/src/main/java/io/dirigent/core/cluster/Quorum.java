@@ -26,6 +26,14 @@ public interface Quorum {
   /** Why this member lacks the quorum now; empty when it has it. */
   Optional<String> lacking();
 
+  /**
+   * This, and then {@code next} (a journal that must answer too): the first reason either gives.
+   * What a control-plane member needs to take writes and to say it is ready.
+   */
+  default Quorum and(Quorum next) {
+    return () -> lacking().or(next::lacking);
+  }
+
   /** The quorum of {@code system}'s member among the members with {@code role}, from its current view of the cluster. */
   static Quorum of(ActorSystem<?> system, String role) {
     Cluster cluster = Cluster.get(system);

@@ -38,7 +38,7 @@ public record StoreGuard(Caller self, Predicate<Caller> genuine, RecipientRef<Re
     Quorum quorum = Quorum.of(system, role);
     JournalProbe journal = JournalProbe.get(system);
     return new StoreGuard(callers.member(), callers::verify, ResourceIndex.entityRef(system, "pods"),
-        () -> quorum.lacking().or(journal::problem));
+        quorum.and(journal::problem));
   }
 
   /**

@@ -26,4 +26,13 @@ class QuorumTest {
   void quorum(String name, int voters, int reachable, boolean lowestReachable, boolean has) {
     assertThat(Quorum.lacking(voters, reachable, lowestReachable).isEmpty()).isEqualTo(has);
   }
+
+  @org.junit.jupiter.api.Test
+  void aQuorumAndAJournalGiveTheFirstReasonEitherHas() {
+    Quorum cutOff = () -> java.util.Optional.of("cut off");
+    Quorum journalDown = () -> java.util.Optional.of("the journal does not answer");
+    assertThat(cutOff.and(journalDown).lacking()).contains("cut off");
+    assertThat(Quorum.ALWAYS.and(journalDown).lacking()).contains("the journal does not answer");
+    assertThat(Quorum.ALWAYS.and(Quorum.ALWAYS).lacking()).isEmpty();
+  }
 }
