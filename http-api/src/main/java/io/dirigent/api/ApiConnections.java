@@ -108,7 +108,9 @@ final class ApiConnections implements AutoCloseable {
     try {
       binding.unbind().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
     } catch (java.util.concurrent.CompletionException e) {
-      org.slf4j.LoggerFactory.getLogger(ApiConnections.class).info("the API server's listener was gone already: {}", String.valueOf(e.getCause()));
+      String what = e.getCause() instanceof java.util.concurrent.TimeoutException
+          ? "the API server's listener did not stop listening within 10 s" : "the API server's listener was gone already: " + e.getCause();
+      org.slf4j.LoggerFactory.getLogger(ApiConnections.class).info(what);
     }
     connections.shutdown();
   }

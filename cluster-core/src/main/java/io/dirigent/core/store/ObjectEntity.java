@@ -75,8 +75,11 @@ public final class ObjectEntity
    */
   public record Resolve(long resourceVersion, Caller caller, ActorRef<ResourceIndex.Command> replyTo) implements Command {}
 
-  /** The pods' index answered whether a pod bound to the asking node refers to this object. */
-  private record Referenced(Get get, boolean referenced, String failure) implements Command, LocalOnly {}
+  /**
+   * The pods' index answered whether a pod bound to the asking node refers to this object; {@code
+   * next} is the continue token of the page to ask next when none so far does.
+   */
+  private record Referenced(Get get, boolean referenced, String failure, String next) implements Command, LocalOnly {}
 
   /** The index's answer to our request for a resourceVersion. */
   private record VersionAnswer(long resourceVersion, ActorRef<ResourceIndex.Command> from, String failure) implements Command, LocalOnly {}
@@ -248,6 +251,11 @@ public final class ObjectEntity
   }
 
   private ReplyEffect<Event, State> onGet(State state, Get get) {
+    if (inFlight != null) {
+      // A read after the write in flight, whatever becomes of it: what a rebuilding index asks
+      // must include a version another incarnation of the index granted.
+      return stash();
+    }
     StoreAccess.Decision access = access(get.caller(), StoreAccess.Verb.GET, state, null);
     if (access instanceof StoreAccess.Denied denied) {
       return Effect().reply(get.replyTo(), Current.refusal(forbidden(denied)));
@@ -257,29 +265,36 @@ public final class ObjectEntity
         // Not even the final version of a deleted object: it may hold what no pod refers to any more.
         return Effect().reply(get.replyTo(), new Current(null, false));
       }
-      askReferenced(get, referenced.nodeName());
+      askReferenced(get, referenced.nodeName(), null);
       return Effect().noReply();
     }
     return Effect().reply(get.replyTo(), new Current(state.latest(), state.exists()));
   }
 
-  /** Asks the pods' index for the pods bound to {@code node} here, and whether one refers to this object. */
-  private void askReferenced(Get get, String node) {
+  /**
+   * Asks the pods' index for the pods bound to {@code node} here, and whether one refers to this
+   * object: page by page ({@code continueToken}), as an index on another member answers.
+   */
+  private void askReferenced(Get get, String node, String continueToken) {
     var filter = new ObjectFilter(key.namespace(), "", "spec.nodeName=" + node);
     context.ask(ResourceIndex.ListReply.class, guard.pods(), settings.versionTimeout(),
-        ref -> new ResourceIndex.ListObjects(filter, 0, null, guard.self(), ref),
+        ref -> new ResourceIndex.ListObjects(filter, 0, continueToken, guard.self(), ref),
         (reply, failure) -> {
           if (reply instanceof ResourceIndex.Listed listed) {
             boolean found = listed.items().stream().anyMatch(pod -> PodReferences.refersTo(pod, key.resource(), key.name()));
-            return new Referenced(get, found, null);
+            return new Referenced(get, found, null, found ? null : listed.continueToken());
           }
           return new Referenced(get, false, reply instanceof ResourceIndex.ListFailed failed ? failed.error().message()
-              : "the pods index did not answer: " + failure.getMessage());
+              : "the pods index did not answer: " + failure.getMessage(), null);
         });
   }
 
   private ReplyEffect<Event, State> onReferenced(State state, Referenced referenced) {
     Get get = referenced.get();
+    if (referenced.failure() == null && referenced.next() != null) {
+      askReferenced(get, get.caller().nodeName(), referenced.next());
+      return Effect().noReply();
+    }
     if (referenced.failure() != null) {
       return Effect().reply(get.replyTo(), Current.refusal(StoreError.of(StoreError.Reason.UNAVAILABLE,
           "could not tell whether node %s may read %s: %s".formatted(get.caller().nodeName(), key, referenced.failure()))));

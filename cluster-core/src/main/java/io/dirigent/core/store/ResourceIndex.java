@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -30,10 +31,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -55,9 +58,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * A key is registered before the first version of a new object is granted, so an object whose
  * create was acknowledged is always found again by the rebuild. Registrations and reservations
  * from many writers are group-committed in one persist. Keys whose objects are gone are forgotten
- * from time to time ({@link KeysForgotten}), and that event is where the index takes its snapshot:
- * a restart replays only what came after it and asks only objects that may exist, however long
- * the resource's history.
+ * from time to time ({@link KeysForgotten}), and every {@code index-snapshot-every} events the index
+ * takes a snapshot of the keys it knows (the last two are kept): a restart replays only what came
+ * after it and asks only objects that may exist, however long the resource's history.
  */
 public final class ResourceIndex
     extends EventSourcedBehaviorWithEnforcedReplies<ResourceIndex.Command, ResourceIndex.Event, ResourceIndex.State> {
@@ -149,14 +152,14 @@ public final class ResourceIndex
   /**
    * The objects with these keys are gone (deleted, their deletion released, no version of them
    * outstanding): a rebuild need not ask them. An object created again under such a key is
-   * registered again first. The index's snapshot is taken at this event, empty or not.
+   * registered again first.
    */
   public record KeysForgotten(List<String> keys) implements Event {}
 
   /**
-   * The durable part: how far versions are reserved, how many keys are known, and every known key
-   * as of the last {@link KeysForgotten} (an immutable copy, which the snapshot holds; keys
-   * registered since are in the events after it).
+   * The durable part: how far versions are reserved and how many keys are known. {@code keys} is
+   * filled only in a snapshot (every known key, copied when the snapshot is taken, on the index's
+   * own thread); the running index keeps its keys in {@link #knownKeys}.
    */
   public record State(long reservedUpTo, long keyCount, Set<String> keys) implements CborSerializable {
     public State {
@@ -200,8 +203,6 @@ public final class ResourceIndex
   private final Set<String> knownKeys = new HashSet<>();
   /** Whether {@link #knownKeys} holds the recovered snapshot's keys yet. */
   private boolean snapshotKeysLoaded;
-  /** Events persisted (or replayed) since the last {@link KeysForgotten}. */
-  private int eventsSinceSnapshot;
   private final List<AcquireVersion> waiting = new ArrayList<>();
   /** A list waiting until every version handed out before it came ({@code barrier}) is settled. */
   private record WaitingList(long barrier, long sinceNanos, ListObjects list) {}
@@ -250,8 +251,24 @@ public final class ResourceIndex
   }
 
   @Override
-  public boolean shouldSnapshot(State state, Event event, long sequenceNr) {
-    return event instanceof KeysForgotten;
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.indexSnapshotEvery(), 2);
+  }
+
+  /** A snapshot holds every known key, copied here, when Pekko saves it from the index's own thread. */
+  @Override
+  public SnapshotAdapter<State> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(State state) {
+        return new State(state.reservedUpTo(), knownKeys.size(), Set.copyOf(knownKeys));
+      }
+
+      @Override
+      public State fromJournal(Object from) {
+        return (State) from;
+      }
+    };
   }
 
   @Override
@@ -262,6 +279,12 @@ public final class ResourceIndex
           sequencer = new VersionSequencer(state.reservedUpTo());
           recoveredAt = System.nanoTime();
           startRebuild();
+        })
+        .onSignal(PostStop.instance(), state -> {
+          // Lists waiting for writes get an answer now rather than their caller's timeout.
+          StoreError stopped = StoreError.of(StoreError.Reason.UNAVAILABLE, "the %s index stopped; retry".formatted(type.resource()));
+          listsWaiting.forEach(waiting -> waiting.list().replyTo().tell(new ListFailed(stopped)));
+          listsWaiting.clear();
         })
         .build();
   }
@@ -307,20 +330,17 @@ public final class ResourceIndex
         .forAnyState()
         .onEvent(VersionsReserved.class, (state, reserved) -> {
           loadSnapshotKeys(state);
-          eventsSinceSnapshot++;
-          return new State(reserved.upTo(), state.keyCount(), state.keys());
+          return new State(reserved.upTo(), knownKeys.size(), Set.of());
         })
         .onEvent(KeysRegistered.class, (state, registered) -> {
           loadSnapshotKeys(state);
-          eventsSinceSnapshot++;
           knownKeys.addAll(registered.keys());
-          return new State(state.reservedUpTo(), knownKeys.size(), state.keys());
+          return new State(state.reservedUpTo(), knownKeys.size(), Set.of());
         })
         .onEvent(KeysForgotten.class, (state, forgotten) -> {
           loadSnapshotKeys(state);
-          eventsSinceSnapshot = 0;
           forgotten.keys().forEach(knownKeys::remove);
-          return new State(state.reservedUpTo(), knownKeys.size(), Set.copyOf(knownKeys));
+          return new State(state.reservedUpTo(), knownKeys.size(), Set.of());
         })
         .build();
   }
@@ -511,24 +531,23 @@ public final class ResourceIndex
   }
 
   /**
-   * Once enough events have been written since the last snapshot, or enough known keys belong to
-   * objects that are gone, persists the keys to forget (and with them a snapshot). Only with a
-   * complete cache: a key is gone when the cache, which then holds every object that exists, does
-   * not hold it and no version of it is outstanding. A key re-created meanwhile is registered
+   * Once {@code index-snapshot-every} known keys belong to objects that are gone, persists them as
+   * forgotten. Only with a complete cache: a key is gone when the cache, which then holds every
+   * object that exists, does not hold it and no version of it is outstanding (an entity answers
+   * the rebuild only after a write it has in flight). A key re-created meanwhile is registered
    * again by the flush that grants its version.
    */
   private ReplyEffect<Event, State> forgetGoneKeys() {
     int every = settings.indexSnapshotEvery();
-    boolean manyEvents = eventsSinceSnapshot >= every;
-    if (!ready || !unanswered.isEmpty() || !(manyEvents || knownKeys.size() - cache.size() >= every)) {
+    if (!ready || !unanswered.isEmpty() || knownKeys.size() - cache.size() < every) {
       return Effect().noReply();
     }
     List<String> gone = knownKeys.stream().filter(key -> !cache.contains(key) && !sequencer.outstanding(key)).toList();
-    if (!manyEvents && gone.size() < every) {
+    if (gone.size() < every) {
       // Most of the difference is versions still outstanding for new objects: not yet.
       return Effect().noReply();
     }
-    context.getLog().info("index resource={} forgets {} keys of objects that are gone and takes a snapshot", type.resource(), gone.size());
+    context.getLog().info("index resource={} forgets {} keys of objects that are gone", type.resource(), gone.size());
     return Effect().persist(new KeysForgotten(gone)).thenNoReply();
   }
 

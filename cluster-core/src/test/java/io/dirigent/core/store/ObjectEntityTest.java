@@ -326,6 +326,39 @@ class ObjectEntityTest {
   }
 
   @Test
+  void aNodesReadAsksThePodsPageByPageUntilOneRefersToTheObject() {
+    spawn(Duration.ofSeconds(5), "secrets");
+    created(secret(), 7);
+    var current = testKit.createTestProbe(ObjectEntity.Current.class);
+
+    entity.runCommand(new ObjectEntity.Get(KEY.node("w1"), current.ref()));
+    ResourceIndex.ListObjects first = pods.expectMessageClass(ResourceIndex.ListObjects.class);
+    first.replyTo().tell(new ResourceIndex.Listed(List.of(podUsing("other-secret")), 9, "page-2", 1));
+    ResourceIndex.ListObjects second = pods.expectMessageClass(ResourceIndex.ListObjects.class);
+    second.replyTo().tell(new ResourceIndex.Listed(List.of(podUsing(key.name())), 9, null, 0));
+
+    assertThat(first.continueToken()).isNull();
+    assertThat(second.continueToken()).isEqualTo("page-2");
+    assertThat(current.expectMessageClass(ObjectEntity.Current.class).latest().at("/data/k").asText()).isEqualTo("dg==");
+  }
+
+  @Test
+  void aReadWhileAWriteIsInFlightIsAnsweredOnceTheWriteIsDone() {
+    var current = testKit.createTestProbe(ObjectEntity.Current.class);
+    entity.runCommand(new Create(configMap("v1"), null, false, MASTER, replies.ref()));
+    AcquireVersion acquire = index.expectMessageClass(AcquireVersion.class);
+    entity.runCommand(new ObjectEntity.Get(MASTER, current.ref()));
+    current.expectNoMessage(QUIET);
+
+    acquire.replyTo().tell(new VersionGranted(7));
+
+    replies.expectMessageClass(Accepted.class);
+    ObjectEntity.Current read = current.expectMessageClass(ObjectEntity.Current.class);
+    assertThat(read.resourceVersion()).isEqualTo(7);
+    assertThat(read.exists()).isTrue();
+  }
+
+  @Test
   void aResolveFromOutsideTheStoreIsNotAnswered() {
     created(7);
 
@@ -347,10 +380,10 @@ class ObjectEntityTest {
     return object;
   }
 
-  /** A fresh entity for an object of its own, waiting at most {@code versionTimeout} for a version. */
   /** What the entity's member knows of its quorum; the tests take it away. */
   private volatile io.dirigent.core.cluster.Quorum quorum = io.dirigent.core.cluster.Quorum.ALWAYS;
 
+  /** A fresh entity for an object of its own, waiting at most {@code versionTimeout} for a version. */
   private void spawn(Duration versionTimeout) {
     spawn(versionTimeout, "configmaps");
   }
