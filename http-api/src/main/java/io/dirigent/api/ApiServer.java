@@ -8,6 +8,7 @@ import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.core.store.StoreException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -325,7 +326,7 @@ public final class ApiServer implements AutoCloseable {
     return node.ready()
         .thenCompose(up -> node.store().list(namespaces, ListOptions.of(ObjectFilter.ALL).page(1, null)))
         .handle((listed, failure) -> failure == null ? text(200, "ok")
-            : text(503, "not ready: " + Responses.unwrap(failure).getMessage()));
+            : text(503, "not ready: " + StoreException.cause(failure).getMessage()));
   }
 
   private static ObjectNode version() {

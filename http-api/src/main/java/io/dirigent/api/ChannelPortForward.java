@@ -1,6 +1,7 @@
 package io.dirigent.api;
 
 import io.dirigent.core.node.PodStreams;
+import io.dirigent.core.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ final class ChannelPortForward {
     Source<ByteString, NotUsed> connection = Source.completionStage(connect.apply(port).handle((connected, failure) -> {
       if (failure != null) {
         input.runWith(Sink.ignore(), system);
-        return Source.single(PodStreams.frame(error, text(Responses.unwrap(failure).getMessage())));
+        return Source.single(PodStreams.frame(error, text(StoreException.cause(failure).getMessage())));
       }
       input.runWith(connected.input().getSink(), system);
       return connected.output().getSource()

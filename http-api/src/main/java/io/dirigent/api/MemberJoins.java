@@ -93,7 +93,7 @@ final class MemberJoins {
    */
   private CompletionStage<String> unregistered(String name) {
     return store.get(Node.class, null, name).handle((node, failure) -> {
-      Throwable cause = failure == null ? null : Responses.unwrap(failure);
+      Throwable cause = failure == null ? null : StoreException.cause(failure);
       if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
         return name;
       }

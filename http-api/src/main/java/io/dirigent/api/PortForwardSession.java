@@ -2,6 +2,7 @@ package io.dirigent.api;
 
 import io.dirigent.compat.SpdyFrames;
 import io.dirigent.core.node.PodStreams;
+import io.dirigent.core.store.StoreException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
@@ -205,7 +206,7 @@ final class PortForwardSession {
           .concat(Source.completionStage(connect.apply(port).handle((connected, failure) -> {
             if (failure != null) {
               inputSource.runWith(Sink.ignore(), system);
-              return failed(Responses.unwrap(failure).getMessage());
+              return failed(StoreException.cause(failure).getMessage());
             }
             inputSource.runWith(connected.input().getSink(), system);
             return connected.output().getSource()

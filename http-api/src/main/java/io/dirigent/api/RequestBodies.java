@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dirigent.compat.ProtobufBodies;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.StoreException;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -153,7 +154,7 @@ final class RequestBodies {
     return request.entity().withSizeLimit(maxBytes).toStrict(readTimeoutMillis, maxBytes, materializer)
         .handle((strict, failure) -> {
           if (failure != null) {
-            Throwable cause = Responses.unwrap(failure);
+            Throwable cause = StoreException.cause(failure);
             // Pekko says "too large" two ways: while streaming, and when the whole entity is collected.
             if (cause instanceof EntityStreamSizeException
                 || (cause instanceof EntityStreamException && String.valueOf(cause.getMessage()).contains("too large"))) {

@@ -300,7 +300,7 @@ final class ResourceApi {
         if (failure == null) {
           return CompletableFuture.completedFuture(object);
         }
-        Throwable cause = Responses.unwrap(failure);
+        Throwable cause = StoreException.cause(failure);
         if (!pinned && attemptsLeft > 1 && cause instanceof StoreException e && e.reason() == StoreError.Reason.CONFLICT) {
           return patch(path, patch, status, options, attemptsLeft - 1, check);
         }
@@ -325,7 +325,7 @@ final class ResourceApi {
       if (failure == null) {
         return patch(path, patch, false, options, PATCH_ATTEMPTS, check).thenApply(patched -> Responses.json(200, patched));
       }
-      Throwable cause = Responses.unwrap(failure);
+      Throwable cause = StoreException.cause(failure);
       if (!(cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND)) {
         return CompletableFuture.<HttpResponse>failedFuture(cause);
       }
@@ -433,7 +433,7 @@ final class ResourceApi {
                 .map(item -> store.delete(path.type(), KubeJson.namespace(item), KubeJson.name(item), options, write)
                     .thenApply(result -> Optional.of(result.object()))
                     .exceptionally(failure -> {
-                      Throwable cause = Responses.unwrap(failure);
+                      Throwable cause = StoreException.cause(failure);
                       if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
                         return Optional.empty();
                       }

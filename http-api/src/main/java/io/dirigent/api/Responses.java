@@ -43,7 +43,7 @@ final class Responses {
    * that is not the store's is logged and answered 500 without its details.
    */
   static HttpResponse failure(Throwable failure, ApiPath path) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = StoreException.cause(failure);
     if (cause instanceof StoreException e) {
       return failure(e.error(), path);
     }
@@ -54,11 +54,6 @@ final class Responses {
     }
     log.error("request failed", cause);
     return status(ApiStatus.failure(500, "InternalError", "an internal error occurred; the server log has the details"));
-  }
-
-  /** What failed, out of the CompletionException a stage wraps it in. */
-  static Throwable unwrap(Throwable failure) {
-    return io.dirigent.core.store.StoreException.cause(failure);
   }
 
   static HttpResponse failure(StoreError error) {

@@ -249,15 +249,19 @@ public final class Store {
     } catch (StoreException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletionStage<ListResult> first = page(type, options.filter(), options.limit(), options.continueToken());
     if (options.limit() > 0) {
-      return first;
+      return page(type, options.filter(), options.limit(), options.continueToken());
     }
-    return first.thenCompose(page -> rest(type, options.filter(), page, new ArrayList<>()))
+    return whole(type, options.filter(), options.continueToken())
         .exceptionallyCompose(failure -> options.continueToken() == null && StoreException.is(failure, StoreError.Reason.GONE)
             // A page's position left the index's log (a very busy resource): a list from now.
-            ? page(type, options.filter(), 0, null).thenCompose(page -> rest(type, options.filter(), page, new ArrayList<>()))
+            ? whole(type, options.filter(), null)
             : CompletableFuture.failedFuture(failure));
+  }
+
+  /** Every matching object from {@code continueToken} on, page after page, at the first page's resourceVersion. */
+  private CompletionStage<ListResult> whole(ResourceType type, ObjectFilter filter, String continueToken) {
+    return page(type, filter, 0, continueToken).thenCompose(first -> rest(type, filter, first, new ArrayList<>()));
   }
 
   /** The objects of {@code page} and the pages after it, as one list at its resourceVersion. */
