@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +105,50 @@ class BinDirigentIT {
     } finally {
       run("down", "--data-dir", dataDir.toString());
     }
+  }
+
+  /**
+   * A member the cluster let go whose actor system could not stop (a connection into a partition
+   * holds its ports) exits with code 3 for its supervisor: {@code up} is that supervisor. A
+   * {@code java} ahead of the real one on the PATH makes the first server exit so; the next is the
+   * real server, which {@code down} stops for good.
+   */
+  @Test
+  void aServerThatExitsForItsSupervisorIsStartedAgain(@TempDir Path dataDir, @TempDir Path bin) throws Exception {
+    Path realJava = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Path exitedOnce = bin.resolve("exited-once");
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\n"
+        + "if [ ! -e '" + exitedOnce + "' ]; then touch '" + exitedOnce + "'; echo 'stand-in server: exits with code 3'; exit 3; fi\n"
+        + "exec '" + realJava + "' \"$@\"\n");
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    Map<String, String> path = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+
+    Run up = run(path, "up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--runtime", "simulated");
+    long pid;
+    try {
+      assertThat(up.exit()).as(up.output()).isZero();
+      assertThat(up.output()).contains("Dirigent is up.");
+      assertThat(Files.readString(dataDir.resolve("server.log")))
+          .contains("stand-in server: exits with code 3")
+          .contains("the server exited with code 3 (its member could not start again in the same process); starting it again");
+      pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::info).flatMap(ProcessHandle.Info::command)).hasValue(realJava.toString());
+      Run status = run("status", "--data-dir", dataDir.toString());
+      assertThat(status.exit()).as(status.output()).isZero();
+    } finally {
+      Run down = run("down", "--data-dir", dataDir.toString());
+      assertThat(down.exit()).as(down.output()).isZero();
+    }
+    // Stopped on purpose, so not started again: no server and no supervisor left.
+    assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    Thread.sleep(1_500);
+    assertThat(dataDir.resolve("server.supervisor")).doesNotExist();
+    assertThat(ProcessHandle.allProcesses().filter(process -> process.info().arguments()
+        .map(arguments -> String.join(" ", arguments).contains(dataDir.toString())).orElse(false))).isEmpty();
+    Run status = run("status", "--data-dir", dataDir.toString());
+    assertThat(status.exit()).isEqualTo(1);
+    assertThat(status.output()).contains("not running");
   }
 
   @Test
