@@ -83,7 +83,8 @@ public final class ControllerManager {
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               config.getDuration("node-monitor-grace-period"), NodeHealth.Timeouts.from(config),
               members),
-          new ApiServerEndpointsController(store, members));
+          new ApiServerEndpointsController(store, members),
+          NodeIpamController.from(store, named(store, events, "node-ipam-controller", clock), context.getSystem().settings().config().getConfig("dirigent.network")));
       for (Controller controller : controllers) {
         // A loop that fails starts again from a fresh list, rather than leaving its kind unreconciled.
         context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, workers, resync))

@@ -31,6 +31,11 @@ public final class Ipv4 {
     return OptionalLong.of(value);
   }
 
+  /** The dotted form of {@code ip} (0 to 2^32 - 1). */
+  public static String text(long ip) {
+    return "%d.%d.%d.%d".formatted(ip >> 24 & 255, ip >> 16 & 255, ip >> 8 & 255, ip & 255);
+  }
+
   public static boolean isValid(String text) {
     return parse(text).isPresent();
   }

@@ -54,6 +54,6 @@ record AddressRanges(long firstIp, long lastIp, int firstPort, int lastPort, Str
   }
 
   static String text(long ip) {
-    return "%d.%d.%d.%d".formatted(ip >> 24 & 255, ip >> 16 & 255, ip >> 8 & 255, ip & 255);
+    return Ipv4.text(ip);
   }
 }

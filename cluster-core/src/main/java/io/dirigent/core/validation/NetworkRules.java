@@ -2,6 +2,7 @@ package io.dirigent.core.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.core.net.Ipv4;
+import io.dirigent.core.net.Ipv4Cidr;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,41 @@ final class NetworkRules {
   private static final List<String> SERVICE_TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
 
   private NetworkRules() {}
+
+  /**
+   * A Node's pod range: agents turn it into a bridge, routes and VXLAN forwarding entries, so it is
+   * a strict IPv4 CIDR, and {@code podCIDRs} (this cluster's pod network is IPv4 only) holds at
+   * most that one block.
+   */
+  static void node(JsonNode spec, List<FieldError> errors) {
+    JsonNode podCidr = spec.path("podCIDR");
+    boolean unset = podCidr.isMissingNode() || podCidr.isNull() || podCidr.isTextual() && podCidr.asText().isEmpty();
+    if (!unset && (!podCidr.isTextual() || Ipv4Cidr.parse(podCidr.asText()).isEmpty())) {
+      errors.add(FieldError.invalid("spec.podCIDR", podCidr.asText(), "must be an IPv4 block in CIDR notation with no host bits set (e.g. 10.244.1.0/24)"));
+    }
+    JsonNode podCidrs = spec.path("podCIDRs");
+    if (podCidrs.isMissingNode() || podCidrs.isNull()) {
+      return;
+    }
+    if (!podCidrs.isArray()) {
+      errors.add(FieldError.invalid("spec.podCIDRs", podCidrs.toString(), "must be a list of CIDRs"));
+      return;
+    }
+    if (podCidrs.size() > 1) {
+      List<String> blocks = new java.util.ArrayList<>();
+      podCidrs.forEach(block -> blocks.add(block.asText()));
+      errors.add(FieldError.invalid("spec.podCIDRs", String.join(",", blocks), "may hold at most one block: this cluster's pod network is IPv4 only"));
+    }
+    for (int i = 0; i < podCidrs.size(); i++) {
+      JsonNode cidr = podCidrs.get(i);
+      if (!cidr.isTextual() || Ipv4Cidr.parse(cidr.asText()).isEmpty()) {
+        errors.add(FieldError.invalid("spec.podCIDRs[" + i + "]", cidr.asText(), "must be an IPv4 block in CIDR notation with no host bits set (e.g. 10.244.1.0/24)"));
+      }
+    }
+    if (!unset && !podCidrs.isEmpty() && !podCidrs.get(0).asText().equals(podCidr.asText())) {
+      errors.add(FieldError.invalid("spec.podCIDRs[0]", podCidrs.get(0).asText(), "must match spec.podCIDR"));
+    }
+  }
 
   static void service(JsonNode spec, List<FieldError> errors) {
     JsonNode ports = spec.path("ports");

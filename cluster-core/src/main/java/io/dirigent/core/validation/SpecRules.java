@@ -29,6 +29,7 @@ final class SpecRules {
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
+      case "nodes" -> NetworkRules.node(spec, errors);
       case "configmaps", "secrets" -> {
         configKeys(object.path("data"), "data", errors);
         configKeys(object.path("binaryData"), "binaryData", errors);

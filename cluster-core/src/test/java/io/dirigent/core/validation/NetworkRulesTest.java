@@ -95,6 +95,27 @@ class NetworkRulesTest {
     assertThat(messages(errors)).isEqualTo(expected == null ? "" : expected);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a node's range is fine | {\"podCIDR\":\"10.244.1.0/24\",\"podCIDRs\":[\"10.244.1.0/24\"]} | ",
+      "a node without a range is fine | {\"unschedulable\":true} | ",
+      "host bits set are refused | {\"podCIDR\":\"10.244.1.7/24\"}"
+          + " | spec.podCIDR: Invalid value: \"10.244.1.7/24\": must be an IPv4 block in CIDR notation with no host bits set (e.g. 10.244.1.0/24)",
+      "anything after the block is refused | {\"podCIDR\":\"10.244.1.0/24 dev eth0\"}"
+          + " | spec.podCIDR: Invalid value: \"10.244.1.0/24 dev eth0\": must be an IPv4 block in CIDR notation with no host bits set (e.g. 10.244.1.0/24)",
+      "a prefix over 32 is refused | {\"podCIDRs\":[\"10.244.1.0/33\"]}"
+          + " | spec.podCIDRs[0]: Invalid value: \"10.244.1.0/33\": must be an IPv4 block in CIDR notation with no host bits set (e.g. 10.244.1.0/24)",
+      "the list's first must be the range | {\"podCIDR\":\"10.244.1.0/24\",\"podCIDRs\":[\"10.244.2.0/24\"]}"
+          + " | spec.podCIDRs[0]: Invalid value: \"10.244.2.0/24\": must match spec.podCIDR",
+      "a second block is refused | {\"podCIDRs\":[\"10.244.1.0/24\",\"10.244.2.0/24\"]}"
+          + " | spec.podCIDRs: Invalid value: \"10.244.1.0/24,10.244.2.0/24\": may hold at most one block: this cluster's pod network is IPv4 only",
+  })
+  void nodes(String behaviour, String spec, String expected) throws Exception {
+    List<FieldError> errors = new ArrayList<>();
+    NetworkRules.node(KubeJson.MAPPER.readTree(spec), errors);
+    assertThat(messages(errors)).isEqualTo(expected == null ? "" : expected);
+  }
+
   private static String messages(List<FieldError> errors) {
     return String.join("; ", errors.stream().map(FieldError::message).toList());
   }
