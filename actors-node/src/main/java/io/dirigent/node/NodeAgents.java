@@ -6,6 +6,9 @@ import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.Store;
 import io.dirigent.node.runtime.ContainerRuntime;
 import io.dirigent.node.runtime.DockerRuntime;
+import io.dirigent.node.network.HostNetwork;
+import io.dirigent.node.network.NetworkSettings;
+import io.dirigent.node.network.PodNetwork;
 import io.dirigent.node.proxy.IptablesProxier;
 import io.dirigent.node.proxy.IptablesRules;
 import io.dirigent.node.proxy.Proxier;
@@ -33,6 +36,7 @@ public final class NodeAgents implements AutoCloseable {
   private final List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>();
   private final List<ActorRef<SimulatedNodes.Command>> fleets = new ArrayList<>();
   private final List<ActorRef<ServiceProxy.Command>> proxies = new ArrayList<>();
+  private final List<ActorRef<PodNetwork.Command>> networks = new ArrayList<>();
   private final List<ContainerRuntime> runtimes = new ArrayList<>();
   private final ExecutorService blocking;
   private final ActorSystem<?> system;
@@ -59,8 +63,12 @@ public final class NodeAgents implements AutoCloseable {
     String runtime = config.getString("dirigent.node.runtime");
     SimulatedRuntime simulated = null;
     switch (runtime) {
-      case "docker" -> agents.startAgent(own, agents.keep(new DockerRuntime(config.getString("dirigent.node.docker.host"),
-          config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config))));
+      case "docker" -> {
+        DockerRuntime docker = agents.keep(new DockerRuntime(config.getString("dirigent.node.docker.host"),
+            config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config)));
+        agents.startPodNetwork(own, NetworkSettings.from(config), docker);
+        agents.startAgent(own, docker);
+      }
       case "simulated" -> {
         simulated = agents.keep(new SimulatedRuntime(Clock.systemUTC()));
         agents.startAgent(own, simulated);
@@ -112,6 +120,26 @@ public final class NodeAgents implements AutoCloseable {
       case "none" -> null;
       default -> throw new IllegalArgumentException("unknown proxy mode '" + mode + "': use iptables, userspace, auto or none");
     };
+  }
+
+  /**
+   * Starts this host's part of the pod network for node {@code own} (unless its mode is the
+   * engine's default bridge): the node's sandboxes wait until its range is in place.
+   */
+  public void startPodNetwork(NodeSettings own, NetworkSettings network, DockerRuntime docker) {
+    if (network.mode() == NetworkSettings.Mode.BRIDGE) {
+      return;
+    }
+    if (!HostNetwork.available()) {
+      system.log().warn("the pod network needs ip, bridge and iptables-restore (iproute2, iptables): this host's pods use the engine's default bridge and reach no other host's");
+      return;
+    }
+    java.util.concurrent.CompletableFuture<String> ready = new java.util.concurrent.CompletableFuture<>();
+    docker.usePodNetwork(ready, network.readyTimeout());
+    Store asNode = store.as(Callers.get(system).node(own.name()));
+    networks.add(system.systemActorOf(PodNetwork.create(asNode, own.name(), own.address(), network, new HostNetwork(network, docker), blocking,
+        system.settings().config().getDuration("dirigent.proxy.min-sync-interval"), Duration.ofSeconds(30), ready),
+        "pod-network-" + System.nanoTime(), Props.empty()));
   }
 
   /** Starts the host's service proxy with {@code proxier} (none if null). */
@@ -255,12 +283,15 @@ public final class NodeAgents implements AutoCloseable {
         system.log().warn("node agents did not all stop in time: {}", e.toString());
       }
       fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
+      // The network stays as it is, for the pods that keep running; the next agent takes it over.
+      networks.forEach(network -> network.tell(new PodNetwork.Stop()));
       stopProxies();
     } else {
       // The member stopped (downed, say) and its agents with it: only the runtimes are left to release.
       proxies.clear();
     }
     fleets.clear();
+    networks.clear();
     runtimes.forEach(ContainerRuntime::close);
     runtimes.clear();
     blocking.shutdown();

@@ -1,14 +1,14 @@
 package io.dirigent.node.proxy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import io.dirigent.node.network.HostCommand;
+import io.dirigent.node.network.HostCommand.Result;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +44,8 @@ public final class IptablesProxier implements Proxier {
   /** Whether iptables can be used here: the binaries exist and the nat table answers. */
   public static boolean available() {
     try {
-      return run(List.of(), List.of("iptables", "-w", "5", "-t", "nat", "-S", "OUTPUT"), null).exit() == 0
-          && run(List.of(), List.of("iptables-restore", "--version"), null).exit() == 0;
+      return HostCommand.run("iptables", "-w", "5", "-t", "nat", "-S", "OUTPUT").ok()
+          && HostCommand.run("iptables-restore", "--version").ok();
     } catch (IOException e) {
       return false;
     }
@@ -150,30 +150,7 @@ public final class IptablesProxier implements Proxier {
     }
   }
 
-  record Result(int exit, String output) {}
-
   private Result run(List<String> command, String input) throws IOException {
-    return run(within, command, input);
-  }
-
-  private static Result run(List<String> within, List<String> command, String input) throws IOException {
-    List<String> full = new ArrayList<>(within);
-    full.addAll(command);
-    Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-    if (input != null) {
-      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    }
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Result(-1, String.join(" ", command) + " timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    return new Result(process.exitValue(), output.strip());
+    return HostCommand.run(within, command, input);
   }
 }

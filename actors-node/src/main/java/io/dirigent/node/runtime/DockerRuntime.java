@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * and the pod IP outlives their restarts. Every container runs with an init process so SIGTERM
  * reaches the app even when it is PID 1's child.
  */
-public final class DockerRuntime implements ContainerRuntime {
+public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.network.PodNetworkEngine {
 
   private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
@@ -113,6 +113,72 @@ public final class DockerRuntime implements ContainerRuntime {
       thread.setDaemon(true);
       return thread;
     });
+  }
+
+  /**
+   * The engine network pod sandboxes join once it is ready: null for the engine's default bridge
+   * (until {@link #usePodNetwork}, and with the bridge network mode).
+   */
+  private volatile CompletableFuture<String> podNetwork = CompletableFuture.completedFuture(null);
+  private volatile Duration podNetworkTimeout = Duration.ZERO;
+
+  /**
+   * From now on pod sandboxes join the engine network {@code network} names once it completes;
+   * a sandbox started meanwhile waits for it, up to {@code timeout}, then fails (and its pod worker
+   * retries), as a kubelet does not start pods while the node's network is not ready.
+   */
+  public void usePodNetwork(CompletableFuture<String> network, Duration timeout) {
+    this.podNetworkTimeout = timeout;
+    this.podNetwork = network;
+  }
+
+  @Override
+  public void ensureNetwork(String name, io.dirigent.core.net.Ipv4Cidr range, String gateway, String bridge, int mtu) throws IOException {
+    Map<String, String> options = Map.of(
+        "com.docker.network.bridge.name", bridge,
+        "com.docker.network.bridge.enable_ip_masquerade", "false",
+        "com.docker.network.driver.mtu", String.valueOf(mtu));
+    try {
+      com.github.dockerjava.api.model.Network existing = docker.inspectNetworkCmd().withNetworkId(name).exec();
+      List<com.github.dockerjava.api.model.Network.Ipam.Config> configs = existing.getIpam() == null || existing.getIpam().getConfig() == null
+          ? List.of() : existing.getIpam().getConfig();
+      boolean same = "bridge".equals(existing.getDriver()) && configs.size() == 1 && range.toString().equals(configs.get(0).getSubnet())
+          && gateway.equals(configs.get(0).getGateway()) && existing.getOptions() != null && existing.getOptions().entrySet().containsAll(options.entrySet());
+      if (same) {
+        return;
+      }
+      if (existing.getContainers() != null && !existing.getContainers().isEmpty()) {
+        throw new IOException("the engine's network %s is %s with %d containers attached, not this node's range %s: remove those containers (or the network) to move to the new range"
+            .formatted(name, configs.isEmpty() ? "of no range" : configs.get(0).getSubnet(), existing.getContainers().size(), range));
+      }
+      log.info("replacing the engine's network {} ({}) for range {}", name, configs.isEmpty() ? "no range" : configs.get(0).getSubnet(), range);
+      docker.removeNetworkCmd(name).exec();
+    } catch (NotFoundException absent) {
+      // made below
+    } catch (RuntimeException e) {
+      throw new IOException("the engine's network " + name + " could not be read: " + e.getMessage(), e);
+    }
+    try {
+      docker.createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true)
+          .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+              new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(range.toString()).withGateway(gateway)))
+          .withOptions(options)
+          .withLabels(Map.of(INSTANCE, instance))
+          .exec();
+    } catch (RuntimeException e) {
+      throw new IOException("the engine's network %s (%s, bridge %s) could not be made: %s".formatted(name, range, bridge, e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public void removeNetwork(String name) throws IOException {
+    try {
+      docker.removeNetworkCmd(name).exec();
+    } catch (NotFoundException absent) {
+      // nothing to remove
+    } catch (RuntimeException e) {
+      throw new IOException("the engine's network " + name + " could not be removed: " + e.getMessage(), e);
+    }
   }
 
   private <T> CompletionStage<T> call(Supplier<T> call) {
@@ -259,6 +325,17 @@ public final class DockerRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<RuntimeContainer> runSandbox(SandboxSpec spec) {
+    if (spec.hostNetwork()) {
+      return startSandbox(spec, null);
+    }
+    Duration timeout = podNetworkTimeout;
+    return podNetwork.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new IllegalStateException(
+            "this node's pod network is not ready after " + timeout.toSeconds() + " s (no range for the node yet, or it could not be set up: see the agent's log)")))
+        .thenCompose(network -> startSandbox(spec, network));
+  }
+
+  private CompletionStage<RuntimeContainer> startSandbox(SandboxSpec spec, String network) {
     return call(() -> {
       // The app containers join the sandbox's IPC namespace too, which Docker allows only when asked.
       HostConfig host = HostConfig.newHostConfig().withInit(true).withIpcMode(spec.hostIpc() ? "host" : "shareable");
@@ -269,6 +346,9 @@ public final class DockerRuntime implements ContainerRuntime {
         host.withNetworkMode("host");
       } else {
         create.withHostName(spec.hostname());
+        if (network != null) {
+          host.withNetworkMode(network);
+        }
         if (!spec.ports().isEmpty()) {
           Ports bindings = new Ports();
           List<ExposedPort> exposed = new ArrayList<>();

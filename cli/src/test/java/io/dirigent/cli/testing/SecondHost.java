@@ -38,6 +38,11 @@ public final class SecondHost implements AutoCloseable {
     return new SecondHost();
   }
 
+  /** The namespace's file, for {@code nsenter --net=}. */
+  public String namespacePath() {
+    return "/run/netns/" + NAMESPACE;
+  }
+
   /** {@code command} as it runs on the second host. */
   public List<String> on(List<String> command) {
     List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE));

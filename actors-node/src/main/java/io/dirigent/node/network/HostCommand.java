@@ -1,0 +1,59 @@
+package io.dirigent.node.network;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one of the host's networking tools ({@code ip}, {@code bridge}, {@code iptables-restore})
+ * as a process of its own, never through a shell: each argument reaches the tool as it is, so
+ * what the callers validated is all the tool sees. Blocking; callers run it off actor threads.
+ */
+public final class HostCommand {
+
+  /** A command's exit code and its output (standard error merged in), stripped. */
+  public record Result(int exit, String output) {
+    public boolean ok() {
+      return exit == 0;
+    }
+  }
+
+  private HostCommand() {}
+
+  /** Runs {@code command} (after {@code within}, e.g. {@code ip netns exec NAME}) with {@code input} on its standard input (none if null). */
+  public static Result run(List<String> within, List<String> command, String input) throws IOException {
+    List<String> full = new ArrayList<>(within);
+    full.addAll(command);
+    Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+    if (input != null) {
+      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return new Result(-1, String.join(" ", command) + " timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return new Result(process.exitValue(), output.strip());
+  }
+
+  public static Result run(String... command) throws IOException {
+    return run(List.of(), List.of(command), null);
+  }
+
+  /** Runs {@code command}; a non-zero exit is an IOException naming the command and its output. */
+  public static String check(String... command) throws IOException {
+    Result result = run(command);
+    if (!result.ok()) {
+      throw new IOException(String.join(" ", command) + " failed: " + result.output());
+    }
+    return result.output();
+  }
+}
