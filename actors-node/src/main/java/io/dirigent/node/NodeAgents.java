@@ -134,11 +134,10 @@ public final class NodeAgents implements AutoCloseable {
       system.log().warn("the pod network needs ip, bridge and iptables-restore (iproute2, iptables): this host's pods use the engine's default bridge and reach no other host's");
       return;
     }
-    java.util.concurrent.CompletableFuture<String> ready = new java.util.concurrent.CompletableFuture<>();
-    docker.usePodNetwork(ready, network.readyTimeout());
+    docker.awaitPodNetwork(network.readyTimeout());
     Store asNode = store.as(Callers.get(system).node(own.name()));
     networks.add(system.systemActorOf(PodNetwork.create(asNode, own.name(), own.address(), network, new HostNetwork(network, docker), blocking,
-        system.settings().config().getDuration("dirigent.proxy.min-sync-interval"), Duration.ofSeconds(30), ready),
+        system.settings().config().getDuration("dirigent.proxy.min-sync-interval"), Duration.ofSeconds(30), docker::podNetworkReady),
         "pod-network-" + System.nanoTime(), Props.empty()));
   }
 

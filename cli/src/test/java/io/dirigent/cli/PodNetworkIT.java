@@ -30,7 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * namespace with a Docker engine of its own ({@link SecondEngine}), joined by a veth "LAN". A
  * control-plane-and-worker member runs pods on this host's engine, a worker member inside the
  * namespace runs pods on the second engine, and the pods reach each other over the VXLAN overlay
- * between the two hosts' addresses, by their own addresses (no NAT between pods), through a
+ * between the two hosts' addresses (or host routes, host-gw), by their own addresses (no NAT between pods), through a
  * Service's ClusterIP and through a NodePort on this host that a pod on the other serves; what
  * leaves the cluster is masqueraded; a deleted node's routes go. Nothing is left behind: the
  * namespace, the second engine, and this host's bridge, VXLAN device, routes and rules.
@@ -48,23 +49,27 @@ class PodNetworkIT {
   private static final String HOST_A = "net-a";
   private static final String HOST_B = "net-b";
 
-  @Test
-  void podsOnTwoHostsReachEachOtherByAddressAndThroughServicesOverTheOverlay(
-      @TempDir Path dataDir, @TempDir Path workerDir, @TempDir Path home) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"vxlan", "host-gw"})
+  void podsOnTwoHostsReachEachOtherByAddressAndThroughServices(String mode, @TempDir Path dataDir, @TempDir Path workerDir, @TempDir Path home)
+      throws Exception {
     Process worker = null;
+    Ipv4Cidr[] thisHostsRange = new Ipv4Cidr[1];
     try (SecondHost host = SecondHost.create(); SecondEngine engine = SecondEngine.start(host)) {
-      BinDirigent.Run up = run("up", "--data-dir", dataDir.toString(), "--host", SecondHost.HERE, "--port", "0", "--api-port", "0",
+      String modeOption = "-Ddirigent.network.mode=" + mode;
+      BinDirigent.Run up = run(java.util.Map.of("DIRIGENT_JAVA_OPTS", modeOption), "up", "--data-dir", dataDir.toString(), "--host", SecondHost.HERE, "--port", "0", "--api-port", "0",
           "--node-name", HOST_A);
       assertThat(up.exit()).as(up.output()).isZero();
       String kubeconfig = dataDir.resolve("kubeconfig").toString();
       Kubectl kubectl = new Kubectl(home, kubeconfig);
-      worker = startWorker(host, kubeconfig, workerDir);
+      worker = startWorker(host, kubeconfig, workerDir, modeOption);
       Await.until("both nodes Ready", Duration.ofSeconds(120), () -> quietly(() -> kubectl.run("get", "nodes").out().lines()
           .filter(line -> line.matches("net-[ab]\\s+Ready\\s+.*")).count() == 2));
 
       // Addresses: each node its own range of the cluster's network.
       Ipv4Cidr cluster = Ipv4Cidr.of("10.244.0.0/16", "the cluster's pod network");
       Ipv4Cidr rangeA = range(kubectl, HOST_A);
+      thisHostsRange[0] = rangeA;
       Ipv4Cidr rangeB = range(kubectl, HOST_B);
       assertThat(cluster.contains(rangeA) && cluster.contains(rangeB)).as(rangeA + " and " + rangeB).isTrue();
       assertThat(rangeA.overlaps(rangeB)).isFalse();
@@ -96,9 +101,9 @@ class PodNetworkIT {
       // Pod to pod across the hosts, both ways, each seen by its own address: no NAT between pods.
       assertThat(remoteAddress(fetch(kubectl, "client-a", "http://" + echoB + ":8080/cgi-bin/ip"))).isEqualTo(clientA);
       assertThat(remoteAddress(fetch(kubectl, "client-b", "http://" + echoA + ":8080/cgi-bin/ip"))).isEqualTo(clientB);
-      // The encapsulation's 50 bytes come off the pods' MTU (the link's is 1500).
+      // The encapsulation's 50 bytes come off the pods' MTU (the link's is 1500); host routes take nothing off.
       var mtu = kubectl.run("exec", "client-b", "--", "cat", "/sys/class/net/eth0/mtu");
-      assertThat(mtu.out().strip()).as(mtu.all()).isEqualTo("1450");
+      assertThat(mtu.out().strip()).as(mtu.all()).isEqualTo(mode.equals("vxlan") ? "1450" : "1500");
 
       // A Service whose only endpoint is on the other host: its ClusterIP from a pod here, its NodePort on this host.
       String clusterIp = kubectl.run("get", "service", "echo-b", "-o", "jsonpath={.spec.clusterIP}").out().strip();
@@ -127,14 +132,15 @@ class PodNetworkIT {
       }
 
       // A node that goes takes its routes along.
-      assertThat(HostCommand.check("ip", "-4", "route", "show", rangeB.toString())).contains("dev " + HostNetwork.VXLAN);
+      assertThat(HostCommand.check("ip", "-4", "route", "show", rangeB.toString()))
+          .contains(mode.equals("vxlan") ? "via " + rangeB.address(0) + " dev " + HostNetwork.VXLAN : "via " + SecondHost.THERE);
       worker.destroy();
       worker.waitFor(60, TimeUnit.SECONDS);
       var deleted = kubectl.run("delete", "node", HOST_B);
       assertThat(deleted.exit()).as(deleted.all()).isZero();
       Await.until("the route to " + rangeB + " and the forwarding entry to " + SecondHost.THERE + " gone", Duration.ofSeconds(30), () -> quietly(() ->
           HostCommand.check("ip", "-4", "route", "show", rangeB.toString()).isBlank()
-              && !HostCommand.check("bridge", "fdb", "show", "dev", HostNetwork.VXLAN).contains(SecondHost.THERE)));
+              && (!mode.equals("vxlan") || !HostCommand.check("bridge", "fdb", "show", "dev", HostNetwork.VXLAN).contains(SecondHost.THERE))));
     } finally {
       if (worker != null) {
         worker.destroy();
@@ -142,7 +148,7 @@ class PodNetworkIT {
       }
       run("down", "--data-dir", dataDir.toString());
       try {
-        removeThisHostsPodNetwork();
+        removeThisHostsPodNetwork(thisHostsRange[0]);
       } catch (Exception e) {
         // Asserted below when the test got that far; otherwise its own failure is the one to see.
         e.printStackTrace();
@@ -153,19 +159,22 @@ class PodNetworkIT {
   }
 
   /** This host's pods (the server's down leaves them running, for the next server to adopt), then what the pod network made. */
-  private static void removeThisHostsPodNetwork() throws Exception {
-    Process pods = new ProcessBuilder("sh", "-c", "docker ps -aq --filter network=" + HostNetwork.NETWORK + " | xargs -r docker rm -f")
+  private static void removeThisHostsPodNetwork(Ipv4Cidr range) throws Exception {
+    if (range == null) {
+      return;
+    }
+    Process pods = new ProcessBuilder("sh", "-c", "docker ps -aq --filter network=" + HostNetwork.networkName(range) + " | xargs -r docker rm -f")
         .redirectErrorStream(true).start();
     pods.getInputStream().readAllBytes();
     pods.waitFor(60, TimeUnit.SECONDS);
     try (DockerRuntime docker = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 2)) {
       new HostNetwork(new NetworkSettings(NetworkSettings.Mode.VXLAN, Ipv4Cidr.of("10.244.0.0/16", "cluster"), 8472, 1, 0,
-          Duration.ofSeconds(30), "DIRIGENT"), docker).remove();
+          Duration.ofSeconds(30), "DIRIGENT"), docker).remove(range);
     }
   }
 
   /** The worker member on the second host, on its engine, joined with the line `dirigent token create` prints. */
-  private static Process startWorker(SecondHost host, String kubeconfig, Path workerDir) throws Exception {
+  private static Process startWorker(SecondHost host, String kubeconfig, Path workerDir, String modeOption) throws Exception {
     BinDirigent.Run created = run("token", "create", "--ttl", "1h", "--kubeconfig", kubeconfig);
     assertThat(created.exit()).as(created.output()).isZero();
     String joinLine = created.output().lines().toList().get(1);
@@ -176,7 +185,7 @@ class PodNetworkIT {
     ProcessBuilder builder = new ProcessBuilder(host.on(command)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(workerDir.resolve("server.log").toFile()));
     builder.environment().put("DIRIGENT_SKIP_BUILD", "1");
-    builder.environment().put("JAVA_TOOL_OPTIONS", "-Ddirigent.node.docker.host=" + SecondEngine.host());
+    builder.environment().put("JAVA_TOOL_OPTIONS", "-Ddirigent.node.docker.host=" + SecondEngine.host() + " " + modeOption);
     builder.environment().remove("KUBECONFIG");
     return builder.start();
   }

@@ -61,7 +61,7 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
         continue;
       }
       if (peerAddress.get().equals(address)) {
-        problems.accept("node %s has this node's address %s; its range %s is left out".formatted(name, address, range.get()));
+        // Another node on this host (a second worker on the same engine): its bridge is here already.
         continue;
       }
       Ipv4Cidr candidate = range.get();
@@ -107,11 +107,11 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
   }
 
   /**
-   * The MAC address of a node's VXLAN device, derived from its range (as CNI's bridge derives
-   * a container's from its IP): every node knows every other's without asking.
+   * The MAC address of a host's VXLAN device, derived from the host's address (as CNI's bridge
+   * derives a container's from its IP): every node knows every other host's without asking.
    */
-  static String vtepMac(Ipv4Cidr range) {
-    long ip = range.network();
+  static String vtepMac(String hostAddress) {
+    long ip = Ipv4.parse(hostAddress).orElseThrow(() -> new IllegalArgumentException("not an IPv4 address: " + hostAddress));
     return "0a:58:%02x:%02x:%02x:%02x".formatted(ip >> 24 & 255, ip >> 16 & 255, ip >> 8 & 255, ip & 255);
   }
 }

@@ -27,8 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * whenever one changes (coalesced over {@code minSyncInterval}), plans on its own thread
  * ({@link NetworkPlan}) and applies the plan off it ({@link HostNetwork}), one apply at a time; a
  * failed apply is retried, and the whole is applied again every {@code resyncInterval} (the
- * engine may have rewritten the packet filter). {@code ready} completes with the engine network's
- * name once this node's range is in place, for its pods' sandboxes to join.
+ * engine may have rewritten the packet filter). {@code ready} is told the engine network's name
+ * after each apply (on the actor's thread), for the node's pod sandboxes to join.
  */
 public final class PodNetwork {
 
@@ -38,7 +38,7 @@ public final class PodNetwork {
 
   private record Sync() implements Command {}
 
-  private record Applied(NetworkPlan plan, Throwable failure) implements Command {}
+  private record Applied(NetworkPlan plan, String network, Throwable failure) implements Command {}
 
   public record Stop() implements Command {}
 
@@ -50,7 +50,7 @@ public final class PodNetwork {
    * @param address this node's InternalIP
    */
   public static Behavior<Command> create(Store store, String node, String address, NetworkSettings settings, HostNetwork host,
-      Executor blocking, Duration minSyncInterval, Duration resyncInterval, CompletableFuture<String> ready) {
+      Executor blocking, Duration minSyncInterval, Duration resyncInterval, java.util.function.Consumer<String> ready) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
         new Running(context, timers, store, node, address, settings, host, blocking, minSyncInterval, ready).start(resyncInterval)));
   }
@@ -65,7 +65,7 @@ public final class PodNetwork {
     private final HostNetwork host;
     private final Executor blocking;
     private final Duration minSyncInterval;
-    private final CompletableFuture<String> ready;
+    private final java.util.function.Consumer<String> ready;
     private final Map<String, Node> nodes = new HashMap<>();
     /** What was said about unusable nodes: each problem is logged once, not at every sync. */
     private final Set<String> reported = new HashSet<>();
@@ -75,7 +75,7 @@ public final class PodNetwork {
     private NetworkPlan applied;
 
     Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, String node, String address, NetworkSettings settings,
-        HostNetwork host, Executor blocking, Duration minSyncInterval, CompletableFuture<String> ready) {
+        HostNetwork host, Executor blocking, Duration minSyncInterval, java.util.function.Consumer<String> ready) {
       this.context = context;
       this.timers = timers;
       this.store = store;
@@ -154,13 +154,13 @@ public final class PodNetwork {
       }
       applying = true;
       dirty = false;
-      context.pipeToSelf(CompletableFuture.runAsync(() -> {
+      context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
         try {
-          host.apply(plan);
+          return host.apply(plan);
         } catch (Exception e) {
           throw new CompletionException(e);
         }
-      }, blocking), (done, failure) -> new Applied(plan, failure));
+      }, blocking), (network, failure) -> new Applied(plan, network, failure));
       return Behaviors.same();
     }
 
@@ -179,7 +179,7 @@ public final class PodNetwork {
             settings.mode(), done.plan().peers().stream().map(peer -> peer.node() + "=" + peer.range() + "@" + peer.address()).toList());
       }
       applied = done.plan();
-      ready.complete(HostNetwork.NETWORK);
+      ready.accept(done.network());
       if (dirty && !timers.isTimerActive("sync")) {
         timers.startSingleTimer("sync", new Sync(), minSyncInterval);
       }

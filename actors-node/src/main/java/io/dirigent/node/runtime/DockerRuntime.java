@@ -123,13 +123,21 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   private volatile Duration podNetworkTimeout = Duration.ZERO;
 
   /**
-   * From now on pod sandboxes join the engine network {@code network} names once it completes;
-   * a sandbox started meanwhile waits for it, up to {@code timeout}, then fails (and its pod worker
+   * From now on pod sandboxes join the engine network {@link #podNetworkReady} names; a sandbox
+   * started before it is named waits for it, up to {@code timeout}, then fails (and its pod worker
    * retries), as a kubelet does not start pods while the node's network is not ready.
    */
-  public void usePodNetwork(CompletableFuture<String> network, Duration timeout) {
+  public void awaitPodNetwork(Duration timeout) {
     this.podNetworkTimeout = timeout;
-    this.podNetwork = network;
+    this.podNetwork = new CompletableFuture<>();
+  }
+
+  /** The engine network pod sandboxes join from now on (its node's range is in place). */
+  public void podNetworkReady(String network) {
+    CompletableFuture<String> current = podNetwork;
+    if (!current.complete(network) && !network.equals(current.getNow(null))) {
+      podNetwork = CompletableFuture.completedFuture(network);
+    }
   }
 
   @Override
