@@ -52,6 +52,29 @@ public final class PodBenchmark {
     this.namespace = namespace;
   }
 
+  /** Sets the node's range once its agent registered it. */
+  private static void giveRange(ClusterNode node, String nodeName, String range) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        io.fabric8.kubernetes.api.model.Node registered = node.store().get(io.fabric8.kubernetes.api.model.Node.class, null, nodeName)
+            .toCompletableFuture().get();
+        if (registered.getSpec() == null) {
+          registered.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
+        }
+        registered.getSpec().setPodCIDR(range);
+        registered.getSpec().setPodCIDRs(List.of(range));
+        node.store().update(registered).toCompletableFuture().get();
+        return;
+      } catch (java.util.concurrent.ExecutionException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     JvmDefaults.apply();
     int latencyPods = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -62,7 +85,11 @@ public final class PodBenchmark {
     DockerRuntime runtime = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 16);
     NodeAgents agents = NodeAgents.create(node.system(), node.store(), Clock.systemUTC());
     String nodeName = "bench-node";
-    agents.startAgent(NodeSettings.from(node.system().settings().config()).withName(nodeName), runtime);
+    NodeSettings settings = NodeSettings.from(node.system().settings().config()).withName(nodeName);
+    // The node's range of the pod network, as the controller manager gives it, and its pods on a bridge of it.
+    agents.startPodNetwork(settings, io.dirigent.node.network.NetworkSettings.from(node.system().settings().config()), runtime);
+    agents.startAgent(settings, runtime);
+    giveRange(node, nodeName, "10.244.0.0/24");
     try {
       node.store().create(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).toCompletableFuture().get();
       PodBenchmark bench = new PodBenchmark(node, nodeName, "bench");
