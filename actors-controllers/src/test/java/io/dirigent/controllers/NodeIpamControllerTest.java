@@ -78,6 +78,26 @@ class NodeIpamControllerTest {
     Await.until("the waiting Node gets the deleted one's range", WAIT, () -> range(waiting).equals(Optional.of(freed)));
   }
 
+  @Test
+  void aNodesRangeOnceGivenCannotBeChangedOrCleared() {
+    // Outside this test member's pod network, so as not to take a range the other test counts on.
+    create("ipam-fixed", "10.251.2.0/24");
+    Node node = Await.result(member.store().get(Node.class, null, "ipam-fixed"));
+    node.getSpec().setPodCIDR("10.251.1.0/24");
+    node.getSpec().setPodCIDRs(List.of("10.251.1.0/24"));
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Await.result(member.store().update(node))))
+        .hasMessageContaining("spec.podCIDRs: Forbidden: node updates may not change podCIDR except from \"\" to valid");
+    Node cleared = Await.result(member.store().get(Node.class, null, "ipam-fixed"));
+    cleared.getSpec().setPodCIDR(null);
+    cleared.getSpec().setPodCIDRs(null);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Await.result(member.store().update(cleared))))
+        .hasMessageContaining("Forbidden");
+    // Anything else about the Node may change.
+    Node cordoned = Await.result(member.store().get(Node.class, null, "ipam-fixed"));
+    cordoned.getSpec().setUnschedulable(true);
+    assertThat(Await.result(member.store().update(cordoned)).getSpec().getPodCIDR()).isEqualTo("10.251.2.0/24");
+  }
+
   private void create(String name, String podCidr) {
     NodeBuilder node = new NodeBuilder().withNewMetadata().withName(name).endMetadata();
     if (podCidr != null) {

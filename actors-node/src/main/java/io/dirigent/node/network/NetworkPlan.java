@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  *
  * @param own this node's range; empty until the controller manager gave it one
  * @param address this node's InternalIP
- * @param peers the other nodes' ranges, by range
+ * @param peers the other nodes' ranges, oldest node first
  */
 public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> peers) {
 
@@ -45,7 +45,9 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
       }
     }
     List<Peer> peers = new ArrayList<>();
-    List<Node> sorted = nodes.stream().sorted(Comparator.comparing(node -> node.getMetadata().getName())).toList();
+    // The older node keeps a range two claim: a node made later cannot draw an existing one's traffic.
+    List<Node> sorted = nodes.stream().sorted(Comparator.comparing((Node node) -> created(node)).thenComparing(node -> node.getMetadata().getName()))
+        .toList();
     for (Node node : sorted) {
       String name = node.getMetadata().getName();
       if (self.equals(name)) {
@@ -73,6 +75,11 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
       peers.add(new Peer(name, candidate, peerAddress.get()));
     }
     return new NetworkPlan(own, address, peers);
+  }
+
+  /** When the node was made, as sortable text (RFC 3339 in UTC); none sorts first. */
+  private static String created(Node node) {
+    return node.getMetadata().getCreationTimestamp() == null ? "" : node.getMetadata().getCreationTimestamp();
   }
 
   private static Optional<Ipv4Cidr> range(Node node, Ipv4Cidr cluster, Consumer<String> problems) {

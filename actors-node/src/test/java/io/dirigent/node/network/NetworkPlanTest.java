@@ -39,6 +39,18 @@ class NetworkPlanTest {
   }
 
   @Test
+  void aNodeMadeLaterCannotTakeAnExistingNodesRange() {
+    Node existing = node("z-existing", "10.244.5.0/24", "10.0.0.5");
+    existing.getMetadata().setCreationTimestamp("2026-12-01T10:00:00Z");
+    Node later = node("a-later", "10.244.5.0/24", "10.0.0.66");
+    later.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    List<String> problems = new ArrayList<>();
+    NetworkPlan plan = NetworkPlan.of("me", "10.0.0.1", CLUSTER, List.of(later, existing, node("me", "10.244.0.0/24", "10.0.0.1")), problems::add);
+    assertThat(plan.peers()).extracting(NetworkPlan.Peer::node, NetworkPlan.Peer::address).containsExactly(org.assertj.core.groups.Tuple.tuple("z-existing", "10.0.0.5"));
+    assertThat(problems).singleElement().asString().contains("a-later");
+  }
+
+  @Test
   void aNodeWithoutItsRangeYetHasNoPlanToApply() {
     NetworkPlan plan = NetworkPlan.of("a", "10.0.0.1", CLUSTER, List.of(node("a", null, "10.0.0.1"), node("b", "10.244.1.0/24", "10.0.0.2")), p -> { });
     assertThat(plan.own()).isEmpty();

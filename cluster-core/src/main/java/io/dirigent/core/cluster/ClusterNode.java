@@ -62,6 +62,7 @@ public final class ClusterNode implements AutoCloseable {
           ServiceAllocator.init(system, store, settings);
           store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout()));
           store.admit(registry.byResource("namespaces").orElseThrow(), new NamespaceFinalizer());
+          store.admit(registry.byResource("nodes").orElseThrow(), new io.dirigent.core.node.NodeRangeAdmission());
           // Mutating before validating, as Kubernetes orders its admission: the token volume, then Pod Security.
           store.admit(registry.byResource("pods").orElseThrow(),
               new ServiceAccountAdmission(store, system.settings().config().getBoolean("dirigent.api.tls.enabled"))
