@@ -52,16 +52,16 @@ class MultiHostIT {
       worker = builder.start();
 
       Kubectl kubectl = new Kubectl(home, kubeconfig);
-      Await.until("the worker on the second host Ready", Duration.ofSeconds(120), () -> quietly(() ->
-          kubectl.run("get", "nodes").out().lines().anyMatch(line -> line.matches("far\\s+Ready\\s+.*"))));
+      Await.untilQuietly("the worker on the second host Ready", Duration.ofSeconds(120), () ->
+          kubectl.run("get", "nodes").out().lines().anyMatch(line -> line.matches("far\\s+Ready\\s+.*")));
       assertThat(kubectl.run("get", "node", "far", "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}").out().strip())
           .as("the node's address is the second host's").isEqualTo(SecondHost.THERE);
 
       var pod = kubectl.run("run", "far-away", "--image=dirigent/busybox:1", "--restart=Never",
           "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"nodeName\":\"far\"}}", "--", "sleep", "3600");
       assertThat(pod.exit()).as(pod.all()).isZero();
-      Await.until("the pod on the second host Running", Duration.ofSeconds(60), () -> quietly(() ->
-          kubectl.run("get", "pod", "far-away", "-o", "jsonpath={.status.phase}").out().strip().equals("Running")));
+      Await.untilQuietly("the pod on the second host Running", Duration.ofSeconds(60), () ->
+          kubectl.run("get", "pod", "far-away", "-o", "jsonpath={.status.phase}").out().strip().equals("Running"));
       var logs = kubectl.run("logs", "far-away");
       assertThat(logs.exit()).as(logs.all()).isZero();
       assertThat(logs.out()).as("the pod's log, fetched from the worker on the second host").contains("simulated container far-away started");
@@ -71,18 +71,6 @@ class MultiHostIT {
         worker.waitFor(60, TimeUnit.SECONDS);
       }
       run("down", "--data-dir", dataDir.toString());
-    }
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static boolean quietly(Check check) {
-    try {
-      return check.holds();
-    } catch (Exception e) {
-      return false;
     }
   }
 }

@@ -63,8 +63,8 @@ class PodNetworkIT {
       String kubeconfig = dataDir.resolve("kubeconfig").toString();
       Kubectl kubectl = new Kubectl(home, kubeconfig);
       worker = startWorker(host, kubeconfig, workerDir, modeOption);
-      Await.until("both nodes Ready", Duration.ofSeconds(120), () -> quietly(() -> kubectl.run("get", "nodes").out().lines()
-          .filter(line -> line.matches("net-[ab]\\s+Ready\\s+.*")).count() == 2));
+      Await.untilQuietly("both nodes Ready", Duration.ofSeconds(120), () -> kubectl.run("get", "nodes").out().lines()
+          .filter(line -> line.matches("net-[ab]\\s+Ready\\s+.*")).count() == 2);
 
       // Addresses: each node its own range of the cluster's network.
       Ipv4Cidr cluster = Ipv4Cidr.of("10.244.0.0/16", "the cluster's pod network");
@@ -88,8 +88,8 @@ class PodNetworkIT {
       var applied = kubectl.run("apply", "-f", manifest.toString());
       assertThat(applied.exit()).as(applied.all()).isZero();
       for (String pod : List.of("echo-a", "echo-b", "client-a", "client-b")) {
-        Await.until(pod + " ready", Duration.ofSeconds(120), () -> quietly(() ->
-            kubectl.run("get", "pod", pod, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out().strip().equals("True")));
+        Await.untilQuietly(pod + " ready", Duration.ofSeconds(120), () ->
+            kubectl.run("get", "pod", pod, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").out().strip().equals("True"));
       }
       String echoA = podIp(kubectl, "echo-a");
       String echoB = podIp(kubectl, "echo-b");
@@ -108,8 +108,8 @@ class PodNetworkIT {
       // A Service whose only endpoint is on the other host: its ClusterIP from a pod here, its NodePort on this host.
       String clusterIp = kubectl.run("get", "service", "echo-b", "-o", "jsonpath={.spec.clusterIP}").out().strip();
       String nodePort = kubectl.run("get", "service", "echo-b", "-o", "jsonpath={.spec.ports[0].nodePort}").out().strip();
-      Await.until("the Service's endpoint is echo-b", Duration.ofSeconds(30), () -> quietly(() ->
-          kubectl.run("get", "endpoints", "echo-b", "-o", "jsonpath={.subsets[0].addresses[0].ip}").out().strip().equals(echoB)));
+      Await.untilQuietly("the Service's endpoint is echo-b", Duration.ofSeconds(30), () ->
+          kubectl.run("get", "endpoints", "echo-b", "-o", "jsonpath={.subsets[0].addresses[0].ip}").out().strip().equals(echoB));
       assertThat(remoteAddress(fetch(kubectl, "client-a", "http://" + clusterIp + "/cgi-bin/ip"))).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
       HttpResponse<String> viaNodePort = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://" + SecondHost.HERE + ":" + nodePort + "/cgi-bin/ip")).timeout(Duration.ofSeconds(10)).build(),
@@ -138,9 +138,9 @@ class PodNetworkIT {
       worker.waitFor(60, TimeUnit.SECONDS);
       var deleted = kubectl.run("delete", "node", HOST_B);
       assertThat(deleted.exit()).as(deleted.all()).isZero();
-      Await.until("the route to " + rangeB + " and the forwarding entry to " + SecondHost.THERE + " gone", Duration.ofSeconds(30), () -> quietly(() ->
+      Await.untilQuietly("the route to " + rangeB + " and the forwarding entry to " + SecondHost.THERE + " gone", Duration.ofSeconds(30), () ->
           HostCommand.check("ip", "-4", "route", "show", rangeB.toString()).isBlank()
-              && (!mode.equals("vxlan") || !HostCommand.check("bridge", "fdb", "show", "dev", HostNetwork.VXLAN).contains(SecondHost.THERE))));
+              && (!mode.equals("vxlan") || !HostCommand.check("bridge", "fdb", "show", "dev", HostNetwork.VXLAN).contains(SecondHost.THERE)));
     } finally {
       if (worker != null) {
         worker.destroy();
@@ -255,17 +255,5 @@ class PodNetworkIT {
       address = address.substring(1, address.length() - 1);
     }
     return address.startsWith("::ffff:") ? address.substring("::ffff:".length()) : address;
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static boolean quietly(Check check) {
-    try {
-      return check.holds();
-    } catch (Exception e) {
-      return false;
-    }
   }
 }

@@ -62,4 +62,21 @@ public final class Await {
       }
     }
   }
+
+  /** A condition that may throw while it does not hold yet (a command that fails, a server not up). */
+  @FunctionalInterface
+  public interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /** Like {@link #until(String, Duration, BooleanSupplier)}, counting a throw of {@code check} as "not yet". */
+  public static void untilQuietly(String what, Duration timeout, Check check) {
+    until(what, timeout, () -> {
+      try {
+        return check.holds();
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
 }
