@@ -61,7 +61,17 @@ final class NodeIpamController implements Controller {
 
   @Override
   public List<Watch> watches() {
-    return List.of(new Watch(Node.class, (change, cache) -> List.of(Cache.key(change.object()))));
+    return List.of(new Watch(Node.class, (change, cache) -> {
+      if (!change.deleted()) {
+        return List.of(Cache.key(change.object()));
+      }
+      // A deleted Node frees its range: the Nodes still waiting for one get a look at once.
+      List<String> keys = new java.util.ArrayList<>(List.of(Cache.key(change.object())));
+      for (String other : cache.keys(Node.class)) {
+        cache.get(Node.class, other).filter(node -> rangeOf(node).isEmpty()).ifPresent(node -> keys.add(other));
+      }
+      return keys;
+    }));
   }
 
   @Override

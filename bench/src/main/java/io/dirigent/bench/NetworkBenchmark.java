@@ -86,13 +86,13 @@ public final class NetworkBenchmark {
 
   /** Each host's part of the pod network in {@code mode}, as a node's agent applies it, and a pod on each; answers the pods' MTU. */
   private static int podNetwork(NetworkSettings.Mode mode) throws IOException {
-    NetworkSettings settings = new NetworkSettings(mode, CLUSTER, 8472, 1, 0, Duration.ofSeconds(30), "DGBENCH");
+    NetworkSettings settings = new NetworkSettings(mode, CLUSTER, 8472, 1, 0, Duration.ofSeconds(30), "DGBENCH", Ipv4Cidr.of("10.96.0.0/16", "services"));
     int[] mtu = new int[1];
     for (String[] host : new String[][] {{HOST_A, "a", ADDRESS_A, POD_A}, {HOST_B, "b", ADDRESS_B, POD_B}}) {
       Ipv4Cidr own = host[1].equals("a") ? RANGE_A : RANGE_B;
       Ipv4Cidr other = host[1].equals("a") ? RANGE_B : RANGE_A;
       String otherAddress = host[1].equals("a") ? ADDRESS_B : ADDRESS_A;
-      NetworkPlan plan = new NetworkPlan(Optional.of(own), host[2], List.of(new NetworkPlan.Peer("other", other, otherAddress)));
+      NetworkPlan plan = new NetworkPlan(Optional.of(own), host[2], List.of(own), List.of(new NetworkPlan.Peer("other", other, otherAddress)));
       PodNetworkEngine bridge = new PodNetworkEngine() {
         @Override
         public void ensureNetwork(String name, Ipv4Cidr range, String gateway, String device, int podMtu) throws IOException {
@@ -108,8 +108,16 @@ public final class NetworkBenchmark {
         public void removeNetwork(String name) throws IOException {
           in(host[0], "ip", "link", "del", HostNetwork.bridgeName(own));
         }
+
+        @Override
+        public void pruneNetworks(java.util.Set<String> keep) {
+          // One range per host here, for the benchmark's whole run.
+        }
       };
-      new HostNetwork(settings, bridge, host[0]).apply(plan);
+      HostNetwork.Outcome applied = new HostNetwork(settings, bridge, host[0]).apply(plan);
+      if (!applied.problems().isEmpty()) {
+        throw new IOException("the pod network was not all applied: " + applied.problems());
+      }
       // The pod: its own namespace on the bridge, as a sandbox is on the engine's network.
       check("ip", "netns", "add", host[3]);
       check("ip", "link", "add", "dgb-" + host[1], "netns", host[0], "mtu", String.valueOf(mtu[0]), "type", "veth", "peer", "name", "eth0",

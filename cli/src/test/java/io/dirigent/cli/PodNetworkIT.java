@@ -117,6 +117,11 @@ class PodNetworkIT {
       assertThat(viaNodePort.statusCode()).isEqualTo(200);
       assertThat(remoteAddress(viaNodePort.body())).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
+      // A service address no rule translated is refused on the pod's own host, never routed out of it.
+      var unserved = kubectl.run("exec", "client-a", "--", "timeout", "15", "wget", "-q", "-O", "-", "http://10.96.255.254/");
+      assertThat(unserved.exit()).as(unserved.all()).isNotZero();
+      assertThat(unserved.all()).as("refused at once, not answered from elsewhere").contains("Connection refused");
+
       // Leaving the cluster (to an address on this host's side of the link), a pod's packets carry its node's address.
       try (ServerSocket outside = new ServerSocket()) {
         outside.bind(new InetSocketAddress(InetAddress.getByName(SecondHost.HERE), 0));
@@ -169,7 +174,7 @@ class PodNetworkIT {
     pods.waitFor(60, TimeUnit.SECONDS);
     try (DockerRuntime docker = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 2)) {
       new HostNetwork(new NetworkSettings(NetworkSettings.Mode.VXLAN, Ipv4Cidr.of("10.244.0.0/16", "cluster"), 8472, 1, 0,
-          Duration.ofSeconds(30), "DIRIGENT"), docker).remove(range);
+          Duration.ofSeconds(30), "DIRIGENT", Ipv4Cidr.of("10.96.0.0/16", "services")), docker).remove(range);
     }
   }
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,22 +30,41 @@ public final class HostCommand {
     List<String> full = new ArrayList<>(within);
     full.addAll(command);
     Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-    if (input != null) {
-      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-    }
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Result(-1, String.join(" ", command) + " timed out");
+    // Read on a thread of its own, so that a tool that hangs with its output open still times out.
+    CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return process.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        return new byte[0];
       }
+    }, READERS);
+    try {
+      if (input != null) {
+        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+      }
+      process.getOutputStream().close();
+      if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return new Result(-1, String.join(" ", command) + " timed out after " + TIMEOUT.toSeconds() + " s");
+      }
+      return new Result(process.exitValue(), new String(output.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip());
     } catch (InterruptedException e) {
+      process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return new Result(process.exitValue(), "");
     }
-    return new Result(process.exitValue(), output.strip());
   }
+
+  /** How long a tool may take. */
+  private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(30);
+
+  private static final ExecutorService READERS = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "dirigent-host-command-output");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public static Result run(String... command) throws IOException {
     return run(List.of(), List.of(command), null);

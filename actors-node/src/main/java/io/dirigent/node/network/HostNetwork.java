@@ -85,8 +85,22 @@ public final class HostNetwork {
   /** The interface that carries {@code address}, and its MTU. */
   record Uplink(String device, int mtu) {}
 
-  /** Applies {@code plan}, which names this node's range; answers the engine network its pods join. */
-  public String apply(NetworkPlan plan) throws IOException {
+  /**
+   * What an apply did: the engine network the node's pods join (in place: the node is ready), and
+   * what could not be done for the rest (a route to one node, the filter rules), each in a line.
+   */
+  public record Outcome(String network, List<String> problems) {
+    public Outcome {
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
+   * Applies {@code plan}, which names this node's range. Fails only when the node's own network
+   * cannot be made; anything else that fails (one peer's route, say) is reported in the outcome
+   * and the rest is applied all the same, so one odd Node never holds back the others.
+   */
+  public Outcome apply(NetworkPlan plan) throws IOException {
     Ipv4Cidr own = plan.own().orElseThrow(() -> new IllegalArgumentException("the node has no range yet"));
     Optional<Uplink> uplink = uplink(plan.address());
     boolean overlay = settings.mode() == NetworkSettings.Mode.VXLAN && Ipv4.special(plan.address()).isEmpty();
@@ -94,23 +108,44 @@ public final class HostNetwork {
         : uplink.map(Uplink::mtu).orElse(1500) - (settings.mode() == NetworkSettings.Mode.VXLAN ? NetworkSettings.VXLAN_OVERHEAD : 0);
     String network = networkName(own);
     engine.ensureNetwork(network, own, NetworkPlan.gateway(own), bridgeName(own), mtu);
+    List<String> problems = new ArrayList<>();
+    step(problems, "the engine networks of ranges no node on this host holds", () ->
+        engine.pruneNetworks(plan.local().stream().map(HostNetwork::networkName).collect(java.util.stream.Collectors.toSet())));
+    boolean vxlanReady = false;
     if (overlay) {
-      ensureVxlan(own, plan.address(), uplink, mtu);
+      vxlanReady = step(problems, "the VXLAN device " + VXLAN, () -> ensureVxlan(plan, uplink, mtu));
     } else {
       // Another mode before, or an address that makes none: the device goes, with its entries.
       run("ip", "link", "del", VXLAN);
     }
-    syncRoutes(routes(plan, overlay));
-    if (overlay) {
-      syncForwarding(plan.peers());
+    syncRoutes(routes(plan, overlay && vxlanReady), problems);
+    if (vxlanReady) {
+      syncForwarding(plan.peers(), problems);
     }
-    HostCommand.Result restored = HostCommand.run(within, List.of("iptables-restore", "-w", "5", "--noflush"), rules());
-    if (!restored.ok()) {
-      throw new IOException("iptables-restore failed: " + restored.output());
+    step(problems, "the packet filter rules", () -> {
+      HostCommand.Result restored = HostCommand.run(within, List.of("iptables-restore", "-w", "5", "--noflush"), rules());
+      if (!restored.ok()) {
+        throw new IOException("iptables-restore failed: " + restored.output());
+      }
+      ensureFirst("filter", forwardHook(), forwardChain());
+      ensureFirst("nat", "POSTROUTING", postroutingChain());
+    });
+    return new Outcome(network, problems);
+  }
+
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code step}; a failure becomes a line in {@code problems}. Answers whether it worked. */
+  private static boolean step(List<String> problems, String what, Step step) {
+    try {
+      step.run();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      problems.add(what + ": " + e.getMessage());
+      return false;
     }
-    ensureFirst("filter", forwardHook(), forwardChain());
-    ensureFirst("nat", "POSTROUTING", postroutingChain());
-    return network;
   }
 
   /** Removes what {@link #apply} made: the rules, the routes, the VXLAN device, and the engine network of {@code own} (once no pod is attached). */
@@ -125,9 +160,13 @@ public final class HostNetwork {
       run("iptables", "-w", "5", "-t", chain[0], "-F", chain[1]);
       run("iptables", "-w", "5", "-t", chain[0], "-X", chain[1]);
     }
-    syncRoutes(Map.of());
+    List<String> problems = new ArrayList<>();
+    syncRoutes(Map.of(), problems);
     run("ip", "link", "del", VXLAN);
     engine.removeNetwork(networkName(own));
+    if (!problems.isEmpty()) {
+      throw new IOException(String.join("; ", problems));
+    }
   }
 
   String forwardChain() {
@@ -166,11 +205,16 @@ public final class HostNetwork {
     return routes;
   }
 
-  /** The packet filter's rules, as {@code iptables-restore --noflush} input that replaces both chains. */
+  /**
+   * The packet filter's rules, as {@code iptables-restore --noflush} input that replaces both
+   * chains. Traffic to the service range is not accepted here: the service proxy's firewall
+   * further on rejects what no service rule translated, so that it never leaves the host.
+   */
   String rules() {
     return """
         *filter
         :%1$s - [0:0]
+        -A %1$s -d %4$s -m comment --comment "dirigent pod network: service addresses go to the service proxy rules" -j RETURN
         -A %1$s -s %3$s -m comment --comment "dirigent pod network: from pods" -j ACCEPT
         -A %1$s -d %3$s -m comment --comment "dirigent pod network: to pods" -j ACCEPT
         COMMIT
@@ -179,7 +223,7 @@ public final class HostNetwork {
         -A %2$s -s %3$s -d %3$s -m comment --comment "dirigent pod network: no NAT between pods" -j RETURN
         -A %2$s -s %3$s ! -d 224.0.0.0/4 -m comment --comment "dirigent pod network: leaving the cluster" -j MASQUERADE
         COMMIT
-        """.formatted(forwardChain(), postroutingChain(), settings.cluster());
+        """.formatted(forwardChain(), postroutingChain(), settings.cluster(), settings.serviceRange());
   }
 
   /** Makes the jump to {@code target} the first rule of {@code chain} (once; the engine may have put its own before it). */
@@ -219,11 +263,12 @@ public final class HostNetwork {
     return 1500;
   }
 
-  /** The host's VXLAN device, with the first address of {@code own} among its addresses (other local nodes add theirs). */
-  private void ensureVxlan(Ipv4Cidr own, String address, Optional<Uplink> uplink, int mtu) throws IOException {
+  /** The host's VXLAN device, holding exactly the first address of each local node's range. */
+  private void ensureVxlan(NetworkPlan plan, Optional<Uplink> uplink, int mtu) throws IOException {
+    String address = plan.address();
     HostCommand.Result shown = run("ip", "-d", "-o", "link", "show", "dev", VXLAN);
     if (shown.ok() && !isVxlan(shown.output(), settings.vni(), address, settings.vxlanPort())) {
-      check("ip", "link", "del", VXLAN);
+      run("ip", "link", "del", VXLAN);
       shown = new HostCommand.Result(1, "");
     }
     if (!shown.ok()) {
@@ -238,9 +283,28 @@ public final class HostNetwork {
       }
     }
     check("ip", "link", "set", VXLAN, "address", NetworkPlan.vtepMac(address), "mtu", String.valueOf(mtu), "up");
-    String wanted = own.address(0) + "/32";
-    if (!(" " + check("ip", "-4", "-o", "addr", "show", "dev", VXLAN) + " ").contains(" " + wanted + " ")) {
-      check("ip", "addr", "add", wanted, "dev", VXLAN);
+    java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+    plan.local().forEach(range -> wanted.add(range.address(0) + "/32"));
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (String line : check("ip", "-4", "-o", "addr", "show", "dev", VXLAN).split("\n")) {
+      String[] fields = line.trim().split("\\s+");
+      // "9: dirigent-vx    inet 10.244.1.0/32 scope global dirigent-vx\ ..."
+      if (fields.length > 3 && fields[2].equals("inet")) {
+        present.add(fields[3]);
+      }
+    }
+    for (String stale : present) {
+      if (!wanted.contains(stale)) {
+        run("ip", "addr", "del", stale, "dev", VXLAN);
+      }
+    }
+    for (String missing : wanted) {
+      if (!present.contains(missing)) {
+        HostCommand.Result added = run("ip", "addr", "add", missing, "dev", VXLAN);
+        if (!added.ok() && !added.output().contains("File exists")) {
+          throw new IOException("ip addr add " + missing + " dev " + VXLAN + " failed: " + added.output());
+        }
+      }
     }
   }
 
@@ -250,8 +314,8 @@ public final class HostNetwork {
     return line.contains(" vxlan id " + vni + " ") && line.contains(" local " + local + " ") && line.contains(" dstport " + port + " ");
   }
 
-  /** Makes this class's routes exactly {@code wanted} (by destination). */
-  private void syncRoutes(Map<String, List<String>> wanted) throws IOException {
+  /** Makes this class's routes exactly {@code wanted} (by destination); a route that cannot be made is a line in {@code problems}. */
+  private void syncRoutes(Map<String, List<String>> wanted, List<String> problems) throws IOException {
     for (String line : check("ip", "-4", "-o", "route", "show", "proto", ROUTE_PROTOCOL).split("\n")) {
       String[] fields = line.trim().split("\\s+");
       if (fields.length == 0 || fields[0].isEmpty()) {
@@ -265,19 +329,23 @@ public final class HostNetwork {
           delete.add(fields[0]);
         }
         delete.addAll(List.of(destination, "proto", ROUTE_PROTOCOL));
-        check(delete.toArray(String[]::new));
+        // Another node's agent on this host may have deleted it first.
+        run(delete.toArray(String[]::new));
       }
     }
     for (List<String> route : wanted.values()) {
       List<String> replace = new ArrayList<>(List.of("ip", "route", "replace"));
       replace.addAll(route);
       replace.addAll(List.of("proto", ROUTE_PROTOCOL));
-      check(replace.toArray(String[]::new));
+      HostCommand.Result replaced = run(replace.toArray(String[]::new));
+      if (!replaced.ok()) {
+        problems.add("the route " + String.join(" ", route) + ": " + replaced.output());
+      }
     }
   }
 
   /** Makes the VXLAN device's neighbour and forwarding entries exactly those of {@code peers}. */
-  private void syncForwarding(List<NetworkPlan.Peer> peers) throws IOException {
+  private void syncForwarding(List<NetworkPlan.Peer> peers, List<String> problems) throws IOException {
     Map<String, String> neighbours = new LinkedHashMap<>();
     Map<String, String> forwarding = new LinkedHashMap<>();
     for (NetworkPlan.Peer peer : peers) {
@@ -300,10 +368,16 @@ public final class HostNetwork {
       }
     }
     for (Map.Entry<String, String> entry : neighbours.entrySet()) {
-      check("ip", "neigh", "replace", entry.getKey(), "lladdr", entry.getValue(), "dev", VXLAN, "nud", "permanent");
+      HostCommand.Result done = run("ip", "neigh", "replace", entry.getKey(), "lladdr", entry.getValue(), "dev", VXLAN, "nud", "permanent");
+      if (!done.ok()) {
+        problems.add("the neighbour entry " + entry.getKey() + " " + entry.getValue() + ": " + done.output());
+      }
     }
     for (Map.Entry<String, String> entry : forwarding.entrySet()) {
-      check("bridge", "fdb", "replace", entry.getKey(), "dev", VXLAN, "dst", entry.getValue(), "self", "permanent");
+      HostCommand.Result done = run("bridge", "fdb", "replace", entry.getKey(), "dev", VXLAN, "dst", entry.getValue(), "self", "permanent");
+      if (!done.ok()) {
+        problems.add("the forwarding entry " + entry.getKey() + " to " + entry.getValue() + ": " + done.output());
+      }
     }
   }
 

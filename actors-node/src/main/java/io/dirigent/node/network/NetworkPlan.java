@@ -12,22 +12,29 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * What this host's pod network should be, from the Node objects: its own range, and for every
- * other node with a range and an address, where that range lives. Pure: the Nodes are read as
- * users may have written them, so a range outside the cluster's network, one that overlaps
- * another's, or an address that is not an ordinary IPv4 address leaves that node out (and says
- * why), never anything else.
+ * What this host's pod network should be, from the Node objects: its own range, the ranges of the
+ * other nodes on this host (a test's second worker on the same engine: same InternalIP), and for
+ * every node on another host, where its range lives. Pure: the Nodes are read as users may have
+ * written them, so a range outside the cluster's network or too small for a gateway and a pod, one
+ * that overlaps an older node's (the older keeps it, so a node made later cannot draw an existing
+ * one's traffic), or an address that is not an ordinary IPv4 address outside the cluster network
+ * leaves that node out (and says why), never anything else.
  *
  * @param own this node's range; empty until the controller manager gave it one
  * @param address this node's InternalIP
- * @param peers the other nodes' ranges, oldest node first
+ * @param local the ranges of every node on this host, this one's included, oldest node first
+ * @param peers the other hosts' nodes' ranges, oldest node first
  */
-public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> peers) {
+public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr> local, List<Peer> peers) {
 
-  /** Another node's range and the address its pods are reached through. */
+  /** Another host's node: its range and the host's address its pods are reached through. */
   public record Peer(String node, Ipv4Cidr range, String address) {}
 
+  /** The smallest range a node may have: a gateway and at least one pod. */
+  static final int MAX_PREFIX = 30;
+
   public NetworkPlan {
+    local = List.copyOf(local);
     peers = List.copyOf(peers);
   }
 
@@ -44,6 +51,9 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
         own = range(node, cluster, problems);
       }
     }
+    List<Ipv4Cidr> claimed = new ArrayList<>();
+    own.ifPresent(claimed::add);
+    List<Ipv4Cidr> local = new ArrayList<>(claimed);
     List<Peer> peers = new ArrayList<>();
     // The older node keeps a range two claim: a node made later cannot draw an existing one's traffic.
     List<Node> sorted = nodes.stream().sorted(Comparator.comparing((Node node) -> created(node)).thenComparing(node -> node.getMetadata().getName()))
@@ -57,24 +67,26 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
       if (range.isEmpty()) {
         continue;
       }
-      Optional<String> peerAddress = internalIp(node);
-      if (peerAddress.isEmpty()) {
-        problems.accept("node %s has range %s but no InternalIP that is an ordinary IPv4 address; its pods are not reachable from here".formatted(name, range.get()));
-        continue;
-      }
-      if (peerAddress.get().equals(address)) {
-        // Another node on this host (a second worker on the same engine): its bridge is here already.
-        continue;
-      }
       Ipv4Cidr candidate = range.get();
-      Optional<Ipv4Cidr> mine = own;
-      if (mine.isPresent() && mine.get().overlaps(candidate) || peers.stream().anyMatch(peer -> peer.range().overlaps(candidate))) {
-        problems.accept("node %s's range %s overlaps another node's; it is left out".formatted(name, candidate));
+      if (claimed.stream().anyMatch(candidate::overlaps)) {
+        problems.accept("node %s's range %s overlaps an older node's; it is left out".formatted(name, candidate));
         continue;
       }
-      peers.add(new Peer(name, candidate, peerAddress.get()));
+      Optional<String> peerAddress = internalIp(node);
+      if (peerAddress.isEmpty() || Ipv4.parse(peerAddress.get()).stream().anyMatch(cluster::contains)) {
+        problems.accept("node %s has range %s but no InternalIP that is an ordinary IPv4 address outside the pod network; its pods are not reachable from here"
+            .formatted(name, candidate));
+        continue;
+      }
+      claimed.add(candidate);
+      if (peerAddress.get().equals(address)) {
+        // Another node on this host: its bridge is here already.
+        local.add(candidate);
+      } else {
+        peers.add(new Peer(name, candidate, peerAddress.get()));
+      }
     }
-    return new NetworkPlan(own, address, peers);
+    return new NetworkPlan(own, address, local, peers);
   }
 
   /** When the node was made, as sortable text (RFC 3339 in UTC); none sorts first. */
@@ -91,6 +103,11 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Peer> pee
     if (range.isEmpty() || !cluster.contains(range.get())) {
       problems.accept("node %s's podCIDR %s is not a range of the cluster's pod network %s; it is left out"
           .formatted(node.getMetadata().getName(), text, cluster));
+      return Optional.empty();
+    }
+    if (range.get().prefix() > MAX_PREFIX) {
+      problems.accept("node %s's podCIDR %s has no room for a gateway and a pod (at most /%d); it is left out"
+          .formatted(node.getMetadata().getName(), text, MAX_PREFIX));
       return Optional.empty();
     }
     return range;

@@ -14,8 +14,10 @@ import java.time.Duration;
  * @param mtu the pods' MTU; 0: the uplink's, less what the encapsulation adds
  * @param readyTimeout how long a sandbox waits for the network before its start fails
  * @param chainPrefix the prefix of the iptables chains (the service proxy's)
+ * @param serviceRange the ClusterIP range, whose traffic the pod network leaves to the service proxy's rules
  */
-public record NetworkSettings(Mode mode, Ipv4Cidr cluster, int vxlanPort, int vni, int mtu, Duration readyTimeout, String chainPrefix) {
+public record NetworkSettings(Mode mode, Ipv4Cidr cluster, int vxlanPort, int vni, int mtu, Duration readyTimeout, String chainPrefix,
+    Ipv4Cidr serviceRange) {
 
   /** How pods on different hosts reach each other. */
   public enum Mode {
@@ -40,6 +42,9 @@ public record NetworkSettings(Mode mode, Ipv4Cidr cluster, int vxlanPort, int vn
     if (mtu != 0 && (mtu < 576 || mtu > 65535)) {
       throw new IllegalArgumentException("dirigent.network.mtu must be 0 (from the uplink) or 576 to 65535: " + mtu);
     }
+    if (cluster.overlaps(serviceRange)) {
+      throw new IllegalArgumentException("dirigent.network.cluster-cidr " + cluster + " overlaps dirigent.services.cluster-ip-range " + serviceRange);
+    }
     if (!chainPrefix.matches("[A-Z][-A-Z0-9]{0,7}")) {
       throw new IllegalArgumentException("the chain prefix must be up to 8 capitals, digits or dashes: " + chainPrefix);
     }
@@ -54,6 +59,7 @@ public record NetworkSettings(Mode mode, Ipv4Cidr cluster, int vxlanPort, int vn
       case "bridge" -> Mode.BRIDGE;
       default -> throw new IllegalArgumentException("unknown dirigent.network.mode '" + mode + "': use vxlan, host-gw or bridge");
     }, Ipv4Cidr.of(network.getString("cluster-cidr"), "dirigent.network.cluster-cidr"), network.getInt("vxlan.port"),
-        network.getInt("vxlan.vni"), network.getInt("mtu"), network.getDuration("ready-timeout"), config.getString("dirigent.proxy.chain-prefix"));
+        network.getInt("vxlan.vni"), network.getInt("mtu"), network.getDuration("ready-timeout"), config.getString("dirigent.proxy.chain-prefix"),
+        Ipv4Cidr.of(config.getString("dirigent.services.cluster-ip-range"), "dirigent.services.cluster-ip-range"));
   }
 }

@@ -38,9 +38,12 @@ public final class PodNetwork {
 
   private record Sync() implements Command {}
 
-  private record Applied(NetworkPlan plan, String network, Throwable failure) implements Command {}
+  private record Applied(NetworkPlan plan, HostNetwork.Outcome outcome, Throwable failure) implements Command {}
 
   public record Stop() implements Command {}
+
+  /** How soon an apply that left something out (one peer's route, say) is tried again. */
+  private static final Duration PARTIAL_RETRY = Duration.ofSeconds(10);
 
   private PodNetwork() {}
 
@@ -73,6 +76,8 @@ public final class PodNetwork {
     private boolean applying;
     private boolean dirty;
     private NetworkPlan applied;
+    /** The last plan the log told of. */
+    private NetworkPlan logged;
 
     Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, String node, String address, NetworkSettings settings,
         HostNetwork host, Executor blocking, Duration minSyncInterval, java.util.function.Consumer<String> ready) {
@@ -160,7 +165,7 @@ public final class PodNetwork {
         } catch (Exception e) {
           throw new CompletionException(e);
         }
-      }, blocking), (network, failure) -> new Applied(plan, network, failure));
+      }, blocking), (outcome, failure) -> new Applied(plan, outcome, failure));
       return Behaviors.same();
     }
 
@@ -174,12 +179,21 @@ public final class PodNetwork {
         timers.startSingleTimer("sync", new Sync(), Duration.ofSeconds(2));
         return Behaviors.same();
       }
-      if (applied == null || !applied.equals(done.plan())) {
+      if (!done.plan().equals(logged)) {
+        logged = done.plan();
         context.getLog().info("pod network applied node={} range={} mode={} peers={}", node, done.plan().own().orElseThrow(),
             settings.mode(), done.plan().peers().stream().map(peer -> peer.node() + "=" + peer.range() + "@" + peer.address()).toList());
       }
-      applied = done.plan();
-      ready.accept(done.network());
+      // The node's own network is in place: its pods may start, whatever else did not work out.
+      ready.accept(done.outcome().network());
+      done.outcome().problems().forEach(problem -> report("not applied: " + problem));
+      if (done.outcome().problems().isEmpty()) {
+        applied = done.plan();
+      } else {
+        applied = null;
+        timers.startSingleTimer("sync", new Sync(), PARTIAL_RETRY);
+        return Behaviors.same();
+      }
       if (dirty && !timers.isTimerActive("sync")) {
         timers.startSingleTimer("sync", new Sync(), minSyncInterval);
       }

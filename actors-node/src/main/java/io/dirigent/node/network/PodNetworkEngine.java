@@ -16,4 +16,10 @@ public interface PodNetworkEngine {
 
   /** Removes the engine's network {@code name}, if it exists and no container is attached. Blocking. */
   void removeNetwork(String name) throws IOException;
+
+  /**
+   * Removes the pod networks {@link #ensureNetwork} made that are not among {@code keep} and have
+   * no container attached (a range its node no longer holds). Blocking.
+   */
+  void pruneNetworks(java.util.Set<String> keep) throws IOException;
 }

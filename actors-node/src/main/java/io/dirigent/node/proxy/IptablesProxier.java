@@ -61,8 +61,24 @@ public final class IptablesProxier implements Proxier {
       throw new IOException("iptables-restore failed: " + restore.output());
     }
     for (List<String> jump : rules.jumps()) {
-      ensureJump(jump);
+      ensureJump(hooked(jump));
     }
+  }
+
+  /**
+   * {@code jump}, with a jump from {@code FORWARD} moved to Docker's {@code DOCKER-USER} where the
+   * engine made it: the engine inserts each bridge network's ACCEPT rules at the top of
+   * {@code FORWARD} when the network is made, above any jump put there before, but always runs
+   * {@code DOCKER-USER} first. Without that, a pod on a network made after the proxy started could
+   * reach an unserved service address — and through it whatever the default route leads to.
+   */
+  private List<String> hooked(List<String> jump) throws IOException {
+    if (!jump.get(0).equals("filter") || !jump.get(1).equals("FORWARD") || !run(List.of("iptables", "-w", "5", "-t", "filter", "-S", "DOCKER-USER"), null).ok()) {
+      return jump;
+    }
+    List<String> moved = new ArrayList<>(jump);
+    moved.set(1, "DOCKER-USER");
+    return moved;
   }
 
   private Set<String> stale(Set<String> existing) {
@@ -120,10 +136,12 @@ public final class IptablesProxier implements Proxier {
   public void close() {
     try {
       for (List<String> jump : rules.jumps()) {
-        List<String> delete = new ArrayList<>(List.of("iptables", "-w", "5", "-t", jump.get(0), "-D", jump.get(1)));
-        delete.addAll(jump.subList(2, jump.size()));
-        while (run(delete, null).exit() == 0) {
-          // remove every copy
+        for (String chain : jump.get(1).equals("FORWARD") ? List.of("FORWARD", "DOCKER-USER") : List.of(jump.get(1))) {
+          List<String> delete = new ArrayList<>(List.of("iptables", "-w", "5", "-t", jump.get(0), "-D", chain));
+          delete.addAll(jump.subList(2, jump.size()));
+          while (run(delete, null).exit() == 0) {
+            // remove every copy
+          }
         }
       }
       Set<String> ours = new LinkedHashSet<>();

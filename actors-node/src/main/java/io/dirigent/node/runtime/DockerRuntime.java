@@ -140,6 +140,9 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     }
   }
 
+  /** The label of the engine networks made for pods. */
+  static final String POD_NETWORK = "io.dirigent.pod-network";
+
   @Override
   public void ensureNetwork(String name, io.dirigent.core.net.Ipv4Cidr range, String gateway, String bridge, int mtu) throws IOException {
     Map<String, String> options = Map.of(
@@ -150,12 +153,18 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       com.github.dockerjava.api.model.Network existing = docker.inspectNetworkCmd().withNetworkId(name).exec();
       List<com.github.dockerjava.api.model.Network.Ipam.Config> configs = existing.getIpam() == null || existing.getIpam().getConfig() == null
           ? List.of() : existing.getIpam().getConfig();
-      boolean same = "bridge".equals(existing.getDriver()) && configs.size() == 1 && range.toString().equals(configs.get(0).getSubnet())
-          && gateway.equals(configs.get(0).getGateway()) && existing.getOptions() != null && existing.getOptions().entrySet().containsAll(options.entrySet());
-      if (same) {
+      Map<String, String> present = existing.getOptions() == null ? Map.of() : existing.getOptions();
+      boolean sameRange = "bridge".equals(existing.getDriver()) && configs.size() == 1 && range.toString().equals(configs.get(0).getSubnet())
+          && gateway.equals(configs.get(0).getGateway()) && bridge.equals(present.get("com.docker.network.bridge.name"))
+          && "false".equals(present.get("com.docker.network.bridge.enable_ip_masquerade"));
+      boolean attached = existing.getContainers() != null && !existing.getContainers().isEmpty();
+      if (sameRange && (attached || String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu")))) {
+        if (!String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu"))) {
+          log.warn("the engine's network {} has MTU {}, not {}: kept while pods use it", name, present.get("com.docker.network.driver.mtu"), mtu);
+        }
         return;
       }
-      if (existing.getContainers() != null && !existing.getContainers().isEmpty()) {
+      if (attached) {
         throw new IOException("the engine's network %s is %s with %d containers attached, not this node's range %s: remove those containers (or the network) to move to the new range"
             .formatted(name, configs.isEmpty() ? "of no range" : configs.get(0).getSubnet(), existing.getContainers().size(), range));
       }
@@ -171,7 +180,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
           .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
               new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(range.toString()).withGateway(gateway)))
           .withOptions(options)
-          .withLabels(Map.of(INSTANCE, instance))
+          .withLabels(Map.of(INSTANCE, instance, POD_NETWORK, "true"))
           .exec();
     } catch (RuntimeException e) {
       throw new IOException("the engine's network %s (%s, bridge %s) could not be made: %s".formatted(name, range, bridge, e.getMessage()), e);
@@ -186,6 +195,25 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       // nothing to remove
     } catch (RuntimeException e) {
       throw new IOException("the engine's network " + name + " could not be removed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void pruneNetworks(java.util.Set<String> keep) throws IOException {
+    try {
+      for (com.github.dockerjava.api.model.Network listed : docker.listNetworksCmd().withFilter("label", List.of(POD_NETWORK)).exec()) {
+        if (keep.contains(listed.getName())) {
+          continue;
+        }
+        // A list does not say which containers are attached; an inspection does.
+        com.github.dockerjava.api.model.Network network = docker.inspectNetworkCmd().withNetworkId(listed.getId()).exec();
+        if (network.getContainers() == null || network.getContainers().isEmpty()) {
+          log.info("removing the engine's network {}: no node on this host holds its range", network.getName());
+          removeNetwork(network.getName());
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("the engine's pod networks could not be listed: " + e.getMessage(), e);
     }
   }
 

@@ -51,6 +51,19 @@ class NetworkPlanTest {
   }
 
   @Test
+  void aNodeCannotTakeTheRangeOfAnOlderNodeOnThisHost() {
+    Node sibling = node("b-sibling", "10.244.1.0/24", "10.0.0.1");
+    sibling.getMetadata().setCreationTimestamp("2026-12-01T10:00:00Z");
+    Node later = node("a-later", "10.244.1.0/24", "10.0.0.9");
+    later.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    List<String> problems = new ArrayList<>();
+    NetworkPlan plan = NetworkPlan.of("me", "10.0.0.1", CLUSTER, List.of(later, sibling, node("me", "10.244.0.0/24", "10.0.0.1")), problems::add);
+    assertThat(plan.peers()).isEmpty();
+    assertThat(plan.local()).extracting(Ipv4Cidr::toString).containsExactly("10.244.0.0/24", "10.244.1.0/24");
+    assertThat(problems).singleElement().asString().contains("a-later");
+  }
+
+  @Test
   void aNodeWithoutItsRangeYetHasNoPlanToApply() {
     NetworkPlan plan = NetworkPlan.of("a", "10.0.0.1", CLUSTER, List.of(node("a", null, "10.0.0.1"), node("b", "10.244.1.0/24", "10.0.0.2")), p -> { });
     assertThat(plan.own()).isEmpty();
@@ -70,10 +83,15 @@ class NetworkPlanTest {
         node("me-again", "10.244.10.0/24", "10.0.0.1"),
         node("overlaps-mine", "10.244.0.0/23", "10.0.0.11"),
         node("good", "10.244.12.0/24", "10.0.0.12"),
-        node("overlaps-good", "10.244.12.128/25", "10.0.0.13")), problems::add);
+        node("overlaps-good", "10.244.12.128/25", "10.0.0.13"),
+        node("address-in-the-pod-network", "10.244.13.0/24", "10.244.200.1"),
+        node("too-small", "10.244.14.0/31", "10.0.0.14")), problems::add);
     assertThat(plan.peers()).extracting(NetworkPlan.Peer::node).containsExactly("good");
     // "me-again" shares this node's address: another node on this host, whose bridge is here already.
-    assertThat(problems).hasSize(8).anySatisfy(p -> assertThat(p).contains("outside").contains("not a range of the cluster's pod network"))
+    assertThat(plan.local()).extracting(Ipv4Cidr::toString).containsExactly("10.244.0.0/24", "10.244.10.0/24");
+    assertThat(problems).hasSize(10)
+        .anySatisfy(p -> assertThat(p).contains("address-in-the-pod-network").contains("outside the pod network"))
+        .anySatisfy(p -> assertThat(p).contains("too-small").contains("no room for a gateway and a pod")).anySatisfy(p -> assertThat(p).contains("outside").contains("not a range of the cluster's pod network"))
         .anySatisfy(p -> assertThat(p).contains("metadata").contains("no InternalIP that is an ordinary IPv4 address"))
         .anySatisfy(p -> assertThat(p).contains("overlaps-mine").contains("overlaps"));
   }
@@ -103,6 +121,9 @@ class NetworkPlanTest {
   @Test
   void theFilterForwardsPodTrafficAndMasqueradesOnlyWhatLeavesTheCluster() {
     String rules = new HostNetwork(settings(NetworkSettings.Mode.VXLAN), null).rules();
+    // First of all: what goes to a service address is left to the service proxy's firewall, which rejects what no rule translated.
+    assertThat(rules.lines().filter(line -> line.startsWith("-A DIRIGENT-NET-FORWARD")).findFirst().orElseThrow())
+        .startsWith("-A DIRIGENT-NET-FORWARD -d 10.96.0.0/16 ").endsWith("-j RETURN");
     assertThat(rules).contains("-A DIRIGENT-NET-FORWARD -s 10.244.0.0/16 -m comment --comment \"dirigent pod network: from pods\" -j ACCEPT")
         .contains("-A DIRIGENT-NET-FORWARD -d 10.244.0.0/16 ")
         .contains("-A DIRIGENT-NET-POSTROUTING -s 10.244.0.0/16 -d 10.244.0.0/16 -m comment --comment \"dirigent pod network: no NAT between pods\" -j RETURN")
@@ -123,6 +144,6 @@ class NetworkPlanTest {
   }
 
   private static NetworkSettings settings(NetworkSettings.Mode mode) {
-    return new NetworkSettings(mode, CLUSTER, 8472, 1, 0, Duration.ofSeconds(30), "DIRIGENT");
+    return new NetworkSettings(mode, CLUSTER, 8472, 1, 0, Duration.ofSeconds(30), "DIRIGENT", Ipv4Cidr.of("10.96.0.0/16", "services"));
   }
 }
