@@ -31,7 +31,13 @@ import java.util.concurrent.TimeUnit;
  * time) and Docker Swarm ({@code docker service create --replicas N}), measured in the same run,
  * interleaved, so the ratios hold on a noisy machine.
  *
- * <p>Usage: {@code PodBenchmark [latencyPods] [batch] [rounds]}. One member on the H2 store runs
+ * <p>Then the user's whole path: a Deployment of N replicas created through the HTTP API until
+ * every pod is Running, against Swarm's service of N replicas, alternating, with the moment the
+ * last pod reached each phase (seen, bound, container started, Running) from the benchmark's watch.
+ *
+ * <p>Usage: {@code PodBenchmark [latencyPods] [batch] [rounds] [deployment sizes...]} (sizes 20
+ * and 60 by default). One member on the H2 store runs the API server, the scheduler, the
+ * controller manager and
  * the node agent in this process. Swarm is given the image under a loopback registry name, so
  * its attempt to pull goes to 127.0.0.1 and fails at once, and it uses the local image.
  */
@@ -45,6 +51,12 @@ public final class PodBenchmark {
   private final String namespace;
   private final Map<String, Long> readyAt = new ConcurrentHashMap<>();
   private final Map<String, Long> runningAt = new ConcurrentHashMap<>();
+  /** When the benchmark's watch first saw each pod, saw it bound, saw its container started. */
+  private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> boundAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
+  private java.net.http.HttpClient http;
+  private String api;
 
   private PodBenchmark(ClusterNode node, String nodeName, String namespace) {
     this.node = node;
@@ -52,34 +64,18 @@ public final class PodBenchmark {
     this.namespace = namespace;
   }
 
-  /** Sets the node's range once its agent registered it. */
-  private static void giveRange(ClusterNode node, String nodeName, String range) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        io.fabric8.kubernetes.api.model.Node registered = node.store().get(io.fabric8.kubernetes.api.model.Node.class, null, nodeName)
-            .toCompletableFuture().get();
-        if (registered.getSpec() == null) {
-          registered.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
-        }
-        registered.getSpec().setPodCIDR(range);
-        registered.getSpec().setPodCIDRs(List.of(range));
-        node.store().update(registered).toCompletableFuture().get();
-        return;
-      } catch (java.util.concurrent.ExecutionException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw notYet;
-        }
-        Thread.sleep(200);
-      }
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     JvmDefaults.apply();
     int latencyPods = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    List<Integer> deploymentSizes = new ArrayList<>();
+    for (int i = 3; i < args.length; i++) {
+      deploymentSizes.add(Integer.parseInt(args[i]));
+    }
+    if (deploymentSizes.isEmpty()) {
+      deploymentSizes.addAll(List.of(20, 60));
+    }
     ClusterNode node = BenchMember.start("pod-bench", "h2", Map.of("dirigent.node.events", "off"));
     node.ready().toCompletableFuture().get(120, TimeUnit.SECONDS);
     DockerRuntime runtime = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 16);
@@ -89,10 +85,16 @@ public final class PodBenchmark {
     // The node's range of the pod network, as the controller manager gives it, and its pods on a bridge of it.
     agents.startPodNetwork(settings, io.dirigent.node.network.NetworkSettings.from(node.system().settings().config()), runtime);
     agents.startAgent(settings, runtime);
-    giveRange(node, nodeName, "10.244.0.0/24");
+    // The whole control plane in this process: the API server (plain HTTP on loopback), the
+    // scheduler, the controller manager (which gives the node its range).
+    io.dirigent.scheduler.Scheduler.init(node.system(), node.store());
+    io.dirigent.controllers.ControllerManager.init(node.system(), node.store());
+    io.dirigent.api.ApiServer server = io.dirigent.api.ApiServer.start(node).toCompletableFuture().get(30, TimeUnit.SECONDS);
     try {
       node.store().create(new NamespaceBuilder().withNewMetadata().withName("bench").endMetadata().build()).toCompletableFuture().get();
       PodBenchmark bench = new PodBenchmark(node, nodeName, "bench");
+      bench.http = java.net.http.HttpClient.newHttpClient();
+      bench.api = server.url();
       bench.watch();
       shell("docker tag " + IMAGE + " " + SWARM_IMAGE);
       System.err.println("warming up");
@@ -123,12 +125,42 @@ public final class PodBenchmark {
       row("bare engine, pod-shaped: a sandbox and an app container joining it per pod, 16 pods at a time", floor, median(swarm));
       row("Docker Swarm: service create --replicas " + batch, swarm, median(swarm));
       row("Dirigent: " + batch + " bound pods created at once", dirigent, median(swarm));
+      System.out.println();
+
+      // The user's whole path: a Deployment through the API, against Swarm, alternating.
+      System.out.println("| Deployment through the API until all pods Running | rounds | median (s) | each round (s) | vs Swarm "
+          + "| last pod seen / bound / started / Running (s, median round) |");
+      System.out.println("|---|---|---|---|---|---|");
+      for (int replicas : deploymentSizes) {
+        List<Double> swarmRounds = new ArrayList<>();
+        List<Double> dirigentRounds = new ArrayList<>();
+        List<double[]> phases = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+          swarmRounds.add(swarm(replicas));
+          double[] phase = bench.deployment("web" + replicas + "r" + round, replicas);
+          phases.add(phase);
+          dirigentRounds.add(phase[3]);
+          System.err.printf("deployment of %d, round %d: swarm %.2f s, dirigent %.2f s (seen %.2f, bound %.2f, started %.2f)%n",
+              replicas, round, swarmRounds.get(round - 1), phase[3], phase[0], phase[1], phase[2]);
+        }
+        double[] middle = phases.stream().sorted(java.util.Comparator.comparingDouble(phase -> phase[3])).toList().get(phases.size() / 2);
+        deploymentRow("Docker Swarm: service create --replicas " + replicas, swarmRounds, median(swarmRounds), "");
+        deploymentRow("Dirigent: Deployment of " + replicas + " replicas", dirigentRounds, median(swarmRounds),
+            "%.2f / %.2f / %.2f / %.2f".formatted(middle[0], middle[1], middle[2], middle[3]));
+      }
     } finally {
+      server.close();
       shell("docker swarm leave --force >/dev/null 2>&1 || true");
       agents.close();
       runtime.close();
       node.close();
     }
+  }
+
+  private static void deploymentRow(String what, List<Double> seconds, double swarm, String phases) {
+    double median = median(seconds);
+    System.out.printf("| %s | %d | %.2f | %s | %.2f× | %s |%n", what, seconds.size(), median,
+        String.join(", ", seconds.stream().map(value -> "%.2f".formatted(value)).toList()), median / swarm, phases);
   }
 
   private static void row(String what, List<Double> seconds, double swarm) {
@@ -143,25 +175,46 @@ public final class PodBenchmark {
   }
 
   /** Follows the bench namespace's pods, noting when each was first seen Running and Ready. */
+  /** Follows the namespace's pods for as long as the benchmark runs (again from a list, if the watch ends). */
   private void watch() {
-    node.store().watch(Pod.class, new WatchOptions(ObjectFilter.inNamespace(namespace), null, false))
-        .runForeach(event -> {
-          if (event.type() == WatchEvent.Type.ERROR) {
-            System.err.println("the benchmark's watch ended: " + event.object());
-            return;
-          }
-          JsonNode status = event.object().path("status");
-          String name = KubeJson.name(event.object());
-          long now = System.nanoTime();
-          if (status.path("phase").asText().equals("Running")) {
-            runningAt.putIfAbsent(name, now);
-          }
-          for (JsonNode condition : status.path("conditions")) {
-            if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
-              readyAt.putIfAbsent(name, now);
+    try {
+      var listed = node.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(namespace))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      listed.items().forEach(this::observe);
+      node.store().watch(Pod.class, new WatchOptions(ObjectFilter.inNamespace(namespace), listed.resourceVersion(), false))
+          .runForeach(event -> {
+            if (event.type() == WatchEvent.Type.ERROR) {
+              System.err.println("the benchmark's watch ended (" + event.object().path("message").asText() + "); watching again");
+              CompletableFuture.runAsync(this::watch);
+              return;
             }
-          }
-        }, node.system());
+            observe(event.object());
+          }, node.system());
+    } catch (Exception e) {
+      throw new IllegalStateException("the benchmark cannot watch its pods", e);
+    }
+  }
+
+  private void observe(JsonNode pod) {
+    JsonNode status = pod.path("status");
+    String name = KubeJson.name(pod);
+    long now = System.nanoTime();
+    seenAt.putIfAbsent(name, now);
+    if (!pod.path("spec").path("nodeName").asText().isEmpty()) {
+      boundAt.putIfAbsent(name, now);
+    }
+    for (JsonNode container : status.path("containerStatuses")) {
+      if (container.path("state").has("running")) {
+        startedAt.putIfAbsent(name, now);
+      }
+    }
+    if (status.path("phase").asText().equals("Running")) {
+      runningAt.putIfAbsent(name, now);
+    }
+    for (JsonNode condition : status.path("conditions")) {
+      if (condition.path("type").asText().equals("Ready") && condition.path("status").asText().equals("True")) {
+        readyAt.putIfAbsent(name, now);
+      }
+    }
   }
 
   private Pod pod(String name) {
@@ -200,6 +253,51 @@ public final class PodBenchmark {
     long last = names.stream().mapToLong(runningAt::get).max().orElseThrow();
     deleteAll();
     return (last - start) / 1e9;
+  }
+
+  /**
+   * A Deployment of {@code replicas} created through the HTTP API, as a user's kubectl would, until
+   * the watch has seen every one of its pods Running — the whole path: API, store, controllers,
+   * scheduler, agent, engine. Answers the seconds from the request until the last pod reached each
+   * phase: seen (its ReplicaSet made it), bound, container started, Running.
+   */
+  private double[] deployment(String name, int replicas) throws Exception {
+    String body = """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%1$s"},
+         "spec":{"replicas":%2$d,"selector":{"matchLabels":{"app":"%1$s"}},
+          "template":{"metadata":{"labels":{"app":"%1$s"}},
+           "spec":{"terminationGracePeriodSeconds":1,"containers":[{"name":"web","image":"%3$s"}]}}}}
+        """.formatted(name, replicas, IMAGE);
+    long start = System.nanoTime();
+    var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/apis/apps/v1/namespaces/" + namespace + "/deployments"))
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("the Deployment was not created: " + created.statusCode() + " " + created.body());
+    }
+    java.util.function.Supplier<List<String>> pods = () -> seenAt.keySet().stream().filter(pod -> pod.startsWith(name + "-")).toList();
+    await(() -> pods.get().stream().filter(runningAt::containsKey).count() >= replicas, 300);
+    List<String> names = pods.get().stream().filter(runningAt::containsKey).toList();
+    double[] phases = new double[4];
+    int i = 0;
+    for (Map<String, Long> phase : List.of(seenAt, boundAt, startedAt, runningAt)) {
+      phases[i++] = (names.stream().mapToLong(pod -> phase.getOrDefault(pod, runningAt.get(pod))).max().orElseThrow() - start) / 1e9;
+    }
+    var deleted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name))
+        .DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (deleted.statusCode() != 200 && deleted.statusCode() != 202) {
+      throw new IllegalStateException("the Deployment was not deleted: " + deleted.statusCode() + " " + deleted.body());
+    }
+    await(() -> {
+      try {
+        return node.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(namespace))).toCompletableFuture().get().items().isEmpty();
+      } catch (Exception e) {
+        return false;
+      }
+    }, 120);
+    // The next round starts on an engine without this one's containers, as Swarm's rounds do.
+    shell("while [ -n \"$(docker ps -aq --filter name=dirigent_)\" ]; do sleep 0.2; done");
+    return phases;
   }
 
   /** Seconds for {@code docker run -d} of {@code count} containers, 8 at a time. */

@@ -117,7 +117,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   /**
    * The engine network pod sandboxes join once it is ready: null for the engine's default bridge
-   * (until {@link #usePodNetwork}, and with the bridge network mode).
+   * (until {@link #awaitPodNetwork}, and with the bridge network mode).
    */
   private volatile CompletableFuture<String> podNetwork = CompletableFuture.completedFuture(null);
   private volatile Duration podNetworkTimeout = Duration.ZERO;
