@@ -92,10 +92,11 @@ public final class NetworkBenchmark {
       Ipv4Cidr own = host[1].equals("a") ? RANGE_A : RANGE_B;
       Ipv4Cidr other = host[1].equals("a") ? RANGE_B : RANGE_A;
       String otherAddress = host[1].equals("a") ? ADDRESS_B : ADDRESS_A;
-      NetworkPlan plan = new NetworkPlan(Optional.of(own), host[2], List.of(own), List.of(new NetworkPlan.Peer("other", other, otherAddress)));
+      NetworkPlan plan = new NetworkPlan(host[1], Optional.of(own), host[2], List.of(own), List.of(new NetworkPlan.Peer("other", other, otherAddress)),
+          java.util.Set.of("a", "b"));
       PodNetworkEngine bridge = new PodNetworkEngine() {
         @Override
-        public void ensureNetwork(String name, Ipv4Cidr range, String gateway, String device, int podMtu) throws IOException {
+        public void ensureNetwork(String name, Ipv4Cidr range, String gateway, String device, int podMtu, String node) throws IOException {
           if (!HostCommand.run(List.of("ip", "netns", "exec", host[0]), List.of("ip", "link", "show", device), null).ok()) {
             in(host[0], "ip", "link", "add", device, "type", "bridge");
           }
@@ -110,7 +111,7 @@ public final class NetworkBenchmark {
         }
 
         @Override
-        public void pruneNetworks(java.util.Set<String> keep) {
+        public void pruneNetworks(String keep, String node, java.util.Set<String> nodes) {
           // One range per host here, for the benchmark's whole run.
         }
       };

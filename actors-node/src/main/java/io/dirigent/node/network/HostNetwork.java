@@ -104,13 +104,13 @@ public final class HostNetwork {
     Ipv4Cidr own = plan.own().orElseThrow(() -> new IllegalArgumentException("the node has no range yet"));
     Optional<Uplink> uplink = uplink(plan.address());
     boolean overlay = settings.mode() == NetworkSettings.Mode.VXLAN && Ipv4.special(plan.address()).isEmpty();
-    int mtu = settings.mtu() > 0 ? settings.mtu()
-        : uplink.map(Uplink::mtu).orElse(1500) - (settings.mode() == NetworkSettings.Mode.VXLAN ? NetworkSettings.VXLAN_OVERHEAD : 0);
+    int mtu = settings.mtu() > 0 ? settings.mtu() : mtu(uplink, overlay);
     String network = networkName(own);
-    engine.ensureNetwork(network, own, NetworkPlan.gateway(own), bridgeName(own), mtu);
+    engine.ensureNetwork(network, own, NetworkPlan.gateway(own), bridgeName(own), mtu, plan.node());
     List<String> problems = new ArrayList<>();
-    step(problems, "the engine networks of ranges no node on this host holds", () ->
-        engine.pruneNetworks(plan.local().stream().map(HostNetwork::networkName).collect(java.util.stream.Collectors.toSet())));
+    step(problems, "the route of this node's range to its bridge", () -> ensureBridgeRoute(own));
+    step(problems, "the engine networks of ranges this node held before or of nodes that are gone", () ->
+        engine.pruneNetworks(network, plan.node(), plan.nodes()));
     boolean vxlanReady = false;
     if (overlay) {
       vxlanReady = step(problems, "the VXLAN device " + VXLAN, () -> ensureVxlan(plan, uplink, mtu));
@@ -131,6 +131,27 @@ public final class HostNetwork {
       ensureFirst("nat", "POSTROUTING", postroutingChain());
     });
     return new Outcome(network, problems);
+  }
+
+  /**
+   * The pods' MTU: the uplink's, less what VXLAN adds when the node makes an overlay; 1500 when the
+   * node's address is on no interface but loopback (an all-in-one host: its pods reach no other host).
+   */
+  static int mtu(Optional<Uplink> uplink, boolean overlay) {
+    int link = uplink.filter(up -> !up.device().equals("lo")).map(Uplink::mtu).orElse(1500);
+    return overlay ? link - NetworkSettings.VXLAN_OVERHEAD : link;
+  }
+
+  /**
+   * The kernel's route of the node's range to its bridge, put back if it went: a route of this
+   * class once replaced it (a leftover bridge of a range that now lives on another host), and the
+   * engine, reusing its network, does not add it again.
+   */
+  private void ensureBridgeRoute(Ipv4Cidr own) throws IOException {
+    String bridge = bridgeName(own);
+    if (check("ip", "-4", "-o", "route", "show", "exact", own.toString(), "dev", bridge).isBlank()) {
+      check("ip", "route", "replace", own.toString(), "dev", bridge, "scope", "link", "src", NetworkPlan.gateway(own));
+    }
   }
 
   private interface Step {
@@ -333,7 +354,14 @@ public final class HostNetwork {
         run(delete.toArray(String[]::new));
       }
     }
-    for (List<String> route : wanted.values()) {
+    for (Map.Entry<String, List<String>> entry : wanted.entrySet()) {
+      List<String> route = entry.getValue();
+      String others = check("ip", "-4", "-o", "route", "show", "exact", entry.getKey());
+      if (others.lines().anyMatch(line -> !line.contains(" proto " + ROUTE_PROTOCOL))) {
+        // A bridge on this host holds that range (a leftover of a node that was here): never take its route.
+        problems.add("the route " + String.join(" ", route) + ": this host has a route of its own to " + entry.getKey() + " (" + others.strip() + ")");
+        continue;
+      }
       List<String> replace = new ArrayList<>(List.of("ip", "route", "replace"));
       replace.addAll(route);
       replace.addAll(List.of("proto", ROUTE_PROTOCOL));

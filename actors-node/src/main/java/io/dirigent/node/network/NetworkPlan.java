@@ -20,12 +20,14 @@ import java.util.function.Consumer;
  * one's traffic), or an address that is not an ordinary IPv4 address outside the cluster network
  * leaves that node out (and says why), never anything else.
  *
+ * @param node this node's name
  * @param own this node's range; empty until the controller manager gave it one
  * @param address this node's InternalIP
  * @param local the ranges of every node on this host, this one's included, oldest node first
  * @param peers the other hosts' nodes' ranges, oldest node first
+ * @param nodes the names of every Node there is
  */
-public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr> local, List<Peer> peers) {
+public record NetworkPlan(String node, Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr> local, List<Peer> peers, java.util.Set<String> nodes) {
 
   /** Another host's node: its range and the host's address its pods are reached through. */
   public record Peer(String node, Ipv4Cidr range, String address) {}
@@ -36,6 +38,7 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr>
   public NetworkPlan {
     local = List.copyOf(local);
     peers = List.copyOf(peers);
+    nodes = java.util.Set.copyOf(nodes);
   }
 
   /**
@@ -72,6 +75,12 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr>
         problems.accept("node %s's range %s overlaps an older node's; it is left out".formatted(name, candidate));
         continue;
       }
+      if (address.equals(firstInternalIp(node).orElse(null))) {
+        // Another node on this host (loopback included: the all-in-one's second worker): its bridge is here already.
+        claimed.add(candidate);
+        local.add(candidate);
+        continue;
+      }
       Optional<String> peerAddress = internalIp(node);
       if (peerAddress.isEmpty() || Ipv4.parse(peerAddress.get()).stream().anyMatch(cluster::contains)) {
         problems.accept("node %s has range %s but no InternalIP that is an ordinary IPv4 address outside the pod network; its pods are not reachable from here"
@@ -79,14 +88,11 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr>
         continue;
       }
       claimed.add(candidate);
-      if (peerAddress.get().equals(address)) {
-        // Another node on this host: its bridge is here already.
-        local.add(candidate);
-      } else {
-        peers.add(new Peer(name, candidate, peerAddress.get()));
-      }
+      peers.add(new Peer(name, candidate, peerAddress.get()));
     }
-    return new NetworkPlan(own, address, local, peers);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    nodes.forEach(node -> names.add(node.getMetadata().getName()));
+    return new NetworkPlan(self, own, address, local, peers, names);
   }
 
   /** When the node was made, as sortable text (RFC 3339 in UTC); none sorts first. */
@@ -115,14 +121,18 @@ public record NetworkPlan(Optional<Ipv4Cidr> own, String address, List<Ipv4Cidr>
 
   /** A node's first InternalIP, if it is an ordinary IPv4 address (not loopback, link-local, multicast, ...). */
   static Optional<String> internalIp(Node node) {
+    return firstInternalIp(node).filter(address -> Ipv4.special(address).isEmpty());
+  }
+
+  private static Optional<String> firstInternalIp(Node node) {
     if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
       return Optional.empty();
     }
     return node.getStatus().getAddresses().stream()
         .filter(address -> "InternalIP".equals(address.getType()))
         .map(NodeAddress::getAddress)
-        .findFirst()
-        .filter(address -> Ipv4.special(address).isEmpty());
+        .filter(java.util.Objects::nonNull)
+        .findFirst();
   }
 
   /** The gateway of a range: its pods' default route, the bridge's address. */

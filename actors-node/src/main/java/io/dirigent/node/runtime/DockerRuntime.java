@@ -140,11 +140,11 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     }
   }
 
-  /** The label of the engine networks made for pods. */
+  /** The label of the engine networks made for pods: the name of the node whose range it is. */
   static final String POD_NETWORK = "io.dirigent.pod-network";
 
   @Override
-  public void ensureNetwork(String name, io.dirigent.core.net.Ipv4Cidr range, String gateway, String bridge, int mtu) throws IOException {
+  public void ensureNetwork(String name, io.dirigent.core.net.Ipv4Cidr range, String gateway, String bridge, int mtu, String node) throws IOException {
     Map<String, String> options = Map.of(
         "com.docker.network.bridge.name", bridge,
         "com.docker.network.bridge.enable_ip_masquerade", "false",
@@ -156,7 +156,8 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       Map<String, String> present = existing.getOptions() == null ? Map.of() : existing.getOptions();
       boolean sameRange = "bridge".equals(existing.getDriver()) && configs.size() == 1 && range.toString().equals(configs.get(0).getSubnet())
           && gateway.equals(configs.get(0).getGateway()) && bridge.equals(present.get("com.docker.network.bridge.name"))
-          && "false".equals(present.get("com.docker.network.bridge.enable_ip_masquerade"));
+          && "false".equals(present.get("com.docker.network.bridge.enable_ip_masquerade"))
+          && existing.getLabels() != null && node.equals(existing.getLabels().get(POD_NETWORK));
       boolean attached = existing.getContainers() != null && !existing.getContainers().isEmpty();
       if (sameRange && (attached || String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu")))) {
         if (!String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu"))) {
@@ -180,7 +181,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
           .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
               new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(range.toString()).withGateway(gateway)))
           .withOptions(options)
-          .withLabels(Map.of(INSTANCE, instance, POD_NETWORK, "true"))
+          .withLabels(Map.of(INSTANCE, instance, POD_NETWORK, node))
           .exec();
     } catch (RuntimeException e) {
       throw new IOException("the engine's network %s (%s, bridge %s) could not be made: %s".formatted(name, range, bridge, e.getMessage()), e);
@@ -199,16 +200,18 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   }
 
   @Override
-  public void pruneNetworks(java.util.Set<String> keep) throws IOException {
+  public void pruneNetworks(String keep, String node, java.util.Set<String> nodes) throws IOException {
     try {
       for (com.github.dockerjava.api.model.Network listed : docker.listNetworksCmd().withFilter("label", List.of(POD_NETWORK)).exec()) {
-        if (keep.contains(listed.getName())) {
+        String owner = listed.getLabels() == null ? null : listed.getLabels().get(POD_NETWORK);
+        boolean ownOld = node.equals(owner) && !keep.equals(listed.getName());
+        if (!ownOld && (owner == null || node.equals(owner) || nodes.contains(owner))) {
           continue;
         }
         // A list does not say which containers are attached; an inspection does.
         com.github.dockerjava.api.model.Network network = docker.inspectNetworkCmd().withNetworkId(listed.getId()).exec();
         if (network.getContainers() == null || network.getContainers().isEmpty()) {
-          log.info("removing the engine's network {}: no node on this host holds its range", network.getName());
+          log.info("removing the engine's network {} of node {}: {}", network.getName(), owner, ownOld ? "the node holds another range now" : "no such node");
           removeNetwork(network.getName());
         }
       }

@@ -64,6 +64,25 @@ class NetworkPlanTest {
   }
 
   @Test
+  void anotherNodeOnThisHostIsLocalEvenOnLoopback() {
+    List<String> problems = new ArrayList<>();
+    NetworkPlan plan = NetworkPlan.of("a", "127.0.0.1", CLUSTER, List.of(node("a", "10.244.0.0/24", "127.0.0.1"),
+        node("b", "10.244.1.0/24", "127.0.0.1")), problems::add);
+    assertThat(plan.local()).extracting(Ipv4Cidr::toString).containsExactly("10.244.0.0/24", "10.244.1.0/24");
+    assertThat(plan.peers()).isEmpty();
+    assertThat(problems).isEmpty();
+    assertThat(plan.nodes()).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void podsGetTheUplinksMtuLessTheOverlaysAndNeverLoopbacks() {
+    assertThat(HostNetwork.mtu(java.util.Optional.of(new HostNetwork.Uplink("eth0", 1500)), true)).isEqualTo(1450);
+    assertThat(HostNetwork.mtu(java.util.Optional.of(new HostNetwork.Uplink("eth0", 9000)), false)).isEqualTo(9000);
+    assertThat(HostNetwork.mtu(java.util.Optional.of(new HostNetwork.Uplink("lo", 65536)), false)).isEqualTo(1500);
+    assertThat(HostNetwork.mtu(java.util.Optional.empty(), false)).isEqualTo(1500);
+  }
+
+  @Test
   void aNodeWithoutItsRangeYetHasNoPlanToApply() {
     NetworkPlan plan = NetworkPlan.of("a", "10.0.0.1", CLUSTER, List.of(node("a", null, "10.0.0.1"), node("b", "10.244.1.0/24", "10.0.0.2")), p -> { });
     assertThat(plan.own()).isEmpty();
