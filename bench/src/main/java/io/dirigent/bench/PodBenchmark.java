@@ -288,13 +288,7 @@ public final class PodBenchmark {
     if (deleted.statusCode() != 200 && deleted.statusCode() != 202) {
       throw new IllegalStateException("the Deployment was not deleted: " + deleted.statusCode() + " " + deleted.body());
     }
-    await(() -> {
-      try {
-        return node.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(namespace))).toCompletableFuture().get().items().isEmpty();
-      } catch (Exception e) {
-        return false;
-      }
-    }, 120);
+    awaitNoPods();
     // The next round starts on an engine without this one's containers, as Swarm's rounds do.
     shell("while [ -n \"$(docker ps -aq --filter name=dirigent_)\" ]; do sleep 0.2; done");
     return phases;
@@ -340,6 +334,10 @@ public final class PodBenchmark {
     for (Pod pod : pods.items(Pod.class)) {
       node.store().delete(Pod.class, namespace, pod.getMetadata().getName(), DeleteOptions.defaults()).toCompletableFuture().get();
     }
+    awaitNoPods();
+  }
+
+  private void awaitNoPods() throws InterruptedException {
     await(() -> {
       try {
         return node.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(namespace))).toCompletableFuture().get().items().isEmpty();

@@ -38,11 +38,17 @@ public final class HostCommand {
         return new byte[0];
       }
     }, READERS);
-    try {
-      if (input != null) {
-        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+    // The input too: a tool that reads none of it must not block this thread past the timeout.
+    READERS.execute(() -> {
+      try (var in = process.getOutputStream()) {
+        if (input != null) {
+          in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        // The tool ended without reading it all; its exit code says how it went.
       }
-      process.getOutputStream().close();
+    });
+    try {
       if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return new Result(-1, String.join(" ", command) + " timed out after " + TIMEOUT.toSeconds() + " s");
@@ -53,7 +59,8 @@ public final class HostCommand {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return new Result(process.exitValue(), "");
+      // Its output cannot be read whole: not a result anyone may act on.
+      return new Result(-1, String.join(" ", command) + ": its output could not be read");
     }
   }
 

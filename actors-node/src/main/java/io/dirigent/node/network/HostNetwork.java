@@ -118,9 +118,10 @@ public final class HostNetwork {
       // Another mode before, or an address that makes none: the device goes, with its entries.
       run("ip", "link", "del", VXLAN);
     }
-    syncRoutes(routes(plan, overlay && vxlanReady), problems);
+    // Without its device, the overlay's routes fail one by one (and are reported); they are not taken away.
+    step(problems, "the routes", () -> syncRoutes(routes(plan, overlay), problems));
     if (vxlanReady) {
-      syncForwarding(plan.peers(), problems);
+      step(problems, "the VXLAN forwarding entries", () -> syncForwarding(plan.peers(), problems));
     }
     step(problems, "the packet filter rules", () -> {
       HostCommand.Result restored = HostCommand.run(within, List.of("iptables-restore", "-w", "5", "--noflush"), rules());

@@ -54,13 +54,27 @@ public record NetworkPlan(String node, Optional<Ipv4Cidr> own, String address, L
         own = range(node, cluster, problems);
       }
     }
+    // The older node keeps a range two claim: a node made later cannot draw an existing one's traffic.
+    List<Node> sorted = nodes.stream().sorted(Comparator.comparing((Node node) -> created(node)).thenComparing(node -> node.getMetadata().getName()))
+        .toList();
+    if (own.isPresent()) {
+      Ipv4Cidr mine = own.get();
+      for (Node node : sorted) {
+        if (self.equals(node.getMetadata().getName())) {
+          break;
+        }
+        Optional<Ipv4Cidr> older = range(node, cluster, problem -> { });
+        if (older.isPresent() && older.get().overlaps(mine)) {
+          problems.accept("this node's range %s overlaps the older node %s's; this node has no pod network until it is given another".formatted(mine, node.getMetadata().getName()));
+          own = Optional.empty();
+          break;
+        }
+      }
+    }
     List<Ipv4Cidr> claimed = new ArrayList<>();
     own.ifPresent(claimed::add);
     List<Ipv4Cidr> local = new ArrayList<>(claimed);
     List<Peer> peers = new ArrayList<>();
-    // The older node keeps a range two claim: a node made later cannot draw an existing one's traffic.
-    List<Node> sorted = nodes.stream().sorted(Comparator.comparing((Node node) -> created(node)).thenComparing(node -> node.getMetadata().getName()))
-        .toList();
     for (Node node : sorted) {
       String name = node.getMetadata().getName();
       if (self.equals(name)) {

@@ -191,7 +191,9 @@ public final class PodNetwork {
         applied = done.plan();
       } else {
         applied = null;
-        timers.startSingleTimer("sync", new Sync(), PARTIAL_RETRY);
+        if (!timers.isTimerActive("sync")) {
+          timers.startSingleTimer("sync", new Sync(), dirty ? minSyncInterval : PARTIAL_RETRY);
+        }
         return Behaviors.same();
       }
       if (dirty && !timers.isTimerActive("sync")) {

@@ -142,6 +142,10 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   /** The label of the engine networks made for pods: the name of the node whose range it is. */
   static final String POD_NETWORK = "io.dirigent.pod-network";
+  /** A network younger than this is not pruned: its node may not be in every agent's view yet. */
+  private static final Duration PRUNE_GRACE = Duration.ofSeconds(60);
+  /** The networks whose MTU difference was said already. */
+  private final java.util.Set<String> mtuWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public void ensureNetwork(String name, io.dirigent.core.net.Ipv4Cidr range, String gateway, String bridge, int mtu, String node) throws IOException {
@@ -156,11 +160,13 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       Map<String, String> present = existing.getOptions() == null ? Map.of() : existing.getOptions();
       boolean sameRange = "bridge".equals(existing.getDriver()) && configs.size() == 1 && range.toString().equals(configs.get(0).getSubnet())
           && gateway.equals(configs.get(0).getGateway()) && bridge.equals(present.get("com.docker.network.bridge.name"))
-          && "false".equals(present.get("com.docker.network.bridge.enable_ip_masquerade"))
-          && existing.getLabels() != null && node.equals(existing.getLabels().get(POD_NETWORK));
+          && "false".equals(present.get("com.docker.network.bridge.enable_ip_masquerade"));
+      boolean ours = existing.getLabels() != null && node.equals(existing.getLabels().get(POD_NETWORK));
+      boolean sameMtu = String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu"));
       boolean attached = existing.getContainers() != null && !existing.getContainers().isEmpty();
-      if (sameRange && (attached || String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu")))) {
-        if (!String.valueOf(mtu).equals(present.get("com.docker.network.driver.mtu"))) {
+      if (sameRange && (attached || ours && sameMtu)) {
+        // Pods use it: kept as it is (another node's label, an older MTU), for them.
+        if (!sameMtu && mtuWarned.add(name)) {
           log.warn("the engine's network {} has MTU {}, not {}: kept while pods use it", name, present.get("com.docker.network.driver.mtu"), mtu);
         }
         return;
@@ -169,6 +175,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         throw new IOException("the engine's network %s is %s with %d containers attached, not this node's range %s: remove those containers (or the network) to move to the new range"
             .formatted(name, configs.isEmpty() ? "of no range" : configs.get(0).getSubnet(), existing.getContainers().size(), range));
       }
+      // Empty: made again as this node's (its label, its MTU), so that no agent takes it for a gone node's.
       log.info("replacing the engine's network {} ({}) for range {}", name, configs.isEmpty() ? "no range" : configs.get(0).getSubnet(), range);
       docker.removeNetworkCmd(name).exec();
     } catch (NotFoundException absent) {
@@ -210,7 +217,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         }
         // A list does not say which containers are attached; an inspection does.
         com.github.dockerjava.api.model.Network network = docker.inspectNetworkCmd().withNetworkId(listed.getId()).exec();
-        if (network.getContainers() == null || network.getContainers().isEmpty()) {
+        if ((network.getContainers() == null || network.getContainers().isEmpty()) && (ownOld || olderThan(network, PRUNE_GRACE))) {
           log.info("removing the engine's network {} of node {}: {}", network.getName(), owner, ownOld ? "the node holds another range now" : "no such node");
           removeNetwork(network.getName());
         }
@@ -218,6 +225,11 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     } catch (RuntimeException e) {
       throw new IOException("the engine's pod networks could not be listed: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether the engine made {@code network} longer than {@code age} ago (unknown: no). */
+  private static boolean olderThan(com.github.dockerjava.api.model.Network network, Duration age) {
+    return network.getCreated() != null && network.getCreated().toInstant().plus(age).isBefore(Instant.now());
   }
 
   private <T> CompletionStage<T> call(Supplier<T> call) {

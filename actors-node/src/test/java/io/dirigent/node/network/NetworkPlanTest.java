@@ -83,6 +83,18 @@ class NetworkPlanTest {
   }
 
   @Test
+  void aNodeWhoseRangeAnOlderNodeHoldsHasNoNetwork() {
+    Node older = node("older", "10.244.1.0/24", "10.0.0.2");
+    older.getMetadata().setCreationTimestamp("2026-12-01T10:00:00Z");
+    Node me = node("me", "10.244.1.0/24", "10.0.0.1");
+    me.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    List<String> problems = new ArrayList<>();
+    NetworkPlan plan = NetworkPlan.of("me", "10.0.0.1", CLUSTER, List.of(me, older), problems::add);
+    assertThat(plan.own()).isEmpty();
+    assertThat(problems).singleElement().asString().contains("overlaps the older node older's");
+  }
+
+  @Test
   void aNodeWithoutItsRangeYetHasNoPlanToApply() {
     NetworkPlan plan = NetworkPlan.of("a", "10.0.0.1", CLUSTER, List.of(node("a", null, "10.0.0.1"), node("b", "10.244.1.0/24", "10.0.0.2")), p -> { });
     assertThat(plan.own()).isEmpty();
