@@ -25,6 +25,12 @@ class NetworkPlanTest {
     return node.build();
   }
 
+  private static Node node(String name, String podCidr, String internalIp, String created) {
+    Node node = node(name, podCidr, internalIp);
+    node.getMetadata().setCreationTimestamp(created);
+    return node;
+  }
+
   @Test
   void everyOtherNodeWithARangeAndAnAddressIsAPeerInNameOrder() {
     List<String> problems = new ArrayList<>();
@@ -40,10 +46,8 @@ class NetworkPlanTest {
 
   @Test
   void aNodeMadeLaterCannotTakeAnExistingNodesRange() {
-    Node existing = node("z-existing", "10.244.5.0/24", "10.0.0.5");
-    existing.getMetadata().setCreationTimestamp("2026-12-01T10:00:00Z");
-    Node later = node("a-later", "10.244.5.0/24", "10.0.0.66");
-    later.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    Node existing = node("z-existing", "10.244.5.0/24", "10.0.0.5", "2026-12-01T10:00:00Z");
+    Node later = node("a-later", "10.244.5.0/24", "10.0.0.66", "2026-12-07T10:00:00Z");
     List<String> problems = new ArrayList<>();
     NetworkPlan plan = NetworkPlan.of("me", "10.0.0.1", CLUSTER, List.of(later, existing, node("me", "10.244.0.0/24", "10.0.0.1")), problems::add);
     assertThat(plan.peers()).extracting(NetworkPlan.Peer::node, NetworkPlan.Peer::address).containsExactly(org.assertj.core.groups.Tuple.tuple("z-existing", "10.0.0.5"));
@@ -52,10 +56,8 @@ class NetworkPlanTest {
 
   @Test
   void aNodeCannotTakeTheRangeOfAnOlderNodeOnThisHost() {
-    Node sibling = node("b-sibling", "10.244.1.0/24", "10.0.0.1");
-    sibling.getMetadata().setCreationTimestamp("2026-12-01T10:00:00Z");
-    Node later = node("a-later", "10.244.1.0/24", "10.0.0.9");
-    later.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    Node sibling = node("b-sibling", "10.244.1.0/24", "10.0.0.1", "2026-12-01T10:00:00Z");
+    Node later = node("a-later", "10.244.1.0/24", "10.0.0.9", "2026-12-07T10:00:00Z");
     List<String> problems = new ArrayList<>();
     NetworkPlan plan = NetworkPlan.of("me", "10.0.0.1", CLUSTER, List.of(later, sibling, node("me", "10.244.0.0/24", "10.0.0.1")), problems::add);
     assertThat(plan.peers()).isEmpty();
@@ -84,10 +86,8 @@ class NetworkPlanTest {
 
   @Test
   void aNodeWhoseRangeAnOlderNodeHoldsHasNoNetwork() {
-    Node older = node("older", "10.244.1.0/24", "10.0.0.2");
-    older.getMetadata().setCreationTimestamp("2026-12-01T10:00:00Z");
-    Node me = node("me", "10.244.1.0/24", "10.0.0.1");
-    me.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    Node older = node("older", "10.244.1.0/24", "10.0.0.2", "2026-12-01T10:00:00Z");
+    Node me = node("me", "10.244.1.0/24", "10.0.0.1", "2026-12-07T10:00:00Z");
     List<String> problems = new ArrayList<>();
     NetworkPlan plan = NetworkPlan.of("me", "10.0.0.1", CLUSTER, List.of(me, older), problems::add);
     assertThat(plan.own()).isEmpty();
