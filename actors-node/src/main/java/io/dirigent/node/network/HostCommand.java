@@ -77,12 +77,16 @@ public final class HostCommand {
     return run(List.of(), List.of(command), null);
   }
 
-  /** Runs {@code command}; a non-zero exit is an IOException naming the command and its output. */
-  public static String check(String... command) throws IOException {
-    Result result = run(command);
+  /** Runs {@code command} (after {@code within}); a non-zero exit is an IOException naming the command and its output. */
+  public static String check(List<String> within, List<String> command) throws IOException {
+    Result result = run(within, command, null);
     if (!result.ok()) {
       throw new IOException(String.join(" ", command) + " failed: " + result.output());
     }
     return result.output();
+  }
+
+  public static String check(String... command) throws IOException {
+    return check(List.of(), List.of(command));
   }
 }

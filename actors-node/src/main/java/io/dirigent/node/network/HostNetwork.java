@@ -75,8 +75,7 @@ public final class HostNetwork {
   /** Whether this host has the tools: {@code ip}, {@code bridge} and the packet filter's. */
   public static boolean available() {
     try {
-      return HostCommand.run("ip", "-V").ok() && HostCommand.run("bridge", "-V").ok()
-          && HostCommand.run("iptables", "-w", "5", "-t", "nat", "-S", "POSTROUTING").ok() && HostCommand.run("iptables-restore", "--version").ok();
+      return HostCommand.run("ip", "-V").ok() && HostCommand.run("bridge", "-V").ok() && PacketFilter.available();
     } catch (IOException e) {
       return false;
     }
@@ -128,7 +127,7 @@ public final class HostNetwork {
       if (!restored.ok()) {
         throw new IOException("iptables-restore failed: " + restored.output());
       }
-      ensureFirst("filter", forwardHook(), forwardChain());
+      ensureFirst("filter", PacketFilter.forwardHook(within), forwardChain());
       ensureFirst("nat", "POSTROUTING", postroutingChain());
     });
     return new Outcome(network, problems);
@@ -172,12 +171,10 @@ public final class HostNetwork {
 
   /** Removes what {@link #apply} made: the rules, the routes, the VXLAN device, and the engine network of {@code own} (once no pod is attached). */
   public void remove(Ipv4Cidr own) throws IOException {
-    for (String[] jump : new String[][] {{"filter", "DOCKER-USER", forwardChain()}, {"filter", "FORWARD", forwardChain()},
-        {"nat", "POSTROUTING", postroutingChain()}}) {
-      while (run("iptables", "-w", "5", "-t", jump[0], "-D", jump[1], "-j", jump[2]).ok()) {
-        // every copy
-      }
+    for (String chain : PacketFilter.FORWARD_CHAINS) {
+      PacketFilter.deleteJump(within, "filter", chain, List.of("-j", forwardChain()));
     }
+    PacketFilter.deleteJump(within, "nat", "POSTROUTING", List.of("-j", postroutingChain()));
     for (String[] chain : new String[][] {{"filter", forwardChain()}, {"nat", postroutingChain()}}) {
       run("iptables", "-w", "5", "-t", chain[0], "-F", chain[1]);
       run("iptables", "-w", "5", "-t", chain[0], "-X", chain[1]);
@@ -197,15 +194,6 @@ public final class HostNetwork {
 
   String postroutingChain() {
     return settings.chainPrefix() + "-NET-POSTROUTING";
-  }
-
-  /**
-   * Where forwarded packets meet the rules first: Docker's {@code DOCKER-USER} where the engine
-   * made it (it runs before the engine's isolation of its bridges from each other, and the engine
-   * never reorders it), else {@code FORWARD}.
-   */
-  private String forwardHook() throws IOException {
-    return run("iptables", "-w", "5", "-t", "filter", "-S", "DOCKER-USER").ok() ? "DOCKER-USER" : "FORWARD";
   }
 
   /**
@@ -255,9 +243,7 @@ public final class HostNetwork {
     if (first.equals("-A " + chain + " -j " + target) && rules.lines().filter(line -> line.endsWith(" -j " + target)).count() == 1) {
       return;
     }
-    while (run("iptables", "-w", "5", "-t", table, "-D", chain, "-j", target).ok()) {
-      // every copy
-    }
+    PacketFilter.deleteJump(within, table, chain, List.of("-j", target));
     check("iptables", "-w", "5", "-t", table, "-I", chain, "1", "-j", target);
   }
 
@@ -415,10 +401,6 @@ public final class HostNetwork {
   }
 
   private String check(String... command) throws IOException {
-    HostCommand.Result result = run(command);
-    if (!result.ok()) {
-      throw new IOException(String.join(" ", command) + " failed: " + result.output());
-    }
-    return result.output();
+    return HostCommand.check(within, List.of(command));
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import io.dirigent.node.network.HostCommand;
 import io.dirigent.node.network.HostCommand.Result;
+import io.dirigent.node.network.PacketFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,7 @@ public final class IptablesProxier implements Proxier {
 
   /** Whether iptables can be used here: the binaries exist and the nat table answers. */
   public static boolean available() {
-    try {
-      return HostCommand.run("iptables", "-w", "5", "-t", "nat", "-S", "OUTPUT").ok()
-          && HostCommand.run("iptables-restore", "--version").ok();
-    } catch (IOException e) {
-      return false;
-    }
+    return PacketFilter.available();
   }
 
   @Override
@@ -66,18 +62,17 @@ public final class IptablesProxier implements Proxier {
   }
 
   /**
-   * {@code jump}, with a jump from {@code FORWARD} moved to Docker's {@code DOCKER-USER} where the
-   * engine made it: the engine inserts each bridge network's ACCEPT rules at the top of
-   * {@code FORWARD} when the network is made, above any jump put there before, but always runs
-   * {@code DOCKER-USER} first. Without that, a pod on a network made after the proxy started could
-   * reach an unserved service address — and through it whatever the default route leads to.
+   * {@code jump}, with a jump from {@code FORWARD} moved to where forwarded packets meet it first
+   * ({@link PacketFilter#forwardHook}). Without that, a pod on a network made after the proxy
+   * started could reach an unserved service address — and through it whatever the default route
+   * leads to.
    */
   private List<String> hooked(List<String> jump) throws IOException {
-    if (!jump.get(0).equals("filter") || !jump.get(1).equals("FORWARD") || !run(List.of("iptables", "-w", "5", "-t", "filter", "-S", "DOCKER-USER"), null).ok()) {
+    if (!jump.get(0).equals("filter") || !jump.get(1).equals("FORWARD")) {
       return jump;
     }
     List<String> moved = new ArrayList<>(jump);
-    moved.set(1, "DOCKER-USER");
+    moved.set(1, PacketFilter.forwardHook(within));
     return moved;
   }
 
@@ -136,12 +131,8 @@ public final class IptablesProxier implements Proxier {
   public void close() {
     try {
       for (List<String> jump : rules.jumps()) {
-        for (String chain : jump.get(1).equals("FORWARD") ? List.of("FORWARD", "DOCKER-USER") : List.of(jump.get(1))) {
-          List<String> delete = new ArrayList<>(List.of("iptables", "-w", "5", "-t", jump.get(0), "-D", chain));
-          delete.addAll(jump.subList(2, jump.size()));
-          while (run(delete, null).exit() == 0) {
-            // remove every copy
-          }
+        for (String chain : jump.get(1).equals("FORWARD") ? PacketFilter.FORWARD_CHAINS : List.of(jump.get(1))) {
+          PacketFilter.deleteJump(within, jump.get(0), chain, jump.subList(2, jump.size()));
         }
       }
       Set<String> ours = new LinkedHashSet<>();
