@@ -67,6 +67,7 @@ public final class NodeAgents implements AutoCloseable {
         DockerRuntime docker = agents.keep(new DockerRuntime(config.getString("dirigent.node.docker.host"),
             config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config)));
         agents.startPodNetwork(own, NetworkSettings.from(config), docker);
+        docker.poolSandboxes(own.name(), config.getInt("dirigent.node.sandbox-pool"), config.getString("dirigent.node.docker.busybox"));
         agents.startAgent(own, docker);
       }
       case "simulated" -> {

@@ -137,6 +137,9 @@ final class PodStatuses {
     } else {
       previous.getConditions().stream().filter(c -> c.getType().equals("PodScheduled")).forEach(conditions::add);
     }
+    // As Kubernetes 1.29 on: whether the pod's sandbox (and so its network) is ready for its containers.
+    boolean sandboxReady = observed.sandbox().filter(RuntimeContainer::running).isPresent();
+    conditions.add(condition(previous, "PodReadyToStartContainers", sandboxReady, null, null, now));
     conditions.add(condition(previous, "Initialized", initialized, initialized ? null : "ContainersNotInitialized",
         initialized ? null : "containers with incomplete status: " + unfinishedInits, now));
     boolean ready = unready.isEmpty() && phase.equals(RUNNING);

@@ -465,7 +465,11 @@ final class PodWorker {
       }
     }
     String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname() : name();
-    return new SandboxSpec(labels, hostname.length() > 63 ? hostname.substring(0, 63) : hostname,
+    // As the kubelet: at most 63 characters, without a '-' or '.' left at the end by the cut.
+    if (hostname.length() > 63) {
+      hostname = hostname.substring(0, 63).replaceAll("[-.]+$", "");
+    }
+    return new SandboxSpec(labels, hostname,
         Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), Boolean.TRUE.equals(pod.getSpec().getHostIPC()), ports);
   }
 

@@ -64,6 +64,8 @@ class DockerNodeIT {
     runtime = new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 16, unique("instance"));
     agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
     settings = NodeTesting.node(member, unique("docker"));
+    // A small pool, so that the tests' pods take their sandboxes from it and from the engine both.
+    runtime.poolSandboxes(settings.name(), 2, "/bin/busybox");
     agent = agents.startAgent(settings, runtime);
   }
 
@@ -116,6 +118,44 @@ class DockerNodeIT {
     assertThat(viaHostPort.body().strip()).isEqualTo("shared");
     Await.result(member.store().delete(Pod.class, ns, "shared", DeleteOptions.defaults()));
     awaitGone(member, ns, "shared", WAIT);
+  }
+
+  @Test
+  void aPodWhoseSandboxCameFromThePoolHasItsOwnHostnameFilesAndAddress() {
+    String ns = NodeTesting.namespace(member);
+    Await.until("a pool sandbox ready", WAIT, () -> runtime.pooledSandboxes() > 0);
+    // What it prints first, it prints before anything else of it ran: the hostname is the pod's from the start.
+    create(pod(ns, "pooled").editSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1")
+        .withCommand("sh", "-c", "hostname; cat /etc/hostname; grep -w pooled /etc/hosts; exec sleep 3600").endContainer().endSpec());
+    Pod running = awaitPod(member, ns, "pooled", "Running", WAIT, NodeTesting::running);
+    String ip = running.getStatus().getPodIP();
+    String id = containerId(running, "app");
+    awaitLog(id, "pooled\npooled\n" + ip + "\tpooled");
+    String sandbox = DockerEngine.docker("inspect", "-f", "{{.HostConfig.NetworkMode}}", id).output().strip().replace("container:", "");
+    assertThat(DockerEngine.docker("inspect", "-f", "{{index .Config.Labels \"io.dirigent.pool\"}} {{.Name}}", sandbox).output().strip())
+        .as("the sandbox is a pool sandbox, named for the pod").isEqualTo("bridge /dirigent_POD_pooled_" + ns + "_" + running.getMetadata().getUid() + "_0");
+    // The app runs as itself: its own command in the container's first process's place, argv[0] as given.
+    var ps = Await.result(runtime.exec(id, List.of("sh", "-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done | grep '^sleep'"), Duration.ofSeconds(10)));
+    assertThat(ps.output().strip()).isEqualTo("sleep 3600");
+
+    // A container restarted in the same sandbox is named again.
+    assertThat(DockerEngine.docker("kill", id).exit()).isZero();
+    Pod restarted = awaitPod(member, ns, "pooled", "restarted", WAIT, p -> restarts(p, "app") == 1 && NodeTesting.running(p));
+    awaitLog(containerId(restarted, "app"), "pooled\npooled\n" + ip + "\tpooled");
+    assertThat(restarted.getStatus().getPodIP()).isEqualTo(ip);
+    Await.until("the pool refilled", WAIT, () -> runtime.pooledSandboxes() == 2);
+  }
+
+  @Test
+  void aCommandNotOnThePathFailsAsTheEngineWouldSayIt() {
+    String ns = NodeTesting.namespace(member);
+    Await.until("a pool sandbox ready", WAIT, () -> runtime.pooledSandboxes() > 0);
+    create(pod(ns, "lost").editSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1")
+        .withCommand("no-such-tool").endContainer().endSpec());
+    Pod failed = awaitPod(member, ns, "lost", "failed", WAIT, p -> restarts(p, "app") >= 1);
+    var terminated = container(failed, "app").orElseThrow().getLastState().getTerminated();
+    assertThat(terminated.getExitCode()).isEqualTo(127);
+    assertThat(logOf(terminated.getContainerID().replace("docker://", ""))).contains("exec: \"no-such-tool\": executable file not found in $PATH");
   }
 
   @Test

@@ -41,11 +41,13 @@ class BinDirigentIT {
       Run status = run("status", "--data-dir", dataDir.toString());
       assertThat(status.exit()).isZero();
       assertThat(status.output()).contains("Dirigent is up.");
+      awaitPoolSandboxes(dataDir);
     } finally {
       Run down = run("down", "--data-dir", dataDir.toString());
       assertThat(down.exit()).as(down.output()).isZero();
       assertThat(down.output()).contains("stopped");
     }
+    assertThat(poolSandboxes(dataDir)).as("the node's free pool sandboxes are gone with the server").isEmpty();
     Run status = run("status", "--data-dir", dataDir.toString());
     assertThat(status.exit()).isEqualTo(1);
     assertThat(status.output()).contains("not running");
@@ -69,12 +71,18 @@ class BinDirigentIT {
       assertThat(token.exit()).as(token.all()).isZero();
       String caBefore = Files.readString(dataDir.resolve("pki/ca.crt"));
 
+      java.util.List<String> pool = awaitPoolSandboxes(dataDir);
       long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
       ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
       new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
       server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
       Run again = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0");
       assertThat(again.exit()).as(again.output()).isZero();
+      // Adopted, not removed: the full pool (32 by default) is the old sandboxes and new ones.
+      io.dirigent.core.testing.Await.until("the killed server's pool sandboxes adopted", java.time.Duration.ofSeconds(90), () -> {
+        java.util.List<String> now = poolSandboxes(dataDir);
+        return now.size() >= 32 && now.containsAll(pool);
+      });
 
       // The same authority, so the old kubeconfig's administrator and the old token are still who they were.
       assertThat(Files.readString(dataDir.resolve("pki/ca.crt"))).isEqualTo(caBefore);
@@ -104,6 +112,33 @@ class BinDirigentIT {
       }
     } finally {
       run("down", "--data-dir", dataDir.toString());
+    }
+    assertThat(poolSandboxes(dataDir)).isEmpty();
+  }
+
+  /** Waits for the server of {@code dataDir} to have started pool sandboxes on the engine; answers them. */
+  private static java.util.List<String> awaitPoolSandboxes(Path dataDir) {
+    io.dirigent.core.testing.Await.until("pool sandboxes on the engine", java.time.Duration.ofSeconds(60), () -> !poolSandboxes(dataDir).isEmpty());
+    return poolSandboxes(dataDir);
+  }
+
+  /** The free pool sandboxes on the engine of the server of {@code dataDir} (its instance label comes from the directory). */
+  private static java.util.List<String> poolSandboxes(Path dataDir) {
+    try {
+      String instance = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 6);
+      Process docker = new ProcessBuilder("docker", "ps", "-aq", "--no-trunc", "--filter", "label=io.dirigent.pool",
+          "--filter", "label=io.dirigent.instance=" + instance, "--filter", "name=^dirigent_pool_").redirectErrorStream(true).start();
+      String out = new String(docker.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (docker.waitFor() != 0) {
+        throw new IllegalStateException("docker ps failed: " + out);
+      }
+      return out.lines().filter(line -> !line.isBlank()).toList();
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

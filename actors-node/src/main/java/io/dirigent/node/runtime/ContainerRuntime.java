@@ -37,10 +37,18 @@ public interface ContainerRuntime extends AutoCloseable {
    *
    * @param id the runtime's id for it
    * @param user the user its containers run as unless told otherwise ("" for root)
+   * @param entrypoint what its containers run unless told otherwise, with {@code cmd} after it
+   * @param cmd the arguments (or the command, without an entrypoint) unless told otherwise
    */
-  record Image(String id, String user) {
+  record Image(String id, String user, List<String> entrypoint, List<String> cmd) {
     public Image {
       user = user == null ? "" : user;
+      entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
+      cmd = cmd == null ? List.of() : List.copyOf(cmd);
+    }
+
+    public Image(String id, String user) {
+      this(id, user, List.of(), List.of());
     }
   }
 

@@ -122,6 +122,57 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   private volatile CompletableFuture<String> podNetwork = CompletableFuture.completedFuture(null);
   private volatile Duration podNetworkTimeout = Duration.ZERO;
 
+  /** The node's pool of started sandboxes; null: none (each pod's sandbox is started when it arrives). */
+  private volatile SandboxPool pool;
+  private volatile PooledHostnames hostnames = new PooledHostnames(DEFAULT_BUSYBOX);
+  private static final String DEFAULT_BUSYBOX = "/bin/busybox";
+  /** The pod's hostname, by sandbox id, of pods whose sandbox came from the pool. */
+  private final Map<String, String> pooled = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Containers created in a pooled sandbox and not started yet: the hostname to give each once it runs. */
+  private final Map<String, String> unnamed = new java.util.concurrent.ConcurrentHashMap<>();
+  /** When pod work last reached the engine: the pool fills only once it has been quiet for {@link #IDLE}. */
+  private final java.util.concurrent.atomic.AtomicLong lastPodWork = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private static final Duration IDLE = Duration.ofSeconds(1);
+
+  /**
+   * Keeps {@code size} sandboxes of {@code node} started ahead of its pods ({@link SandboxPool}),
+   * with {@code busybox} (the host's static one) to give their containers the pod's hostname. With
+   * 0, or on a host without what that needs, none are kept: each pod's sandbox is started when the
+   * pod arrives.
+   */
+  public void poolSandboxes(String node, int size, String busybox) {
+    if (size <= 0 || pool != null) {
+      return;
+    }
+    String missing = PooledHostnames.unavailable(busybox);
+    if (missing != null) {
+      log.warn("no sandbox pool on node {}: {}; each pod's sandbox is started when the pod arrives", node, missing);
+      return;
+    }
+    hostnames = new PooledHostnames(busybox);
+    pool = new SandboxPool(docker, sandboxImage, node, size, instance.isEmpty() ? Map.of() : Map.of(INSTANCE, instance),
+        this::poolNetwork, () -> System.nanoTime() - lastPodWork.get() > IDLE.toNanos());
+  }
+
+  /** How many pool sandboxes are ready to be taken (0 without a pool). */
+  public int pooledSandboxes() {
+    SandboxPool current = pool;
+    return current == null ? 0 : current.ready();
+  }
+
+  /** The network pool sandboxes are made on: the pod network's once it is ready, else null. */
+  private String poolNetwork() {
+    CompletableFuture<String> current = podNetwork;
+    if (!current.isDone() || current.isCompletedExceptionally()) {
+      return null;
+    }
+    return SandboxPool.key(current.getNow(null));
+  }
+
+  private void podWork() {
+    lastPodWork.set(System.nanoTime());
+  }
+
   /**
    * From now on pod sandboxes join the engine network {@link #podNetworkReady} names; a sandbox
    * started before it is named waits for it, up to {@code timeout}, then fails (and its pod worker
@@ -248,45 +299,48 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   @Override
   public CompletionStage<List<RuntimeContainer>> containers(String node) {
-    return call(() -> inspectAll(Map.of(ContainerLabels.NODE, node)));
+    return call(() -> view(node).all());
   }
 
   @Override
   public CompletionStage<List<RuntimeContainer>> podContainers(String node, String podUid) {
-    return call(() -> inspectAll(Map.of(ContainerLabels.NODE, node, ContainerLabels.POD_UID, podUid)));
+    // From memory when the view is current: a look at a pod waits for no engine call.
+    NodeContainers view = view(node);
+    List<RuntimeContainer> known = view.podIfFresh(podUid);
+    return known != null ? CompletableFuture.completedFuture(known) : call(() -> view.pod(podUid));
   }
 
-  /**
-   * What each container looked like when last inspected, with the list state it had then: a
-   * container whose state the list still shows the same (running, or exited) is not inspected
-   * again, so a steady pod costs one list call per look.
-   */
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map.Entry<String, RuntimeContainer>> inspected = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each node's containers, as this runtime follows them ({@link NodeContainers}). */
+  private final Map<String, NodeContainers> views = new java.util.concurrent.ConcurrentHashMap<>();
+  /** A node's view is listed in full at least this often, in case the engine's events missed something. */
+  private static final Duration VIEW_MAX_AGE = Duration.ofSeconds(30);
 
-  private List<RuntimeContainer> inspectAll(Map<String, String> labels) {
-    List<RuntimeContainer> found = new ArrayList<>();
-    for (var container : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
-      if (!ours(container.getLabels())) {
-        continue;
-      }
-      String state = container.getState();
-      var known = inspected.get(container.getId());
-      if (known != null && known.getKey().equals(state) && !"created".equals(state)) {
-        found.add(known.getValue());
-        continue;
-      }
-      try {
-        RuntimeContainer fresh = inspect(container.getId());
-        if (fresh != null) {
-          inspected.put(container.getId(), java.util.Map.entry(state == null ? "" : state, fresh));
-          found.add(fresh);
-        }
-      } catch (NotFoundException gone) {
-        // removed between the list and the inspect
-      }
+  private NodeContainers view(String node) {
+    return views.computeIfAbsent(node, name -> new NodeContainers(docker, name, this::inspect, this::ours, blocking, VIEW_MAX_AGE, this::otherDied));
+  }
+
+  /** A container of a node died that is no pod's: a free pool sandbox, no longer to be handed out. */
+  private void otherDied(String id) {
+    SandboxPool current = pool;
+    if (current != null) {
+      current.forget(id);
     }
-    return found;
   }
+
+  /** Inspects {@code id} and records what it is now in {@code node}'s view. Blocking. */
+  private RuntimeContainer recorded(String node, String id) {
+    NodeContainers view = view(node);
+    long look = view.look();
+    RuntimeContainer container = inspect(id);
+    view.record(id, look, container);
+    return container;
+  }
+
+  /** Looks again at {@code id} in the views that hold it, after it was changed. Blocking. */
+  private void refreshed(String id) {
+    views.values().stream().filter(view -> view.holds(id)).forEach(view -> view.refresh(id));
+  }
+
 
   /** A container's labels: the pod's, and this server's instance. */
   private Map<String, String> labelled(ContainerLabels labels) {
@@ -304,10 +358,19 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   }
 
   private RuntimeContainer inspect(String id) {
-    InspectContainerResponse inspected = docker.inspectContainerCmd(id).exec();
+    return from(docker.inspectContainerCmd(id).exec());
+  }
+
+  /** The container as the node agent sees it; null if it is none of a pod's (a free pool sandbox, say). */
+  private RuntimeContainer from(InspectContainerResponse inspected) {
     ContainerLabels labels = ContainerLabels.fromLabels(inspected.getConfig().getLabels());
     if (labels == null) {
-      return null;
+      labels = SandboxPool.labelsOf(inspected);
+      if (labels == null) {
+        return null;
+      }
+      // A pod's sandbox from the pool, maybe seen first after a restart: its containers need the pod's hostname.
+      pooled.computeIfAbsent(inspected.getId(), id -> SandboxPool.hostnameIn(inspected));
     }
     var state = inspected.getState();
     RuntimeContainer.State phase = Boolean.TRUE.equals(state.getRunning()) ? RuntimeContainer.State.RUNNING
@@ -322,7 +385,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         labels.isSandbox() ? ip(inspected) : null);
   }
 
-  private static String ip(InspectContainerResponse inspected) {
+  static String ip(InspectContainerResponse inspected) {
     var settings = inspected.getNetworkSettings();
     if (settings == null) {
       return null;
@@ -354,28 +417,41 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   @Override
   public CompletionStage<Optional<Image>> image(String image) {
+    Image known = recent(image);
+    return known != null ? CompletableFuture.completedFuture(Optional.of(known)) : call(() -> lookUp(image));
+  }
+
+  /** The image if it was seen present within the last few seconds; null otherwise. */
+  private Image recent(String image) {
     var known = images.get(image);
-    if (known != null && System.nanoTime() - known.getValue() < IMAGE_CACHE_NANOS) {
-      return CompletableFuture.completedFuture(Optional.of(known.getKey()));
-    }
-    return call(() -> {
-      try {
-        var inspected = docker.inspectImageCmd(image).exec();
-        if (inspected.getId() == null) {
-          return Optional.<Image>empty();
-        }
-        Image found = new Image(inspected.getId(), inspected.getConfig() == null ? "" : inspected.getConfig().getUser());
-        images.put(image, java.util.Map.entry(found, System.nanoTime()));
-        return Optional.of(found);
-      } catch (NotFoundException e) {
-        images.remove(image);
+    return known != null && System.nanoTime() - known.getValue() < IMAGE_CACHE_NANOS ? known.getKey() : null;
+  }
+
+  /** The image from the engine (blocking), remembered for a while. */
+  private Optional<Image> lookUp(String image) {
+    try {
+      var inspected = docker.inspectImageCmd(image).exec();
+      if (inspected.getId() == null) {
         return Optional.empty();
       }
-    });
+      var config = inspected.getConfig();
+      Image found = config == null ? new Image(inspected.getId(), "")
+          : new Image(inspected.getId(), config.getUser(), listOf(config.getEntrypoint()), listOf(config.getCmd()));
+      images.put(image, java.util.Map.entry(found, System.nanoTime()));
+      return Optional.of(found);
+    } catch (NotFoundException e) {
+      images.remove(image);
+      return Optional.empty();
+    }
+  }
+
+  private static List<String> listOf(String[] values) {
+    return values == null ? List.of() : List.of(values);
   }
 
   @Override
   public CompletionStage<RuntimeContainer> runSandbox(SandboxSpec spec) {
+    podWork();
     if (spec.hostNetwork()) {
       return startSandbox(spec, null);
     }
@@ -383,7 +459,28 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     return podNetwork.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new IllegalStateException(
             "this node's pod network is not ready after " + timeout.toSeconds() + " s (no range for the node yet, or it could not be set up: see the agent's log)")))
-        .thenCompose(network -> startSandbox(spec, network));
+        .thenCompose(network -> fromPool(spec, network));
+  }
+
+  /** A sandbox from the pool when the pod can use one (and one is ready), else one started now. */
+  private CompletionStage<RuntimeContainer> fromPool(SandboxSpec spec, String network) {
+    SandboxPool current = pool;
+    // The pool's sandboxes have no published ports or host IPC: pods that need those get their own.
+    if (current == null || spec.hostIpc() || !spec.ports().isEmpty() || !spec.labels().node().equals(current.node())) {
+      return startSandbox(spec, network);
+    }
+    return call(() -> {
+      NodeContainers view = view(spec.labels().node());
+      long look = view.look();
+      InspectContainerResponse claimed = current.claim(spec, network);
+      if (claimed == null) {
+        return null;
+      }
+      pooled.put(claimed.getId(), spec.hostname());
+      RuntimeContainer sandbox = from(claimed);
+      view.record(claimed.getId(), look, sandbox);
+      return sandbox;
+    }).thenCompose(claimed -> claimed != null ? CompletableFuture.completedFuture(claimed) : startSandbox(spec, network));
   }
 
   private CompletionStage<RuntimeContainer> startSandbox(SandboxSpec spec, String network) {
@@ -421,20 +518,27 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         removeQuietly(id);
         throw e;
       }
-      return inspect(id);
+      return recorded(spec.labels().node(), id);
     });
   }
 
   @Override
   public CompletionStage<String> createContainer(ContainerSpec spec) {
+    podWork();
     return call(() -> {
+      // In a sandbox from the pool, the container waits for its pod's hostname (PooledHostnames).
+      String hostname = pooled.get(spec.sandboxId());
       HostConfig host = HostConfig.newHostConfig()
           .withInit(true)
           .withNetworkMode("container:" + spec.sandboxId())
           .withIpcMode("container:" + spec.sandboxId());
-      List<Bind> binds = spec.mounts().stream()
+      List<Bind> binds = new ArrayList<>(spec.mounts().stream()
           .map(mount -> new Bind(bindable(mount.hostPath()), new Volume(bindable(mount.containerPath())), mount.readOnly() ? AccessMode.ro : AccessMode.rw))
-          .toList();
+          .toList());
+      PooledHostnames naming = hostnames;
+      if (hostname != null) {
+        binds.add(new Bind(naming.busybox(), new Volume(PooledHostnames.TOOLS), AccessMode.ro));
+      }
       if (!binds.isEmpty()) {
         host.withBinds(binds);
       }
@@ -457,7 +561,12 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       if (spec.security().user() != null) {
         create.withUser(spec.security().user());
       }
-      if (!spec.command().isEmpty()) {
+      if (hostname != null) {
+        Image image = Optional.ofNullable(recent(spec.image())).or(() -> lookUp(spec.image()))
+            .orElseThrow(() -> new IllegalStateException("image " + spec.image() + " is not present"));
+        create.withEntrypoint(PooledHostnames.entrypoint(hostname));
+        create.withCmd(PooledHostnames.argv(spec.command(), spec.args(), image));
+      } else if (!spec.command().isEmpty()) {
         // As Kubernetes: a command replaces the entrypoint and the image's arguments with it.
         create.withEntrypoint(spec.command());
         create.withCmd(spec.args().isEmpty() ? List.of() : spec.args());
@@ -467,7 +576,17 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
         create.withWorkingDir(spec.workingDir());
       }
-      return create.exec().getId();
+      NodeContainers view = view(spec.labels().node());
+      long look = view.look();
+      String id = create.exec().getId();
+      if (hostname != null) {
+        unnamed.put(id, hostname);
+      }
+      // As the engine now has it (made, not started); its start is looked at when it comes.
+      Image image = recent(spec.image());
+      view.record(id, look, new RuntimeContainer(id, spec.labels(), spec.image(), image == null ? "" : image.id(), RuntimeContainer.State.CREATED,
+          0, null, Instant.now(), null, null, null));
+      return id;
     });
   }
 
@@ -521,14 +640,46 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   @Override
   public CompletionStage<Void> startContainer(String id) {
+    podWork();
     return call(() -> {
       docker.startContainerCmd(id).exec();
+      String hostname = unnamed.remove(id);
+      if (hostname != null) {
+        name(id, hostname);
+      }
+      refreshed(id);
       return null;
     });
   }
 
+  /** Gives a started container of a pooled sandbox its pod's hostname; one that cannot be given it is removed. */
+  private void name(String id, String hostname) {
+    try {
+      Long pid = docker.inspectContainerCmd(id).exec().getState().getPidLong();
+      if (pid == null || pid <= 0) {
+        throw new IOException("it is not running");
+      }
+      // The engine answers once the container's init runs; its child, the waiting command, follows at once.
+      long waiting = 0;
+      for (int look = 0; look < 20 && waiting == 0; look++) {
+        waiting = PooledHostnames.waiting(pid);
+        if (waiting == 0) {
+          Thread.sleep(1);
+        }
+      }
+      hostnames.name(pid, hostname, waiting);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while naming a container", e);
+    } catch (IOException | RuntimeException e) {
+      removeQuietly(id);
+      throw new IllegalStateException("the container could not be given its pod's hostname " + hostname + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public CompletionStage<Void> stopContainer(String id, Duration grace) {
+    podWork();
     return call(() -> {
       try {
         // Docker counts whole seconds: round up, so SIGKILL never comes before the grace period ends.
@@ -536,12 +687,14 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       } catch (NotModifiedException | NotFoundException alreadyStopped) {
         // stopped already, or gone: what was asked for
       }
+      refreshed(id);
       return null;
     });
   }
 
   @Override
   public CompletionStage<Void> removeContainer(String id) {
+    podWork();
     return call(() -> {
       removeQuietly(id);
       return null;
@@ -549,7 +702,13 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   }
 
   private void removeQuietly(String id) {
-    inspected.remove(id);
+    views.values().forEach(view -> view.removed(id));
+    pooled.remove(id);
+    unnamed.remove(id);
+    SandboxPool current = pool;
+    if (current != null) {
+      current.forget(id);
+    }
     try {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException gone) {
@@ -695,57 +854,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   @Override
   public AutoCloseable watchExits(String node, Consumer<Exited> onExit) {
-    AtomicBoolean closed = new AtomicBoolean();
-    var current = new java.util.concurrent.atomic.AtomicReference<Closeable>();
-    Runnable subscribe = new Runnable() {
-      @Override
-      public void run() {
-        if (closed.get()) {
-          return;
-        }
-        Runnable again = this;
-        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Event event) {
-            // The engine's list view is updated after it sends the event: the next look must inspect.
-            if (event.getId() != null) {
-              inspected.remove(event.getId());
-            }
-            Map<String, String> attributes = event.getActor() == null ? null : event.getActor().getAttributes();
-            if (event.getId() != null && attributes != null && attributes.get(ContainerLabels.POD_UID) != null && ours(attributes)) {
-              onExit.accept(new Exited(attributes.get(ContainerLabels.POD_UID), event.getId()));
-            }
-          }
-
-          @Override
-          public void onError(Throwable failure) {
-            if (!closed.get()) {
-              log.warn("docker event stream failed; resubscribing: {}", failure.toString());
-              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking).execute(again);
-            }
-          }
-
-          @Override
-          public void onComplete() {
-            if (!closed.get()) {
-              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, blocking).execute(again);
-            }
-          }
-        };
-        current.set(callback);
-        docker.eventsCmd()
-            .withEventTypeFilter(EventType.CONTAINER)
-            // "oom" too: the engine may mark a container OOMKilled only after it reported it dead.
-            .withEventFilter("die", "oom")
-            .withLabelFilter(Map.of(ContainerLabels.NODE, node))
-            .exec(callback);
-      }
-    };
-    blocking.execute(subscribe);
-    return () -> {
-      closed.set(true);
-      closeQuietly(current.get());
-    };
+    return view(node).onExit(onExit);
   }
 
   private static void closeQuietly(Closeable closeable) {
@@ -761,6 +870,12 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   @Override
   public void close() {
+    SandboxPool current = pool;
+    pool = null;
+    if (current != null) {
+      current.close();
+    }
+    views.values().forEach(NodeContainers::close);
     blocking.shutdownNow();
     streaming.shutdownNow();
     try {

@@ -37,6 +37,13 @@ final class PodSpecRules {
     if (!restartPolicy.isEmpty() && !RESTART_POLICIES.contains(restartPolicy)) {
       errors.add(FieldError.notSupported(path + ".restartPolicy", restartPolicy, RESTART_POLICIES));
     }
+    // As Kubernetes: the pod's hostname and subdomain are DNS labels (the node sets the hostname in the pod).
+    for (String field : List.of("hostname", "subdomain")) {
+      String value = spec.path(field).asText("");
+      if (!value.isEmpty()) {
+        NameRules.dns1123Label(value).forEach(problem -> errors.add(FieldError.invalid(path + "." + field, value, problem)));
+      }
+    }
   }
 
   private static void containerList(JsonNode list, String path, Set<String> names, Map<String, JsonNode> volumes, List<FieldError> errors) {
