@@ -119,6 +119,9 @@ public final class PodBenchmark {
       System.out.println("|---|---|---|---|---|");
       System.out.printf("| pod startup: bound → Running and Ready, one every 300 ms | %d | %.2f | %.2f | %.2f |%n",
           startup.count(), startup.percentileMillis(50) / 1000, startup.percentileMillis(99) / 1000, startup.percentileMillis(100) / 1000);
+      Latencies scaleUps = bench.scaleUpLatency(latencyPods);
+      System.out.printf("| pod startup, the whole path: a Deployment scaled up by one through the API → the new pod Ready, one at a time | %d | %.2f | %.2f | %.2f |%n",
+          scaleUps.count(), scaleUps.percentileMillis(50) / 1000, scaleUps.percentileMillis(99) / 1000, scaleUps.percentileMillis(100) / 1000);
       System.out.println();
 
       List<Double> bare = new ArrayList<>();
@@ -258,6 +261,53 @@ public final class PodBenchmark {
     created.forEach((name, at) -> latencies.record(readyAt.get(name) - at));
     deleteAll();
     return latencies;
+  }
+
+  /**
+   * From the scale request's answer to the new pod's first Ready, for a Deployment scaled up by
+   * one replica at a time through the API (the scale subresource, as {@code kubectl scale}), each
+   * a second after the previous pod was Ready: the controllers, the scheduler and the agent all
+   * on the path.
+   */
+  private Latencies scaleUpLatency(int count) throws Exception {
+    String name = "scale";
+    String body = """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%1$s"},
+         "spec":{"replicas":0,"selector":{"matchLabels":{"app":"%1$s"}},
+          "template":{"metadata":{"labels":{"app":"%1$s"}},
+           "spec":{"terminationGracePeriodSeconds":1,"containers":[{"name":"web","image":"%2$s"}]}}}}
+        """.formatted(name, IMAGE);
+    String deployments = api + "/apis/apps/v1/namespaces/" + namespace + "/deployments";
+    send("POST", deployments, "application/json", body, 201);
+    Latencies latencies = new Latencies();
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (int replicas = 1; replicas <= count; replicas++) {
+      long start = System.nanoTime();
+      send("PATCH", deployments + "/" + name + "/scale", "application/merge-patch+json", "{\"spec\":{\"replicas\":" + replicas + "}}", 200);
+      int expected = replicas;
+      await(() -> readyAt.keySet().stream().filter(pod -> pod.startsWith(name + "-")).count() >= expected, 60);
+      String added = readyAt.keySet().stream().filter(pod -> pod.startsWith(name + "-") && !known.contains(pod)).findFirst().orElseThrow();
+      known.add(added);
+      latencies.record(readyAt.get(added) - start);
+      Thread.sleep(1000);
+    }
+    send("DELETE", deployments + "/" + name, null, null, 200, 202);
+    awaitNoPods();
+    shell("while docker ps -a --format '{{.Names}}' | grep '^dirigent_' | grep -qv '^dirigent_pool_'; do sleep 0.2; done");
+    return latencies;
+  }
+
+  /** One API request, which must answer one of {@code statuses}. */
+  private void send(String method, String url, String contentType, String body, int... statuses) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    var response = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (java.util.Arrays.stream(statuses).noneMatch(status -> status == response.statusCode())) {
+      throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
+    }
   }
 
   /** Seconds from the first create to every pod Running. */
