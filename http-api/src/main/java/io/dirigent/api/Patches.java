@@ -44,6 +44,14 @@ final class Patches {
     return (ObjectNode) result;
   }
 
+  /**
+   * How often a patch that names no resourceVersion is applied again to a newer object when another
+   * write came between its read and its write. Kubernetes retries such a patch until it lands; a
+   * bound keeps one hot object from holding a request forever, and is well above what writers of
+   * one object at once make needed.
+   */
+  static final int ATTEMPTS = 20;
+
   /** Whether the patch itself names a resourceVersion, making it a precondition. */
   static boolean pinsVersion(ObjectNode current, ObjectNode patched) {
     String named = KubeJson.meta(patched, "resourceVersion");

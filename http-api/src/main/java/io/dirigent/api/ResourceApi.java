@@ -199,7 +199,7 @@ final class ResourceApi {
         }
         return patch.type() == RequestBodies.Patch.Type.APPLY && !status
           ? serverSideApply(path, patch, options, check, user).thenApply(applied -> FieldValidation.withWarnings(applied, warnings))
-          : patch(path, patch, status, options, PATCH_ATTEMPTS, check)
+          : patch(path, patch, status, options, Patches.ATTEMPTS, check)
               .thenCompose(patched -> (status ? CompletableFuture.completedFuture(List.copyOf(warnings)) : withPodSecurity(path, patched, warnings))
                   .thenApply(all -> FieldValidation.withWarnings(Responses.json(200, patched), all)));
       });
@@ -272,9 +272,6 @@ final class ResourceApi {
 
   // ---- writes ----
 
-  /** How often a patch is reapplied when the object changed between reading and writing it. */
-  private static final int PATCH_ATTEMPTS = 5;
-
   /**
    * Applies {@code patch} to the current object and writes the result, as Kubernetes does: unless
    * the patch names a resourceVersion itself, a concurrent change is not a conflict for the
@@ -323,7 +320,7 @@ final class ResourceApi {
     }
     return store.get(path.type(), path.namespace(), path.name()).handle((current, failure) -> {
       if (failure == null) {
-        return patch(path, patch, false, options, PATCH_ATTEMPTS, check).thenApply(patched -> Responses.json(200, patched));
+        return patch(path, patch, false, options, Patches.ATTEMPTS, check).thenApply(patched -> Responses.json(200, patched));
       }
       Throwable cause = StoreException.cause(failure);
       if (!(cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND)) {

@@ -55,9 +55,31 @@ final class Subresources {
     }).thenApply(Subresources::scaleOf);
   }
 
-  /** A patch to the Scale, applied to the current Scale and written as {@link #putScale}. */
+  /**
+   * A patch to the Scale, applied to the current Scale and written as {@link #putScale}. As for a
+   * patch of the object: unless the patch names a resourceVersion itself, a write that lost a race
+   * with another (a controller writing the object's status) is made again on the newer object, not
+   * answered with a conflict — {@code kubectl scale} during a rollout must not fail.
+   */
   CompletionStage<ObjectNode> patchScale(ApiPath path, UnaryOperator<ObjectNode> patch, WriteOptions options) {
-    return getScale(path).thenCompose(scale -> putScale(path, patch.apply(scale), options));
+    return patchScale(path, patch, options, Patches.ATTEMPTS);
+  }
+
+  private CompletionStage<ObjectNode> patchScale(ApiPath path, UnaryOperator<ObjectNode> patch, WriteOptions options, int attemptsLeft) {
+    return getScale(path).thenCompose(scale -> {
+      ObjectNode patched = patch.apply(scale.deepCopy());
+      boolean pinned = Patches.pinsVersion(scale, patched);
+      return putScale(path, patched, options).handle((written, failure) -> {
+        if (failure == null) {
+          return CompletableFuture.completedFuture(written);
+        }
+        Throwable cause = StoreException.cause(failure);
+        if (!pinned && attemptsLeft > 1 && cause instanceof StoreException e && e.reason() == StoreError.Reason.CONFLICT) {
+          return patchScale(path, patch, options, attemptsLeft - 1);
+        }
+        return CompletableFuture.<ObjectNode>failedFuture(cause);
+      }).thenCompose(stage -> stage);
+    });
   }
 
   private static ObjectNode scaleOf(ObjectNode object) {

@@ -370,6 +370,32 @@ class ApiServerTest {
   }
 
   @Test
+  void aScalePatchIsNotRefusedBecauseTheObjectChangedMeanwhile() throws Exception {
+    String ns = namespace();
+    send("POST", "/apis/apps/v1/namespaces/" + ns + "/deployments", deployment("busy", 1).toString());
+    String path = "/apis/apps/v1/namespaces/" + ns + "/deployments/busy";
+    // Scale patches race with writes of the object's status (a controller's), as during a rollout.
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Reply>> scales = new ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        int replicas = i;
+        scales.add(clients.submit(() -> send("PATCH", path + "/scale", "{\"spec\":{\"replicas\":" + replicas + "}}", "application/merge-patch+json")));
+        scales.add(clients.submit(() -> send("PATCH", path + "/status", "{\"status\":{\"observedGeneration\":" + replicas + "}}",
+            "application/merge-patch+json")));
+      }
+      for (var reply : scales) {
+        assertThat(reply.get().code()).as(reply.get().body()).isEqualTo(200);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    // A patch that names a resourceVersion itself keeps it as a precondition.
+    Reply stale = send("PATCH", path + "/scale", "{\"metadata\":{\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":3}}", "application/merge-patch+json");
+    assertThat(stale.code()).as(stale.body()).isEqualTo(409);
+  }
+
+  @Test
   void aPodIsBoundOnce() throws Exception {
     String ns = namespace();
     send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString());

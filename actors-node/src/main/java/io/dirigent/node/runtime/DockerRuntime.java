@@ -64,11 +64,33 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
   private final DockerClient docker;
-  private final ExecutorService blocking;
+  /** The engine calls' threads, bounded ({@code threads}); calls that wait are taken in {@link Call}'s order. */
+  private final java.util.concurrent.ThreadPoolExecutor calls;
+  /** Every engine call but a sandbox's start. */
+  private final java.util.concurrent.Executor blocking;
+  /**
+   * Sandbox starts: they wait behind every other call, so that a pod whose sandbox is ready has its
+   * containers made at once, not after the sandboxes of every pod that arrived with it.
+   */
+  private final java.util.concurrent.Executor sandboxStarts;
+  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+
+  /** A waiting engine call: other calls before sandbox starts, each kind first come, first served. */
+  private record Call(Runnable task, boolean sandbox, long sequence) implements Runnable, Comparable<Call> {
+    @Override
+    public void run() {
+      task.run();
+    }
+
+    @Override
+    public int compareTo(Call other) {
+      return sandbox != other.sandbox ? Boolean.compare(sandbox, other.sandbox) : Long.compare(sequence, other.sequence);
+    }
+  }
   private final String sandboxImage;
   private final NetworkProbes networkProbes = new NetworkProbes();
   private final java.net.URI dockerHost;
-  /** Long-lived streams (attached execs) hold a thread each, so they do not share {@link #blocking}. */
+  /** Long-lived streams (attached execs, followed logs) hold a thread each, so they do not share {@link #blocking}. */
   private final ExecutorService streaming;
 
   /**
@@ -100,11 +122,14 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         .build();
     this.docker = DockerClientImpl.getInstance(config, http);
     AtomicInteger count = new AtomicInteger();
-    this.blocking = Executors.newFixedThreadPool(threads, runnable -> {
-      Thread thread = new Thread(runnable, "dirigent-docker-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.calls = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new java.util.concurrent.PriorityBlockingQueue<>(), runnable -> {
+          Thread thread = new Thread(runnable, "dirigent-docker-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    this.blocking = task -> calls.execute(new Call(task, false, sequence.incrementAndGet()));
+    this.sandboxStarts = task -> calls.execute(new Call(task, true, sequence.incrementAndGet()));
     this.sandboxImage = sandboxImage;
     this.dockerHost = config.getDockerHost();
     AtomicInteger streams = new AtomicInteger();
@@ -484,7 +509,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   }
 
   private CompletionStage<RuntimeContainer> startSandbox(SandboxSpec spec, String network) {
-    return call(() -> {
+    return CompletableFuture.supplyAsync(() -> {
       // The app containers join the sandbox's IPC namespace too, which Docker allows only when asked.
       HostConfig host = HostConfig.newHostConfig().withInit(true).withIpcMode(spec.hostIpc() ? "host" : "shareable");
       CreateContainerCmd create = docker.createContainerCmd(sandboxImage)
@@ -519,7 +544,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         throw e;
       }
       return recorded(spec.labels().node(), id);
-    });
+    }, sandboxStarts);
   }
 
   @Override
@@ -792,7 +817,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   public Source<ByteString, NotUsed> logs(String id, LogOptions options) {
     return Source.<ByteString>queue(64, OverflowStrategy.backpressure())
         .mapMaterializedValue(queue -> {
-          blocking.execute(() -> streamLogs(id, options, queue));
+          streaming.execute(() -> streamLogs(id, options, queue));
           return NotUsed.getInstance();
         });
   }
@@ -876,7 +901,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       current.close();
     }
     views.values().forEach(NodeContainers::close);
-    blocking.shutdownNow();
+    calls.shutdownNow();
     streaming.shutdownNow();
     try {
       docker.close();

@@ -169,10 +169,12 @@ final class NodeContainers implements AutoCloseable {
         continue;
       }
       String id = container.getId();
-      String state = container.getState() == null ? "" : container.getState();
+      String raw = container.getState() == null ? "" : container.getState();
+      // With the name: a pool sandbox taken by a pod (renamed) is looked at again, though it still runs.
+      String state = raw + "|" + (container.getNames() == null || container.getNames().length == 0 ? "" : container.getNames()[0]);
       listed.add(id);
       Seen known = containers.get(id);
-      if (known != null && known.container() != null && state.equals(known.listState()) && !state.equals("created")) {
+      if (known != null && state.equals(known.listState()) && !raw.equals("created")) {
         continue;
       }
       long inspection = look();

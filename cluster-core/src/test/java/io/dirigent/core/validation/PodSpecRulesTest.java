@@ -76,4 +76,17 @@ class PodSpecRulesTest {
       assertThat(messages).startsWith(expected);
     }
   }
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a DNS label is a fine hostname | \"hostname\":\"web-0\",\"subdomain\":\"web\" | ",
+      "a hostname that would be a host tool's option is refused | \"hostname\":\"-F/etc/shadow\""
+          + " | spec.hostname: Invalid value: \"-F/etc/shadow\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+      "a subdomain with a dot is refused | \"subdomain\":\"a.b\" | spec.subdomain: Invalid value: \"a.b\": must not contain dots",
+  })
+  void hostnameAndSubdomainAreDnsLabels(String behaviour, String fields, String expected) throws Exception {
+    String spec = "{" + fields + "," + CONTAINER.formatted("") + "}";
+    List<FieldError> errors = new ArrayList<>();
+    PodSpecRules.validate(KubeJson.MAPPER.readTree(spec), "spec", errors);
+    assertThat(String.join("; ", errors.stream().map(FieldError::message).toList())).isEqualTo(expected == null ? "" : expected);
+  }
 }
