@@ -78,10 +78,10 @@ class BinDirigentIT {
       server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
       Run again = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0");
       assertThat(again.exit()).as(again.output()).isZero();
-      // Adopted, not removed: the full pool (32 by default) is the old sandboxes and new ones.
+      // Adopted, not removed: the full pool (64 by default) is the old sandboxes and new ones.
       io.dirigent.core.testing.Await.until("the killed server's pool sandboxes adopted", java.time.Duration.ofSeconds(90), () -> {
         java.util.List<String> now = poolSandboxes(dataDir);
-        return now.size() >= 32 && now.containsAll(pool);
+        return now.size() >= 64 && now.containsAll(pool);
       });
 
       // The same authority, so the old kubeconfig's administrator and the old token are still who they were.

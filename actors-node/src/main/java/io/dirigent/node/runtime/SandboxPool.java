@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -324,6 +325,17 @@ final class SandboxPool implements AutoCloseable {
     }
     List<String> left = new ArrayList<>(free);
     free.clear();
-    left.forEach(this::removeQuietly);
+    // A few at a time: a server's stop should not wait for each in turn.
+    java.util.concurrent.ExecutorService removers = Executors.newFixedThreadPool(Math.max(1, Math.min(8, left.size())));
+    try {
+      CompletableFuture.allOf(left.stream().map(id -> CompletableFuture.runAsync(() -> removeQuietly(id), removers)).toArray(CompletableFuture[]::new))
+          .get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.warn("pool sandboxes of node {} not all removed: {}", node, e.toString());
+    } finally {
+      removers.shutdownNow();
+    }
   }
 }
