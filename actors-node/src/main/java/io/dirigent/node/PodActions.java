@@ -13,12 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +133,7 @@ final class PodActions {
    * by the grace period. A failing hook is reported and the stop goes on.
    */
   private CompletionStage<Void> preStop(PodPlanner.KillContainer kill) {
-    var lifecycle = container(kill.name()).map(Container::getLifecycle).orElse(null);
+    var lifecycle = PodSpecs.container(pod, kill.name()).map(Container::getLifecycle).orElse(null);
     var hook = lifecycle == null ? null : lifecycle.getPreStop();
     if (hook == null || kill.message() == null) {
       return CompletableFuture.completedFuture(null);
@@ -233,7 +231,7 @@ final class PodActions {
   private SandboxSpec sandboxSpec(int attempt) {
     ContainerLabels labels = new ContainerLabels(node.settings().name(), uid, name(), namespace(), ContainerLabels.SANDBOX, attempt, "");
     List<SandboxSpec.PortMapping> ports = new ArrayList<>();
-    for (Container container : allContainers()) {
+    for (Container container : PodSpecs.allContainers(pod)) {
       for (ContainerPort port : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
         if (port.getHostPort() != null && port.getHostPort() > 0) {
           ports.add(new SandboxSpec.PortMapping(port.getContainerPort(), port.getHostPort(),
@@ -248,16 +246,6 @@ final class PodActions {
     }
     return new SandboxSpec(labels, hostname,
         Boolean.TRUE.equals(pod.getSpec().getHostNetwork()), Boolean.TRUE.equals(pod.getSpec().getHostIPC()), ports);
-  }
-
-  private List<Container> allContainers() {
-    return Stream.concat(
-        pod.getSpec().getInitContainers() == null ? Stream.<Container>empty() : pod.getSpec().getInitContainers().stream(),
-        pod.getSpec().getContainers().stream()).toList();
-  }
-
-  private Optional<Container> container(String name) {
-    return allContainers().stream().filter(c -> c.getName().equals(name)).findFirst();
   }
 
   /** An event about the pod (or one of its containers): the recorder is safe to call from any thread. */

@@ -18,9 +18,7 @@ final class PodEvents {
     }
     String fieldPath = null;
     if (containerName != null) {
-      boolean init = pod.getSpec().getInitContainers() != null
-          && pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals(containerName));
-      fieldPath = (init ? "spec.initContainers{" : "spec.containers{") + containerName + "}";
+      fieldPath = (PodSpecs.isInit(pod, containerName) ? "spec.initContainers{" : "spec.containers{") + containerName + "}";
     }
     recorder.record(pod, fieldPath, type, reason, message);
   }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -205,12 +204,7 @@ final class PodProber {
   }
 
   private Optional<Container> container(String name) {
-    if (pod == null) {
-      return Optional.empty();
-    }
-    return Stream.concat(
-        pod.getSpec().getInitContainers() == null ? Stream.<Container>empty() : pod.getSpec().getInitContainers().stream(),
-        pod.getSpec().getContainers().stream()).filter(c -> c.getName().equals(name)).findFirst();
+    return pod == null ? Optional.empty() : PodSpecs.container(pod, name);
   }
 
   static Probe probe(Container container, Kind kind) {

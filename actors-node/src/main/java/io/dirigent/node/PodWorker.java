@@ -231,7 +231,7 @@ final class PodWorker {
     for (RuntimeContainer instance : observed.running()) {
       PodStatuses.ProbeView view = probes.views().get(instance.id());
       if (view == null) {
-        view = container(instance.pod().container()).map(PodProber::initially).orElse(null);
+        view = PodSpecs.container(pod, instance.pod().container()).map(PodProber::initially).orElse(null);
       }
       if (view != null) {
         views.put(instance.id(), view);
@@ -327,15 +327,8 @@ final class PodWorker {
 
   // ---- small things ----
 
-  private java.util.Optional<Container> container(String name) {
-    return java.util.stream.Stream.concat(
-            pod.getSpec().getInitContainers() == null ? java.util.stream.Stream.<Container>empty() : pod.getSpec().getInitContainers().stream(),
-            pod.getSpec().getContainers().stream())
-        .filter(c -> c.getName().equals(name)).findFirst();
-  }
-
   private String image(String containerName) {
-    return container(containerName).map(Container::getImage).orElse("");
+    return PodSpecs.container(pod, containerName).map(Container::getImage).orElse("");
   }
 
   private void event(String containerName, String type, String reason, String message) {
