@@ -68,6 +68,12 @@ public final class NodeAgents implements AutoCloseable {
             config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config)));
         agents.startPodNetwork(own, NetworkSettings.from(config), docker);
         docker.poolSandboxes(own.name(), config.getInt("dirigent.node.sandbox-pool"), config.getString("dirigent.node.docker.busybox"));
+        // The pool's free sandboxes go while the member stops, before the JVM may end (a SIGTERM's hooks do not wait for more).
+        org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceStop(),
+            "dirigent-sandbox-pool", () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+              docker.closePool();
+              return org.apache.pekko.Done.getInstance();
+            }, runnable -> new Thread(runnable, "dirigent-sandbox-pool-close").start()));
         agents.startAgent(own, docker);
       }
       case "simulated" -> {

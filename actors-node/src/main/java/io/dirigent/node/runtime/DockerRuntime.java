@@ -293,7 +293,14 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         }
         // A list does not say which containers are attached; an inspection does.
         com.github.dockerjava.api.model.Network network = docker.inspectNetworkCmd().withNetworkId(listed.getId()).exec();
-        if ((network.getContainers() == null || network.getContainers().isEmpty()) && (ownOld || olderThan(network, PRUNE_GRACE))) {
+        if (!ownOld && !olderThan(network, PRUNE_GRACE)) {
+          continue;
+        }
+        var attached = network.getContainers() == null ? Map.<String, com.github.dockerjava.api.model.Network.ContainerNetworkConfig>of() : network.getContainers();
+        // Free pool sandboxes are no pod's: a gone node's (a server stopped without removing them) go with its network.
+        boolean onlyPool = attached.values().stream().allMatch(container -> container.getName() != null && container.getName().startsWith(SandboxPool.NAME_PREFIX));
+        if (onlyPool) {
+          attached.keySet().forEach(this::removeQuietly);
           log.info("removing the engine's network {} of node {}: {}", network.getName(), owner, ownOld ? "the node holds another range now" : "no such node");
           removeNetwork(network.getName());
         }
@@ -893,14 +900,30 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     }
   }
 
-  @Override
-  public void close() {
+  /**
+   * Stops filling the sandbox pool and removes its free sandboxes (pods' sandboxes stay); from now
+   * on every pod's sandbox is started when it arrives. Blocking; once is enough.
+   */
+  public void closePool() {
     SandboxPool current = pool;
     pool = null;
     if (current != null) {
       current.close();
     }
+  }
+
+  @Override
+  public void close() {
+    closePool();
     views.values().forEach(NodeContainers::close);
+    // Calls under way are let finish (for a moment): one the engine was not let finish can leave
+    // half of what it made (a network endpoint of no container).
+    calls.shutdown();
+    try {
+      calls.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     calls.shutdownNow();
     streaming.shutdownNow();
     try {

@@ -100,6 +100,11 @@ final class PooledHostnames {
     }
   }
 
+  /** Whether {@code hostname} may be a pod's: a lowercase DNS name of at most 63 characters. */
+  static boolean isHostname(String hostname) {
+    return hostname != null && HOSTNAME.matcher(hostname).matches();
+  }
+
   /** The engine's entrypoint for a container of a pooled sandbox: the wait, then {@link #argv}. */
   static List<String> entrypoint(String hostname) {
     return List.of(TOOLS, "sh", "-c", SCRIPT, hostname);
@@ -126,7 +131,7 @@ final class PooledHostnames {
    */
   void name(long pid, String hostname, long waiting) throws IOException {
     // A pod name or spec.hostname, validated by the API; checked again, as it becomes an argument of a host tool.
-    if (!HOSTNAME.matcher(hostname).matches()) {
+    if (!isHostname(hostname)) {
       throw new IOException("not a hostname: " + hostname);
     }
     // The values are the shell's arguments, never part of its script.

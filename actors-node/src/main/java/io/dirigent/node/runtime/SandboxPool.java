@@ -123,7 +123,10 @@ final class SandboxPool implements AutoCloseable {
    * (the caller starts one). Blocking.
    */
   InspectContainerResponse claim(SandboxSpec spec, String network) {
-    if (closed || !key(network).equals(poolNetwork)) {
+    // The hostname goes into files every container of the pod reads: only a DNS name (the API
+    // validated it already; a pod that somehow has another gets a sandbox of its own, which the
+    // engine checks).
+    if (closed || !key(network).equals(poolNetwork) || !PooledHostnames.isHostname(spec.hostname())) {
       return null;
     }
     for (String id = free.poll(); id != null; id = free.poll()) {
@@ -317,9 +320,14 @@ final class SandboxPool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    filler.shutdownNow();
+    // Not interrupted: a start the engine was asked for and not let finish can leave the network an
+    // endpoint of no container, which keeps the network from ever being removed. One under way
+    // finishes (and removes what it made, seeing the pool closed).
+    filler.shutdown();
     try {
-      filler.awaitTermination(5, TimeUnit.SECONDS);
+      if (!filler.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("the sandbox pool of node {} was still making a sandbox after 10 s", node);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

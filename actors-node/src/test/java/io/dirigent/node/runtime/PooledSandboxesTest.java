@@ -54,9 +54,12 @@ class PooledSandboxesTest {
   @Test
   void aHostnameThatIsNoDnsNameNeverReachesTheHostTool() {
     PooledHostnames hostnames = new PooledHostnames("/bin/busybox");
-    for (String hostile : List.of("-F/etc/shadow", "a b", "Upper", "x".repeat(64), "", "a;reboot", "-")) {
+    for (String hostile : List.of("-F/etc/shadow", "a b", "Upper", "x".repeat(64), "", "a;reboot", "-", "web\n10.0.0.1\tevil")) {
       assertThatThrownBy(() -> hostnames.name(1, hostile, 0)).as(hostile).isInstanceOf(IOException.class).hasMessageContaining("not a hostname");
+      assertThat(PooledHostnames.isHostname(hostile)).as("a pool sandbox's files never name " + hostile).isFalse();
     }
+    assertThat(PooledHostnames.isHostname("web-7d4b9-x2x5q")).isTrue();
+    assertThat(PooledHostnames.isHostname("a.b-c")).as("a pod name may have dots").isTrue();
   }
 
   @Test
