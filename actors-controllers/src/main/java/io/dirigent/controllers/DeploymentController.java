@@ -88,11 +88,17 @@ final class DeploymentController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     Deployment d = found.get();
-    return ControllerRefs.claim(store, d, d.getSpec().getSelector(), cache.list(ReplicaSet.class, d.getMetadata().getNamespace()))
-        .thenCompose(claimed -> sync(d, new ArrayList<>(claimed), cache));
+    // What the asynchronous part needs of the cache is read here, on the loop's thread: after the
+    // claim, the cache is the loop's again (Cache's rule).
+    List<ReplicaSet> candidates = cache.list(ReplicaSet.class, d.getMetadata().getNamespace());
+    Map<String, List<Pod>> podsByReplicaSet = new HashMap<>();
+    candidates.forEach(rs -> podsByReplicaSet.put(rs.getMetadata().getUid(), ReplicaSetController.owned(rs, cache)));
+    return ControllerRefs.claim(store, d, d.getSpec().getSelector(), candidates)
+        .thenCompose(claimed -> sync(d, new ArrayList<>(claimed), podsByReplicaSet));
   }
 
-  private CompletionStage<?> sync(Deployment d, List<ReplicaSet> owned, Cache cache) {
+  /** @param podsByReplicaSet the pods of each of the namespace's ReplicaSets, by the ReplicaSet's uid, as the cache had them */
+  private CompletionStage<?> sync(Deployment d, List<ReplicaSet> owned, Map<String, List<Pod>> podsByReplicaSet) {
     owned.sort(Comparator.comparingLong(DeploymentController::revision).thenComparing(rs -> rs.getMetadata().getCreationTimestamp() == null ? "" : rs.getMetadata().getCreationTimestamp()));
     String hash = templateHash(d.getSpec().getTemplate());
     Optional<ReplicaSet> newRs = owned.stream().filter(rs -> hash.equals(labels(rs).get(HASH))).findFirst();
@@ -132,11 +138,11 @@ final class DeploymentController implements Controller {
     if (paused) {
       step = olds.stream().allMatch(rs -> spec(rs) == 0) ? scale(d, current, replicas) : CompletableFuture.completedFuture(null);
     } else if ("Recreate".equals(strategy(d))) {
-      step = recreate(d, current, olds, replicas, cache);
+      step = recreate(d, current, olds, replicas, podsByReplicaSet);
     } else {
       step = rolling(d, current, olds, replicas);
     }
-    Duration recheck = Availability.nextAvailable(allPods(owned, cache), minReady(d), clock.instant());
+    Duration recheck = Availability.nextAvailable(allPods(owned, podsByReplicaSet), minReady(d), clock.instant());
     return step.thenCompose(done -> cleanup(d, olds))
         .thenCompose(done -> writeStatus(d, owned, current, replicas))
         .thenApply(done -> recheck != null ? recheck : progressRecheck(d));
@@ -163,7 +169,7 @@ final class DeploymentController implements Controller {
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
   }
 
-  private CompletionStage<?> recreate(Deployment d, ReplicaSet newRs, List<ReplicaSet> olds, int replicas, Cache cache) {
+  private CompletionStage<?> recreate(Deployment d, ReplicaSet newRs, List<ReplicaSet> olds, int replicas, Map<String, List<Pod>> podsByReplicaSet) {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (ReplicaSet old : olds) {
       if (spec(old) > 0) {
@@ -174,7 +180,7 @@ final class DeploymentController implements Controller {
       return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
     // Every old pod must be gone before a new one starts.
-    boolean oldPodsLeft = olds.stream().anyMatch(old -> !ReplicaSetController.owned(old, cache).isEmpty());
+    boolean oldPodsLeft = olds.stream().anyMatch(old -> !podsByReplicaSet.getOrDefault(old.getMetadata().getUid(), List.of()).isEmpty());
     if (oldPodsLeft || spec(newRs) == replicas) {
       return CompletableFuture.completedFuture(null);
     }
@@ -406,9 +412,9 @@ final class DeploymentController implements Controller {
     return node;
   }
 
-  private static List<Pod> allPods(List<ReplicaSet> owned, Cache cache) {
+  private static List<Pod> allPods(List<ReplicaSet> owned, Map<String, List<Pod>> podsByReplicaSet) {
     List<Pod> pods = new ArrayList<>();
-    owned.forEach(rs -> pods.addAll(ReplicaSetController.owned(rs, cache)));
+    owned.forEach(rs -> pods.addAll(podsByReplicaSet.getOrDefault(rs.getMetadata().getUid(), List.of())));
     return pods;
   }
 

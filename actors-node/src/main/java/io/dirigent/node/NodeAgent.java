@@ -163,8 +163,14 @@ public final class NodeAgent {
     }
 
     Behavior<Command> register() {
-      CompletionStage<Registered> registered = node.runtime().info().thenCompose(info -> {
-        Node wanted = NodeObjects.node(node.settings(), info, capacity(), health(), simulated, null, node.clock().instant());
+      // Off this actor's thread: nothing of it is read there (the host is read on the blocking executor).
+      NodeAgentContext node = this.node;
+      boolean simulated = this.simulated;
+      CompletionStage<Host> host = CompletableFuture.supplyAsync(() -> Host.read(node, simulated), node.blocking());
+      CompletionStage<Registered> registered = host.thenCombine(node.runtime().info(), Map::entry).thenCompose(found -> {
+        RuntimeInfo info = found.getValue();
+        Host now = found.getKey();
+        Node wanted = NodeObjects.node(node.settings(), info, now.capacity(), now.health(), simulated, null, node.clock().instant());
         return node.store().create(wanted).handle((created, failure) -> {
           if (failure == null) {
             return CompletableFuture.completedFuture(created);
@@ -174,7 +180,7 @@ public final class NodeAgent {
             // Registered before (this agent restarted): keep the spec (cordon, taints), report anew.
             return node.store().get(Node.class, null, name()).thenCompose(existing -> {
               existing.getMetadata().setResourceVersion(null);
-              existing.setStatus(NodeObjects.status(node.settings(), info, capacity(), health(), existing.getStatus(), node.clock().instant()));
+              existing.setStatus(NodeObjects.status(node.settings(), info, now.capacity(), now.health(), existing.getStatus(), node.clock().instant()));
               return node.store().updateStatus(existing);
             });
           }
@@ -365,11 +371,18 @@ public final class NodeAgent {
     }
 
     private Behavior<Command> onReportStatus(ReportStatus report) {
-      CompletionStage<Node> write = node.store().get(Node.class, null, name()).thenCompose(current -> {
-        current.getMetadata().setResourceVersion(null);
-        current.setStatus(NodeObjects.status(node.settings(), runtimeInfo, capacity(), health(), lastStatus, node.clock().instant()));
-        return node.store().updateStatus(current);
-      });
+      // Copied here, on this actor's thread; the host is read on the blocking executor.
+      NodeAgentContext node = this.node;
+      boolean simulated = this.simulated;
+      RuntimeInfo info = runtimeInfo;
+      NodeStatus previous = lastStatus;
+      String name = name();
+      CompletionStage<Node> write = CompletableFuture.supplyAsync(() -> Host.read(node, simulated), node.blocking())
+          .thenCompose(now -> node.store().get(Node.class, null, name).thenCompose(current -> {
+            current.getMetadata().setResourceVersion(null);
+            current.setStatus(NodeObjects.status(node.settings(), info, now.capacity(), now.health(), previous, node.clock().instant()));
+            return node.store().updateStatus(current);
+          }));
       context.pipeToSelf(write, StatusReported::new);
       return Behaviors.same();
     }
@@ -392,14 +405,6 @@ public final class NodeAgent {
       return Behaviors.same();
     }
 
-    private NodeObjects.Capacity capacity() {
-      return simulated ? NodeObjects.Capacity.simulated(node.settings().maxPods())
-          : NodeObjects.Capacity.of(HostResources.read(node.settings().podsDir()), node.settings().maxPods());
-    }
-
-    private NodeObjects.Health health() {
-      return simulated ? NodeObjects.Health.GOOD : NodeObjects.Health.of(HostResources.read(node.settings().podsDir()));
-    }
 
     // ---- logs ----
 
@@ -450,4 +455,14 @@ public final class NodeAgent {
     }
   }
 
+  /** What the node reports of its host: capacity and pressure, read from /proc and the data directory's disk (blocking). */
+  private record Host(NodeObjects.Capacity capacity, NodeObjects.Health health) {
+    static Host read(NodeAgentContext node, boolean simulated) {
+      if (simulated) {
+        return new Host(NodeObjects.Capacity.simulated(node.settings().maxPods()), NodeObjects.Health.GOOD);
+      }
+      HostResources host = HostResources.read(node.settings().podsDir());
+      return new Host(NodeObjects.Capacity.of(host, node.settings().maxPods()), NodeObjects.Health.of(host));
+    }
+  }
 }
