@@ -286,6 +286,11 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   public void pruneNetworks(String keep, String node, java.util.Set<String> nodes) throws IOException {
     try {
       for (com.github.dockerjava.api.model.Network listed : docker.listNetworksCmd().withFilter("label", List.of(POD_NETWORK)).exec()) {
+        // The network this node uses now is never pruned, whoever's label it still carries (another
+        // cluster's node held the same range on this engine, and its pods are still attached).
+        if (keep.equals(listed.getName())) {
+          continue;
+        }
         String owner = listed.getLabels() == null ? null : listed.getLabels().get(POD_NETWORK);
         boolean ownOld = node.equals(owner) && !keep.equals(listed.getName());
         if (!ownOld && (owner == null || node.equals(owner) || nodes.contains(owner))) {
@@ -293,14 +298,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
         }
         // A list does not say which containers are attached; an inspection does.
         com.github.dockerjava.api.model.Network network = docker.inspectNetworkCmd().withNetworkId(listed.getId()).exec();
-        if (!ownOld && !olderThan(network, PRUNE_GRACE)) {
-          continue;
-        }
-        var attached = network.getContainers() == null ? Map.<String, com.github.dockerjava.api.model.Network.ContainerNetworkConfig>of() : network.getContainers();
-        // Free pool sandboxes are no pod's: a gone node's (a server stopped without removing them) go with its network.
-        boolean onlyPool = attached.values().stream().allMatch(container -> container.getName() != null && container.getName().startsWith(SandboxPool.NAME_PREFIX));
-        if (onlyPool) {
-          attached.keySet().forEach(this::removeQuietly);
+        if ((network.getContainers() == null || network.getContainers().isEmpty()) && (ownOld || olderThan(network, PRUNE_GRACE))) {
           log.info("removing the engine's network {} of node {}: {}", network.getName(), owner, ownOld ? "the node holds another range now" : "no such node");
           removeNetwork(network.getName());
         }
