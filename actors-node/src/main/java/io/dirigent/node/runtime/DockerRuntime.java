@@ -253,7 +253,17 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       }
       // Empty: made again as this node's (its label, its MTU), so that no agent takes it for a gone node's.
       log.info("replacing the engine's network {} ({}) for range {}", name, configs.isEmpty() ? "no range" : configs.get(0).getSubnet(), range);
-      docker.removeNetworkCmd(name).exec();
+      try {
+        docker.removeNetworkCmd(name).exec();
+      } catch (RuntimeException stuck) {
+        if (sameRange) {
+          // The engine keeps an endpoint of no container (a start whose client went away, a killed
+          // server's), so the network cannot go; it has this node's range and bridge: used as it is.
+          log.warn("the engine's network {} cannot be removed ({}); this node's pods use it as it is", name, stuck.getMessage());
+          return;
+        }
+        throw stuck;
+      }
     } catch (NotFoundException absent) {
       // made below
     } catch (RuntimeException e) {
