@@ -16,8 +16,8 @@ import java.util.Map;
  * Objects in the store are JSON trees in Kubernetes' wire shape; this converts them to and from
  * fabric8's typed model and reads the metadata fields the store works with.
  *
- * <p>Trees handed to or returned by the store are never mutated afterwards: every change works on
- * a {@link ObjectNode#deepCopy() copy}.
+ * <p>The versions the store hands out are {@link FrozenJson frozen}: every change works on a
+ * {@link ObjectNode#deepCopy() copy}.
  */
 public final class KubeJson {
 

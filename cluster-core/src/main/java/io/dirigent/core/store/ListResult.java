@@ -1,6 +1,7 @@
 package io.dirigent.core.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.KubeJson;
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  */
 public record ListResult(List<ObjectNode> items, String resourceVersion, String continueToken, long remaining) {
   public ListResult {
-    items = List.copyOf(items);
+    items = items.stream().map(FrozenJson::freeze).toList();
   }
 
   public <T> List<T> items(Class<T> type) {

@@ -3,6 +3,7 @@ package io.dirigent.core.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
 import io.dirigent.core.LocalOnly;
+import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
@@ -94,7 +95,11 @@ public final class ObjectEntity
   public sealed interface Reply extends CborSerializable {}
 
   /** The write happened (or was a no-op, or a dry run): the resulting version. */
-  public record Accepted(ObjectNode object, boolean deleted) implements Reply {}
+  public record Accepted(ObjectNode object, boolean deleted) implements Reply {
+    public Accepted {
+      object = FrozenJson.freeze(object);
+    }
+  }
 
   /** The write was refused; nothing was persisted. */
   public record Rejected(StoreError error) implements Reply {}
@@ -105,6 +110,10 @@ public final class ObjectEntity
    * the {@code refused} error.
    */
   public record Current(ObjectNode latest, boolean exists, StoreError refused) implements CborSerializable {
+    public Current {
+      latest = FrozenJson.freeze(latest);
+    }
+
     public Current(ObjectNode latest, boolean exists) {
       this(latest, exists, null);
     }
@@ -130,6 +139,11 @@ public final class ObjectEntity
   /** The newest version, live or deleted; null if the object never existed. */
   public record State(ObjectNode latest, boolean exists) implements CborSerializable {
     static final State EMPTY = new State(null, false);
+
+    /** A version replayed from the journal or a snapshot is frozen as the live one is. */
+    public State {
+      latest = FrozenJson.freeze(latest);
+    }
 
     State apply(Changed event) {
       return new State(event.object(), event.operation() != Operation.DELETE);
@@ -431,8 +445,11 @@ public final class ObjectEntity
     }
     RecipientRef<ResourceIndex.Command> commitTo = indexActor != null ? indexActor : index;
     long rv = answer.resourceVersion();
-    ObjectNode object = write.write().object();
-    KubeJson.metadata(object).put("resourceVersion", Long.toString(rv));
+    // The write's tree is this entity's own (ObjectWrites made it); stamped, it is frozen once
+    // here and shared from then on by the state, the reply, the index and every watcher.
+    ObjectNode stamped = write.write().object();
+    KubeJson.metadata(stamped).put("resourceVersion", Long.toString(rv));
+    ObjectNode object = FrozenJson.freeze(stamped);
     var event = new Changed(write.write().operation(), rv, clock.instant(), write.user(), object);
     return Effect().persist(event)
         .thenRun(s -> {

@@ -3,6 +3,7 @@ package io.dirigent.core.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
 import io.dirigent.core.LocalOnly;
+import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.auth.Caller;
@@ -109,7 +110,11 @@ public final class ResourceIndex
 
   public sealed interface ListReply extends CborSerializable {}
 
-  public record Listed(List<ObjectNode> items, long resourceVersion, String continueToken, long remaining) implements ListReply {}
+  public record Listed(List<ObjectNode> items, long resourceVersion, String continueToken, long remaining) implements ListReply {
+    public Listed {
+      items = items.stream().map(FrozenJson::freeze).toList();
+    }
+  }
 
   public record ListFailed(StoreError error) implements ListReply {}
 

@@ -3,6 +3,7 @@ package io.dirigent.core.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.KubeJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,7 +96,7 @@ final class WatchCache {
   /** Starts over from a rebuilt set of objects, all as of {@code version}. */
   void reset(Map<String, ObjectNode> initial, long version) {
     objects.clear();
-    objects.putAll(initial);
+    initial.forEach((key, object) -> objects.put(key, FrozenJson.freeze(object)));
     tombstones.clear();
     log.clear();
     newestLogged.clear();
@@ -122,7 +123,9 @@ final class WatchCache {
    * Applies a committed version and returns the change to publish, or null when the cache
    * already holds this or a newer version of the object (a repeated notification).
    */
-  Change apply(String key, long version, ObjectNode object, boolean deleted) {
+  Change apply(String key, long version, ObjectNode committed, boolean deleted) {
+    // Frozen already when it comes from an entity of this member; one from another member arrives as a fresh tree.
+    ObjectNode object = FrozenJson.freeze(committed);
     ObjectNode previous = objects.get(key);
     long known = previous != null ? KubeJson.resourceVersion(previous) : tombstones.getOrDefault(key, 0L);
     if (known >= version) {
@@ -305,7 +308,7 @@ final class WatchCache {
 
   private static ObjectNode decode(byte[] encoded) {
     try {
-      return (ObjectNode) CBOR.readTree(encoded);
+      return FrozenJson.freeze((ObjectNode) CBOR.readTree(encoded));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

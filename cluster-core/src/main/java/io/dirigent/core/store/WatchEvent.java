@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.CborSerializable;
+import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.KubeJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -30,7 +31,7 @@ public record WatchEvent(Type type, ObjectNode object, @JsonIgnore Encoded encod
 
   public WatchEvent {
     Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(object, "object");
+    object = FrozenJson.freeze(Objects.requireNonNull(object, "object"));
   }
 
   public WatchEvent(Type type, ObjectNode object) {

@@ -36,8 +36,9 @@ class BootstrapPolicyTest {
     member.close();
   }
 
+  /** The role as stored, as a copy the test may change (the store's own version is frozen). */
   private ObjectNode role(String name) {
-    return Await.result(member.store().get(clusterRoles, null, name));
+    return Await.result(member.store().get(clusterRoles, null, name)).deepCopy();
   }
 
   @Test

@@ -3,6 +3,11 @@ package io.dirigent.core.store;
 import static io.dirigent.core.testing.Await.error;
 import static io.dirigent.core.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.FrozenJson;
+import io.dirigent.core.api.ResourceType;
 
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.WatchRecorder;
@@ -169,6 +174,30 @@ abstract class WatchContract extends StoreTestBase {
       assertThat(events).extracting(WatchEvent::type).containsOnly(WatchEvent.Type.ADDED);
       assertThat(events).extracting(e -> KubeJson.name(e.object())).containsExactly("a", "b");
     }
+  }
+
+  @Test
+  void everyVersionTheStoreHandsOutIsFrozenAndItsCopiesAreNot() {
+    String ns = namespace();
+    ResourceType configMaps = type("configmaps");
+    ObjectNode body = KubeJson.toTree(configMap(ns, "a", Map.of(), "1"));
+    ObjectNode created = result(store.create(configMaps, ns, body, WriteOptions.DEFAULT));
+    ObjectNode read = result(store.get(configMaps, ns, "a"));
+    ListResult listed = result(store.list(configMaps, ListOptions.of(ObjectFilter.inNamespace(ns))));
+    ObjectNode changed = read.deepCopy();
+    ((ObjectNode) changed.path("data")).put("value", "2");
+    ObjectNode updated = result(store.update(configMaps, ns, changed, WriteOptions.DEFAULT));
+    try (WatchRecorder watch = new WatchRecorder(store.watch(ConfigMap.class, WatchOptions.from(ObjectFilter.inNamespace(ns), null)), node.system())) {
+      assertThat(watch.awaitCount(1)).allSatisfy(event -> assertThat(FrozenJson.isFrozen(event.object())).isTrue());
+    }
+
+    assertThat(List.of(created, read, updated, listed.items().get(0))).allSatisfy(version -> {
+      assertThat(FrozenJson.isFrozen(version)).as("frozen: %s", version).isTrue();
+      assertThatThrownBy(() -> KubeJson.metadata(version).put("resourceVersion", "1")).isInstanceOf(UnsupportedOperationException.class);
+    });
+    assertThat(FrozenJson.isFrozen(changed)).isFalse();
+    assertThat(body.path("metadata").has("resourceVersion")).as("the caller's body is not stamped").isFalse();
+    assertThat(updated.path("data").path("value").asText()).isEqualTo("2");
   }
 
   @Test
