@@ -72,7 +72,7 @@ public final class NodeInfo {
     return ready;
   }
 
-  private static boolean readyIn(Node node) {
+  static boolean readyIn(Node node) {
     if (node.getStatus() == null || node.getStatus().getConditions() == null) {
       return false;
     }

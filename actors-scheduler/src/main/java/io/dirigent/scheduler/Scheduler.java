@@ -3,12 +3,15 @@ package io.dirigent.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import io.dirigent.core.api.KubeJson;
-import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.api.PodConditions;
+import io.dirigent.core.api.PodPhase;
 import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.Callers;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.core.store.ObjectKey;
+import io.dirigent.core.store.PodBindings;
 import io.dirigent.core.cluster.HolderLease;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -21,13 +24,10 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,17 +41,18 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The scheduler — a cluster singleton on control-plane members. It follows every pod and node,
- * keeps unbound pods in a queue (higher {@code spec.priority} first, then oldest), and for each
- * picks a node ({@link SchedulingAlgorithm}) and binds the pod to it: an update of the version it
- * saw, so of two binds only one can win. A pod is <em>assumed</em> on its node from the decision
- * until the binding is seen (or fails), so the next decisions already count it and no node is
- * over-committed. A pod that fits nowhere gets PodScheduled=False and a FailedScheduling event
- * with the per-reason counts, and is retried with back-off — at once when a node or pod change
- * could make it fit.
+ * keeps unbound pods in a {@link SchedulingQueue} (higher {@code spec.priority} first, then
+ * oldest), and for each picks a node ({@link SchedulingAlgorithm}) and binds the pod to it through
+ * the binding subresource's write ({@link PodBindings}), so of two binds only one can win. A pod is
+ * <em>assumed</em> on its node in the {@link SchedulerCache} from the decision until the binding is
+ * seen (or fails), so the next decisions already count it and no node is over-committed. A pod
+ * that fits nowhere gets PodScheduled=False and a FailedScheduling event with the per-reason
+ * counts, and is retried with back-off — at once when a node or pod change could make it fit.
  */
 public final class Scheduler {
 
   public static final String NAME = "default-scheduler";
+  private static final String PODS = "pods";
 
   public sealed interface Command {}
 
@@ -80,11 +81,13 @@ public final class Scheduler {
   }
 
   /** The scheduler's settings, from {@code dirigent.scheduler}. */
-  public record SchedulerSettings(String role, int batch, int maxBindsInFlight, Duration initialBackoff, Duration maxBackoff, boolean events) {
+  public record SchedulerSettings(String role, int batch, int maxBindsInFlight, Duration initialBackoff, Duration maxBackoff,
+      Duration backoffCheckInterval, Duration relistDelay, boolean events) {
     static SchedulerSettings from(Config config) {
       Config c = config.getConfig("dirigent.scheduler");
       return new SchedulerSettings(c.getString("role"), c.getInt("batch"), c.getInt("max-binds-in-flight"),
-          c.getDuration("initial-backoff"), c.getDuration("max-backoff"), c.getBoolean("events"));
+          c.getDuration("initial-backoff"), c.getDuration("max-backoff"), c.getDuration("backoff-check-interval"),
+          c.getDuration("relist-delay"), c.getBoolean("events"));
     }
   }
 
@@ -96,35 +99,19 @@ public final class Scheduler {
     });
   }
 
-  /** A pod waiting to be scheduled; {@code order} keeps equal priorities first come, first served. */
-  private record Queued(PodInfo pod, long order) {}
-
-
   private static final class Running {
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final Store store;
-    private final ResourceType podType;
     private final SchedulerSettings settings;
     private final Clock clock;
     private final EventRecorder recorder;
     private final SchedulingAlgorithm algorithm = SchedulingAlgorithm.defaults();
-    private final Map<String, NodeInfo> nodes = new HashMap<>();
-    private final List<NodeInfo> nodeList = new ArrayList<>();
-    /** Where each bound or assumed pod is, and what it takes there. */
-    private final Map<String, String> placed = new HashMap<>();
-    private final Map<String, PodInfo> placedPods = new HashMap<>();
-    /** The back-off each pod that did not fit has reached; forgotten once it is placed. */
-    private final Map<String, Duration> backoffs = new HashMap<>();
-    private final Map<String, PodInfo> waiting = new HashMap<>();
-    private final PriorityQueue<Queued> active = new PriorityQueue<>(
-        Comparator.comparingInt((Queued q) -> -q.pod().priority()).thenComparingLong(Queued::order));
-    /** Pods that fit nowhere, with when to try them again. */
-    private final Map<String, Instant> unschedulable = new HashMap<>();
+    private final SchedulerCache cache = new SchedulerCache();
+    private final SchedulingQueue queue;
     /** The FailedScheduling message last written for a pod, so an unchanged one is not written again. */
     private final Map<String, String> reported = new HashMap<>();
     private int inFlight;
-    private long order;
     private int rotation;
     private boolean podsSynced;
     private boolean nodesSynced;
@@ -133,26 +120,29 @@ public final class Scheduler {
       this.context = context;
       this.timers = timers;
       this.store = store;
-      this.podType = store.registry().of(Pod.class);
       this.settings = settings;
       this.clock = clock;
       this.recorder = settings.events() ? new EventRecorder(store, NAME, null, clock) : null;
+      this.queue = new SchedulingQueue(settings.initialBackoff(), settings.maxBackoff());
     }
 
     Behavior<Command> start() {
       ActorRef<Command> self = context.getSelf();
       ActorRef<Informer.Event> pods = context.spawn(Informer.relay(self, PodEvent::new), "pod-events");
       ActorRef<Informer.Event> nodeEvents = context.spawn(Informer.relay(self, NodeEvent::new), "node-events");
-      context.spawn(Informer.create(store, store.registry().of(Pod.class), ObjectFilter.ALL, pods, Duration.ofSeconds(1)), "pods");
-      context.spawn(Informer.create(store, store.registry().of(Node.class), ObjectFilter.ALL, nodeEvents, Duration.ofSeconds(1)), "nodes");
-      timers.startTimerWithFixedDelay(new RetryUnschedulable(), Duration.ofMillis(500));
+      context.spawn(Informer.create(store, store.registry().of(Pod.class), ObjectFilter.ALL, pods, settings.relistDelay()), "pods");
+      context.spawn(Informer.create(store, store.registry().of(Node.class), ObjectFilter.ALL, nodeEvents, settings.relistDelay()), "nodes");
+      timers.startTimerWithFixedDelay(new RetryUnschedulable(), settings.backoffCheckInterval());
       context.getLog().info("scheduler started");
       return Behaviors.receive(Command.class)
           .onMessage(PodEvent.class, event -> onPodEvent(event.event()))
           .onMessage(NodeEvent.class, event -> onNodeEvent(event.event()))
           .onMessage(ScheduleSome.class, some -> scheduleSome())
           .onMessage(Bound.class, this::onBound)
-          .onMessage(RetryUnschedulable.class, retry -> retryDue())
+          .onMessage(RetryUnschedulable.class, retry -> {
+            queue.flushBackoffCompleted(clock.instant());
+            return wake();
+          })
           .build();
     }
 
@@ -164,7 +154,7 @@ public final class Scheduler {
       } else if (event instanceof Informer.Deleted deleted) {
         podGone(key(deleted.object()));
         // Room was freed: what did not fit may fit now.
-        moveAllToActive();
+        queue.moveAllToActive();
       } else if (event instanceof Informer.Synced synced) {
         podsSynced = true;
         synced.objects().forEach(object -> readable("pod", object, this::podChanged));
@@ -175,50 +165,29 @@ public final class Scheduler {
     private void podChanged(ObjectNode object) {
       String key = key(object);
       String nodeName = object.path("spec").path("nodeName").asText("");
-      String phase = object.path("status").path("phase").asText("");
-      boolean finished = phase.equals("Succeeded") || phase.equals("Failed");
+      boolean finished = PodPhase.of(object).terminal();
       if (!nodeName.isEmpty()) {
-        waiting.remove(key);
-        unschedulable.remove(key);
+        queue.forget(key);
         reported.remove(key);
         if (finished) {
           podGone(key);
-          moveAllToActive();
+          queue.moveAllToActive();
           return;
         }
-        String before = placed.get(key);
-        if (nodeName.equals(before) && placedPods.containsKey(key)) {
-          // Already counted there (assumed, or seen bound): a status write changes nothing it takes.
-          return;
-        }
-        if (before != null && !before.equals(nodeName)) {
-          nodeOf(before).ifPresent(node -> node.remove(key));
-        }
-        placed.put(key, nodeName);
-        backoffs.remove(key);
-        PodInfo pod = PodInfo.of(object);
-        placedPods.put(key, pod);
-        NodeInfo node = nodes.get(nodeName);
-        if (node != null) {
-          node.add(pod);
+        if (!cache.confirm(key, nodeName)) {
+          cache.bound(PodInfo.of(object), nodeName);
         }
         return;
       }
       String scheduler = object.path("spec").path("schedulerName").asText(NAME);
-      if (finished || object.path("metadata").hasNonNull("deletionTimestamp") || !scheduler.equals(NAME) || placed.containsKey(key)) {
-        if (!placed.containsKey(key)) {
-          waiting.remove(key);
-          unschedulable.remove(key);
+      if (finished || object.path("metadata").hasNonNull("deletionTimestamp") || !scheduler.equals(NAME) || cache.isPlaced(key)) {
+        if (!cache.isPlaced(key)) {
+          queue.forget(key);
         }
         return;
       }
-      PodInfo pod = PodInfo.of(object);
-      boolean known = waiting.containsKey(key);
-      waiting.put(key, pod);
       // A pod waiting out its back-off keeps it; the changed version is what is tried next.
-      if (!known && !unschedulable.containsKey(key)) {
-        active.add(new Queued(pod, order++));
-      }
+      queue.upsert(PodInfo.of(object));
     }
 
     /**
@@ -237,74 +206,33 @@ public final class Scheduler {
     }
 
     private void podGone(String key) {
-      waiting.remove(key);
-      unschedulable.remove(key);
+      queue.forget(key);
       reported.remove(key);
-      backoffs.remove(key);
-      placedPods.remove(key);
-      String node = placed.remove(key);
-      if (node != null) {
-        nodeOf(node).ifPresent(info -> info.remove(key));
-      }
+      cache.remove(key);
     }
 
     private Behavior<Command> onNodeEvent(Informer.Event event) {
       if (event instanceof Informer.Upserted upserted) {
-        readable("node", upserted.object(), object -> nodeChanged(KubeJson.toTyped(object, Node.class)));
+        readable("node", upserted.object(), this::nodeChanged);
       } else if (event instanceof Informer.Deleted deleted) {
-        NodeInfo gone = nodes.remove(KubeJson.name(deleted.object()));
-        nodeList.remove(gone);
+        cache.removeNode(KubeJson.name(deleted.object()));
       } else if (event instanceof Informer.Synced synced) {
         nodesSynced = true;
-        synced.objects().forEach(each -> readable("node", each, object -> nodeChanged(KubeJson.toTyped(object, Node.class))));
+        synced.objects().forEach(each -> readable("node", each, this::nodeChanged));
       }
       return wake();
     }
 
-    private void nodeChanged(Node node) {
-      NodeInfo info = nodes.get(node.getMetadata().getName());
-      if (info == null) {
-        info = new NodeInfo(node);
-        nodes.put(info.name(), info);
-        nodeList.add(info);
-        // Pods bound to it before it was seen count on it from now on.
-        for (var entry : placed.entrySet()) {
-          if (entry.getValue().equals(info.name()) && placedPods.containsKey(entry.getKey())) {
-            info.add(placedPods.get(entry.getKey()));
-          }
-        }
-        moveAllToActive();
-        return;
+    private void nodeChanged(ObjectNode object) {
+      if (cache.upsertNode(KubeJson.toTyped(object, Node.class))) {
+        queue.moveAllToActive();
       }
-      boolean couldHelp = becameFriendlier(info.node(), node);
-      info.update(node);
-      if (couldHelp) {
-        moveAllToActive();
-      }
-    }
-
-    /** Whether a node change could let a pod fit that did not: more room, fewer taints, Ready, uncordoned, new labels. */
-    private static boolean becameFriendlier(Node before, Node after) {
-      return !java.util.Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
-          || !java.util.Objects.equals(before.getSpec(), after.getSpec())
-          || !java.util.Objects.equals(before.getStatus() == null ? null : before.getStatus().getAllocatable(),
-              after.getStatus() == null ? null : after.getStatus().getAllocatable())
-          || ready(before) != ready(after);
-    }
-
-    private static boolean ready(Node node) {
-      return node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()
-          .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-    }
-
-    private java.util.Optional<NodeInfo> nodeOf(String name) {
-      return java.util.Optional.ofNullable(nodes.get(name));
     }
 
     // ---- scheduling ----
 
     private Behavior<Command> wake() {
-      if (podsSynced && nodesSynced && !active.isEmpty() && !timers.isTimerActive("schedule")) {
+      if (podsSynced && nodesSynced && queue.hasActive() && !timers.isTimerActive("schedule")) {
         timers.startSingleTimer("schedule", new ScheduleSome(), Duration.ZERO);
       }
       return Behaviors.same();
@@ -313,43 +241,39 @@ public final class Scheduler {
     /** Schedules up to a batch of pods, then lets other messages in before the next batch. */
     private Behavior<Command> scheduleSome() {
       int done = 0;
-      while (done < settings.batch() && inFlight < settings.maxBindsInFlight() && !active.isEmpty()) {
-        Queued next = active.poll();
-        PodInfo pod = waiting.get(next.pod().key());
-        if (pod == null || placed.containsKey(pod.key()) || unschedulable.containsKey(pod.key())) {
-          continue;
+      while (done < settings.batch() && inFlight < settings.maxBindsInFlight()) {
+        var next = queue.pop();
+        if (next.isEmpty()) {
+          break;
         }
-        scheduleOne(pod);
+        scheduleOne(next.get());
         done++;
       }
       return wake();
     }
 
     private void scheduleOne(PodInfo pod) {
-      if (nodeList.isEmpty()) {
+      List<NodeInfo> nodes = cache.nodes();
+      if (nodes.isEmpty()) {
         markUnschedulable(pod, "0/0 nodes are available: no nodes registered.");
         return;
       }
-      SchedulingAlgorithm.Decision decision = algorithm.schedule(pod, nodeList, rotation);
-      rotation = (rotation + decision.evaluated()) % nodeList.size();
+      SchedulingAlgorithm.Decision decision = algorithm.schedule(pod, nodes, rotation);
+      rotation = (rotation + decision.evaluated()) % nodes.size();
       if (decision.node() == null) {
         markUnschedulable(pod, decision.message());
         return;
       }
-      NodeInfo node = nodes.get(decision.node());
-      node.add(pod);
-      placed.put(pod.key(), node.name());
-      placedPods.put(pod.key(), pod);
-      waiting.remove(pod.key());
+      String node = decision.node();
+      cache.assume(pod, node);
       inFlight++;
-      ObjectNode bound = pod.object().deepCopy();
-      ((ObjectNode) bound.path("spec")).put("nodeName", node.name());
-      // The version the decision was made on is a precondition: a pod changed meanwhile is not bound blindly.
-      context.pipeToSelf(store.update(podType, KubeJson.namespace(bound), bound, WriteOptions.DEFAULT),
-          (written, failure) -> new Bound(pod.key(), node.name(), failure));
+      context.getLog().debug("pod assumed pod={} node={}", pod.key(), node);
+      // Through the binding subresource's own write, on the version decided on: a pod deleted and
+      // created again under its name is not bound on this decision.
+      context.pipeToSelf(PodBindings.bind(store, pod.object(), node, WriteOptions.DEFAULT),
+          (written, failure) -> new Bound(pod.key(), node, failure));
       if (recorder != null) {
-        recorder.record(pod.pod(), null, EventRecorder.NORMAL, "Scheduled",
-            "Successfully assigned %s to %s".formatted(pod.key(), node.name()));
+        recorder.record(pod.pod(), null, EventRecorder.NORMAL, "Scheduled", "Successfully assigned %s to %s".formatted(pod.key(), node));
       }
     }
 
@@ -357,17 +281,13 @@ public final class Scheduler {
       inFlight--;
       if (bound.failure() != null) {
         Throwable cause = StoreException.cause(bound.failure());
-        String assumed = placed.get(bound.podKey());
-        if (bound.node().equals(assumed)) {
-          placed.remove(bound.podKey());
-          placedPods.remove(bound.podKey());
-          nodeOf(bound.node()).ifPresent(node -> node.remove(bound.podKey()));
-        }
+        cache.forgetAssumed(bound.podKey(), bound.node());
         boolean gone = cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND;
         context.getLog().info("binding failed pod={} node={} error={}", bound.podKey(), bound.node(), cause.getMessage());
         if (!gone) {
-          // Ask for the pod as it is now; the informer's next event requeues it if still unbound.
-          store.get(Pod.class, namespaceOf(bound.podKey()), nameOf(bound.podKey()))
+          // Ask for the pod as it is now; still unbound, it is queued again.
+          ObjectKey key = ObjectKey.fromIndexKey(PODS, bound.podKey());
+          store.get(Pod.class, key.namespace(), key.name())
               .thenAccept(pod -> context.getSelf().tell(new PodEvent(new Informer.Upserted(KubeJson.toTree(pod)))));
         }
       }
@@ -375,10 +295,7 @@ public final class Scheduler {
     }
 
     private void markUnschedulable(PodInfo pod, String message) {
-      Duration last = backoffs.get(pod.key());
-      Duration backoff = last == null ? settings.initialBackoff() : min(last.multipliedBy(2), settings.maxBackoff());
-      backoffs.put(pod.key(), backoff);
-      unschedulable.put(pod.key(), clock.instant().plus(backoff));
+      queue.unschedulable(pod, clock.instant());
       if (message.equals(reported.get(pod.key()))) {
         return;
       }
@@ -391,57 +308,19 @@ public final class Scheduler {
       update.getMetadata().setResourceVersion(null);
       PodStatus status = update.getStatus() == null ? new PodStatus() : update.getStatus();
       List<PodCondition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
-      conditions.removeIf(condition -> condition.getType().equals("PodScheduled"));
-      conditions.add(new PodConditionBuilder().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+      conditions.removeIf(condition -> condition.getType().equals(PodConditions.SCHEDULED));
+      conditions.add(new PodConditionBuilder().withType(PodConditions.SCHEDULED).withStatus(PodConditions.FALSE).withReason(PodConditions.UNSCHEDULABLE)
           .withMessage(message).withLastTransitionTime(KubeJson.timestamp(clock.instant())).build());
       status.setConditions(conditions);
       if (status.getPhase() == null) {
-        status.setPhase("Pending");
+        status.setPhase(PodPhase.PENDING.value());
       }
       update.setStatus(status);
       store.updateStatus(update);
     }
 
-    private static Duration min(Duration a, Duration b) {
-      return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Unschedulable pods whose back-off has passed go back to the queue. */
-    private Behavior<Command> retryDue() {
-      Instant now = clock.instant();
-      for (var entry : new ArrayList<>(unschedulable.entrySet())) {
-        if (!entry.getValue().isAfter(now)) {
-          activate(entry.getKey());
-        }
-      }
-      return wake();
-    }
-
-    private void moveAllToActive() {
-      for (String key : new ArrayList<>(unschedulable.keySet())) {
-        activate(key);
-      }
-    }
-
-    /** Back to the queue; the back-off it has earned stays for if it does not fit again. */
-    private void activate(String key) {
-      unschedulable.remove(key);
-      PodInfo pod = waiting.get(key);
-      if (pod != null) {
-        active.add(new Queued(pod, order++));
-      }
-    }
-
     private static String key(ObjectNode object) {
       return KubeJson.namespace(object) + "/" + KubeJson.name(object);
-    }
-
-    private static String namespaceOf(String key) {
-      return key.substring(0, key.indexOf('/'));
-    }
-
-    private static String nameOf(String key) {
-      return key.substring(key.indexOf('/') + 1);
     }
   }
 }

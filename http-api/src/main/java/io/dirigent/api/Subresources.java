@@ -3,6 +3,7 @@ package io.dirigent.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.PodBindings;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
@@ -121,8 +122,8 @@ final class Subresources {
   // ---- binding ----
 
   /**
-   * Binds the pod to the node the Binding names; a pod that is already bound is a conflict, so
-   * of two schedulers racing for a pod exactly one wins.
+   * Binds the pod to the node the Binding names ({@link PodBindings}: a pod that is already bound
+   * is a conflict, so of two schedulers racing for a pod exactly one wins).
    */
   CompletionStage<ObjectNode> bind(ApiPath path, ObjectNode binding, WriteOptions options) {
     String node = binding.path("target").path("name").asText("");
@@ -135,22 +136,7 @@ final class Subresources {
       return CompletableFuture.failedFuture(StoreError.of(StoreError.Reason.BAD_REQUEST,
           "the name of the binding (%s) does not match the pod on the URL (%s)".formatted(bindingName, path.name())).toException());
     }
-    return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
-      String assigned = pod.path("spec").path("nodeName").asText("");
-      if (!assigned.isEmpty()) {
-        throw alreadyBound(path.name(), assigned);
-      }
-      if (pod.path("metadata").hasNonNull("deletionTimestamp")) {
-        throw StoreError.of(StoreError.Reason.CONFLICT, "pod %s is being deleted, cannot be assigned to a host".formatted(path.name())).toException();
-      }
-      ObjectNode bound = pod.deepCopy();
-      ((ObjectNode) bound.path("spec")).put("nodeName", node);
-      // The version read is a precondition: a bind that raced ours makes this one a conflict.
-      return store.update(path.type(), path.namespace(), bound, options);
-    }).thenApply(bound -> ApiStatus.success(201));
-  }
-
-  private static StoreException alreadyBound(String pod, String node) {
-    return StoreError.of(StoreError.Reason.CONFLICT, "pod %s is already assigned to node \"%s\"".formatted(pod, node)).toException();
+    return PodBindings.bind(store, path.namespace(), path.name(), KubeJson.meta(binding, "uid"), node, options)
+        .thenApply(bound -> ApiStatus.success(201));
   }
 }

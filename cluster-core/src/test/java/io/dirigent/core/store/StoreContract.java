@@ -29,6 +29,56 @@ import org.junit.jupiter.api.TestInstance;
  */
 public abstract class StoreContract extends WatchContract {
 
+  // ---- binding ----
+
+  @Test
+  void ofBindsRacingForOnePodExactlyOneWinsAndTheOthersAreConflicts() {
+    String ns = namespace();
+    Pod pod = result(store.create(pod(ns, "raced")));
+    List<java.util.concurrent.CompletableFuture<ObjectNode>> binds = java.util.stream.IntStream.range(0, 5)
+        .mapToObj(i -> PodBindings.bind(store, ns, "raced", pod.getMetadata().getUid(), "node-" + i, WriteOptions.DEFAULT).toCompletableFuture())
+        .toList();
+    List<ObjectNode> won = binds.stream().filter(bind -> {
+      try {
+        bind.join();
+        return true;
+      } catch (java.util.concurrent.CompletionException e) {
+        assertThat(StoreException.is(e, StoreError.Reason.CONFLICT)).as("lost: %s", e.getCause()).isTrue();
+        assertThat(e.getCause().getMessage()).contains("is already assigned to node");
+        return false;
+      }
+    }).map(java.util.concurrent.CompletableFuture::join).toList();
+
+    assertThat(won).hasSize(1);
+    assertThat(result(store.get(Pod.class, ns, "raced")).getSpec().getNodeName()).isEqualTo(won.get(0).path("spec").path("nodeName").asText());
+  }
+
+  @Test
+  void aBindOnAVersionSinceChangedOtherwiseIsWrittenOnTheNewVersion() {
+    String ns = namespace();
+    result(store.create(pod(ns, "relabelled")));
+    ObjectNode seen = result(store.get(type("pods"), ns, "relabelled"));
+    ObjectNode relabelled = seen.deepCopy();
+    KubeJson.metadata(relabelled).putObject("labels").put("tier", "web");
+    result(store.update(type("pods"), ns, relabelled, WriteOptions.DEFAULT));
+
+    ObjectNode bound = result(PodBindings.bind(store, seen, "node-1", WriteOptions.DEFAULT));
+
+    assertThat(bound.path("spec").path("nodeName").asText()).isEqualTo("node-1");
+    assertThat(bound.path("metadata").path("labels").path("tier").asText()).as("the label written meanwhile is kept").isEqualTo("web");
+  }
+
+  @Test
+  void aBindOnTheDecisionForAPodSinceCreatedAgainIsAConflict() {
+    String ns = namespace();
+    Pod first = result(store.create(pod(ns, "again")));
+    result(store.delete(Pod.class, ns, "again", DeleteOptions.defaults().withGracePeriod(0)));
+    result(store.create(pod(ns, "again")));
+    StoreError error = error(PodBindings.bind(store, ns, "again", first.getMetadata().getUid(), "node-1", WriteOptions.DEFAULT));
+    assertThat(error.reason()).isEqualTo(StoreError.Reason.CONFLICT);
+    assertThat(result(store.get(Pod.class, ns, "again")).getSpec().getNodeName()).isNull();
+  }
+
   // ---- create, get ----
 
   @Test

@@ -1,0 +1,25 @@
+package io.dirigent.core.api;
+
+/** The pod condition types, statuses and reasons Kubernetes defines, as the API writes them. */
+public final class PodConditions {
+
+  /** The pod is bound to a node (False with reason {@link #UNSCHEDULABLE} while it fits nowhere). */
+  public static final String SCHEDULED = "PodScheduled";
+  /** The pod's sandbox is up and its network configured. */
+  public static final String READY_TO_START_CONTAINERS = "PodReadyToStartContainers";
+  /** Every init container has completed. */
+  public static final String INITIALIZED = "Initialized";
+  /** Every container is ready. */
+  public static final String CONTAINERS_READY = "ContainersReady";
+  /** The pod can serve: it counts in its Services' endpoints. */
+  public static final String READY = "Ready";
+
+  /** The reason of PodScheduled=False. */
+  public static final String UNSCHEDULABLE = "Unschedulable";
+
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+  public static final String UNKNOWN = "Unknown";
+
+  private PodConditions() {}
+}
