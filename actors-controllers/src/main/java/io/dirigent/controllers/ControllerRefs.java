@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,31 +40,14 @@ final class ControllerRefs {
    * a concurrent change fails the stage, and the controller's next pass claims again.
    */
   static <T extends HasMetadata> CompletionStage<List<T>> claim(Store store, HasMetadata owner, LabelSelector selector, List<T> candidates) {
+    Claims<T> claims = decide(owner, selector, candidates);
+    if (claims.orphans().isEmpty() && claims.released().isEmpty()) {
+      return CompletableFuture.completedFuture(claims.owned());
+    }
     String uid = owner.getMetadata().getUid();
-    boolean ownerGoing = owner.getMetadata().getDeletionTimestamp() != null;
-    List<T> claimed = new ArrayList<>();
-    List<T> orphans = new ArrayList<>();
-    List<T> toRelease = new ArrayList<>();
-    for (T candidate : candidates) {
-      Optional<OwnerReference> controller = Owners.controllerOf(candidate);
-      boolean matches = Owners.matches(selector, candidate.getMetadata().getLabels());
-      if (controller.isPresent()) {
-        if (!controller.get().getUid().equals(uid)) {
-          continue;
-        }
-        if (matches) {
-          claimed.add(candidate);
-        } else if (!ownerGoing) {
-          toRelease.add(candidate);
-        }
-      } else if (matches && !ownerGoing && candidate.getMetadata().getDeletionTimestamp() == null) {
-        orphans.add(candidate);
-      }
-    }
-    if (orphans.isEmpty() && toRelease.isEmpty()) {
-      return CompletableFuture.completedFuture(claimed);
-    }
-    List<CompletableFuture<Void>> releases = toRelease.stream()
+    List<T> orphans = claims.orphans();
+    List<T> claimed = new ArrayList<>(claims.owned());
+    List<CompletableFuture<Void>> releases = claims.released().stream()
         .map(object -> write(store, released(object, uid)).thenAccept(written -> { }).toCompletableFuture())
         .toList();
     CompletionStage<List<T>> adopted = orphans.isEmpty()
@@ -74,6 +58,48 @@ final class ControllerRefs {
           claimed.addAll(newlyOwned);
           return claimed;
         });
+  }
+
+  /**
+   * What {@code owner} claims of {@code candidates}, before anything is written: those it owns that
+   * still match its selector (kept even while it is being deleted, which takes no write); the
+   * orphans it would adopt — matching, not being deleted, and only while the owner is not being
+   * deleted, and in the owner's namespace; and those it owns that stopped matching, to release — unless it is being deleted.
+   * What another controller owns is in none of them.
+   */
+  static <T extends HasMetadata> Claims<T> decide(HasMetadata owner, LabelSelector selector, List<T> candidates) {
+    String uid = owner.getMetadata().getUid();
+    boolean ownerGoing = owner.getMetadata().getDeletionTimestamp() != null;
+    List<T> owned = new ArrayList<>();
+    List<T> orphans = new ArrayList<>();
+    List<T> released = new ArrayList<>();
+    for (T candidate : candidates) {
+      Optional<OwnerReference> controller = Owners.controllerOf(candidate);
+      boolean matches = Owners.matches(selector, candidate.getMetadata().getLabels());
+      if (controller.isPresent()) {
+        if (!controller.get().getUid().equals(uid)) {
+          continue;
+        }
+        if (matches) {
+          owned.add(candidate);
+        } else if (!ownerGoing) {
+          released.add(candidate);
+        }
+      } else if (matches && !ownerGoing && candidate.getMetadata().getDeletionTimestamp() == null
+          && Objects.equals(owner.getMetadata().getNamespace(), candidate.getMetadata().getNamespace())) {
+        orphans.add(candidate);
+      }
+    }
+    return new Claims<>(owned, orphans, released);
+  }
+
+  /** What a claim decided: owned as they are, orphans to adopt, own objects to release. */
+  record Claims<T extends HasMetadata>(List<T> owned, List<T> orphans, List<T> released) {
+    Claims {
+      owned = List.copyOf(owned);
+      orphans = List.copyOf(orphans);
+      released = List.copyOf(released);
+    }
   }
 
   /**

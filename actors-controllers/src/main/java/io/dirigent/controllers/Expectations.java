@@ -4,14 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What a controller has asked for and not yet seen (client-go's ControllerExpectations): creates
  * and deletes recorded before they are sent, counted off as the informer delivers them. Until a
- * key's expectations are met — or have waited {@link #TTL} — its reconcile does not act again, so
- * a lagging cache cannot make it create the same pods twice. Thread-safe: the writes' callbacks
- * lower what will never be observed.
+ * key's expectations are met — or have waited longer than {@link #TTL} — its reconcile does not
+ * act again, so a lagging cache cannot make it create the same pods twice. Thread-safe: the
+ * writes' callbacks forget what will never be observed.
  */
 final class Expectations {
 
@@ -57,15 +58,17 @@ final class Expectations {
   /**
    * The key of the {@code ownerKind} controlling a pod that changed, counting the change off
    * that owner's expectations: a pod seen for the first time was a create, a deleted one a delete.
+   * A delete counts once the pod is gone, not when it is marked for deletion as Kubernetes counts
+   * it: a DaemonSet starts a node's new pod only once the old one has stopped.
    */
-  java.util.List<String> ownerOfPod(Controller.Change change, String ownerKind) {
+  List<String> ownerOfPod(Controller.Change change, String ownerKind) {
     return Owners.controllerKey(change.object(), ownerKind).map(key -> {
       if (change.deleted()) {
         deleted(key);
       } else if (change.previous() == null) {
         created(key);
       }
-      return java.util.List.of(key);
-    }).orElse(java.util.List.of());
+      return List.of(key);
+    }).orElse(List.of());
   }
 }

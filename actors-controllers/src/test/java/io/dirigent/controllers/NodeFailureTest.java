@@ -142,7 +142,8 @@ class NodeFailureTest {
     worker.close();
     worker = null;
     Await.until("the node tainted: its agent is away", Duration.ofSeconds(20), this::victimTainted);
-    // Well past the lease and the eviction timeout a gone node would get.
+    // A fixed wait, not a condition: what is checked is that nothing happens in it — well past the
+    // lease and the eviction timeout a gone node would get.
     Thread.sleep(5000);
     assertThat(pods().stream().filter(p -> victim().equals(p.getSpec().getNodeName())).map(p -> p.getMetadata().getUid()))
         .as("a restarting worker's pod is not evicted").containsExactly(uid);

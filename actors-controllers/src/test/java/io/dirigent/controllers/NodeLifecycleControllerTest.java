@@ -8,6 +8,7 @@ import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.testing.Await;
+import io.dirigent.core.testing.ManualClock;
 import io.dirigent.core.testing.TestNodes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -14,10 +14,12 @@ import io.dirigent.node.NodeAgents;
 import io.dirigent.node.NodeSettings;
 import io.dirigent.node.runtime.SimulatedRuntime;
 import io.dirigent.scheduler.Scheduler;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,10 +85,13 @@ class SingletonFailoverIT {
             return client.store().update(d);
           }).toCompletableFuture().handle((done, failure) -> failure == null).join());
       Await.until("five pods running after the hand-over", Duration.ofSeconds(120), () -> running(client, ns) == 5);
-      // Let the moved singletons settle, then count again: no duplicate was created.
-      Thread.sleep(3000);
+      // Once the moved controllers say they have seen it all, no duplicate was created: had one
+      // been, the ReplicaSet would have had a surplus to delete.
+      Await.untilQuietly("the Deployment and its ReplicaSet report five pods at their generation", Duration.ofSeconds(60), () -> settled(client, ns, 5));
       List<Pod> pods = Await.result(client.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class);
-      assertThat(pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)).hasSize(5);
+      assertThat(pods).as("five pods, none being deleted").hasSize(5).allSatisfy(p -> assertThat(p.getMetadata().getDeletionTimestamp()).isNull());
+      assertThat(Await.result(client.store().list(Event.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Event.class))
+          .as("no surplus pod deleted").noneMatch(e -> "SuccessfulDelete".equals(e.getReason()));
     } finally {
       if (agents != null) {
         agents.close();
@@ -104,6 +109,23 @@ class SingletonFailoverIT {
         "dirigent.cassandra.keyspace", keyspace,
         "dirigent.cluster.seed-nodes", seeds,
         "dirigent.cluster.roles", roles));
+  }
+
+  /** Whether the Deployment and its one ReplicaSet have observed their current generation, with {@code replicas} available. */
+  private static boolean settled(ClusterNode member, String namespace, int replicas) throws Exception {
+    Deployment d = member.store().get(Deployment.class, namespace, "web").toCompletableFuture().get(10, TimeUnit.SECONDS);
+    List<ReplicaSet> sets = member.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(namespace)))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).items(ReplicaSet.class);
+    if (d.getStatus() == null || sets.size() != 1 || sets.get(0).getStatus() == null) {
+      return false;
+    }
+    var status = d.getStatus();
+    var rs = sets.get(0);
+    return d.getMetadata().getGeneration().equals(status.getObservedGeneration())
+        && Integer.valueOf(replicas).equals(status.getReplicas()) && Integer.valueOf(replicas).equals(status.getUpdatedReplicas())
+        && Integer.valueOf(replicas).equals(status.getAvailableReplicas())
+        && rs.getMetadata().getGeneration().equals(rs.getStatus().getObservedGeneration())
+        && Integer.valueOf(replicas).equals(rs.getStatus().getReplicas());
   }
 
   private static long running(ClusterNode member, String namespace) {

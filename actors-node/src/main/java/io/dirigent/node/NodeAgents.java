@@ -77,7 +77,7 @@ public final class NodeAgents implements AutoCloseable {
         agents.startAgent(own, docker);
       }
       case "simulated" -> {
-        simulated = agents.keep(new SimulatedRuntime(Clock.systemUTC()));
+        simulated = agents.keep(new SimulatedRuntime(agents.clock));
         agents.startAgent(own, simulated);
       }
       case "none" -> { }
@@ -92,7 +92,7 @@ public final class NodeAgents implements AutoCloseable {
         "dirigent-node-agents", () -> agents.finishAgents(Duration.ofSeconds(3)));
     int count = config.getInt("dirigent.node.simulated.nodes");
     if (count > 0) {
-      agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(Clock.systemUTC())),
+      agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(agents.clock)),
           i -> NodeSettings.simulated(config, i));
     }
     return agents;

@@ -151,7 +151,7 @@ final class PodWorker {
         .onMessage(Observed.class, observed -> onObserved(observed, again))
         .onMessage(ObserveFailed.class, failed -> {
           context.getLog().warn("pod sync failed pod={}/{} error={}", namespace(), name(), failed.failure().toString());
-          return rest(Instant.now().plusSeconds(1), again);
+          return rest(node.clock().instant().plusSeconds(1), again);
         })
         .onMessage(Acted.class, acted -> onActed(acted, again))
         .build();

@@ -9,6 +9,7 @@ import static io.dirigent.node.testing.NodeTesting.unique;
 import static io.dirigent.node.testing.NodeTesting.waitingReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.ListOptions;
@@ -24,6 +25,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -270,6 +273,36 @@ class SimulatedNodeTest {
     Pod restarted = awaitPod(member, ns, "victim", "restarted", WAIT, p -> restarts(p, "app") == 1 && NodeTesting.running(p)
         && NodeTesting.container(p, "app").orElseThrow().getState().getRunning() != null);
     assertThat(NodeTesting.container(restarted, "app").orElseThrow().getLastState().getTerminated().getExitCode()).isEqualTo(137);
+  }
+
+  @Test
+  void aNodeWhoseClockIsAnHourBehindRetriesByItAndStampsItsPodsWithIt() throws Exception {
+    Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+    SimulatedRuntime skewedRuntime = new SimulatedRuntime(behind);
+    NodeAgents skewed = NodeAgents.create(member.system(), member.store(), behind);
+    try {
+      String node = unique("behind");
+      // Resyncs far apart, so that only the worker's own retry (a second later, by the node's clock) can start the pod in time.
+      NodeSettings settings = NodeSettings.from(ConfigFactory.parseMap(Map.of("dirigent.node.resync-interval", "60s"))
+          .withFallback(member.system().settings().config())).withName(node);
+      skewed.startAgent(settings, skewedRuntime);
+      skewedRuntime.failLooks(node, 3);
+      String ns = NodeTesting.namespace(member);
+      Instant before = behind.instant().truncatedTo(ChronoUnit.SECONDS);
+      Await.result(member.store().create(new PodBuilder().withNewMetadata().withName("skewed").withNamespace(ns).endMetadata()
+          .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().build()));
+
+      Pod pod = awaitPod(member, ns, "skewed", "Running and Ready after three failed looks, long before a resync", Duration.ofSeconds(20),
+          p -> running(p) && ready(p));
+      Instant after = behind.instant();
+      assertThat(Instant.parse(pod.getStatus().getStartTime())).isBetween(before, after);
+      assertThat(pod.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+          .satisfies(c -> assertThat(Instant.parse(c.getLastTransitionTime())).isBetween(before, after));
+      assertThat(Instant.parse(NodeTesting.container(pod, "app").orElseThrow().getState().getRunning().getStartedAt())).isBetween(before, after);
+    } finally {
+      skewed.close();
+      skewedRuntime.close();
+    }
   }
 
   @Test

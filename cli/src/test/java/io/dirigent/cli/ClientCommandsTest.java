@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.api.testing.TestApiServer;
 import io.dirigent.cli.client.Kubeconfig;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.testing.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,14 +106,20 @@ class ClientCommandsTest {
   @Test
   void getWatchPrintsChangesUntilTheServerEndsTheWatch() throws Exception {
     String ns = namespace();
-    CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() -> run("get", "cm", "-n", ns, "-w"));
-    Thread.sleep(1000);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CompletableFuture<Integer> watching = CompletableFuture.supplyAsync(() -> Dirigent.commandLine()
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute("get", "cm", "-n", ns, "-w", "--server", server.url()));
+    // The empty list printed (its header alone): what is created from now on can only come through the watch.
+    Await.until("the watch's list printed", Duration.ofSeconds(30), () -> out.toString().startsWith("NAME"));
     assertThat(run("delete", "cm", "-n", ns, "-l", "nothing=here").err()).contains("No resources found");
     Run created = runWithInput(CONFIG_MAP, "create", "-f", "-", "-n", ns);
     assertThat(created.exit()).as(created.err()).isZero();
-    Run watched = watching.get(30, TimeUnit.SECONDS);
-    assertThat(watched.exit()).as(watched.err()).isZero();
-    assertThat(watched.out()).containsPattern("lonely\\s+1\\s+\\d+s");
+    int exit = watching.get(30, TimeUnit.SECONDS);
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString().lines()).as("the header from the list, then the row from the watch").hasSize(2);
+    assertThat(out.toString().lines().skip(1).findFirst().orElseThrow()).containsPattern("lonely\\s+1\\s+\\d+s");
   }
 
   @Test

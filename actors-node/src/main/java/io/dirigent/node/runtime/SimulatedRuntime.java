@@ -35,8 +35,8 @@ import org.apache.pekko.util.ByteString;
  * <p>A pod can ask for its containers to exit: annotation {@value #EXIT_CODE} (the exit code) and
  * {@value #RUN_SECONDS} (after how long; default at once), or the same keys followed by
  * {@code .<container name>} for one container only. Tests can also make a container exit
- * ({@link #exit}), make an image absent ({@link #removeImage}) or a probe fail
- * ({@link #failProbes}).
+ * ({@link #exit}), make an image absent ({@link #removeImage}), a probe fail
+ * ({@link #failProbes}) or a look at a pod's containers fail ({@link #failLooks}).
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
@@ -48,6 +48,8 @@ public final class SimulatedRuntime implements ContainerRuntime {
   private final Map<String, List<Consumer<Exited>>> exitWatchers = new ConcurrentHashMap<>();
   private final Set<String> missingImages = ConcurrentHashMap.newKeySet();
   private final Set<String> failingProbes = ConcurrentHashMap.newKeySet();
+  /** How many more looks at a pod's containers fail, by node. */
+  private final Map<String, Integer> failingLooks = new ConcurrentHashMap<>();
   private final AtomicLong addresses = new AtomicLong();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "dirigent-simulated-runtime");
@@ -110,6 +112,21 @@ public final class SimulatedRuntime implements ContainerRuntime {
     }
   }
 
+  /** The next {@code times} looks at a pod's containers on {@code node} fail, as an engine that does not answer. */
+  public void failLooks(String node, int times) {
+    failingLooks.put(node, times);
+  }
+
+  /** Whether this look at a pod's containers on {@code node} is one that fails; counts it. */
+  private boolean lookFails(String node) {
+    boolean[] fails = {false};
+    failingLooks.computeIfPresent(node, (n, left) -> {
+      fails[0] = true;
+      return left > 1 ? left - 1 : null;
+    });
+    return fails[0];
+  }
+
   /** How many containers exist, on all nodes. */
   public int size() {
     return containers.size();
@@ -135,6 +152,9 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
   @Override
   public CompletionStage<List<RuntimeContainer>> podContainers(String node, String podUid) {
+    if (lookFails(node)) {
+      return CompletableFuture.failedFuture(new IllegalStateException("simulated: the engine did not answer"));
+    }
     List<RuntimeContainer> found = new ArrayList<>();
     for (Simulated container : containers.values()) {
       if (container.labels.node().equals(node) && container.labels.podUid().equals(podUid)) {

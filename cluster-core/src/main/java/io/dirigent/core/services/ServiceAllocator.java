@@ -18,7 +18,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -44,7 +46,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *
  * <p>Releases come from deletes; and a periodic repair releases what no Service uses any more
  * (a create that failed after allocating, a Service deleted later by the garbage collector), once
- * it has been held for a full repair interval.
+ * it has been held for longer than a repair interval — by the allocator's clock, which stamps each
+ * value when it is allocated.
  */
 public final class ServiceAllocator
     extends EventSourcedBehaviorWithEnforcedReplies<ServiceAllocator.Command, ServiceAllocator.Event, ServiceAllocator.State> {
@@ -72,10 +75,42 @@ public final class ServiceAllocator
     }
   }
 
-  /** Releases every value held longer than the repair interval and not in use. */
-  record Repair(Set<String> usedIps, Set<Integer> usedPorts, Instant heldBefore, ActorRef<Reply> replyTo) implements Command, LocalOnly {}
+  /** Releases every value allocated before {@code heldBefore} and not {@code inUse}; then {@link Done}. */
+  record Repair(InUse inUse, Instant heldBefore, ActorRef<Reply> replyTo) implements Command, LocalOnly {}
 
-  private record RepairTick() implements Command, LocalOnly {}
+  /** Starts a repair pass: looks up what is in use, then repairs; {@link Done} once it has. */
+  record RepairTick(ActorRef<Reply> replyTo) implements Command, LocalOnly {}
+
+  /** What Services use now: every ClusterIP and NodePort they hold. */
+  public record InUse(Set<String> ips, Set<Integer> ports) {
+    public InUse {
+      ips = Set.copyOf(ips);
+      ports = Set.copyOf(ports);
+    }
+
+    /** The addresses {@code services} hold. */
+    public static InUse of(List<Service> services) {
+      Set<String> ips = new HashSet<>();
+      Set<Integer> ports = new HashSet<>();
+      for (Service service : services) {
+        if (service.getSpec() == null) {
+          continue;
+        }
+        if (service.getSpec().getClusterIPs() != null) {
+          ips.addAll(service.getSpec().getClusterIPs());
+        }
+        if (service.getSpec().getClusterIP() != null) {
+          ips.add(service.getSpec().getClusterIP());
+        }
+        for (ServicePort port : service.getSpec().getPorts() == null ? List.<ServicePort>of() : service.getSpec().getPorts()) {
+          if (port.getNodePort() != null) {
+            ports.add(port.getNodePort());
+          }
+        }
+      }
+      return new InUse(ips, ports);
+    }
+  }
 
   public sealed interface Reply extends CborSerializable {}
 
@@ -126,43 +161,63 @@ public final class ServiceAllocator
       released.ports().forEach(nextPorts::remove);
       return new State(nextIps, nextPorts);
     }
+
+    /** What a repair frees: the values not {@code inUse} that were allocated before {@code heldBefore}. */
+    ValuesReleased unused(InUse inUse, Instant heldBefore) {
+      List<String> freeIps = ips.entrySet().stream()
+          .filter(e -> !inUse.ips().contains(e.getKey()) && e.getValue().since().isBefore(heldBefore))
+          .map(Map.Entry::getKey).sorted().toList();
+      List<Integer> freePorts = ports.entrySet().stream()
+          .filter(e -> !inUse.ports().contains(e.getKey()) && e.getValue().since().isBefore(heldBefore))
+          .map(Map.Entry::getKey).sorted().toList();
+      return new ValuesReleased(freeIps, freePorts);
+    }
   }
 
-  /** Registers the entity on this member (control-plane members host it). */
+  /** Registers the entity on this member (control-plane members host it), on the system clock. */
   public static void init(ActorSystem<?> system, Store store, StoreSettings settings) {
     AddressRanges ranges = AddressRanges.from(system.settings().config());
     Duration repair = system.settings().config().getDuration("dirigent.services.repair-interval");
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entity -> create(ranges, settings, store, repair, StoreGuard.of(system))).withRole(settings.role()));
+    Supplier<CompletionStage<InUse>> inUse = () -> store.list(Service.class, ListOptions.ALL).thenApply(listed -> InUse.of(listed.items(Service.class)));
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, entity -> create(ranges, settings, inUse, repair, StoreGuard.of(system), Clock.systemUTC()))
+        .withRole(settings.role()));
   }
 
   public static EntityRef<Command> ref(ActorSystem<?> system) {
     return ClusterSharding.get(system).entityRefFor(TYPE_KEY, ENTITY_ID);
   }
 
-  static Behavior<Command> create(AddressRanges ranges, StoreSettings settings, Store store, Duration repair, StoreGuard guard) {
+  /**
+   * The allocator: {@code inUse} looks up what Services use now (for the repair pass every
+   * {@code repair}); {@code clock} stamps what is allocated and tells when it has been held long
+   * enough to be repaired.
+   */
+  static Behavior<Command> create(AddressRanges ranges, StoreSettings settings, Supplier<CompletionStage<InUse>> inUse, Duration repair,
+      StoreGuard guard, Clock clock) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      timers.startTimerWithFixedDelay(new RepairTick(), repair, repair);
-      return new ServiceAllocator(context, ranges, settings, store, repair, guard);
+      timers.startTimerWithFixedDelay(new RepairTick(context.getSystem().ignoreRef()), repair, repair);
+      return new ServiceAllocator(context, ranges, settings, inUse, repair, guard, clock);
     }));
   }
 
   private final ActorContext<Command> context;
   private final AddressRanges ranges;
-  private final Store store;
+  private final Supplier<CompletionStage<InUse>> inUse;
   private final Duration repair;
   /** Who may allocate: the store's own members. */
   private final StoreGuard guard;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  private ServiceAllocator(ActorContext<Command> context, AddressRanges ranges, StoreSettings settings, Store store, Duration repair,
-      StoreGuard guard) {
+  private ServiceAllocator(ActorContext<Command> context, AddressRanges ranges, StoreSettings settings, Supplier<CompletionStage<InUse>> inUse,
+      Duration repair, StoreGuard guard, Clock clock) {
     super(PersistenceId.of(TYPE_KEY.name(), ENTITY_ID),
         SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
     this.context = context;
     this.ranges = ranges;
-    this.store = store;
+    this.inUse = inUse;
     this.repair = repair;
     this.guard = guard;
+    this.clock = clock;
   }
 
   @Override
@@ -182,7 +237,7 @@ public final class ServiceAllocator
         .onCommand(Release.class, this::onRelease)
         .onCommand(Repair.class, this::onRepair)
         .onCommand(RepairTick.class, (state, tick) -> {
-          startRepair();
+          startRepair(tick.replyTo());
           return Effect().noReply();
         })
         .build();
@@ -261,47 +316,26 @@ public final class ServiceAllocator
   }
 
   private ReplyEffect<Event, State> onRepair(State state, Repair repair) {
-    List<String> ips = state.ips().entrySet().stream()
-        .filter(e -> !repair.usedIps().contains(e.getKey()) && e.getValue().since().isBefore(repair.heldBefore()))
-        .map(Map.Entry::getKey).toList();
-    List<Integer> ports = state.ports().entrySet().stream()
-        .filter(e -> !repair.usedPorts().contains(e.getKey()) && e.getValue().since().isBefore(repair.heldBefore()))
-        .map(Map.Entry::getKey).toList();
-    if (ips.isEmpty() && ports.isEmpty()) {
-      return Effect().noReply();
+    ValuesReleased unused = state.unused(repair.inUse(), repair.heldBefore());
+    if (unused.ips().isEmpty() && unused.ports().isEmpty()) {
+      return Effect().reply(repair.replyTo(), new Done());
     }
-    context.getLog().info("service allocator repair released ips={} nodePorts={}", ips, ports);
-    return Effect().persist(new ValuesReleased(ips, ports)).thenNoReply();
+    context.getLog().info("service allocator repair released ips={} nodePorts={}", unused.ips(), unused.ports());
+    return Effect().persist(unused).thenReply(repair.replyTo(), after -> new Done());
   }
 
-  /** Lists every Service and tells itself what is in use; whatever else is old enough is freed. */
-  private void startRepair() {
+  /**
+   * Looks up what is in use and tells itself; whatever else was allocated more than a repair
+   * interval before the look began is freed. (Taken before the look: a value allocated while it
+   * runs, for a Service not written yet, is never old enough.)
+   */
+  private void startRepair(ActorRef<Reply> replyTo) {
     Instant heldBefore = clock.instant().minus(repair);
     ActorRef<Command> self = context.getSelf();
-    ActorRef<Reply> ignore = context.getSystem().ignoreRef();
-    store.list(Service.class, ListOptions.ALL).whenComplete((listed, failure) -> {
-      if (failure != null) {
-        return;
+    inUse.get().whenComplete((used, failure) -> {
+      if (failure == null) {
+        self.tell(new Repair(used, heldBefore, replyTo));
       }
-      Set<String> ips = new HashSet<>();
-      Set<Integer> ports = new HashSet<>();
-      for (Service service : listed.items(Service.class)) {
-        if (service.getSpec() == null) {
-          continue;
-        }
-        if (service.getSpec().getClusterIPs() != null) {
-          ips.addAll(service.getSpec().getClusterIPs());
-        }
-        if (service.getSpec().getClusterIP() != null) {
-          ips.add(service.getSpec().getClusterIP());
-        }
-        for (ServicePort port : service.getSpec().getPorts() == null ? List.<ServicePort>of() : service.getSpec().getPorts()) {
-          if (port.getNodePort() != null) {
-            ports.add(port.getNodePort());
-          }
-        }
-      }
-      self.tell(new Repair(ips, ports, heldBefore, ignore));
     });
   }
 

@@ -58,6 +58,7 @@ class MemberTlsTest {
 
     // Only the certificate of a new pair: its key is still the old one.
     Files.writeString(pki.resolve("member.crt"), ClusterPki.pem(authority.issueMember("m1", List.of("worker")).certificate()));
+    // A fixed wait, not a condition: what is checked is that the certificate is not taken in it.
     Thread.sleep(Duration.ofSeconds(3).toMillis());
 
     assertThat(tls.presented().getSerialNumber()).isEqualTo(before.getSerialNumber());

@@ -1,4 +1,4 @@
-package io.dirigent.controllers;
+package io.dirigent.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,15 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when told to. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
 
   private volatile Instant now;
 
-  ManualClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 
