@@ -1,15 +1,15 @@
 package io.dirigent.controllers;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.events.EventRecorder;
-import io.dirigent.core.informer.Informer;
-import io.dirigent.core.store.ObjectFilter;
+import io.dirigent.core.informer.InformerStore;
+import io.dirigent.core.informer.SharedInformer;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,16 +20,19 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Runs one {@link Controller}: an informer per followed kind feeding the cache, a work queue of
- * keys (a key waiting is queued once, however many changes concern it; a key is never reconciled
- * twice at once), up to {@code workers} reconciles at a time, per-key back-off on failure
- * (client-go's: 5 ms doubling to 30 s), and a periodic resync of every primary key.
+ * Runs one {@link Controller}: it subscribes to the shared informer of each followed kind (the
+ * controller manager's, {@link io.dirigent.core.informer.SharedInformers}) and reads their stores
+ * as its {@link Cache}; a work queue of keys (a key waiting is queued once, however many changes
+ * concern it; a key is never reconciled twice at once), up to {@code workers} reconciles at a
+ * time, per-key back-off on failure (client-go's: 5 ms doubling to 30 s), and a periodic resync
+ * of every primary key. It starts reconciling once every informer it follows has synced; after a
+ * restart it subscribes again and starts over from what the stores hold.
  */
 public final class ControllerLoop {
 
   public sealed interface Command {}
 
-  private record Changed(int watch, Informer.Event event) implements Command {}
+  private record Changed(int watch, SharedInformer.Event event) implements Command {}
 
   private record Reconciled(String key, Object result, Throwable failure) implements Command {}
 
@@ -41,8 +44,15 @@ public final class ControllerLoop {
 
   private ControllerLoop() {}
 
-  public static Behavior<Command> create(Store store, Controller controller, int workers, Duration resync) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, controller, workers, resync).start()));
+  /**
+   * The loop of {@code controller}, following {@code informers} — one for each of its watches, in
+   * their order; {@code store} is where it reports objects it cannot read.
+   */
+  public static Behavior<Command> create(Store store, Controller controller, List<SharedInformer.Handle> informers, int workers, Duration resync) {
+    if (informers.size() != controller.watches().size()) {
+      throw new IllegalArgumentException(controller.name() + " follows " + controller.watches().size() + " kinds but was given " + informers.size() + " informers");
+    }
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, controller, informers, workers, resync).start()));
   }
 
   private static final class Running {
@@ -51,8 +61,8 @@ public final class ControllerLoop {
 
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
-    private final Store store;
     private final Controller controller;
+    private final List<SharedInformer.Handle> informers;
     private final int workers;
     private final Duration resync;
     private final Cache cache;
@@ -62,26 +72,30 @@ public final class ControllerLoop {
     private final Map<String, Duration> failures = new HashMap<>();
     private final boolean[] synced;
 
-    Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Controller controller, int workers, Duration resync) {
+    Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Controller controller, List<SharedInformer.Handle> informers,
+        int workers, Duration resync) {
       this.context = context;
       this.timers = timers;
-      this.store = store;
       this.controller = controller;
+      this.informers = List.copyOf(informers);
       this.workers = workers;
       this.resync = resync;
       this.synced = new boolean[controller.watches().size()];
+      Map<Class<? extends HasMetadata>, InformerStore> stores = new HashMap<>();
+      for (int i = 0; i < informers.size(); i++) {
+        stores.put(controller.watches().get(i).kind(), informers.get(i).store());
+      }
       // An object no controller can read is reported on itself, once per version, and left out.
       EventRecorder recorder = new EventRecorder(store, "controller-manager", null, java.time.Clock.systemUTC());
-      this.cache = new Cache((object, why) -> recorder.unreadable(object, "the controllers cannot read this object and leave it out", why));
+      this.cache = new Cache(Map.copyOf(stores), (object, why) -> recorder.unreadable(object, "the controllers cannot read this object and leave it out", why));
     }
 
     Behavior<Command> start() {
       ActorRef<Command> self = context.getSelf();
-      for (int i = 0; i < controller.watches().size(); i++) {
+      for (int i = 0; i < informers.size(); i++) {
         int watch = i;
-        Class<? extends HasMetadata> kind = controller.watches().get(i).kind();
-        ActorRef<Informer.Event> relay = context.spawn(Informer.relay(self, event -> (Command) new Changed(watch, event)), "events-" + i);
-        context.spawn(Informer.create(store, store.registry().of(kind), ObjectFilter.ALL, relay, Duration.ofSeconds(1)), "informer-" + i);
+        ActorRef<SharedInformer.Event> relay = context.spawn(SharedInformer.relay(self, event -> (Command) new Changed(watch, event)), "events-" + i);
+        informers.get(i).informer().tell(new SharedInformer.Subscribe(relay));
       }
       timers.startTimerWithFixedDelay(new Resync(), resync);
       return Behaviors.receive(Command.class)
@@ -96,19 +110,15 @@ public final class ControllerLoop {
           .build();
     }
 
+    /** The shared store already holds the change: only the keys it concerns are queued. */
     private Behavior<Command> onChanged(Changed changed) {
       Controller.Watch watch = controller.watches().get(changed.watch());
-      Class<? extends HasMetadata> kind = watch.kind();
-      Informer.Event event = changed.event();
-      if (event instanceof Informer.Upserted upserted) {
-        ObjectNode previous = cache.tree(kind, Cache.key(upserted.object())).orElse(null);
-        cache.put(kind, upserted.object());
-        mapped(watch, new Controller.Change(upserted.object(), previous, false));
-      } else if (event instanceof Informer.Deleted deleted) {
-        cache.remove(kind, deleted.object());
+      SharedInformer.Event event = changed.event();
+      if (event instanceof SharedInformer.Changed upserted) {
+        mapped(watch, new Controller.Change(upserted.object(), upserted.previous(), false));
+      } else if (event instanceof SharedInformer.Deleted deleted) {
         mapped(watch, new Controller.Change(deleted.object(), null, true));
-      } else if (event instanceof Informer.Synced all) {
-        cache.replace(kind, all.objects());
+      } else if (event instanceof SharedInformer.Synced) {
         synced[changed.watch()] = true;
         boolean allSynced = true;
         for (boolean ready : synced) {

@@ -5,6 +5,9 @@ import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.Callers;
 import io.dirigent.core.cluster.HolderLease;
 import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.informer.Index;
+import io.dirigent.core.informer.SharedInformer;
+import io.dirigent.core.informer.SharedInformers;
 import io.dirigent.core.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -27,8 +31,9 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * The controller manager — a cluster singleton on control-plane members that runs every control
  * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, the
  * garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation, each namespace's default ServiceAccount
- * and the kubernetes Service's Endpoints. When its member goes, the singleton starts on another and the loops rebuild their
- * caches from the store: they keep no state of their own.
+ * and the kubernetes Service's Endpoints. The loops share one informer per kind ({@link SharedInformers}), whose indexed
+ * store every loop that follows the kind reads. When its member goes, the singleton starts on another and the informers
+ * rebuild their stores from the store: the loops keep no state of their own.
  */
 public final class ControllerManager {
 
@@ -85,14 +90,22 @@ public final class ControllerManager {
               members),
           new ApiServerEndpointsController(store, members),
           NodeIpamController.from(store, named(store, events, "node-ipam-controller", clock), context.getSystem().settings().config().getConfig("dirigent.network")));
+      SharedInformers informers = new SharedInformers(context, store, Duration.ofSeconds(1), Index.STANDARD);
       for (Controller controller : controllers) {
-        // A loop that fails starts again from a fresh list, rather than leaving its kind unreconciled.
-        context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, workers, resync))
-            .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+        List<SharedInformer.Handle> followed = controller.watches().stream().map(watch -> informers.of(watch.kind())).toList();
+        // A loop that fails starts again and subscribes anew, rather than leaving its kind unreconciled.
+        context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, followed, workers, resync))
+            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
             controller.name());
       }
-      context.getLog().info("controller manager started controllers={}", controllers.stream().map(Controller::name).toList());
-      return Behaviors.empty();
+      context.getLog().info("controller manager started controllers={} informers={}", controllers.stream().map(Controller::name).toList(),
+          informers.started().stream().map(handle -> handle.type().resource()).toList());
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, stopped -> {
+            // An informer stopped: its loops would hear nothing again. Fail, and be started afresh.
+            throw new IllegalStateException("controller manager: " + stopped.getRef().path().name() + " stopped");
+          })
+          .build();
     });
   }
 

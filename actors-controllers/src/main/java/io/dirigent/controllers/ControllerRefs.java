@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
@@ -100,6 +101,17 @@ final class ControllerRefs {
       orphans = List.copyOf(orphans);
       released = List.copyOf(released);
     }
+  }
+
+  /**
+   * What {@code owner} may claim of {@code kind}: the objects it controls and its namespace's
+   * orphans, from the cache's indexes ({@link Index#CONTROLLER}, {@link Index#UNCONTROLLED}) —
+   * the others have a controller of their own and are never touched.
+   */
+  static <T extends HasMetadata> List<T> candidates(Cache cache, Class<T> kind, HasMetadata owner) {
+    List<T> candidates = new ArrayList<>(cache.indexed(kind, Index.CONTROLLER, owner.getMetadata().getUid()));
+    candidates.addAll(cache.indexed(kind, Index.UNCONTROLLED, owner.getMetadata().getNamespace()));
+    return candidates;
   }
 
   /**

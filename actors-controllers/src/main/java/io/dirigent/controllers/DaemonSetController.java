@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.Tolerations;
 import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
@@ -83,8 +84,8 @@ final class DaemonSetController implements Controller {
     DaemonSet ds = found.get();
     String hash = DeploymentController.templateHash(ds.getSpec().getTemplate());
     Map<String, List<Pod>> byNode = new HashMap<>();
-    for (Pod pod : cache.list(Pod.class, ds.getMetadata().getNamespace())) {
-      if (Owners.ownedBy(pod, ds) && ReplicaSetController.active(pod)) {
+    for (Pod pod : cache.indexed(Pod.class, Index.CONTROLLER, ds.getMetadata().getUid())) {
+      if (ReplicaSetController.active(pod)) {
         byNode.computeIfAbsent(targetNode(pod), n -> new ArrayList<>()).add(pod);
       }
     }

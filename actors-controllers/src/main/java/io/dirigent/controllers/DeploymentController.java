@@ -88,9 +88,9 @@ final class DeploymentController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     Deployment d = found.get();
-    // What the asynchronous part needs of the cache is read here, on the loop's thread: after the
-    // claim, the cache is the loop's again (Cache's rule).
-    List<ReplicaSet> candidates = cache.list(ReplicaSet.class, d.getMetadata().getNamespace());
+    // What the asynchronous part needs of the cache is read here, where the reconcile decides: the
+    // pods of each ReplicaSet as they were when its claim was made (Cache's rule).
+    List<ReplicaSet> candidates = ControllerRefs.candidates(cache, ReplicaSet.class, d);
     Map<String, List<Pod>> podsByReplicaSet = new HashMap<>();
     candidates.forEach(rs -> podsByReplicaSet.put(rs.getMetadata().getUid(), ReplicaSetController.owned(rs, cache)));
     return ControllerRefs.claim(store, d, d.getSpec().getSelector(), candidates)

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -180,8 +181,8 @@ final class GarbageCollector implements Controller {
   private static List<HasMetadata> dependents(String namespace, String uid, Cache cache) {
     List<HasMetadata> dependents = new ArrayList<>();
     for (Class<? extends HasMetadata> type : KINDS.values()) {
-      for (HasMetadata candidate : cache.list(type, namespace)) {
-        if (references(candidate).stream().anyMatch(o -> o.getUid().equals(uid))) {
+      for (HasMetadata candidate : cache.indexed(type, Index.OWNER, uid)) {
+        if (namespace.equals(candidate.getMetadata().getNamespace())) {
           dependents.add(candidate);
         }
       }

@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.Node;
@@ -247,10 +248,7 @@ final class NodeLifecycleController implements Controller {
   private CompletionStage<?> evict(Node node, Taint taint, Instant tainted, Instant defaultDue, Cache cache, Instant now) {
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     Duration next = null;
-    for (Pod pod : cache.list(Pod.class, null)) {
-      if (!node.getMetadata().getName().equals(pod.getSpec().getNodeName())) {
-        continue;
-      }
+    for (Pod pod : cache.indexed(Pod.class, Index.NODE, node.getMetadata().getName())) {
       Instant due = evictionDue(pod, taint, tainted, defaultDue);
       if (due.equals(Instant.MAX)) {
         continue;

@@ -2,6 +2,7 @@ package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -74,7 +75,7 @@ final class ReplicaSetController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     ReplicaSet rs = found.get();
-    return ControllerRefs.claim(store, rs, rs.getSpec().getSelector(), cache.list(Pod.class, rs.getMetadata().getNamespace()))
+    return ControllerRefs.claim(store, rs, rs.getSpec().getSelector(), ControllerRefs.candidates(cache, Pod.class, rs))
         .thenCompose(owned -> sync(key, rs, owned));
   }
 
@@ -100,14 +101,9 @@ final class ReplicaSetController implements Controller {
     return rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
   }
 
+  /** The pods {@code rs} controls, as the cache has them. */
   static List<Pod> owned(ReplicaSet rs, Cache cache) {
-    List<Pod> owned = new ArrayList<>();
-    for (Pod pod : cache.list(Pod.class, rs.getMetadata().getNamespace())) {
-      if (Owners.ownedBy(pod, rs)) {
-        owned.add(pod);
-      }
-    }
-    return owned;
+    return cache.indexed(Pod.class, Index.CONTROLLER, rs.getMetadata().getUid());
   }
 
   /** Counts toward replicas: not being deleted, not finished. */
