@@ -19,7 +19,8 @@ class WatchEventTest {
 
   @Test
   void eventsOfOneChangeShareOneLinePerType() throws Exception {
-    ObjectNode object = object();
+    // Frozen, as every object the watch cache hands out is: an event keeps the very tree it is given.
+    ObjectNode object = io.dirigent.core.api.FrozenJson.freeze(object());
     WatchEvent.Encoded encoded = new WatchEvent.Encoded(object);
     WatchEvent added = new WatchEvent(WatchEvent.Type.ADDED, object, encoded);
     WatchEvent addedToAnother = new WatchEvent(WatchEvent.Type.ADDED, object, encoded);
