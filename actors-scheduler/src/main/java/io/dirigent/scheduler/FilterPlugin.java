@@ -1,14 +1,12 @@
 package io.dirigent.scheduler;
 
-import java.util.List;
-
 /**
  * One rule a node must pass to take a pod (Kubernetes' Filter extension point). Stateless.
- * Answers every reason the node fails, in the words Kubernetes uses, or none when it fits.
+ * Answers {@link Status#success()}, or the failure with every reason the node fails.
  */
 public interface FilterPlugin {
 
   String name();
 
-  List<String> filter(PodInfo pod, NodeInfo node);
+  Status filter(PodInfo pod, NodeInfo node);
 }

@@ -59,10 +59,10 @@ public final class SchedulingAlgorithm {
       evaluated++;
       boolean fits = true;
       for (FilterPlugin filter : filters) {
-        List<String> failed = filter.filter(pod, node);
-        if (!failed.isEmpty()) {
+        Status status = filter.filter(pod, node);
+        if (!status.isSuccess()) {
           fits = false;
-          failed.forEach(reason -> reasons.merge(reason, 1, Integer::sum));
+          status.reasons().forEach(reason -> reasons.merge(reason, 1, Integer::sum));
         }
       }
       if (fits) {

@@ -3,6 +3,7 @@ package io.dirigent.scheduler.plugins;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import io.dirigent.scheduler.ScorePlugin;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -26,24 +27,24 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
+  public Status filter(PodInfo pod, NodeInfo node) {
     Map<String, String> labels = node.labels();
     for (var selector : pod.nodeSelector().entrySet()) {
       if (!selector.getValue().equals(labels.get(selector.getKey()))) {
-        return List.of(REASON);
+        return Status.unresolvable(REASON);
       }
     }
     var affinity = pod.affinity() == null ? null : pod.affinity().getNodeAffinity();
     var required = affinity == null ? null : affinity.getRequiredDuringSchedulingIgnoredDuringExecution();
     if (required == null || required.getNodeSelectorTerms() == null || required.getNodeSelectorTerms().isEmpty()) {
-      return List.of();
+      return Status.success();
     }
     for (NodeSelectorTerm term : required.getNodeSelectorTerms()) {
       if (matches(term, node)) {
-        return List.of();
+        return Status.success();
       }
     }
-    return List.of(REASON);
+    return Status.unresolvable(REASON);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.dirigent.scheduler.plugins;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
-import java.util.List;
+import io.dirigent.scheduler.Status;
 
 /** A pod that names a node fits only that one. */
 public final class NodeName implements FilterPlugin {
@@ -14,7 +14,7 @@ public final class NodeName implements FilterPlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
-    return pod.nodeName().isEmpty() || pod.nodeName().equals(node.name()) ? List.of() : List.of("node(s) didn't match the requested node name");
+  public Status filter(PodInfo pod, NodeInfo node) {
+    return pod.nodeName().isEmpty() || pod.nodeName().equals(node.name()) ? Status.success() : Status.unresolvable("node(s) didn't match the requested node name");
   }
 }

@@ -3,6 +3,7 @@ package io.dirigent.scheduler.plugins;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import java.util.List;
 
 /** The host ports the pod asks for are free on the node. */
@@ -14,19 +15,19 @@ public final class NodePorts implements FilterPlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
+  public Status filter(PodInfo pod, NodeInfo node) {
     if (pod.hostPorts().isEmpty()) {
-      return List.of();
+      return Status.success();
     }
     List<PodInfo.HostPort> used = node.usedHostPorts();
     for (PodInfo.HostPort wanted : pod.hostPorts()) {
       for (PodInfo.HostPort taken : used) {
         if (conflicts(wanted, taken)) {
-          return List.of("node(s) didn't have free ports for the requested pod ports");
+          return Status.unschedulable("node(s) didn't have free ports for the requested pod ports");
         }
       }
     }
-    return List.of();
+    return Status.success();
   }
 
   static boolean conflicts(PodInfo.HostPort a, PodInfo.HostPort b) {

@@ -4,8 +4,8 @@ import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import io.fabric8.kubernetes.api.model.Taint;
-import java.util.List;
 
 /**
  * A node that is not Ready takes only pods tolerating {@code node.kubernetes.io/not-ready}, as
@@ -21,10 +21,10 @@ public final class NodeReady implements FilterPlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
+  public Status filter(PodInfo pod, NodeInfo node) {
     if (!node.ready() && !Tolerations.tolerates(pod.tolerations(), NOT_READY)) {
-      return List.of("node(s) were not ready");
+      return Status.unresolvable("node(s) were not ready");
     }
-    return List.of();
+    return Status.success();
   }
 }

@@ -3,6 +3,7 @@ package io.dirigent.scheduler.plugins;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,12 +16,12 @@ public final class NodeResourcesFit implements FilterPlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
+  public Status filter(PodInfo pod, NodeInfo node) {
     boolean podsFit = node.podCount() + 1 <= node.allocatablePods();
     boolean cpuFits = pod.cpuMillis() <= 0 || node.requestedCpuMillis() + pod.cpuMillis() <= node.allocatableCpuMillis();
     boolean memoryFits = pod.memoryBytes() <= 0 || node.requestedMemoryBytes() + pod.memoryBytes() <= node.allocatableMemoryBytes();
     if (podsFit && cpuFits && memoryFits) {
-      return List.of();
+      return Status.success();
     }
     List<String> reasons = new ArrayList<>();
     if (!podsFit) {
@@ -32,6 +33,6 @@ public final class NodeResourcesFit implements FilterPlugin {
     if (!memoryFits) {
       reasons.add("Insufficient memory");
     }
-    return reasons;
+    return Status.unschedulable(reasons.toArray(String[]::new));
   }
 }

@@ -4,8 +4,8 @@ import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import io.fabric8.kubernetes.api.model.Taint;
-import java.util.List;
 
 /** A cordoned node ({@code spec.unschedulable}) takes only pods tolerating its unschedulable taint. */
 public final class NodeUnschedulable implements FilterPlugin {
@@ -18,10 +18,10 @@ public final class NodeUnschedulable implements FilterPlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
+  public Status filter(PodInfo pod, NodeInfo node) {
     if (node.unschedulable() && !Tolerations.tolerates(pod.tolerations(), UNSCHEDULABLE)) {
-      return List.of("node(s) were unschedulable");
+      return Status.unresolvable("node(s) were unschedulable");
     }
-    return List.of();
+    return Status.success();
   }
 }

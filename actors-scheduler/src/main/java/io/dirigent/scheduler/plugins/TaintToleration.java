@@ -4,9 +4,9 @@ import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import io.dirigent.scheduler.ScorePlugin;
 import io.fabric8.kubernetes.api.model.Taint;
-import java.util.List;
 
 /**
  * Taints keep pods away: a NoSchedule or NoExecute taint the pod does not tolerate filters the
@@ -20,14 +20,14 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
   }
 
   @Override
-  public List<String> filter(PodInfo pod, NodeInfo node) {
+  public Status filter(PodInfo pod, NodeInfo node) {
     for (Taint taint : node.taints()) {
       boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
       if (hard && !Tolerations.tolerates(pod.tolerations(), taint)) {
-        return List.of("node(s) had untolerated taint {%s: %s}".formatted(taint.getKey(), taint.getValue() == null ? "" : taint.getValue()));
+        return Status.unresolvable("node(s) had untolerated taint {%s: %s}".formatted(taint.getKey(), taint.getValue() == null ? "" : taint.getValue()));
       }
     }
-    return List.of();
+    return Status.success();
   }
 
   @Override

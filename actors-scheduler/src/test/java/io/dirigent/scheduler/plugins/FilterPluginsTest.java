@@ -9,6 +9,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
 import io.dirigent.scheduler.PodInfo;
+import io.dirigent.scheduler.Status;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -96,6 +97,33 @@ class FilterPluginsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void filters(String sentence, FilterPlugin plugin, PodInfo pod, NodeInfo node, List<String> reasons) {
-    assertThat(plugin.filter(pod, node)).isEqualTo(reasons);
+    Status status = plugin.filter(pod, node);
+    assertThat(status.reasons()).isEqualTo(reasons);
+    assertThat(status.isSuccess()).isEqualTo(reasons.isEmpty());
+  }
+
+  static Stream<Arguments> codes() {
+    NodeInfo full = busy(info(node("n", 1, 1)), "1", null);
+    return Stream.of(
+        arguments("a node without room could take the pod once pods leave it", new NodeResourcesFit(), info(pod("p", "1", null)), full,
+            Status.Code.UNSCHEDULABLE),
+        arguments("a node whose host port is held could take the pod once its holder leaves", new NodePorts(),
+            info(pod("p", null, null).editSpec().editFirstContainer().addNewPort().withContainerPort(80).withHostPort(8080).endPort().endContainer().endSpec()),
+            withPod(info(node("n", 1, 1)), info(pod("q", null, null).editSpec().editFirstContainer().addNewPort().withContainerPort(81).withHostPort(8080).endPort().endContainer().endSpec())),
+            Status.Code.UNSCHEDULABLE),
+        arguments("a node lacking the selected label never could", new NodeAffinity(),
+            info(pod("p", null, null).editSpec().withNodeSelector(Map.of("disk", "ssd")).endSpec()), info(node("n", 1, 1)), Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE),
+        arguments("an untolerated taint never could", new TaintToleration(), info(pod("p", null, null)), tainted("gpu", "yes", "NoSchedule"),
+            Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE),
+        arguments("a cordoned node never could", new NodeUnschedulable(), info(pod("p", null, null)),
+            info(node("n", 1, 1).editSpec().withUnschedulable(true).endSpec()), Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE),
+        arguments("another node than the one named never could", new NodeName(), info(pod("p", null, null).editSpec().withNodeName("m").endSpec()),
+            info(node("n", 1, 1)), Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("codes")
+  void aFailureSaysWhetherRemovingPodsCouldHelp(String sentence, FilterPlugin plugin, PodInfo pod, NodeInfo node, Status.Code code) {
+    assertThat(plugin.filter(pod, node).code()).isEqualTo(code);
   }
 }
