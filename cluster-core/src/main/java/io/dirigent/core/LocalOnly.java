@@ -5,6 +5,7 @@ package io.dirigent.core;
  * in its protocol's sealed hierarchy, and so {@link CborSerializable}, but never cross a member
  * boundary. They are bound to {@link LocalOnlySerializer}, which serializes nothing and reads
  * nothing, so no other member can send one — a forged "the index granted this version" or "the
- * pods' index found a reference" is refused on arrival.
+ * pods' index found a reference" is refused on arrival. Not being meant to cross, they are exempt
+ * from {@code pekko.actor.serialize-messages}, which the store's tests turn on for everything else.
  */
-public interface LocalOnly extends CborSerializable {}
+public interface LocalOnly extends CborSerializable, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
