@@ -75,7 +75,7 @@ public final class NodeAgents implements AutoCloseable {
         docker.poolSandboxes(own.name(), config.getInt("dirigent.node.sandbox-pool"), config.getString("dirigent.node.docker.busybox"));
         // The pool's free sandboxes go while the member stops, before the JVM may end.
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-sandbox-pool",
-            () -> onItsOwnThread("dirigent-sandbox-pool-close", docker::closePool));
+            () -> onItsOwnThread("dirigent-sandbox-pool-close", docker::closePool).thenApply(done -> logged("sandbox-pool-removed", done)));
         agents.startAgent(own, docker);
       }
       case "simulated" -> {
@@ -261,15 +261,25 @@ public final class NodeAgents implements AutoCloseable {
    * ({@code pekko.coordinated-shutdown.phases}) bounds its tasks.
    */
   private void stopsWith(CoordinatedShutdown shutdown) {
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dirigent-node-agents", () -> finishAgents(retireTimeout()));
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-service-proxies", () -> stopProxies(stopTimeout()));
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dirigent-node-agents",
+        () -> finishAgents(retireTimeout()).thenApply(done -> logged("node-agents-retired", done)));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-service-proxies",
+        () -> stopProxies(stopTimeout()).thenApply(done -> logged("service-proxy-rules-removed", done)));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-node-actors", () -> {
       stopNodeActors();
-      return CompletableFuture.completedFuture(Done.getInstance());
+      return CompletableFuture.completedFuture(logged("node-actors-stopped", Done.getInstance()));
     });
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "dirigent-container-runtimes",
-        () -> onItsOwnThread("dirigent-runtimes-close", this::closeRuntimes));
+        () -> onItsOwnThread("dirigent-runtimes-close", this::closeRuntimes).thenApply(done -> logged("runtimes-closed", done)));
   }
+
+  /** Says that shutdown step {@code step} is done (docs/operations.md lists them in order). */
+  private static Done logged(String step, Done done) {
+    log.info("shutdown step={}", step);
+    return done;
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeAgents.class);
 
   private Duration retireTimeout() {
     return system.settings().config().getDuration("dirigent.node.retire-timeout");

@@ -155,6 +155,8 @@ public final class ServerCommand implements Callable<Integer> {
     // However the member stops, the first thing it does is to say it is no longer ready.
     CoordinatedShutdown.get(node.system()).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dirigent-not-ready", () -> {
       deleteQuietly(data.resolve(READY_FILE));
+      log.info("shutdown step=not-ready reason={}", CoordinatedShutdown.get(node.system()).getShutdownReason()
+          .map(reason -> reason.getClass().getSimpleName().replace("$", "")).orElse("none"));
       return CompletableFuture.completedFuture(Done.getInstance());
     });
     try {

@@ -128,7 +128,11 @@ public final class ApiServer implements AutoCloseable {
       if (lease != null) {
         lease.tell(new io.dirigent.core.cluster.HolderLease.Stop());
       }
-      return binding.unbind(java.time.Duration.ofMillis(shutdown.timeout(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceUnbind()).toMillis()));
+      return binding.unbind(java.time.Duration.ofMillis(shutdown.timeout(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceUnbind()).toMillis()))
+          .thenApply(done -> {
+            org.slf4j.LoggerFactory.getLogger(ApiServer.class).info("shutdown step=api-unbound address={}", url());
+            return done;
+          });
     };
     java.util.function.Supplier<CompletionStage<org.apache.pekko.Done>> endConnections = () -> {
       close();
