@@ -19,12 +19,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Starts the node agents a worker member runs: the one for its own host (on Docker, or simulated)
@@ -34,10 +38,11 @@ import org.apache.pekko.actor.typed.Props;
 public final class NodeAgents implements AutoCloseable {
 
   private final List<ActorRef<NodeAgent.Command>> agents = new ArrayList<>();
-  private final List<ActorRef<SimulatedNodes.Command>> fleets = new ArrayList<>();
-  private final List<ActorRef<ServiceProxy.Command>> proxies = new ArrayList<>();
-  private final List<ActorRef<PodNetwork.Command>> networks = new ArrayList<>();
-  private final List<ContainerRuntime> runtimes = new ArrayList<>();
+  // Started on the caller's thread, stopped from the coordinated shutdown's: each list is its own lock.
+  private final List<ActorRef<SimulatedNodes.Command>> fleets = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<ActorRef<ServiceProxy.Command>> proxies = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<ActorRef<PodNetwork.Command>> networks = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<ContainerRuntime> runtimes = java.util.Collections.synchronizedList(new ArrayList<>());
   private final ExecutorService blocking;
   private final ActorSystem<?> system;
   private final Store store;
@@ -68,12 +73,9 @@ public final class NodeAgents implements AutoCloseable {
             config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config)));
         agents.startPodNetwork(own, NetworkSettings.from(config), docker);
         docker.poolSandboxes(own.name(), config.getInt("dirigent.node.sandbox-pool"), config.getString("dirigent.node.docker.busybox"));
-        // The pool's free sandboxes go while the member stops, before the JVM may end (a SIGTERM's hooks do not wait for more).
-        org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceStop(),
-            "dirigent-sandbox-pool", () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-              docker.closePool();
-              return org.apache.pekko.Done.getInstance();
-            }, runnable -> new Thread(runnable, "dirigent-sandbox-pool-close").start()));
+        // The pool's free sandboxes go while the member stops, before the JVM may end.
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-sandbox-pool",
+            () -> onItsOwnThread("dirigent-sandbox-pool-close", docker::closePool).thenApply(done -> logged("sandbox-pool-removed", done)));
         agents.startAgent(own, docker);
       }
       case "simulated" -> {
@@ -86,10 +88,7 @@ public final class NodeAgents implements AutoCloseable {
     if (runtime.equals("docker")) {
       agents.startProxy(proxier(system, own));
     }
-    // However the member stops — the server's SIGTERM, being downed — its agents end first, while
-    // the store is still reachable to hear that they are restarting.
-    org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-        "dirigent-node-agents", () -> agents.finishAgents(Duration.ofSeconds(3)));
+    agents.stopsWith(CoordinatedShutdown.get(system));
     int count = config.getInt("dirigent.node.simulated.nodes");
     if (count > 0) {
       agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(agents.clock)),
@@ -226,80 +225,135 @@ public final class NodeAgents implements AutoCloseable {
    * their Leases say so, and their pods wait for them), each given {@code timeout}; on one the
    * cluster downed, by stopping them (the cluster took the member, and so its nodes, for failed).
    */
-  private java.util.concurrent.CompletableFuture<org.apache.pekko.Done> finishAgents(Duration timeout) {
+  private CompletableFuture<Done> finishAgents(Duration timeout) {
     List<ActorRef<NodeAgent.Command>> running;
     synchronized (agents) {
       running = List.copyOf(agents);
       agents.clear();
     }
     if (!finished.compareAndSet(false, true) || system.whenTerminated().isCompleted()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+      return CompletableFuture.completedFuture(Done.getInstance());
     }
     var status = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().status();
     if (status != org.apache.pekko.cluster.MemberStatus.up() && status != org.apache.pekko.cluster.MemberStatus.leaving()) {
       running.forEach(agent -> agent.tell(new NodeAgent.Stop()));
-      return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+      return CompletableFuture.completedFuture(Done.getInstance());
     }
-    List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> retired = running.stream()
-        .map(agent -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, org.apache.pekko.Done>ask(
+    List<CompletableFuture<Done>> retired = running.stream()
+        .map(agent -> AskPattern.<NodeAgent.Command, Done>ask(
             agent, NodeAgent.Retire::new, timeout, system.scheduler()).toCompletableFuture()
             .exceptionally(failure -> {
               system.log().warn("node agent {} did not retire within {}: {}", agent.path().name(), timeout, failure.toString());
               agent.tell(new NodeAgent.Stop());
-              return org.apache.pekko.Done.getInstance();
+              return Done.getInstance();
             }))
         .toList();
-    return java.util.concurrent.CompletableFuture.allOf(retired.toArray(java.util.concurrent.CompletableFuture[]::new))
-        .thenApply(all -> org.apache.pekko.Done.getInstance());
+    return CompletableFuture.allOf(retired.toArray(CompletableFuture[]::new))
+        .thenApply(all -> Done.getInstance());
   }
 
-  /** Stops the service proxies and waits (briefly) until their rules are gone from the host. */
+  /**
+   * The agents' part of the member's coordinated shutdown, however the member stops (the server's
+   * SIGTERM, being downed): the agents end first, while the store is still reachable to hear that
+   * they are restarting; once the API server has stopped listening, the service proxies remove
+   * their rules and the rest stops (the pod network stays as it is, for the pods that keep
+   * running); the runtimes close last, before the actor system ends. Each phase's timeout
+   * ({@code pekko.coordinated-shutdown.phases}) bounds its tasks.
+   */
+  private void stopsWith(CoordinatedShutdown shutdown) {
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dirigent-node-agents",
+        () -> finishAgents(retireTimeout()).thenApply(done -> logged("node-agents-retired", done)));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-service-proxies",
+        () -> stopProxies(stopTimeout()).thenApply(done -> logged("service-proxy-rules-removed", done)));
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-node-actors", () -> {
+      stopNodeActors();
+      return CompletableFuture.completedFuture(logged("node-actors-stopped", Done.getInstance()));
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "dirigent-container-runtimes",
+        () -> onItsOwnThread("dirigent-runtimes-close", this::closeRuntimes).thenApply(done -> logged("runtimes-closed", done)));
+  }
+
+  /** Says that shutdown step {@code step} is done (docs/operations.md lists them in order). */
+  private static Done logged(String step, Done done) {
+    log.info("shutdown step={}", step);
+    return done;
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeAgents.class);
+
+  private Duration retireTimeout() {
+    return system.settings().config().getDuration("dirigent.node.retire-timeout");
+  }
+
+  private Duration stopTimeout() {
+    return system.settings().config().getDuration("dirigent.proxy.stop-timeout");
+  }
+
+  /** Runs blocking {@code work} on a thread of its own; the answer completes when it is done. */
+  private static CompletableFuture<Done> onItsOwnThread(String name, Runnable work) {
+    return CompletableFuture.supplyAsync(() -> {
+      work.run();
+      return Done.getInstance();
+    }, runnable -> new Thread(runnable, name).start());
+  }
+
+  /** Stops the service proxies and waits (at most {@code dirigent.proxy.stop-timeout}) until their rules are gone from the host. */
   public void stopProxies() {
-    for (ActorRef<ServiceProxy.Command> proxy : proxies) {
-      proxy.tell(new ServiceProxy.Stop());
-      var done = new java.util.concurrent.CompletableFuture<Void>();
-      system.systemActorOf(org.apache.pekko.actor.typed.javadsl.Behaviors.setup(ctx -> {
-        ctx.watch(proxy);
-        return org.apache.pekko.actor.typed.javadsl.Behaviors.receive(Object.class)
-            .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> {
-              done.complete(null);
-              return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
-            }).build();
-      }), "proxy-stop-" + System.nanoTime(), Props.empty());
-      try {
-        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // the proxy did not stop in time; its rules may stay until the next start
-      }
+    stopProxies(stopTimeout()).join();
+  }
+
+  /** Asks every service proxy to remove its rules and stop; completes when all did, or {@code timeout} passed. */
+  private CompletableFuture<Done> stopProxies(Duration timeout) {
+    List<ActorRef<ServiceProxy.Command>> running = drain(proxies);
+    List<CompletableFuture<Done>> stopped = running.stream()
+        .map(proxy -> AskPattern.<ServiceProxy.Command, Done>ask(proxy, ServiceProxy.Stop::new, timeout, system.scheduler())
+            .toCompletableFuture()
+            .exceptionally(failure -> {
+              system.log().warn("service proxy {} did not remove its rules within {}: {}", proxy.path().name(), timeout, failure.toString());
+              return Done.getInstance();
+            }))
+        .toList();
+    return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).thenApply(all -> Done.getInstance());
+  }
+
+  /** Stops the simulated fleets and the pod network's actor; the network itself stays, for the pods. */
+  private void stopNodeActors() {
+    drain(fleets).forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
+    drain(networks).forEach(network -> network.tell(new PodNetwork.Stop()));
+  }
+
+  private void closeRuntimes() {
+    drain(runtimes).forEach(ContainerRuntime::close);
+  }
+
+  /** What {@code list} holds, taken out of it: each thing is stopped once, by whichever way out comes first. */
+  private <T> List<T> drain(List<T> list) {
+    synchronized (list) {
+      List<T> taken = List.copyOf(list);
+      list.clear();
+      return taken;
     }
-    proxies.clear();
   }
 
   /**
    * Stops the agents as a restart does ({@link NodeAgent.Retire}: their Leases say so, and their
    * pods stay for the restart grace period), then the proxies and runtimes; the containers keep
-   * running, for the next agents to adopt.
+   * running, for the next agents to adopt. After the member's coordinated shutdown (a member
+   * started with {@link #start}) only what its tasks did not finish is left to do.
    */
   @Override
   public void close() {
     if (!system.whenTerminated().isCompleted()) {
-      try {
-        finishAgents(Duration.ofSeconds(3)).get(4, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        system.log().warn("node agents did not all stop in time: {}", e.toString());
-      }
-      fleets.forEach(fleet -> fleet.tell(new SimulatedNodes.Stop()));
-      // The network stays as it is, for the pods that keep running; the next agent takes it over.
-      networks.forEach(network -> network.tell(new PodNetwork.Stop()));
-      stopProxies();
+      finishAgents(retireTimeout()).join();
+      stopNodeActors();
+      stopProxies(stopTimeout()).join();
     } else {
-      // The member stopped (downed, say) and its agents with it: only the runtimes are left to release.
-      proxies.clear();
+      // The actor system is gone, and its actors with it: only the runtimes are left to release.
+      drain(fleets);
+      drain(networks);
+      drain(proxies);
     }
-    fleets.clear();
-    networks.clear();
-    runtimes.forEach(ContainerRuntime::close);
-    runtimes.clear();
+    closeRuntimes();
     blocking.shutdown();
   }
 

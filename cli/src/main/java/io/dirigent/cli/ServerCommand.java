@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.cluster.typed.Cluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,23 +113,9 @@ public final class ServerCommand implements Callable<Integer> {
       // The first control-plane member makes the cluster's authority; members talk TLS with certificates from it.
       ClusterPki.loadOrCreate(data.resolve(PKI_DIR), "dirigent", java.time.Clock.systemUTC());
     }
-    // On SIGTERM Pekko's own hook runs the member's coordinated shutdown (the node agents retire,
-    // the member leaves the cluster, the actor system stops); this one keeps the server from
-    // starting it again and waits for it.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping = true;
-      deleteQuietly(data.resolve(READY_FILE));
-      ClusterNode member = node;
-      if (member != null && !abandoned) {
-        try {
-          // Bounded: Pekko's remoting can hang on stopping (see awaitTermination), and a server
-          // asked to stop must stop within seconds all the same.
-          member.system().getWhenTerminated().toCompletableFuture().get(STOP_TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          // The JVM goes anyway.
-        }
-      }
-    }, "dirigent-shutdown"));
+    // No shutdown hook of its own: on SIGTERM Pekko's hook runs the member's coordinated shutdown
+    // (pekko.coordinated-shutdown in dirigent.conf says in which order everything stops) and holds
+    // the JVM until it is done. A second hook would race it.
     Duration backoff = REJOIN_MIN_BACKOFF;
     for (int run = 1; ; run++) {
       Run outcome = runMember(data, run == 1);
@@ -134,7 +123,7 @@ public final class ServerCommand implements Callable<Integer> {
         return exit.code();
       }
       Run.Rejoin rejoin = (Run.Rejoin) outcome;
-      if (stopping) {
+      if (stopping || jvmStopping()) {
         return 0;
       }
       backoff = rejoin.wasUp() ? REJOIN_MIN_BACKOFF : Duration.ofMillis(Math.min(backoff.toMillis() * 2, REJOIN_MAX_BACKOFF.toMillis()));
@@ -163,6 +152,13 @@ public final class ServerCommand implements Callable<Integer> {
   private Run runMember(Path data, boolean first) throws Exception {
     ClusterNode node = ClusterNode.start("dirigent", ConfigFactory.parseMap(overrides(data)));
     this.node = node;
+    // However the member stops, the first thing it does is to say it is no longer ready.
+    CoordinatedShutdown.get(node.system()).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dirigent-not-ready", () -> {
+      deleteQuietly(data.resolve(READY_FILE));
+      log.info("shutdown step=not-ready reason={}", CoordinatedShutdown.get(node.system()).getShutdownReason()
+          .map(reason -> reason.getClass().getSimpleName().replace("$", "")).orElse("none"));
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
     try {
       node.ready().toCompletableFuture().get(readyTimeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -200,20 +196,40 @@ public final class ServerCommand implements Callable<Integer> {
     String description = describe(node, data, api);
     writeReady(data, description);
     node.system().log().info("dirigent is ready: {}", description.replace('\n', ' '));
-    if (!awaitTermination(node, () -> stopping)) {
+    if (!awaitTermination(node, () -> stopping || jvmStopping())) {
       // Its port is still held: a new member cannot start in this process. Exit, for a supervisor
       // (systemd's Restart=always, docs/operations.md) to start the server again.
-      abandoned = true;
       return new Run.Exit(3);
     }
-    deleteQuietly(data.resolve(READY_FILE));
-    // What the stopped system leaves behind: the agents' runtimes, the API server's metrics.
-    stopAgentsAndApi();
-    var reason = org.apache.pekko.actor.CoordinatedShutdown.get(node.system()).getShutdownReason();
-    boolean letGo = reason.isPresent() && (reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterDowningReason()
-        || reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterLeavingReason()
-        || reason.get() == org.apache.pekko.actor.CoordinatedShutdown.clusterJoinUnsuccessfulReason());
+    // The coordinated shutdown stopped everything in order; whatever a task did not finish within
+    // its phase is released here, before the member may start again in this process.
+    closeLeftovers();
+    var reason = CoordinatedShutdown.get(node.system()).getShutdownReason();
+    boolean letGo = reason.isPresent() && (reason.get() == CoordinatedShutdown.clusterDowningReason()
+        || reason.get() == CoordinatedShutdown.clusterLeavingReason()
+        || reason.get() == CoordinatedShutdown.clusterJoinUnsuccessfulReason());
     return letGo && !stopping ? new Run.Rejoin(reason.get().getClass().getSimpleName().replace("$", ""), true) : new Run.Exit(0);
+  }
+
+  /**
+   * Whether the JVM is on its way out (SIGTERM while the cluster was letting the member go, whose
+   * shutdown then carries the cluster's reason, not the JVM's): no member is started again then.
+   * The JVM refuses a new shutdown hook exactly then.
+   */
+  private static boolean jvmStopping() {
+    Thread probe = new Thread(() -> { }, "dirigent-jvm-stopping-probe");
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException shuttingDown) {
+      return true;
+    }
+  }
+
+  /** Why a server stopped in-process ({@link #stop()}) shut its member down: it is not started again. */
+  private static final class ServerStopped implements CoordinatedShutdown.Reason {
+    static final ServerStopped INSTANCE = new ServerStopped();
   }
 
   /**
@@ -225,7 +241,7 @@ public final class ServerCommand implements Callable<Integer> {
    */
   private static boolean awaitTermination(ClusterNode node, java.util.function.BooleanSupplier serverStopping) throws InterruptedException {
     var terminated = node.system().getWhenTerminated().toCompletableFuture();
-    var shutdown = org.apache.pekko.actor.CoordinatedShutdown.get(node.system());
+    var shutdown = CoordinatedShutdown.get(node.system());
     long began = 0;
     while (!terminated.isDone()) {
       if (began == 0 && shutdown.getShutdownReason().isPresent()) {
@@ -260,9 +276,6 @@ public final class ServerCommand implements Callable<Integer> {
     return dump.toString();
   }
 
-  /** Set when the member's actor system was left running because it would not stop: nothing to wait for on the way out. */
-  private volatile boolean abandoned;
-
   /** Set once the server is asked to stop: a member that then stops is not started again. */
   private volatile boolean stopping;
 
@@ -273,23 +286,32 @@ public final class ServerCommand implements Callable<Integer> {
 
   private volatile NodeAgents agents;
 
-  /** Stops the member; {@link #call()} then returns. */
+  /**
+   * Stops the member as SIGTERM does, through its coordinated shutdown, and waits for it (at most
+   * as long as the shutdown's phases may take); {@link #call()} then returns.
+   */
   void stop() {
     stopping = true;
-    stopAgentsAndApi();
     ClusterNode member = node;
-    if (member != null) {
-      member.close();
+    if (member == null) {
+      return;
+    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(member.system());
+    try {
+      shutdown.run(ServerStopped.INSTANCE, java.util.Optional.empty()).toCompletableFuture()
+          .get(shutdown.totalTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("the member did not stop within its coordinated shutdown's {} s: {}", shutdown.totalTimeout().toSeconds(), e.toString());
     }
   }
 
-  private synchronized void stopAgentsAndApi() {
+  /** Releases what the stopped member's shutdown tasks left (each is closed once, whoever comes first). */
+  private synchronized void closeLeftovers() {
     NodeAgents running = agents;
     agents = null;
     ApiServer serving = api;
     api = null;
-    // What is left of a stopped member is cleaned up as well as it can be; a failure here must not
-    // keep the server from starting the member again.
+    // A failure here must not keep the server from starting the member again.
     for (AutoCloseable leftover : java.util.Arrays.asList(running, serving)) {
       if (leftover != null) {
         try {
@@ -375,7 +397,10 @@ public final class ServerCommand implements Callable<Integer> {
         "api=" + (api == null ? "" : api.url()),
         "roles=" + String.join(",", MemberRoles.declared(self.getRoles())),
         "store=" + config.getString("dirigent.store.plugin"),
-        "data-dir=" + data);
+        "data-dir=" + data,
+        // The longest its coordinated shutdown may take (the sum of its phases' timeouts): how long
+        // bin/dirigent down waits after SIGTERM before it falls back to SIGKILL.
+        "stop-timeout=" + CoordinatedShutdown.get(node.system()).totalTimeout().toSeconds());
   }
 
   private static void writeReady(Path data, String content) throws IOException {

@@ -4,6 +4,7 @@ import static io.dirigent.cli.testing.BinDirigent.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.cli.testing.BinDirigent.Run;
+import io.dirigent.cli.testing.Leftovers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +13,18 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's main command, for real: bin/dirigent up, status, down on the packaged build. */
 class BinDirigentIT {
+
+  /** The pod network the servers' nodes made stays after down, for pods; the tests are done with it. */
+  @AfterAll
+  static void removePodNetwork() {
+    Leftovers.removePodNetworkIfUnused();
+  }
 
   @Test
   void upStartsAReadyServerInTheBackgroundAndDownStopsIt(@TempDir Path dataDir) throws Exception {
@@ -51,6 +59,113 @@ class BinDirigentIT {
     Run status = run("status", "--data-dir", dataDir.toString());
     assertThat(status.exit()).isEqualTo(1);
     assertThat(status.output()).contains("not running");
+  }
+
+  /**
+   * {@code down} stops the server by SIGTERM alone, in seconds: its coordinated shutdown takes each
+   * step in order (docs/operations.md), nothing waits out a timeout, so the SIGKILL fallback —
+   * which comes only after the server's whole stop-timeout — is never reached. The pods keep
+   * running, as a restarted server adopts them; the test removes them itself.
+   */
+  @Test
+  void downStopsTheServerBySigtermInOrderAndLeavesItsPodsRunning(@TempDir Path dataDir) throws Exception {
+    Run up = run("up", "--data-dir", dataDir.toString(), "--port", "0", "--api-port", "0", "--node-name", "down-" + Long.toString(System.nanoTime() % 1_000_000, 36));
+    try {
+      assertThat(up.exit()).as(up.output()).isZero();
+      String kubeconfig = dataDir.resolve("kubeconfig").toString();
+      Path manifest = dataDir.resolve("web.yaml");
+      Files.writeString(manifest, """
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: web}
+          spec:
+            replicas: 2
+            selector: {matchLabels: {app: web}}
+            template:
+              metadata: {labels: {app: web}}
+              spec:
+                containers: [{name: web, image: "dirigent/httpenv:1", ports: [{containerPort: 8888}]}]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: web}
+          spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8888}]}
+          """);
+      Run applied = run("apply", "-f", manifest.toString(), "--kubeconfig", kubeconfig);
+      assertThat(applied.exit()).as(applied.output()).isZero();
+      io.dirigent.core.testing.Await.until("two pods running", java.time.Duration.ofSeconds(120), () -> {
+        try {
+          return run("get", "pods", "--kubeconfig", kubeconfig).output().lines().filter(line -> line.contains(" Running ")).count() == 2;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      long stopTimeout = Long.parseLong(Files.readString(dataDir.resolve("server.ready")).lines()
+          .filter(line -> line.startsWith("stop-timeout=")).findFirst().orElseThrow().substring("stop-timeout=".length()));
+      assertThat(stopTimeout).as("the longest the server's shutdown may take, which down waits before SIGKILL").isPositive();
+      long pid = Long.parseLong(Files.readString(dataDir.resolve("server.pid")).strip());
+
+      long began = System.nanoTime();
+      Run down = run("down", "--data-dir", dataDir.toString());
+      java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - began);
+
+      assertThat(down.exit()).as(down.output()).isZero();
+      assertThat(down.output()).as("ended by SIGTERM, not by the fallback")
+          .containsPattern("dirigent: stopped \\(pid " + pid + "\\): exited \\d+\\.\\d s after SIGTERM").doesNotContain("SIGKILL");
+      // Generous for a busy 2-core host: a stop normally takes 2-3 s, and the fallback would need stopTimeout + 5 s.
+      assertThat(took).as("how long down took").isLessThan(java.time.Duration.ofSeconds(Math.min(30, stopTimeout)));
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+      // Tasks of one phase run side by side; the phases one after the other. Pekko logs its own
+      // lines ("Exiting completed": the member left the cluster) a moment late, never early.
+      assertLoggedInOrder(Files.readAllLines(dataDir.resolve("server.log")), java.util.List.of(
+          java.util.List.of("shutdown step=not-ready reason=JvmExitReason", "shutdown step=node-agents-retired"),
+          java.util.List.of("shutdown step=api-unbound"),
+          java.util.List.of("shutdown step=service-proxy-rules-removed", "shutdown step=sandbox-pool-removed"),
+          java.util.List.of("Exiting completed")));
+      assertLoggedInOrder(Files.readAllLines(dataDir.resolve("server.log")), java.util.List.of(
+          java.util.List.of("shutdown step=service-proxy-rules-removed", "shutdown step=sandbox-pool-removed"),
+          java.util.List.of("shutdown step=runtimes-closed")));
+      // Nothing waited out a timeout: the agents' last writes reached a store still open (H2's own
+      // shutdown hook once closed it under them, and every stop took 16 s).
+      assertThat(Files.readAllLines(dataDir.resolve("server.log")))
+          .noneMatch(line -> line.contains("did not retire within") || line.contains("Database is already closed")
+              || line.contains("did not remove its rules within"));
+      assertThat(Leftovers.containersOf(dataDir)).as("the pods' sandboxes and containers keep running, for the next server to adopt")
+          .hasSize(4);
+      assertThat(poolSandboxes(dataDir)).isEmpty();
+    } finally {
+      run("down", "--data-dir", dataDir.toString());
+      Leftovers.removeContainersOf(dataDir);
+    }
+    assertThat(Leftovers.containersOf(dataDir)).isEmpty();
+  }
+
+  /** Every line of each group is in {@code log}, after every line of the groups before it. */
+  private static void assertLoggedInOrder(java.util.List<String> log, java.util.List<java.util.List<String>> groups) {
+    int previousLast = -1;
+    String previous = "the start";
+    for (java.util.List<String> group : groups) {
+      int first = Integer.MAX_VALUE;
+      int last = -1;
+      for (String marker : group) {
+        int at = indexOf(log, marker);
+        assertThat(at).as("'%s' in the server's log", marker).isNotNegative();
+        first = Math.min(first, at);
+        last = Math.max(last, at);
+      }
+      assertThat(first).as("%s logged after %s", group, previous).isGreaterThan(previousLast);
+      previousLast = last;
+      previous = group.toString();
+    }
+  }
+
+  private static int indexOf(java.util.List<String> log, String marker) {
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).contains(marker)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Test

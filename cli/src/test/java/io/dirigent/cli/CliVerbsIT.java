@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.BinDirigent.Run;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.cli.testing.LoopbackHttp;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
@@ -63,8 +64,10 @@ class CliVerbsIT {
 
   @AfterAll
   void down() throws Exception {
-    Run down = BinDirigent.run("down", "--data-dir", dataDir.toString());
+    // The pods this class made keep running after down, for a next server to adopt: removed here.
+    Run down = Leftovers.downAndRemove(dataDir);
     assertThat(down.exit()).as(down.output()).isZero();
+    assertThat(Leftovers.containersOf(dataDir)).as("containers of this class's server").isEmpty();
   }
 
   // ---- global flags and usage errors ----

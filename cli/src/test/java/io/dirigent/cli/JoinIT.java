@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.Kubectl;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.core.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ class JoinIT {
         worker.destroy();
         worker.waitFor(60, TimeUnit.SECONDS);
       }
-      run("down", "--data-dir", dataDir.toString());
+      Leftovers.downAndRemove(dataDir);
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.Kubectl;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
 import java.io.IOException;
@@ -78,8 +79,10 @@ class KubectlIT {
       worker.destroy();
       worker.waitFor(60, TimeUnit.SECONDS);
     }
-    BinDirigent.Run down = run("down", "--data-dir", dataDir.toString());
+    Leftovers.removeContainersOf(workerDir);
+    BinDirigent.Run down = Leftovers.downAndRemove(dataDir);
     assertThat(down.exit()).as(down.output()).isZero();
+    assertThat(Leftovers.containersOf(dataDir)).as("containers of this class's servers").isEmpty();
   }
 
   /** Runs kubectl and expects it to succeed. */

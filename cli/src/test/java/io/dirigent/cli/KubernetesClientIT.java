@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dirigent.cli.testing.BinDirigent;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.core.testing.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -65,8 +66,9 @@ class KubernetesClientIT {
     if (client != null) {
       client.close();
     }
-    BinDirigent.Run down = run("down", "--data-dir", dataDir.toString());
+    BinDirigent.Run down = Leftovers.downAndRemove(dataDir);
     assertThat(down.exit()).as(down.output()).isZero();
+    assertThat(Leftovers.containersOf(dataDir)).as("containers of this class's server").isEmpty();
   }
 
   @Test

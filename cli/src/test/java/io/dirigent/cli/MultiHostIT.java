@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.Kubectl;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.cli.testing.SecondHost;
 import io.dirigent.core.testing.Await;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class MultiHostIT {
         worker.destroy();
         worker.waitFor(60, TimeUnit.SECONDS);
       }
-      run("down", "--data-dir", dataDir.toString());
+      Leftovers.downAndRemove(dataDir);
     }
   }
 }

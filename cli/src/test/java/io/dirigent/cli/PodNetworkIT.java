@@ -153,6 +153,8 @@ class PodNetworkIT {
       }
       run("down", "--data-dir", dataDir.toString());
       try {
+        // Its pods' app containers too: they share their sandbox's network namespace, not the network.
+        io.dirigent.cli.testing.Leftovers.removeContainersOf(dataDir);
         removeThisHostsPodNetwork(thisHostsRange[0]);
       } catch (Exception e) {
         // Asserted below when the test got that far; otherwise its own failure is the one to see.

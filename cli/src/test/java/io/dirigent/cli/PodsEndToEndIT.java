@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.cli.testing.BinDirigent;
 import io.dirigent.cli.testing.BinDirigent.Run;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.core.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -51,8 +52,9 @@ class PodsEndToEndIT {
   @AfterAll
   void down() throws Exception {
     run("delete", "pods", "-l", "app=e2e", "--kubeconfig", kubeconfig);
-    Run down = run("down", "--data-dir", dataDir.toString());
+    Run down = Leftovers.downAndRemove(dataDir);
     assertThat(down.exit()).as(down.output()).isZero();
+    assertThat(Leftovers.containersOf(dataDir)).as("containers of this class's server").isEmpty();
   }
 
   /** The CLI with the kubeconfig {@code up} wrote (given first, so that what follows a {@code --} stays the container's). */

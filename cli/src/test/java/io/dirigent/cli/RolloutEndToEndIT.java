@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.cli.testing.BinDirigent.Run;
+import io.dirigent.cli.testing.Leftovers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
 import java.io.IOException;
@@ -132,9 +133,11 @@ class RolloutEndToEndIT {
       });
     } finally {
       sending.set(false);
-      Run down = run("down", "--data-dir", dataDir.toString());
+      // down leaves the pods running (a next server adopts them): their six containers go here.
+      Run down = Leftovers.downAndRemove(dataDir);
       assertThat(down.exit()).as(down.output()).isZero();
     }
+    assertThat(Leftovers.containersOf(dataDir)).as("containers of the rollout's server").isEmpty();
   }
 
 }

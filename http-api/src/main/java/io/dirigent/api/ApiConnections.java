@@ -99,20 +99,42 @@ final class ApiConnections implements AutoCloseable {
   }
 
   /**
-   * Stops listening, then ends every open connection, watches included. A listener that is gone
-   * already — its actor system stopped under it, as a downed member's does, which fails the unbind
-   * with "IO Listener actor terminated unexpectedly" — listens no more: that is done, not an error.
+   * Stops listening; the open connections carry on. A listener that is gone already — its actor
+   * system stopped under it, as a downed member's does, which fails the unbind with "IO Listener
+   * actor terminated unexpectedly" — listens no more: that is done, not an error.
    */
+  synchronized CompletionStage<Done> unbind(Duration timeout) {
+    if (unbound == null) {
+      unbound = unbindOnce(timeout);
+    }
+    return unbound;
+  }
+
+  /** The one unbind: a second would ask a listener that is gone. */
+  private CompletionStage<Done> unbound;
+
+  private CompletionStage<Done> unbindOnce(Duration timeout) {
+    return binding.unbind().toCompletableFuture().orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .handle((done, failure) -> {
+          if (failure != null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            org.slf4j.LoggerFactory.getLogger(ApiConnections.class).info(cause instanceof java.util.concurrent.TimeoutException
+                ? "the API server's listener did not stop listening within " + timeout : "the API server's listener was gone already: " + cause);
+          }
+          return Done.getInstance();
+        });
+  }
+
+  /** Ends every open connection, watches included. */
+  void endConnections() {
+    connections.shutdown();
+  }
+
+  /** Stops listening, then ends every open connection. */
   @Override
   public void close() {
-    try {
-      binding.unbind().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      String what = e.getCause() instanceof java.util.concurrent.TimeoutException
-          ? "the API server's listener did not stop listening within 10 s" : "the API server's listener was gone already: " + e.getCause();
-      org.slf4j.LoggerFactory.getLogger(ApiConnections.class).info(what);
-    }
-    connections.shutdown();
+    unbind(Duration.ofSeconds(10)).toCompletableFuture().join();
+    endConnections();
   }
 
   /** TLS under the server layer, one engine per connection. */

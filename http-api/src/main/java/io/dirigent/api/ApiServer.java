@@ -112,8 +112,34 @@ public final class ApiServer implements AutoCloseable {
                   java.time.Clock.systemUTC()),
               "apiserver-identity-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
           holder.complete(server);
+          server.stopsWith(org.apache.pekko.actor.CoordinatedShutdown.get(node.system()));
           return server;
         });
+  }
+
+  /**
+   * The API server's part of the member's coordinated shutdown: it stops listening first (a load
+   * balancer's next check goes elsewhere), and ends the connections still open — watches, which
+   * clients resume on another member — once the member's services stop.
+   */
+  private void stopsWith(org.apache.pekko.actor.CoordinatedShutdown shutdown) {
+    java.util.function.Supplier<CompletionStage<org.apache.pekko.Done>> unbind = () -> {
+      var lease = identity;
+      if (lease != null) {
+        lease.tell(new io.dirigent.core.cluster.HolderLease.Stop());
+      }
+      return binding.unbind(java.time.Duration.ofMillis(shutdown.timeout(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceUnbind()).toMillis()))
+          .thenApply(done -> {
+            org.slf4j.LoggerFactory.getLogger(ApiServer.class).info("shutdown step=api-unbound address={}", url());
+            return done;
+          });
+    };
+    java.util.function.Supplier<CompletionStage<org.apache.pekko.Done>> endConnections = () -> {
+      close();
+      return CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+    };
+    shutdown.addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceUnbind(), "dirigent-api-unbind", unbind);
+    shutdown.addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceStop(), "dirigent-api-connections", endConnections);
   }
 
   /** How long a request body may take: the request timeout, or a minute when that is infinite. */
@@ -147,9 +173,17 @@ public final class ApiServer implements AutoCloseable {
   /** Keeps this API server's identity Lease; set once it listens. */
   private volatile org.apache.pekko.actor.typed.ActorRef<io.dirigent.core.cluster.HolderLease.Command> identity;
 
-  /** Stops accepting connections and ends the open ones (watches included). */
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Stops accepting connections and ends the open ones (watches included); once, whether the
+   * member's coordinated shutdown or the caller comes first.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     var lease = identity;
     if (lease != null) {
       lease.tell(new io.dirigent.core.cluster.HolderLease.Stop());

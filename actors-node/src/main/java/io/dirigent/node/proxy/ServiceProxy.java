@@ -9,11 +9,13 @@ import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -25,7 +27,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * The host's service proxy — kube-proxy's role. It follows every Service and Endpoints object,
  * and whenever either changes (coalesced over {@code minSyncInterval}) hands the full desired
  * rule set to its {@link Proxier}, one sync at a time, off the actor's thread. A failed sync is
- * retried. When the proxy stops, the proxier removes its rules.
+ * retried. Asked to {@link Stop}, it lets a sync under way finish and has the proxier remove its
+ * rules (kube-proxy's {@code --cleanup}), then stops; an actor system that terminates without
+ * asking it removes them as it goes.
  */
 public final class ServiceProxy {
 
@@ -39,8 +43,13 @@ public final class ServiceProxy {
 
   private record Synced(int rules, Throwable failure) implements Command {}
 
-  /** Stops the proxy and removes its rules from the host. */
-  public record Stop() implements Command {}
+  /**
+   * Stops the proxy: a sync under way is let finish, then the proxier removes the rules from the
+   * host, off the actor's thread; {@code replyTo} hears once they are gone (or failed to go).
+   */
+  public record Stop(ActorRef<Done> replyTo) implements Command {}
+
+  private record RulesRemoved(Throwable failure) implements Command {}
 
   private ServiceProxy() {}
 
@@ -96,12 +105,62 @@ public final class ServiceProxy {
           })
           .onMessage(Sync.class, sync -> sync())
           .onMessage(Synced.class, this::onSynced)
-          .onMessage(Stop.class, stop -> Behaviors.stopped())
-          .onSignal(PostStop.class, stopped -> {
-            proxier.close();
+          .onMessage(Stop.class, this::onStop)
+          .onSignal(PostStop.class, this::onPostStop)
+          .build();
+    }
+
+    private boolean rulesRemoved;
+
+    private Behavior<Command> onStop(Stop stop) {
+      timers.cancelAll();
+      List<ActorRef<Done>> waiting = new ArrayList<>(List.of(stop.replyTo()));
+      if (!syncing) {
+        removeRules();
+      }
+      // A sync under way finishes first: removing the rules beside it could leave half of them.
+      return Behaviors.receive(Command.class)
+          .onMessage(Stop.class, again -> {
+            waiting.add(again.replyTo());
             return Behaviors.same();
           })
+          .onMessage(Synced.class, synced -> {
+            syncing = false;
+            removeRules();
+            return Behaviors.same();
+          })
+          .onMessage(RulesRemoved.class, removed -> {
+            rulesRemoved = true;
+            if (removed.failure() != null) {
+              context.getLog().warn("service proxy: its rules could not all be removed: {}", removed.failure().toString());
+            }
+            waiting.forEach(replyTo -> replyTo.tell(Done.getInstance()));
+            return Behaviors.stopped();
+          })
+          .onSignal(PostStop.class, this::onPostStop)
           .build();
+    }
+
+    private void removeRules() {
+      CompletableFuture<Void> removal;
+      try {
+        removal = CompletableFuture.runAsync(proxier::close, blocking);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        removal = CompletableFuture.failedFuture(e);
+      }
+      context.pipeToSelf(removal, (done, failure) -> new RulesRemoved(failure));
+    }
+
+    /**
+     * Stopped without {@link Stop} (its actor system terminating): the rules go all the same, here,
+     * since no message will come back any more; the actor is ending, so this blocks no one else.
+     */
+    private Behavior<Command> onPostStop(PostStop stopped) {
+      if (!rulesRemoved) {
+        rulesRemoved = true;
+        proxier.close();
+      }
+      return Behaviors.same();
     }
 
     /** Applies an informer event to {@code objects}; answers whether it was a (re)list. */
