@@ -35,9 +35,9 @@ final class AccessReviews {
     this.bodies = bodies;
   }
 
-  /** The review {@code path} names, if it names one. */
-  static boolean serves(String path) {
-    return review(path).isPresent();
+  /** The kind of review {@code path} names, if it names one. */
+  static Optional<String> kind(String path) {
+    return review(path).map(Review::kind);
   }
 
   private record Review(String kind, String apiVersion, String namespace) {}
@@ -62,12 +62,9 @@ final class AccessReviews {
     };
   }
 
+  /** Answers the POST of a review on a path {@link #kind} names. */
   CompletionStage<HttpResponse> handle(HttpRequest request, UserInfo user) {
     Review review = review(request.getUri().path()).orElseThrow();
-    if (!request.method().value().equals("POST")) {
-      return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(405, "MethodNotAllowed",
-          "the server does not allow this method on the requested resource (%s %s)".formatted(request.method().value(), review.kind()))));
-    }
     return bodies.optional(request).thenCompose(body -> {
       ObjectNode answer = body.orElseGet(KubeJson.MAPPER::createObjectNode).deepCopy();
       answer.put("kind", review.kind()).put("apiVersion", review.apiVersion());

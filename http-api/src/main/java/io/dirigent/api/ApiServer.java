@@ -1,19 +1,11 @@
 package io.dirigent.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
-import io.dirigent.compat.Discovery;
-import io.dirigent.compat.OpenApi;
-import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
-import io.dirigent.core.store.ListOptions;
-import io.dirigent.core.store.ObjectFilter;
-import io.dirigent.core.store.StoreException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.japi.function.Function;
@@ -22,6 +14,9 @@ import org.apache.pekko.stream.Materializer;
 /**
  * The API server of one control-plane member: Kubernetes REST paths over the store, and the
  * health and version endpoints. Stateless; every control-plane member runs one.
+ *
+ * <p>Its front is here: the Host check, client limits, authentication and authorization, the
+ * request metrics and the request-timeout Status. What passes goes to {@link ApiRoutes}.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -31,9 +26,7 @@ public final class ApiServer implements AutoCloseable {
   private static final java.util.Set<String> HEALTH = java.util.Set.of("/healthz", "/livez", "/readyz");
 
   private final ClusterNode node;
-  private final Discovery discovery;
-  private final OpenApi openApi;
-  private final ResourceApi resources;
+  private final ApiRoutes routes;
   private final ApiMetrics metrics;
   private final ClientLimits limits;
   private final HostCheck hosts;
@@ -42,21 +35,16 @@ public final class ApiServer implements AutoCloseable {
   private final Optional<io.dirigent.core.pki.ClusterPki> authority;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
-  private final AccessReviews reviews;
-  private final MemberJoins joins;
 
-  private ApiServer(ClusterNode node, ResourceApi resources, ApiMetrics metrics, ClientLimits limits, HostCheck hosts,
+  private ApiServer(ClusterNode node, ResourceRoutes resources, ApiMetrics metrics, ClientLimits limits, HostCheck hosts,
       ApiConnections binding, Optional<io.dirigent.core.pki.ClusterPki> authority, Authenticator authenticator, Authorizer authorizer,
       AccessReviews reviews, RequestBodies bodies) {
     this.authority = authority;
     this.authenticator = authenticator;
     this.authorizer = authorizer;
-    this.reviews = reviews;
-    this.joins = new MemberJoins(node.system(), node.store(), authority, bodies);
     this.node = node;
-    this.discovery = new Discovery(node.registry());
-    this.openApi = new OpenApi(node.registry(), "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0");
-    this.resources = resources;
+    this.routes = new ApiRoutes(node, metrics, binding.address().getHostString() + ":" + binding.address().getPort(), resources, reviews,
+        new MemberJoins(node.system(), node.store(), authority, bodies));
     this.metrics = metrics;
     this.limits = limits;
     this.hosts = hosts;
@@ -91,9 +79,10 @@ public final class ApiServer implements AutoCloseable {
     } catch (java.io.IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    ResourceApi resources = new ResourceApi(node.store(), bodies, config.getDuration("watch-timeout"), metrics, limits,
-        io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()), authorizer,
-        serviceAccountTokens);
+    ResourceRoutes resources = new ResourceRoutes(
+        new ResourceApi(node.store(), bodies, config.getDuration("watch-timeout"), metrics, limits,
+            io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()), authorizer),
+        new DeleteApi(node.store(), bodies), new SubresourceApi(node.store(), bodies, serviceAccountTokens), node::unready);
     AccessReviews reviews = new AccessReviews(authorizer, bodies);
     // Node agents get their pods' tokens from here, through the cluster.
     node.system().systemActorOf(io.dirigent.core.auth.TokenIssuer.create(node.store(), serviceAccountTokens),
@@ -192,6 +181,7 @@ public final class ApiServer implements AutoCloseable {
     metrics.close();
   }
 
+  /** The front: whatever a request asks, in this order, before it is routed. */
   private CompletionStage<HttpResponse> handle(HttpRequest request) {
     long start = System.nanoTime();
     // A request that outlasts pekko.http.server.request-timeout is answered as Kubernetes answers it.
@@ -209,9 +199,9 @@ public final class ApiServer implements AutoCloseable {
     String client = HEALTH.contains(path) ? null : ClientLimits.client(request);
     CompletionStage<HttpResponse> routed;
     if (client == null) {
-      routed = route(request, path, resource, Authenticator.LOOPBACK_ADMIN);
+      routed = route(request, resource, Authenticator.LOOPBACK_ADMIN);
     } else if (limits.startRequest(client)) {
-      routed = authorized(request, path, resource).whenComplete((response, failure) -> limits.endRequest(client));
+      routed = authorized(request, resource).whenComplete((response, failure) -> limits.endRequest(client));
     } else {
       routed = CompletableFuture.completedFuture(ClientLimits.tooMany("requests in flight"));
     }
@@ -226,22 +216,22 @@ public final class ApiServer implements AutoCloseable {
    * Who sent the request (401 when nobody the cluster knows, or with credentials good for
    * nothing), whether RBAC lets them (403 if not), and then the answer.
    */
-  private CompletionStage<HttpResponse> authorized(HttpRequest request, String path, Optional<ApiPath> resource) {
+  private CompletionStage<HttpResponse> authorized(HttpRequest request, Optional<ApiPath> resource) {
     return authenticator.authenticate(request).thenCompose(result -> {
       if (result.user().isEmpty()) {
         return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(401, "Unauthorized", "Unauthorized")));
       }
       if (Impersonation.asked(request)) {
         return Impersonation.resolve(request, result.user().get(), authorizer).thenCompose(outcome -> outcome.user().isPresent()
-            ? authorizedAs(request, path, resource, outcome.user().get())
+            ? authorizedAs(request, resource, outcome.user().get())
             : CompletableFuture.completedFuture(Responses.status(outcome.refusal().orElseThrow())));
       }
-      return authorizedAs(request, path, resource, result.user().get());
+      return authorizedAs(request, resource, result.user().get());
     });
   }
 
   /** Whether RBAC lets {@code user} make the request (403 if not), and then the answer. */
-  private CompletionStage<HttpResponse> authorizedAs(HttpRequest request, String path, Optional<ApiPath> resource,
+  private CompletionStage<HttpResponse> authorizedAs(HttpRequest request, Optional<ApiPath> resource,
       io.dirigent.core.auth.UserInfo user) {
     io.dirigent.core.auth.AccessRequest access;
     try {
@@ -250,134 +240,12 @@ public final class ApiServer implements AutoCloseable {
       return CompletableFuture.completedFuture(Responses.failure(e, null));
     }
     return authorizer.decide(access).thenCompose(decision -> decision.allowed()
-        ? route(request, path, resource, user)
+        ? route(request, resource, user)
         : CompletableFuture.completedFuture(Responses.status(Authorizer.forbidden(access))));
   }
 
-  private CompletionStage<HttpResponse> route(HttpRequest request, String path, Optional<ApiPath> resource, io.dirigent.core.auth.UserInfo user) {
-    try {
-      if (resource.isEmpty() && AccessReviews.serves(path)) {
-        return reviews.handle(request, user).exceptionally(failure -> Responses.failure(failure, null));
-      }
-      if (path.equals(MemberJoins.PATH)) {
-        return joins.handle(request).exceptionally(failure -> Responses.failure(failure, null));
-      }
-      if (resource.isEmpty() && !request.method().value().equals("GET") && !request.method().value().equals("HEAD")) {
-        // Everything outside the resource paths is read-only.
-        return CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(405, "MethodNotAllowed",
-            "the server does not allow this method on the requested resource")));
-      }
-      switch (path) {
-        case "/healthz", "/livez" -> {
-          return CompletableFuture.completedFuture(text(200, "ok"));
-        }
-        case "/readyz" -> {
-          return readiness();
-        }
-        case "/version" -> {
-          return CompletableFuture.completedFuture(Responses.json(200, version()));
-        }
-        case "/metrics" -> {
-          return CompletableFuture.completedFuture(text(200, metrics.scrape()));
-        }
-        case "/api", "/api/", "/apis", "/apis/" -> {
-          return CompletableFuture.completedFuture(discovery(request, path.startsWith("/api/") || path.equals("/api")));
-        }
-        case "/openapi/v3", "/openapi/v3/" -> {
-          return CompletableFuture.completedFuture(Responses.json(200, openApi.index()));
-        }
-        default -> {
-          if (path.startsWith("/openapi/v3/")) {
-            return CompletableFuture.completedFuture(openApi.document(path.substring("/openapi/v3/".length()))
-                .map(document -> Responses.json(200, document)).orElseGet(ApiServer::notFound));
-          }
-          Optional<HttpResponse> versionDiscovery = resource.isEmpty() ? versionDiscovery(path) : Optional.empty();
-          if (versionDiscovery.isPresent()) {
-            return CompletableFuture.completedFuture(versionDiscovery.get());
-          }
-          if (resource.isEmpty()) {
-            return CompletableFuture.completedFuture(notFound());
-          }
-          String method = request.method().value();
-          Optional<String> unready = method.equals("GET") || method.equals("HEAD") ? Optional.empty() : node.unready();
-          if (unready.isPresent()) {
-            // A write this member could not make stick (no majority, no journal): refused at once, for the client to retry.
-            return CompletableFuture.completedFuture(Responses.failure(io.dirigent.core.store.StoreError.of(
-                io.dirigent.core.store.StoreError.Reason.UNAVAILABLE, "this API server cannot take writes now: " + unready.get() + "; retry")));
-          }
-          return resources.handle(request, resource.get(), user);
-        }
-      }
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(Responses.failure(e, null));
-    }
-  }
-
-  /**
-   * {@code /api} (the core group) or {@code /apis} (the named groups): aggregated when the Accept
-   * header asks for it, else the legacy documents.
-   */
-  private HttpResponse discovery(HttpRequest request, boolean core) {
-    String accept = request.getHeader("Accept").map(header -> header.value()).orElse("");
-    Optional<Discovery.Aggregated> aggregated = Discovery.negotiate(accept);
-    if (aggregated.isPresent()) {
-      ObjectNode document = core ? discovery.aggregatedCore(aggregated.get()) : discovery.aggregatedGroups(aggregated.get());
-      return Responses.json(200, document, aggregated.get().contentType());
-    }
-    return Responses.json(200, core ? discovery.coreVersions(address().getHostString() + ":" + address().getPort()) : discovery.groups());
-  }
-
-  /** {@code /api/v1}, {@code /apis/GROUP} and {@code /apis/GROUP/VERSION}; empty for any other path. */
-  private Optional<HttpResponse> versionDiscovery(String path) {
-    String[] segments = java.util.Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toArray(String[]::new);
-    if (segments.length == 2 && segments[0].equals("api")) {
-      return Optional.of(discovery.resources(segments[1]).map(list -> Responses.json(200, list)).orElse(notFound()));
-    }
-    if (segments.length == 2 && segments[0].equals("apis")) {
-      return Optional.of(discovery.group(segments[1]).map(group -> Responses.json(200, group)).orElse(notFound()));
-    }
-    if (segments.length == 3 && segments[0].equals("apis")) {
-      return Optional.of(discovery.resources(segments[1] + "/" + segments[2]).map(list -> Responses.json(200, list)).orElse(notFound()));
-    }
-    return Optional.empty();
-  }
-
-  private static HttpResponse notFound() {
-    return Responses.status(ApiStatus.failure(404, "NotFound", "the server could not find the requested resource"));
-  }
-
-  /** Ready when this member is Up and the store answers a list. */
-  /**
-   * Ready when the member is Up on the side of the cluster that the split brain resolver keeps,
-   * reaches its journal, and its store answers a list.
-   */
-  private CompletionStage<HttpResponse> readiness() {
-    Optional<String> unready = node.unready();
-    if (unready.isPresent()) {
-      return CompletableFuture.completedFuture(text(503, "not ready: " + unready.get()));
-    }
-    var namespaces = node.registry().byResource("namespaces").orElseThrow();
-    return node.ready()
-        .thenCompose(up -> node.store().list(namespaces, ListOptions.of(ObjectFilter.ALL).page(1, null)))
-        .handle((listed, failure) -> failure == null ? text(200, "ok")
-            : text(503, "not ready: " + StoreException.cause(failure).getMessage()));
-  }
-
-  private static ObjectNode version() {
-    String dirigent = Optional.ofNullable(ApiServer.class.getPackage().getImplementationVersion()).orElse("dev");
-    return KubeJson.MAPPER.createObjectNode()
-        .put("major", KUBERNETES_MAJOR)
-        .put("minor", KUBERNETES_MINOR)
-        .put("gitVersion", "v" + KUBERNETES_MAJOR + "." + KUBERNETES_MINOR + ".0-dirigent-" + dirigent)
-        .put("gitCommit", "")
-        .put("gitTreeState", "clean")
-        .put("buildDate", "")
-        .put("goVersion", "java" + Runtime.version().feature())
-        .put("compiler", "javac")
-        .put("platform", System.getProperty("os.name").toLowerCase() + "/" + System.getProperty("os.arch"));
-  }
-
-  private static HttpResponse text(int code, String body) {
-    return HttpResponse.create().withStatus(code).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body);
+  /** Hands the request, with what the front learnt about it, to the routes. */
+  private CompletionStage<HttpResponse> route(HttpRequest request, Optional<ApiPath> resource, io.dirigent.core.auth.UserInfo user) {
+    return routes.handle(request.addAttribute(ApiCall.KEY, new ApiCall(user, resource)));
   }
 }

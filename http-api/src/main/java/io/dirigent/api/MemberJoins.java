@@ -20,6 +20,8 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.PathMatcher0;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 
 /**
  * {@code POST /apis/dirigent.io/v1/memberjoins}: what a new member needs to join, for a sender
@@ -31,7 +33,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  */
 final class MemberJoins {
 
-  static final String PATH = "/apis/dirigent.io/v1/memberjoins";
+  /** {@code /apis/dirigent.io/v1/memberjoins}, as the routes match it. */
+  static final PathMatcher0 PATH = PathMatchers.segment("apis").slash("dirigent.io").slash("v1").slash("memberjoins");
 
   private final ActorSystem<?> system;
   private final Store store;
@@ -45,11 +48,8 @@ final class MemberJoins {
     this.bodies = bodies;
   }
 
+  /** Answers a POST on {@link #PATH}. */
   CompletionStage<HttpResponse> handle(HttpRequest request) {
-    if (!request.method().value().equals("POST")) {
-      return java.util.concurrent.CompletableFuture.completedFuture(Responses.status(ApiStatus.failure(405, "MethodNotAllowed",
-          "the server does not allow this method on the requested resource (%s memberjoins)".formatted(request.method().value()))));
-    }
     ClusterPki pki = authority.orElseThrow(() -> StoreError.of(StoreError.Reason.NOT_FOUND,
         "members join over TLS only: this server has no cluster authority").toException());
     return bodies.optional(request).thenCompose(body -> {

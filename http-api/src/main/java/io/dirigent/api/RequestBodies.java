@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dirigent.compat.ProtobufBodies;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
 import java.io.IOException;
 import java.util.Optional;
@@ -74,6 +75,12 @@ final class RequestBodies {
   CompletionStage<Optional<ObjectNode>> optional(HttpRequest request) {
     String mediaType = mediaType(request);
     return reading(request, bytes -> bytes.length == 0 ? Optional.<ObjectNode>empty() : Optional.of(parse(mediaType, bytes)));
+  }
+
+  /** The body as an object; a request without one is refused (400). */
+  CompletionStage<ObjectNode> required(HttpRequest request) {
+    return optional(request).thenApply(body -> body.orElseThrow(() -> StoreError.of(StoreError.Reason.BAD_REQUEST,
+        "the request has no body; send the object as JSON or YAML").toException()));
   }
 
   /** The patch a PATCH request carries, in the form its media type names. */
