@@ -114,13 +114,18 @@ final class DaemonSetController implements Controller {
     if (expectations.satisfied(key) && (!toCreate.isEmpty() || !toDelete.isEmpty())) {
       expectations.expect(key, toCreate.size(), toDelete.size());
       List<CompletableFuture<?>> writes = new ArrayList<>();
-      toCreate.forEach(pod -> writes.add(pods.create(ds, pod).toCompletableFuture()));
-      toDelete.forEach(pod -> writes.add(pods.delete(ds, pod).toCompletableFuture()));
-      acted = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
+      // Each write that failed is counted off alone: those that succeeded are still expected.
+      toCreate.forEach(pod -> writes.add(pods.create(ds, pod).toCompletableFuture().whenComplete((created, failure) -> {
         if (failure != null) {
-          expectations.forget(key);
+          expectations.createFailed(key);
         }
-      });
+      })));
+      toDelete.forEach(pod -> writes.add(pods.delete(ds, pod).toCompletableFuture().whenComplete((deleted, failure) -> {
+        if (failure != null || !deleted) {
+          expectations.deleteFailed(key);
+        }
+      })));
+      acted = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
     DaemonSetStatus status = status(ds, hash, byNode, nodes, desired, misscheduled);
     return acted.thenCompose(done -> writeStatus(ds, status));

@@ -127,14 +127,14 @@ final class ReplicaSetController implements Controller {
     expectations.expect(key, count, 0);
     List<CompletableFuture<Pod>> creates = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      creates.add(pods.create(rs, podFor(rs)).toCompletableFuture());
+      creates.add(pods.create(rs, podFor(rs)).toCompletableFuture().whenComplete((pod, failure) -> {
+        if (failure != null) {
+          // This create will never be seen; the others that succeeded still are expected.
+          expectations.createFailed(key);
+        }
+      }));
     }
-    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
-      if (failure != null) {
-        // A create that failed will never be seen: stop waiting for it.
-        expectations.forget(key);
-      }
-    });
+    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new));
   }
 
   /** A new pod from the ReplicaSet's template, owned by it. */
@@ -150,12 +150,14 @@ final class ReplicaSetController implements Controller {
 
   private CompletionStage<?> deletePods(String key, ReplicaSet rs, List<Pod> victims) {
     expectations.expect(key, 0, victims.size());
-    CompletableFuture<?>[] deletes = victims.stream().map(pod -> pods.delete(rs, pod).toCompletableFuture()).toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(deletes).whenComplete((done, failure) -> {
-      if (failure != null) {
-        expectations.forget(key);
-      }
-    });
+    CompletableFuture<?>[] deletes = victims.stream()
+        .map(pod -> pods.delete(rs, pod).toCompletableFuture().whenComplete((deleted, failure) -> {
+          if (failure != null || !deleted) {
+            expectations.deleteFailed(key);
+          }
+        }))
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(deletes);
   }
 
   /** replicas, fullyLabeledReplicas, readyReplicas, availableReplicas (ready for minReadySeconds), observedGeneration. */
