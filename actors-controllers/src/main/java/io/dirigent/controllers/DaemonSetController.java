@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.api.Tolerations;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
@@ -41,13 +42,13 @@ final class DaemonSetController implements Controller {
 
   /** What daemon pods tolerate, as Kubernetes' DaemonSet controller adds. */
   private static final List<Toleration> DAEMON_TOLERATIONS = List.of(
-      new Toleration("NoExecute", "node.kubernetes.io/not-ready", "Exists", null, null),
-      new Toleration("NoExecute", "node.kubernetes.io/unreachable", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/disk-pressure", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/memory-pressure", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/pid-pressure", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/unschedulable", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/not-ready", "Exists", null, null));
+      new Toleration(NodeTaints.NO_EXECUTE, NodeTaints.NOT_READY, "Exists", null, null),
+      new Toleration(NodeTaints.NO_EXECUTE, NodeTaints.UNREACHABLE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.DISK_PRESSURE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.MEMORY_PRESSURE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.PID_PRESSURE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.UNSCHEDULABLE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.NOT_READY, "Exists", null, null));
 
   private final Store store;
   private final PodControl pods;
@@ -179,8 +180,7 @@ final class DaemonSetController implements Controller {
       tolerations.addAll(spec.getTolerations());
     }
     for (Taint taint : node.getSpec() == null || node.getSpec().getTaints() == null ? List.<Taint>of() : node.getSpec().getTaints()) {
-      boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
-      if (hard && !Tolerations.tolerates(tolerations, taint)) {
+      if (NodeTaints.hard(taint) && !Tolerations.tolerates(tolerations, taint)) {
         return false;
       }
     }

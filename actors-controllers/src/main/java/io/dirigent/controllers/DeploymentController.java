@@ -1,5 +1,7 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.api.ConditionStatus;
+import io.dirigent.core.api.DeploymentConditions;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.DeleteOptions;
@@ -44,6 +46,9 @@ final class DeploymentController implements Controller {
   static final String REVISION = "deployment.kubernetes.io/revision";
   static final String DESIRED = "deployment.kubernetes.io/desired-replicas";
   static final String MAX_REPLICAS = "deployment.kubernetes.io/max-replicas";
+  /** The strategy types ({@code spec.strategy.type}). */
+  static final String ROLLING_UPDATE = "RollingUpdate";
+  static final String RECREATE = "Recreate";
   private static final String HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   /** Writes map entries in key order, so equal templates hash equal; made once, it is costly to copy. */
   private static final com.fasterxml.jackson.databind.ObjectMapper SORTED = KubeJson.MAPPER.copy()
@@ -137,7 +142,7 @@ final class DeploymentController implements Controller {
     CompletionStage<?> step;
     if (paused) {
       step = olds.stream().allMatch(rs -> spec(rs) == 0) ? scale(d, current, replicas) : CompletableFuture.completedFuture(null);
-    } else if ("Recreate".equals(strategy(d))) {
+    } else if (RECREATE.equals(strategy(d))) {
       step = recreate(d, current, olds, replicas, podsByReplicaSet);
     } else {
       step = rolling(d, current, olds, replicas);
@@ -189,7 +194,7 @@ final class DeploymentController implements Controller {
 
   /** The size a new template's ReplicaSet starts at. */
   private int initialReplicas(Deployment d, int replicas, List<ReplicaSet> olds) {
-    if ("Recreate".equals(strategy(d))) {
+    if (RECREATE.equals(strategy(d))) {
       return olds.isEmpty() ? replicas : 0;
     }
     RollingMath.Limits limits = RollingMath.limits(rollingParam(d, true), rollingParam(d, false), replicas);
@@ -277,11 +282,12 @@ final class DeploymentController implements Controller {
     int ready = owned.stream().mapToInt(rs -> rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas()).sum();
     int available = owned.stream().mapToInt(DeploymentController::available).sum();
     RollingMath.Limits limits = RollingMath.limits(rollingParam(d, true), rollingParam(d, false), replicas);
-    int minAvailable = "Recreate".equals(strategy(d)) ? replicas : replicas - limits.maxUnavailable();
+    int minAvailable = RECREATE.equals(strategy(d)) ? replicas : replicas - limits.maxUnavailable();
     String now = KubeJson.timestamp(clock.instant());
     List<DeploymentCondition> conditions = new ArrayList<>();
     boolean isAvailable = available >= minAvailable;
-    conditions.add(condition(previous, "Available", isAvailable, isAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+    conditions.add(condition(previous, DeploymentConditions.AVAILABLE, isAvailable,
+        isAvailable ? DeploymentConditions.MINIMUM_REPLICAS_AVAILABLE : DeploymentConditions.MINIMUM_REPLICAS_UNAVAILABLE,
         isAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now, false));
     conditions.add(progressing(d, previous, newRs, total, updated, available, replicas, now));
     DeploymentStatus status = new DeploymentStatusBuilder()
@@ -307,15 +313,16 @@ final class DeploymentController implements Controller {
   private DeploymentCondition progressing(Deployment d, DeploymentStatus previous, ReplicaSet newRs, int total, int updated, int available,
       int replicas, String now) {
     DeploymentCondition before = previous.getConditions() == null ? null
-        : previous.getConditions().stream().filter(c -> c.getType().equals("Progressing")).findFirst().orElse(null);
+        : previous.getConditions().stream().filter(c -> DeploymentConditions.PROGRESSING.equals(c.getType())).findFirst().orElse(null);
     String newName = newRs == null ? "" : newRs.getMetadata().getName();
     boolean complete = newRs != null && updated == replicas && total == replicas && available >= replicas && spec(newRs) == replicas;
     if (Boolean.TRUE.equals(d.getSpec().getPaused())) {
-      return condition(previous, "Progressing", false, "DeploymentPaused", "Deployment is paused", now, true);
+      return condition(previous, DeploymentConditions.PROGRESSING, false, DeploymentConditions.DEPLOYMENT_PAUSED, "Deployment is paused", now, true);
     }
     if (complete) {
-      return condition(previous, "Progressing", true, "NewReplicaSetAvailable", "ReplicaSet \"%s\" has successfully progressed.".formatted(newName), now,
-          before == null || !"NewReplicaSetAvailable".equals(before.getReason()));
+      return condition(previous, DeploymentConditions.PROGRESSING, true, DeploymentConditions.NEW_REPLICA_SET_AVAILABLE,
+          "ReplicaSet \"%s\" has successfully progressed.".formatted(newName), now,
+          before == null || !DeploymentConditions.NEW_REPLICA_SET_AVAILABLE.equals(before.getReason()));
     }
     // Progress is any change in the counts since the condition was last updated.
     boolean moved = before == null || previous.getUpdatedReplicas() == null || !Objects.equals(previous.getUpdatedReplicas(), updated)
@@ -324,13 +331,15 @@ final class DeploymentController implements Controller {
     if (!moved && before.getLastUpdateTime() != null) {
       Instant last = Instant.parse(before.getLastUpdateTime());
       int deadline = d.getSpec().getProgressDeadlineSeconds() == null ? 600 : d.getSpec().getProgressDeadlineSeconds();
-      if ("ProgressDeadlineExceeded".equals(before.getReason()) || last.plusSeconds(deadline).isBefore(clock.instant())) {
-        return condition(previous, "Progressing", false, "ProgressDeadlineExceeded",
-            "ReplicaSet \"%s\" has timed out progressing.".formatted(newName), now, !"ProgressDeadlineExceeded".equals(before.getReason()));
+      if (DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason()) || last.plusSeconds(deadline).isBefore(clock.instant())) {
+        return condition(previous, DeploymentConditions.PROGRESSING, false, DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED,
+            "ReplicaSet \"%s\" has timed out progressing.".formatted(newName), now,
+            !DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason()));
       }
       return before;
     }
-    return condition(previous, "Progressing", true, "ReplicaSetUpdated", "ReplicaSet \"%s\" is progressing.".formatted(newName), now, true);
+    return condition(previous, DeploymentConditions.PROGRESSING, true, DeploymentConditions.REPLICA_SET_UPDATED,
+        "ReplicaSet \"%s\" is progressing.".formatted(newName), now, true);
   }
 
   /** When the progress deadline of an unfinished rollout will need checking. */
@@ -340,7 +349,8 @@ final class DeploymentController implements Controller {
     }
     int deadline = d.getSpec().getProgressDeadlineSeconds() == null ? 600 : d.getSpec().getProgressDeadlineSeconds();
     return d.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals("Progressing") && "ReplicaSetUpdated".equals(c.getReason()) && c.getLastUpdateTime() != null)
+        .filter(c -> DeploymentConditions.PROGRESSING.equals(c.getType()) && DeploymentConditions.REPLICA_SET_UPDATED.equals(c.getReason())
+            && c.getLastUpdateTime() != null)
         .findFirst()
         .map(c -> Duration.between(clock.instant(), Instant.parse(c.getLastUpdateTime()).plusSeconds(deadline)).plusSeconds(1))
         .filter(left -> !left.isNegative())
@@ -349,7 +359,7 @@ final class DeploymentController implements Controller {
 
   private static DeploymentCondition condition(DeploymentStatus previous, String type, boolean value, String reason, String message, String now,
       boolean updatedNow) {
-    String status = value ? "True" : "False";
+    String status = ConditionStatus.of(value);
     DeploymentCondition before = previous.getConditions() == null ? null
         : previous.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
     String transition = before != null && status.equals(before.getStatus()) && before.getLastTransitionTime() != null ? before.getLastTransitionTime() : now;
@@ -419,7 +429,7 @@ final class DeploymentController implements Controller {
   }
 
   private static String strategy(Deployment d) {
-    return d.getSpec().getStrategy() == null || d.getSpec().getStrategy().getType() == null ? "RollingUpdate" : d.getSpec().getStrategy().getType();
+    return d.getSpec().getStrategy() == null || d.getSpec().getStrategy().getType() == null ? ROLLING_UPDATE : d.getSpec().getStrategy().getType();
   }
 
   private static io.fabric8.kubernetes.api.model.IntOrString rollingParam(Deployment d, boolean surge) {

@@ -34,7 +34,7 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>orphan</b>: an owner with the {@code orphan} finalizer has its reference removed from
  *   every dependent, then loses the finalizer.</li>
  * </ul>
- * Keys are {@code Kind/namespace/name}.
+ * Keys are {@code Kind/namespace/name} ({@link Key}).
  */
 final class GarbageCollector implements Controller {
 
@@ -48,6 +48,24 @@ final class GarbageCollector implements Controller {
     KINDS.put("ReplicaSet", ReplicaSet.class);
     KINDS.put("DaemonSet", DaemonSet.class);
     KINDS.put("Pod", Pod.class);
+  }
+
+  /** A key of this loop: the kind, and the object's key within it ({@code namespace/name}). */
+  record Key(String kind, String object) {
+
+    /** The key {@code Kind/namespace/name}: the kind ends at the first slash (a kind has none). */
+    static Key parse(String key) {
+      int slash = key.indexOf('/');
+      if (slash < 0) {
+        throw new IllegalArgumentException("not a garbage collector key (Kind/namespace/name): " + key);
+      }
+      return new Key(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    @Override
+    public String toString() {
+      return kind + "/" + object;
+    }
   }
 
   private final Store store;
@@ -68,17 +86,17 @@ final class GarbageCollector implements Controller {
       var object = change.object();
       String namespace = KubeJson.namespace(object);
       Set<String> keys = new HashSet<>();
-      keys.add(kind + "/" + Cache.key(object));
+      keys.add(new Key(kind, Cache.key(object)).toString());
       // An owner waiting in the foreground for its dependents is looked at as they go.
       for (var owner : object.path("metadata").path("ownerReferences")) {
         if (KINDS.containsKey(owner.path("kind").asText())) {
-          keys.add(owner.path("kind").asText() + "/" + namespace + "/" + owner.path("name").asText());
+          keys.add(new Key(owner.path("kind").asText(), namespace + "/" + owner.path("name").asText()).toString());
         }
       }
       // A deleted owner's dependents may now be orphans.
       if (change.deleted()) {
         for (HasMetadata dependent : dependents(namespace, KubeJson.uid(object), cache)) {
-          keys.add(dependent.getKind() + "/" + Cache.key(dependent));
+          keys.add(new Key(dependent.getKind(), Cache.key(dependent)).toString());
         }
       }
       return keys;
@@ -89,17 +107,15 @@ final class GarbageCollector implements Controller {
   @Override
   public java.util.Collection<String> allKeys(Cache cache) {
     List<String> keys = new ArrayList<>();
-    KINDS.forEach((kind, type) -> cache.keys(type).forEach(key -> keys.add(kind + "/" + key)));
+    KINDS.forEach((kind, type) -> cache.keys(type).forEach(key -> keys.add(new Key(kind, key).toString())));
     return keys;
   }
 
   @Override
   public CompletionStage<?> reconcile(String key, Cache cache) {
-    int slash = key.indexOf('/');
-    String kind = key.substring(0, slash);
-    String objectKey = key.substring(slash + 1);
-    Class<? extends HasMetadata> type = KINDS.get(kind);
-    Optional<? extends HasMetadata> found = cache.get(type, objectKey);
+    Key parsed = Key.parse(key);
+    Class<? extends HasMetadata> type = KINDS.get(parsed.kind());
+    Optional<? extends HasMetadata> found = type == null ? Optional.empty() : cache.get(type, parsed.object());
     if (found.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }

@@ -1,6 +1,9 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.api.ConditionStatus;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.NodeConditions;
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
@@ -53,7 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeLifecycleController implements Controller {
 
-  static final String UNREACHABLE = "node.kubernetes.io/unreachable";
   static final String EVICTIONS_HELD = "NodeEvictionsHeld";
   private static final String LEASE_NAMESPACE = "kube-node-lease";
   private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
@@ -123,7 +125,8 @@ final class NodeLifecycleController implements Controller {
     Optional<Lease> lease = cache.get(Lease.class, LEASE_NAMESPACE + "/" + key);
     Instant now = clock.instant();
     Instant deadline = deadline(key, cache, now);
-    Optional<Taint> taint = taints(node).stream().filter(t -> UNREACHABLE.equals(t.getKey()) && "NoExecute".equals(t.getEffect())).findFirst();
+    Optional<Taint> taint = taints(node).stream()
+        .filter(t -> NodeTaints.UNREACHABLE.equals(t.getKey()) && NodeTaints.NO_EXECUTE.equals(t.getEffect())).findFirst();
     if (now.isBefore(deadline)) {
       CompletionStage<?> untainted = taint.isPresent() ? untaint(node) : CompletableFuture.completedFuture(null);
       // Look again when the lease would run out, unless it is renewed first.
@@ -202,7 +205,7 @@ final class NodeLifecycleController implements Controller {
       update.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
     }
     List<Taint> taints = new ArrayList<>(taints(node));
-    taints.add(new Taint("NoExecute", UNREACHABLE, stamp, null));
+    taints.add(new Taint(NodeTaints.NO_EXECUTE, NodeTaints.UNREACHABLE, stamp, null));
     update.getSpec().setTaints(taints);
     if (events != null) {
       events.record(node, null, EventRecorder.NORMAL, "NodeNotReady", "Node %s status is now: NodeNotReady (%s)".formatted(
@@ -213,11 +216,11 @@ final class NodeLifecycleController implements Controller {
       status.getMetadata().setResourceVersion(null);
       if (status.getStatus() != null && status.getStatus().getConditions() != null) {
         for (NodeCondition condition : status.getStatus().getConditions()) {
-          if (!"Unknown".equals(condition.getStatus())) {
+          if (!ConditionStatus.UNKNOWN.equals(condition.getStatus())) {
             condition.setLastTransitionTime(stamp);
           }
-          condition.setStatus("Unknown");
-          condition.setReason("NodeStatusUnknown");
+          condition.setStatus(ConditionStatus.UNKNOWN);
+          condition.setReason(NodeConditions.STATUS_UNKNOWN);
           condition.setMessage("Kubelet stopped posting node status.");
         }
       }
@@ -237,7 +240,7 @@ final class NodeLifecycleController implements Controller {
 
   private CompletionStage<?> untaint(Node node) {
     Node update = Cache.copy(node);
-    update.getSpec().setTaints(taints(node).stream().filter(t -> !UNREACHABLE.equals(t.getKey())).toList());
+    update.getSpec().setTaints(taints(node).stream().filter(t -> !NodeTaints.UNREACHABLE.equals(t.getKey())).toList());
     return store.update(update);
   }
 

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.PodPhase;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
@@ -108,8 +109,7 @@ final class ReplicaSetController implements Controller {
 
   /** Counts toward replicas: not being deleted, not finished. */
   static boolean active(Pod pod) {
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return pod.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+    return pod.getMetadata().getDeletionTimestamp() == null && !PodPhase.of(pod).terminal();
   }
 
   /** Pods in the order to delete them: unscheduled, pending, not ready, then the newest. */
@@ -117,7 +117,7 @@ final class ReplicaSetController implements Controller {
     List<Pod> ranked = new ArrayList<>(pods);
     ranked.sort(Comparator
         .comparing((Pod p) -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty())
-        .thenComparing(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .thenComparing(p -> PodPhase.of(p) == PodPhase.RUNNING)
         .thenComparing(EndpointsController::ready)
         .thenComparing((Pod p) -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
     return ranked;
