@@ -29,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rolls each Deployment's pods from one template to the next through ReplicaSets named
@@ -53,6 +55,8 @@ final class DeploymentController implements Controller {
   /** Writes map entries in key order, so equal templates hash equal; made once, it is costly to copy. */
   private static final com.fasterxml.jackson.databind.ObjectMapper SORTED = KubeJson.MAPPER.copy()
       .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private static final Logger log = LoggerFactory.getLogger(DeploymentController.class);
 
   private final Store store;
   private final EventRecorder events;
@@ -112,11 +116,15 @@ final class DeploymentController implements Controller {
     long maxRevision = owned.stream().mapToLong(DeploymentController::revision).max().orElse(0);
     boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
 
+    String key = Cache.key(d);
     if (newRs.isEmpty()) {
       if (paused) {
+        log.debug("deployment={} paused and no ReplicaSet has its template: status only", key);
         return writeStatus(d, owned, null, replicas);
       }
       int initial = initialReplicas(d, replicas, olds);
+      log.debug("deployment={} creating replicaset={}-{} revision={} replicas={}: no ReplicaSet has its template", key, d.getMetadata().getName(),
+          hash, maxRevision + 1, initial);
       return createReplicaSet(d, hash, maxRevision + 1, initial).thenApply(done -> null);
     }
     ReplicaSet current = newRs.get();
@@ -125,6 +133,8 @@ final class DeploymentController implements Controller {
       ReplicaSet bumped = Cache.copy(current);
       bumped.getMetadata().getAnnotations().put(REVISION, Long.toString(maxRevision + 1));
       long restored = revision(current);
+      log.info("deployment={} rolling back to replicaset={} of revision={}: it becomes revision={}", key, current.getMetadata().getName(),
+          restored, maxRevision + 1);
       return store.update(bumped).thenApply(done -> {
         if (events != null) {
           events.record(d, null, EventRecorder.NORMAL, "DeploymentRollback",
@@ -134,6 +144,7 @@ final class DeploymentController implements Controller {
       });
     }
     if (!Long.toString(revision(current)).equals(annotations(d).get(REVISION))) {
+      log.debug("deployment={} revision now {} (replicaset={})", key, revision(current), current.getMetadata().getName());
       Deployment annotated = Cache.copy(d);
       annotated.getMetadata().setAnnotations(new HashMap<>(annotations(d)));
       annotated.getMetadata().getAnnotations().put(REVISION, Long.toString(revision(current)));
@@ -141,7 +152,8 @@ final class DeploymentController implements Controller {
     }
     CompletionStage<?> step;
     if (paused) {
-      step = olds.stream().allMatch(rs -> spec(rs) == 0) ? scale(d, current, replicas) : CompletableFuture.completedFuture(null);
+      step = olds.stream().allMatch(rs -> spec(rs) == 0) ? scale(d, current, replicas, "paused: scaling only")
+          : CompletableFuture.completedFuture(null);
     } else if (RECREATE.equals(strategy(d))) {
       step = recreate(d, current, olds, replicas, podsByReplicaSet);
     } else {
@@ -160,7 +172,7 @@ final class DeploymentController implements Controller {
     int allSpecs = spec(newRs) + olds.stream().mapToInt(DeploymentController::spec).sum();
     int nextNew = RollingMath.scaleUpNew(replicas, spec(newRs), allSpecs, limits);
     if (nextNew != spec(newRs)) {
-      return scale(d, newRs, nextNew);
+      return scale(d, newRs, nextNew, "rolling: the new ReplicaSet within maxSurge=%d (all ReplicaSets want %d)".formatted(limits.maxSurge(), allSpecs));
     }
     List<RollingMath.Old> oldSizes = olds.stream().map(rs -> new RollingMath.Old(rs.getMetadata().getName(), spec(rs), available(rs))).toList();
     int allAvailable = available(newRs) + olds.stream().mapToInt(DeploymentController::available).sum();
@@ -168,7 +180,8 @@ final class DeploymentController implements Controller {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (int i = 0; i < olds.size(); i++) {
       if (next.get(i) != spec(olds.get(i))) {
-        writes.add(scale(d, olds.get(i), next.get(i)).toCompletableFuture());
+        writes.add(scale(d, olds.get(i), next.get(i), "rolling: an old ReplicaSet within maxUnavailable=%d (%d available of %d)"
+            .formatted(limits.maxUnavailable(), allAvailable, replicas)).toCompletableFuture());
       }
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
@@ -178,18 +191,22 @@ final class DeploymentController implements Controller {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (ReplicaSet old : olds) {
       if (spec(old) > 0) {
-        writes.add(scale(d, old, 0).toCompletableFuture());
+        writes.add(scale(d, old, 0, "recreate: every old pod goes first").toCompletableFuture());
       }
     }
     if (!writes.isEmpty()) {
       return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
     // Every old pod must be gone before a new one starts.
-    boolean oldPodsLeft = olds.stream().anyMatch(old -> !podsByReplicaSet.getOrDefault(old.getMetadata().getUid(), List.of()).isEmpty());
-    if (oldPodsLeft || spec(newRs) == replicas) {
+    List<Pod> oldPods = olds.stream().flatMap(old -> podsByReplicaSet.getOrDefault(old.getMetadata().getUid(), List.of()).stream()).toList();
+    if (!oldPods.isEmpty()) {
+      log.debug("deployment={} recreate: waiting for the old pods to be gone pods={}", Cache.key(d), Cache.names(oldPods));
       return CompletableFuture.completedFuture(null);
     }
-    return scale(d, newRs, replicas);
+    if (spec(newRs) == replicas) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return scale(d, newRs, replicas, "recreate: the old pods are gone");
   }
 
   /** The size a new template's ReplicaSet starts at. */
@@ -239,9 +256,11 @@ final class DeploymentController implements Controller {
     });
   }
 
-  private CompletionStage<?> scale(Deployment d, ReplicaSet rs, int replicas) {
+  /** Sets {@code rs}'s replicas, for the reason {@code why} (which the log gives). */
+  private CompletionStage<?> scale(Deployment d, ReplicaSet rs, int replicas, String why) {
     ReplicaSet scaled = Cache.copy(rs);
     int before = spec(rs);
+    log.debug("deployment={} scaling replicaset={} from={} to={} why={}", Cache.key(d), rs.getMetadata().getName(), before, replicas, why);
     scaled.getSpec().setReplicas(replicas);
     Map<String, String> annotations = new HashMap<>(annotations(rs));
     annotations.put(DESIRED, Integer.toString(d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas()));
@@ -267,6 +286,8 @@ final class DeploymentController implements Controller {
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     for (int i = 0; i < empty.size() - limit; i++) {
       ReplicaSet rs = empty.get(i);
+      log.debug("deployment={} deleting replicaset={} revision={}: beyond revisionHistoryLimit={}", Cache.key(d), rs.getMetadata().getName(),
+          revision(rs), limit);
       deletes.add(store.delete(ReplicaSet.class, rs.getMetadata().getNamespace(), rs.getMetadata().getName(), DeleteOptions.defaults())
           .toCompletableFuture().exceptionally(failure -> null));
     }
@@ -332,6 +353,10 @@ final class DeploymentController implements Controller {
       Instant last = Instant.parse(before.getLastUpdateTime());
       int deadline = d.getSpec().getProgressDeadlineSeconds() == null ? 600 : d.getSpec().getProgressDeadlineSeconds();
       if (DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason()) || last.plusSeconds(deadline).isBefore(clock.instant())) {
+        if (!DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason())) {
+          log.info("deployment={} replicaset={} made no progress for progressDeadlineSeconds={}: ProgressDeadlineExceeded", Cache.key(d), newName,
+              deadline);
+        }
         return condition(previous, DeploymentConditions.PROGRESSING, false, DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED,
             "ReplicaSet \"%s\" has timed out progressing.".formatted(newName), now,
             !DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason()));

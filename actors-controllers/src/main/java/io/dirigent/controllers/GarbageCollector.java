@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes' garbage collector over owner references, for the workload kinds:
@@ -67,6 +69,8 @@ final class GarbageCollector implements Controller {
       return kind + "/" + object;
     }
   }
+
+  private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
   private final Store store;
 
@@ -154,19 +158,27 @@ final class GarbageCollector implements Controller {
           }
           throw new CompletionException(StoreException.cause(failure));
         })).toList();
+    String key = new Key(object.getKind(), Cache.key(object)).toString();
+    List<String> named = owners.stream().map(owner -> owner.getKind() + "/" + owner.getName()).toList();
     return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenCompose(done -> {
       if (!gone.stream().allMatch(CompletableFuture::join)) {
+        log.debug("not collecting object={}: the store still has an owner of owners={} the cache had gone", key, named);
         return CompletableFuture.completedFuture(null);
       }
+      log.debug("deleting object={} in the background: every owner is gone owners={}", key, named);
       return delete(object, DeleteOptions.Propagation.BACKGROUND);
     });
   }
 
   private CompletionStage<?> foreground(HasMetadata owner, Cache cache) {
     List<HasMetadata> dependents = dependents(owner, cache);
+    String key = new Key(owner.getKind(), Cache.key(owner)).toString();
     if (dependents.isEmpty()) {
+      log.debug("owner={} has no dependents left: removing finalizer={}", key, FOREGROUND);
       return removeFinalizer(owner, FOREGROUND);
     }
+    List<HasMetadata> deleting = dependents.stream().filter(dependent -> dependent.getMetadata().getDeletionTimestamp() == null).toList();
+    log.debug("owner={} deleted in the foreground: deleting dependents={}, waiting for dependents={}", key, keys(deleting), keys(dependents));
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     for (HasMetadata dependent : dependents) {
       if (dependent.getMetadata().getDeletionTimestamp() == null) {
@@ -180,13 +192,21 @@ final class GarbageCollector implements Controller {
 
   private CompletionStage<?> orphan(HasMetadata owner, Cache cache) {
     List<CompletableFuture<?>> updates = new ArrayList<>();
-    for (HasMetadata dependent : dependents(owner, cache)) {
+    List<HasMetadata> dependents = dependents(owner, cache);
+    log.debug("owner={} deleted orphaning its dependents: releasing dependents={}, then removing finalizer={}",
+        new Key(owner.getKind(), Cache.key(owner)), keys(dependents), ORPHAN);
+    for (HasMetadata dependent : dependents) {
       HasMetadata freed = Cache.copy(dependent);
       freed.getMetadata().setOwnerReferences(references(dependent).stream()
           .filter(o -> !o.getUid().equals(owner.getMetadata().getUid())).toList());
       updates.add(store.update(freed).toCompletableFuture());
     }
     return CompletableFuture.allOf(updates.toArray(CompletableFuture[]::new)).thenCompose(done -> removeFinalizer(owner, ORPHAN));
+  }
+
+  /** The objects' keys, for logs. */
+  private static List<String> keys(List<HasMetadata> objects) {
+    return objects.stream().map(object -> new Key(object.getKind(), Cache.key(object)).toString()).toList();
   }
 
   private static List<HasMetadata> dependents(HasMetadata owner, Cache cache) {

@@ -128,6 +128,9 @@ final class NodeLifecycleController implements Controller {
     Optional<Taint> taint = taints(node).stream()
         .filter(t -> NodeTaints.UNREACHABLE.equals(t.getKey()) && NodeTaints.NO_EXECUTE.equals(t.getEffect())).findFirst();
     if (now.isBefore(deadline)) {
+      if (taint.isPresent()) {
+        log.info("node-lifecycle: node={} lease renewed: removing the unreachable taint", key);
+      }
       CompletionStage<?> untainted = taint.isPresent() ? untaint(node) : CompletableFuture.completedFuture(null);
       // Look again when the lease would run out, unless it is renewed first.
       return untainted.thenApply(done -> Duration.between(now, deadline).plusMillis(100));
@@ -152,7 +155,10 @@ final class NodeLifecycleController implements Controller {
       heldReported.clear();
     }
     Instant tainted = taint.get().getTimeAdded() == null ? now : Instant.parse(taint.get().getTimeAdded());
-    return evict(node, taint.get(), tainted, NodeHealth.defaultEviction(state, tainted, stopped, timeouts), cache, now);
+    Instant defaultDue = NodeHealth.defaultEviction(state, tainted, stopped, timeouts);
+    log.debug("node-lifecycle: node={} state={} disruption={} tainted={} pods without a toleration evicted at {}", key, state, disruption, tainted,
+        defaultDue.equals(Instant.MAX) ? "never" : defaultDue);
+    return evict(node, taint.get(), tainted, defaultDue, cache, now);
   }
 
   /** Notes when a node's Lease was (first) seen with {@code renewTime}. */
@@ -251,12 +257,14 @@ final class NodeLifecycleController implements Controller {
   private CompletionStage<?> evict(Node node, Taint taint, Instant tainted, Instant defaultDue, Cache cache, Instant now) {
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     Duration next = null;
+    int waiting = 0;
     for (Pod pod : cache.indexed(Pod.class, Index.NODE, node.getMetadata().getName())) {
       Instant due = evictionDue(pod, taint, tainted, defaultDue);
       if (due.equals(Instant.MAX)) {
         continue;
       }
       if (due.isAfter(now)) {
+        waiting++;
         Duration left = Duration.between(now, due);
         next = next == null || left.compareTo(next) < 0 ? left : next;
         continue;
@@ -268,6 +276,9 @@ final class NodeLifecycleController implements Controller {
       }
       deletes.add(store.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
           DeleteOptions.defaults().withGracePeriod(0).withPreconditions(pod.getMetadata().getUid(), null)).toCompletableFuture().exceptionally(f -> null));
+    }
+    if (waiting > 0) {
+      log.debug("node-lifecycle: node={} pods waiting to be evicted={} the next in={}", node.getMetadata().getName(), waiting, next);
     }
     // What it knows of the node may change (its member downed): look again within a second.
     Duration again = next == null || next.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : next.plusMillis(100);
