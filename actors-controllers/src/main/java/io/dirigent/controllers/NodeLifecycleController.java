@@ -58,12 +58,19 @@ final class NodeLifecycleController implements Controller {
 
   static final String EVICTIONS_HELD = "NodeEvictionsHeld";
   private static final String LEASE_NAMESPACE = "kube-node-lease";
+  /**
+   * How long after a moment something is due (a lease to run out, a pod to be evicted, the taint
+   * just written to be seen) the node is looked at again, so that it is past due by then: a margin
+   * against timer and clock granularity, not a setting.
+   */
+  private static final Duration JUST_AFTER = Duration.ofMillis(100);
   private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
 
   private final Store store;
   private final EventRecorder events;
   private final Clock clock;
   private final Duration defaultGrace;
+  private final Duration monitorPeriod;
   private final NodeHealth.Timeouts timeouts;
   private final MemberView members;
   /** When this controller saw each node's Lease renewed (by node name); touched only on the loop's actor. */
@@ -74,11 +81,18 @@ final class NodeLifecycleController implements Controller {
   /** A Lease's renewTime and when this controller first saw it. */
   private record Seen(String renewTime, Instant at) {}
 
-  NodeLifecycleController(Store store, EventRecorder events, Clock clock, Duration defaultGrace, NodeHealth.Timeouts timeouts, MemberView members) {
+  /**
+   * @param defaultGrace how long a Lease that names no duration lasts
+   * @param monitorPeriod how often a late node is looked at again: what the cluster knows of its
+   *     member changes without an informer event
+   */
+  NodeLifecycleController(Store store, EventRecorder events, Clock clock, Duration defaultGrace, Duration monitorPeriod, NodeHealth.Timeouts timeouts,
+      MemberView members) {
     this.store = store;
     this.events = events;
     this.clock = clock;
     this.defaultGrace = defaultGrace;
+    this.monitorPeriod = monitorPeriod;
     this.timeouts = timeouts;
     this.members = members;
   }
@@ -133,23 +147,23 @@ final class NodeLifecycleController implements Controller {
       }
       CompletionStage<?> untainted = taint.isPresent() ? untaint(node) : CompletableFuture.completedFuture(null);
       // Look again when the lease would run out, unless it is renewed first.
-      return untainted.thenApply(done -> Duration.between(now, deadline).plusMillis(100));
+      return untainted.thenApply(done -> Duration.between(now, deadline).plus(JUST_AFTER));
     }
     Optional<String> impaired = members.impaired();
     if (impaired.isPresent()) {
       log.info("node-lifecycle: node={} lease late, nothing decided: {}", key, impaired.get());
-      return CompletableFuture.completedFuture(Duration.ofSeconds(1));
+      return CompletableFuture.completedFuture(monitorPeriod);
     }
     Optional<Instant> stopped = lease.flatMap(NodeLeases::stopped);
     NodeHealth.State state = NodeHealth.judge(true, lease.flatMap(NodeLeases::member).map(members::of), stopped);
     if (taint.isEmpty()) {
       log.info("node-lifecycle: node={} state={} lease late since {}: tainting", key, state, deadline);
-      return markUnreachable(node, state, now).thenApply(done -> Duration.ofMillis(100));
+      return markUnreachable(node, state, now).thenApply(done -> JUST_AFTER);
     }
     NodeHealth.Disruption disruption = disruption(cache, now);
     if (!NodeHealth.evicts(state, disruption)) {
       reportHeld(node, state, disruption);
-      return CompletableFuture.completedFuture(Duration.ofSeconds(1));
+      return CompletableFuture.completedFuture(monitorPeriod);
     }
     if (disruption == NodeHealth.Disruption.NORMAL) {
       heldReported.clear();
@@ -280,8 +294,8 @@ final class NodeLifecycleController implements Controller {
     if (waiting > 0) {
       log.debug("node-lifecycle: node={} pods waiting to be evicted={} the next in={}", node.getMetadata().getName(), waiting, next);
     }
-    // What it knows of the node may change (its member downed): look again within a second.
-    Duration again = next == null || next.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : next.plusMillis(100);
+    // What it knows of the node may change (its member downed): look again within the monitor period.
+    Duration again = next == null || next.compareTo(monitorPeriod) > 0 ? monitorPeriod : next.plus(JUST_AFTER);
     return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).thenApply(done -> again);
   }
 

@@ -59,7 +59,7 @@ class NodeLifecycleControllerTest {
   private NodeLifecycleController controller() {
     if (controller == null) {
       controller = new NodeLifecycleController(member.store(), new io.dirigent.core.events.EventRecorder(member.store(), "node-controller", null, clock),
-          clock, LEASE, TIMEOUTS, members);
+          clock, LEASE, Duration.ofSeconds(1), TIMEOUTS, members);
     }
     return controller;
   }

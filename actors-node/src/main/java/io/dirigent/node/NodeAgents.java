@@ -42,11 +42,14 @@ public final class NodeAgents implements AutoCloseable {
   private final ActorSystem<?> system;
   private final Store store;
   private final Clock clock;
+  /** How long a stopping member's agents may take to say they stop before they are stopped ({@code dirigent.node.retire-timeout}). */
+  private final Duration retireTimeout;
 
   private NodeAgents(ActorSystem<?> system, Store store, Clock clock) {
     this.system = system;
     this.store = store;
     this.clock = clock;
+    this.retireTimeout = system.settings().config().getDuration("dirigent.node.retire-timeout");
     AtomicInteger threads = new AtomicInteger();
     this.blocking = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "dirigent-node-files-" + threads.incrementAndGet());
@@ -89,7 +92,7 @@ public final class NodeAgents implements AutoCloseable {
     // However the member stops — the server's SIGTERM, being downed — its agents end first, while
     // the store is still reachable to hear that they are restarting.
     org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-        "dirigent-node-agents", () -> agents.finishAgents(Duration.ofSeconds(3)));
+        "dirigent-node-agents", () -> agents.finishAgents(agents.retireTimeout));
     int count = config.getInt("dirigent.node.simulated.nodes");
     if (count > 0) {
       agents.startSimulated(count, simulated != null ? simulated : agents.keep(new SimulatedRuntime(agents.clock)),
@@ -144,7 +147,7 @@ public final class NodeAgents implements AutoCloseable {
     docker.awaitPodNetwork(network.readyTimeout());
     Store asNode = store.as(Callers.get(system).node(own.name()));
     networks.add(system.systemActorOf(PodNetwork.create(asNode, own.name(), own.address(), network, new HostNetwork(network, docker), blocking,
-        system.settings().config().getDuration("dirigent.proxy.min-sync-interval"), Duration.ofSeconds(30), docker::podNetworkReady),
+        PodNetwork.Timing.from(system.settings().config()), docker::podNetworkReady),
         "pod-network-" + System.nanoTime(), Props.empty()));
   }
 
@@ -153,8 +156,7 @@ public final class NodeAgents implements AutoCloseable {
     if (proxier == null) {
       return;
     }
-    Duration interval = system.settings().config().getDuration("dirigent.proxy.min-sync-interval");
-    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, interval,
+    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, ServiceProxy.Timing.from(system.settings().config()),
         new EventRecorder(store, "kube-proxy", null, clock)), "service-proxy-" + System.nanoTime(), Props.empty()));
   }
 
@@ -284,7 +286,7 @@ public final class NodeAgents implements AutoCloseable {
   public void close() {
     if (!system.whenTerminated().isCompleted()) {
       try {
-        finishAgents(Duration.ofSeconds(3)).get(4, java.util.concurrent.TimeUnit.SECONDS);
+        finishAgents(retireTimeout).get(retireTimeout.plusSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         system.log().warn("node agents did not all stop in time: {}", e.toString());
       }
