@@ -37,15 +37,17 @@ import org.slf4j.LoggerFactory;
 final class ApiServerEndpointsController implements Controller {
 
   static final String KEY = "default/kubernetes";
-  private static final Duration POLL = Duration.ofSeconds(2);
   private static final Logger log = LoggerFactory.getLogger(ApiServerEndpointsController.class);
 
   private final Store store;
   private final MemberView members;
+  /** How often the Endpoints are looked at again: membership changes are not informer events. */
+  private final Duration poll;
 
-  ApiServerEndpointsController(Store store, MemberView members) {
+  ApiServerEndpointsController(Store store, MemberView members, Duration poll) {
     this.store = store;
     this.members = members;
+    this.poll = poll;
   }
 
   @Override
@@ -69,13 +71,13 @@ final class ApiServerEndpointsController implements Controller {
     }
     if (members.impaired().isPresent()) {
       // Membership changes are not informer events: look again soon.
-      return CompletableFuture.completedFuture(POLL);
+      return CompletableFuture.completedFuture(poll);
     }
     List<EndpointSubset> wanted = subsets(cache);
     Optional<Endpoints> current = cache.get(Endpoints.class, KEY);
     List<EndpointSubset> have = current.map(Endpoints::getSubsets).orElse(List.of());
     if (current.isPresent() && KubeJson.MAPPER.valueToTree(have).equals(KubeJson.MAPPER.valueToTree(wanted))) {
-      return CompletableFuture.completedFuture(POLL);
+      return CompletableFuture.completedFuture(poll);
     }
     log.info("apiserver-endpoints: kubernetes Endpoints now {}", wanted.stream()
         .flatMap(subset -> subset.getAddresses().stream().map(a -> a.getIp() + ":" + subset.getPorts().get(0).getPort())).toList());
@@ -83,7 +85,7 @@ final class ApiServerEndpointsController implements Controller {
         .withNewMetadata().withName("kubernetes").withNamespace("default").endMetadata().build());
     endpoints.setSubsets(wanted);
     CompletionStage<?> write = current.isPresent() ? store.update(endpoints) : store.create(endpoints);
-    return write.thenApply(done -> POLL);
+    return write.thenApply(done -> poll);
   }
 
   /** One subset per port, its addresses sorted: the API servers whose members are Up. */

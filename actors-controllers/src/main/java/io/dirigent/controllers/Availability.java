@@ -1,5 +1,6 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.api.PodConditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Duration;
@@ -69,7 +70,7 @@ final class Availability {
       return null;
     }
     for (PodCondition condition : pod.getStatus().getConditions()) {
-      if ("Ready".equals(condition.getType()) && "True".equals(condition.getStatus())) {
+      if (PodConditions.READY.equals(condition.getType()) && PodConditions.TRUE.equals(condition.getStatus())) {
         return condition;
       }
     }

@@ -118,6 +118,11 @@ public final class Cache {
     return InformerStore.key(object);
   }
 
+  /** The objects' names, as logs list them. */
+  static List<String> names(Collection<? extends HasMetadata> objects) {
+    return objects.stream().map(object -> object.getMetadata().getName()).toList();
+  }
+
   public static String key(HasMetadata object) {
     String namespace = object.getMetadata().getNamespace();
     return namespace == null || namespace.isEmpty() ? object.getMetadata().getName() : namespace + "/" + object.getMetadata().getName();

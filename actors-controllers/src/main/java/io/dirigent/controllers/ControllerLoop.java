@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * controller manager's, {@link io.dirigent.core.informer.SharedInformers}) and reads their stores
  * as its {@link Cache}; a work queue of keys (a key waiting is queued once, however many changes
  * concern it; a key is never reconciled twice at once), up to {@code workers} reconciles at a
- * time, per-key back-off on failure (client-go's: 5 ms doubling to 30 s), and a periodic resync
+ * time, per-key back-off on failure (retry-backoff: from 5 ms, doubling, as client-go's), and a periodic resync
  * of every primary key. It starts reconciling once every informer it follows has synced; after a
  * restart it subscribes again and starts over from what the stores hold.
  */
@@ -46,25 +46,26 @@ public final class ControllerLoop {
 
   /**
    * The loop of {@code controller}, following {@code informers} — one for each of its watches, in
-   * their order; {@code store} is where it reports objects it cannot read.
+   * their order; {@code store} is where it reports objects it cannot read; a key whose reconcile
+   * failed is tried again after {@code retry}'s back-off.
    */
-  public static Behavior<Command> create(Store store, Controller controller, List<SharedInformer.Handle> informers, int workers, Duration resync) {
+  static Behavior<Command> create(Store store, Controller controller, List<SharedInformer.Handle> informers, int workers, Duration resync,
+      ControllerSettings.Backoff retry) {
     if (informers.size() != controller.watches().size()) {
       throw new IllegalArgumentException(controller.name() + " follows " + controller.watches().size() + " kinds but was given " + informers.size() + " informers");
     }
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, controller, informers, workers, resync).start()));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Running(context, timers, store, controller, informers, workers, resync, retry)
+        .start()));
   }
 
   private static final class Running {
-    private static final Duration FIRST_RETRY = Duration.ofMillis(5);
-    private static final Duration LAST_RETRY = Duration.ofSeconds(30);
-
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final Controller controller;
     private final List<SharedInformer.Handle> informers;
     private final int workers;
     private final Duration resync;
+    private final ControllerSettings.Backoff retry;
     private final Cache cache;
     private final LinkedHashSet<String> queue = new LinkedHashSet<>();
     private final Set<String> running = new HashSet<>();
@@ -73,13 +74,14 @@ public final class ControllerLoop {
     private final boolean[] synced;
 
     Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Controller controller, List<SharedInformer.Handle> informers,
-        int workers, Duration resync) {
+        int workers, Duration resync, ControllerSettings.Backoff retry) {
       this.context = context;
       this.timers = timers;
       this.controller = controller;
       this.informers = List.copyOf(informers);
       this.workers = workers;
       this.resync = resync;
+      this.retry = retry;
       this.synced = new boolean[controller.watches().size()];
       Map<Class<? extends HasMetadata>, InformerStore> stores = new HashMap<>();
       for (int i = 0; i < informers.size(); i++) {
@@ -174,7 +176,8 @@ public final class ControllerLoop {
     private Behavior<Command> onReconciled(Reconciled done) {
       running.remove(done.key());
       if (done.failure() != null) {
-        Duration next = failures.merge(done.key(), FIRST_RETRY, (last, first) -> last.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : last.multipliedBy(2));
+        Duration next = retry.next(failures.get(done.key()));
+        failures.put(done.key(), next);
         Throwable cause = done.failure().getCause() != null ? done.failure().getCause() : done.failure();
         context.getLog().info("reconcile failed controller={} key={} retryIn={} error={}", controller.name(), done.key(), next, cause.getMessage());
         timers.startSingleTimer("retry-" + done.key(), new Retry(done.key()), next);

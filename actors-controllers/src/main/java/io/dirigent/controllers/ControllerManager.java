@@ -10,7 +10,6 @@ import io.dirigent.core.informer.SharedInformer;
 import io.dirigent.core.informer.SharedInformers;
 import io.dirigent.core.store.Store;
 import java.time.Clock;
-import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,14 +40,18 @@ public final class ControllerManager {
 
   /** Starts the singleton on this member (a proxy where the role is missing). */
   public static ActorRef<Void> init(ActorSystem<?> system, Store store) {
-    Config config = system.settings().config().getConfig("dirigent.controllers");
+    ControllerSettings settings = ControllerSettings.from(system.settings().config());
     Optional<String> caPem = clusterAuthority(system.settings().config());
     return ClusterSingleton.get(system).init(SingletonActor.of(
             // Under its own name: the store holds it to what a controller manager does (io.dirigent.core.auth.StoreAccess).
-            Behaviors.supervise(create(store.as(Callers.get(system).component(Caller.CONTROLLER_MANAGER)), config, Clock.systemUTC(), caPem))
-                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
+            Behaviors.supervise(create(store.as(Callers.get(system).component(Caller.CONTROLLER_MANAGER)), settings, Clock.systemUTC(), caPem))
+                .onFailure(restartWithBackoff(settings.restartBackoff())),
             "controller-manager")
-        .withSettings(ClusterSingletonSettings.create(system).withRole(config.getString("role"))));
+        .withSettings(ClusterSingletonSettings.create(system).withRole(settings.role())));
+  }
+
+  private static SupervisorStrategy restartWithBackoff(ControllerSettings.Backoff backoff) {
+    return SupervisorStrategy.restartWithBackoff(backoff.initial(), backoff.max(), 0.2);
   }
 
   /** The cluster authority's certificate, which pods get to verify the API server; empty over plain HTTP. */
@@ -64,38 +67,33 @@ public final class ControllerManager {
     }
   }
 
-  static Behavior<Void> create(Store store, Config config, Clock clock) {
-    return create(store, config, clock, Optional.empty());
-  }
-
-  static Behavior<Void> create(Store store, Config config, Clock clock, Optional<String> caPem) {
+  static Behavior<Void> create(Store store, ControllerSettings settings, Clock clock, Optional<String> caPem) {
     return Behaviors.setup(context -> {
       // Who runs the controllers, as kube-controller-manager says it: the Lease kube-system/kube-controller-manager.
       context.spawn(HolderLease.create(store, HolderLease.leader(context.getSystem(), "kube-controller-manager"), clock), "leader-lease");
-      EventRecorder events = config.getBoolean("events") ? new EventRecorder(store, "controller-manager", null, clock) : null;
-      int workers = config.getInt("workers");
-      Duration resync = config.getDuration("resync-interval");
-      MemberView members = MemberView.of(context.getSystem(), config.getString("role"));
+      EventRecorder events = settings.events() ? new EventRecorder(store, "controller-manager", null, clock) : null;
+      MemberView members = MemberView.of(context.getSystem(), settings.role());
       List<Controller> controllers = List.of(
           new EndpointsController(store),
           new ReplicaSetController(store, named(store, events, "replicaset-controller", clock), clock),
           new DeploymentController(store, named(store, events, "deployment-controller", clock), clock),
           new GarbageCollector(store),
           new DaemonSetController(store, named(store, events, "daemonset-controller", clock), clock),
-          new NamespaceController(store),
+          new NamespaceController(store, settings.namespaceRecheckInterval()),
           new ClusterRoleAggregationController(store),
           new ServiceAccountController(store, caPem),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
-              config.getDuration("node-monitor-grace-period"), NodeHealth.Timeouts.from(config),
-              members),
-          new ApiServerEndpointsController(store, members),
-          NodeIpamController.from(store, named(store, events, "node-ipam-controller", clock), context.getSystem().settings().config().getConfig("dirigent.network")));
-      SharedInformers informers = new SharedInformers(context, store, Duration.ofSeconds(1), Index.STANDARD);
+              settings.nodeMonitorGracePeriod(), settings.nodeMonitorPeriod(), settings.evictions(), members),
+          new ApiServerEndpointsController(store, members, settings.apiServerEndpointsInterval()),
+          NodeIpamController.from(store, named(store, events, "node-ipam-controller", clock),
+              context.getSystem().settings().config().getConfig("dirigent.network"), settings.nodeIpamRetryInterval()));
+      SharedInformers informers = new SharedInformers(context, store, settings.relistDelay(), Index.STANDARD);
       for (Controller controller : controllers) {
         List<SharedInformer.Handle> followed = controller.watches().stream().map(watch -> informers.of(watch.kind())).toList();
         // A loop that fails starts again and subscribes anew, rather than leaving its kind unreconciled.
-        context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, followed, workers, resync))
-            .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
+        context.spawn(Behaviors.supervise(ControllerLoop.create(store, controller, followed, settings.workers(), settings.resyncInterval(),
+                settings.retryBackoff()))
+            .onFailure(restartWithBackoff(settings.loopRestartBackoff())),
             controller.name());
       }
       context.getLog().info("controller manager started controllers={} informers={}", controllers.stream().map(Controller::name).toList(),

@@ -47,13 +47,20 @@ final class ControllerRefs {
     }
     String uid = owner.getMetadata().getUid();
     List<T> orphans = claims.orphans();
+    LOG.debug("claiming owner={} {} adopting={} releasing={}", owner.getKind(), Cache.key(owner), Cache.names(orphans), Cache.names(claims.released()));
     List<T> claimed = new ArrayList<>(claims.owned());
     List<CompletableFuture<Void>> releases = claims.released().stream()
         .map(object -> write(store, released(object, uid)).thenAccept(written -> { }).toCompletableFuture())
         .toList();
     CompletionStage<List<T>> adopted = orphans.isEmpty()
         ? CompletableFuture.completedFuture(List.of())
-        : stillLive(store, owner).thenCompose(live -> live ? adopt(store, owner, orphans) : CompletableFuture.completedFuture(List.of()));
+        : stillLive(store, owner).thenCompose(live -> {
+          if (!live) {
+            LOG.debug("not adopting owner={} {}: the store has it gone or being deleted", owner.getKind(), Cache.key(owner));
+            return CompletableFuture.completedFuture(List.<T>of());
+          }
+          return adopt(store, owner, orphans);
+        });
     return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
         .thenCombine(adopted, (done, newlyOwned) -> {
           claimed.addAll(newlyOwned);

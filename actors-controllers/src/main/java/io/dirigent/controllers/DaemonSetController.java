@@ -1,11 +1,13 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.api.Tolerations;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
+import io.dirigent.core.store.StoreException;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -25,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pod of each DaemonSet on every eligible node (its template's node selector matches, and it
@@ -41,13 +45,15 @@ final class DaemonSetController implements Controller {
 
   /** What daemon pods tolerate, as Kubernetes' DaemonSet controller adds. */
   private static final List<Toleration> DAEMON_TOLERATIONS = List.of(
-      new Toleration("NoExecute", "node.kubernetes.io/not-ready", "Exists", null, null),
-      new Toleration("NoExecute", "node.kubernetes.io/unreachable", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/disk-pressure", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/memory-pressure", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/pid-pressure", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/unschedulable", "Exists", null, null),
-      new Toleration("NoSchedule", "node.kubernetes.io/not-ready", "Exists", null, null));
+      new Toleration(NodeTaints.NO_EXECUTE, NodeTaints.NOT_READY, "Exists", null, null),
+      new Toleration(NodeTaints.NO_EXECUTE, NodeTaints.UNREACHABLE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.DISK_PRESSURE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.MEMORY_PRESSURE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.PID_PRESSURE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.UNSCHEDULABLE, "Exists", null, null),
+      new Toleration(NodeTaints.NO_SCHEDULE, NodeTaints.NOT_READY, "Exists", null, null));
+
+  private static final Logger log = LoggerFactory.getLogger(DaemonSetController.class);
 
   private final Store store;
   private final PodControl pods;
@@ -91,9 +97,10 @@ final class DaemonSetController implements Controller {
     }
     List<Node> nodes = cache.list(Node.class, null);
     List<Pod> toCreate = new ArrayList<>();
-    List<Pod> toDelete = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    List<Pod> duplicates = new ArrayList<>();
+    List<Pod> ineligible = new ArrayList<>();
     int desired = 0;
-    int misscheduled = 0;
     for (Node node : nodes) {
       String name = node.getMetadata().getName();
       List<Pod> here = byNode.getOrDefault(name, List.of());
@@ -101,29 +108,52 @@ final class DaemonSetController implements Controller {
         desired++;
         if (here.isEmpty()) {
           toCreate.add(podFor(ds, name, hash));
+          missing.add(name);
         } else if (here.size() > 1) {
-          toDelete.addAll(here.subList(1, here.size()));
+          duplicates.addAll(here.subList(1, here.size()));
         }
       } else if (!here.isEmpty()) {
-        misscheduled += here.size();
-        toDelete.addAll(here);
+        ineligible.addAll(here);
       }
     }
-    toDelete.addAll(outdated(ds, hash, byNode, nodes));
+    int misscheduled = ineligible.size();
+    List<Pod> outdated = outdated(ds, hash, byNode, nodes);
+    List<Pod> toDelete = new ArrayList<>(duplicates);
+    toDelete.addAll(ineligible);
+    toDelete.addAll(outdated);
     CompletionStage<?> acted = CompletableFuture.completedFuture(null);
-    if (expectations.satisfied(key) && (!toCreate.isEmpty() || !toDelete.isEmpty())) {
-      expectations.expect(key, toCreate.size(), toDelete.size());
-      List<CompletableFuture<?>> writes = new ArrayList<>();
-      toCreate.forEach(pod -> writes.add(pods.create(ds, pod).toCompletableFuture()));
-      toDelete.forEach(pod -> writes.add(pods.delete(ds, pod).toCompletableFuture()));
-      acted = CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
-        if (failure != null) {
-          expectations.forget(key);
-        }
-      });
+    if (!toCreate.isEmpty() || !toDelete.isEmpty()) {
+      if (!expectations.satisfied(key)) {
+        log.debug("daemonset={} waiting for its creates and deletes to be seen: nodes without a pod={} pods to delete={}", key, missing,
+            Cache.names(toDelete));
+      } else {
+        log.debug("daemonset={} creating pods for nodes={}; deleting duplicates={} misscheduled={} outdated={}", key, missing,
+            Cache.names(duplicates), Cache.names(ineligible), Cache.names(outdated));
+        acted = act(key, ds, toCreate, toDelete);
+      }
     }
     DaemonSetStatus status = status(ds, hash, byNode, nodes, desired, misscheduled);
     return acted.thenCompose(done -> writeStatus(ds, status));
+  }
+
+  /** Creates and deletes, each counted off the expectations alone if it fails. */
+  private CompletionStage<?> act(String key, DaemonSet ds, List<Pod> toCreate, List<Pod> toDelete) {
+    expectations.expect(key, toCreate.size(), toDelete.size());
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    toCreate.forEach(pod -> writes.add(pods.create(ds, pod).toCompletableFuture().whenComplete((created, failure) -> {
+      if (failure != null) {
+        log.debug("daemonset={} create failed, one fewer expected: {}", key, StoreException.cause(failure).getMessage());
+        expectations.createFailed(key);
+      }
+    })));
+    toDelete.forEach(pod -> writes.add(pods.delete(ds, pod).toCompletableFuture().whenComplete((deleted, failure) -> {
+      if (failure != null || !deleted) {
+        log.debug("daemonset={} pod={} {}, one fewer deletion expected", key, pod.getMetadata().getName(),
+            failure != null ? "not deleted: " + StoreException.cause(failure).getMessage() : "was gone already");
+        expectations.deleteFailed(key);
+      }
+    })));
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
   }
 
   /** Pods of an older template to delete now: as many as maxUnavailable allows, counting those already unavailable. */
@@ -174,8 +204,7 @@ final class DaemonSetController implements Controller {
       tolerations.addAll(spec.getTolerations());
     }
     for (Taint taint : node.getSpec() == null || node.getSpec().getTaints() == null ? List.<Taint>of() : node.getSpec().getTaints()) {
-      boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
-      if (hard && !Tolerations.tolerates(tolerations, taint)) {
+      if (NodeTaints.hard(taint) && !Tolerations.tolerates(tolerations, taint)) {
         return false;
       }
     }

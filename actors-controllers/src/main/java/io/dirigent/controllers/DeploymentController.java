@@ -1,5 +1,7 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.api.ConditionStatus;
+import io.dirigent.core.api.DeploymentConditions;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.DeleteOptions;
@@ -27,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rolls each Deployment's pods from one template to the next through ReplicaSets named
@@ -44,10 +48,15 @@ final class DeploymentController implements Controller {
   static final String REVISION = "deployment.kubernetes.io/revision";
   static final String DESIRED = "deployment.kubernetes.io/desired-replicas";
   static final String MAX_REPLICAS = "deployment.kubernetes.io/max-replicas";
+  /** The strategy types ({@code spec.strategy.type}). */
+  static final String ROLLING_UPDATE = "RollingUpdate";
+  static final String RECREATE = "Recreate";
   private static final String HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   /** Writes map entries in key order, so equal templates hash equal; made once, it is costly to copy. */
   private static final com.fasterxml.jackson.databind.ObjectMapper SORTED = KubeJson.MAPPER.copy()
       .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private static final Logger log = LoggerFactory.getLogger(DeploymentController.class);
 
   private final Store store;
   private final EventRecorder events;
@@ -107,11 +116,15 @@ final class DeploymentController implements Controller {
     long maxRevision = owned.stream().mapToLong(DeploymentController::revision).max().orElse(0);
     boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
 
+    String key = Cache.key(d);
     if (newRs.isEmpty()) {
       if (paused) {
+        log.debug("deployment={} paused and no ReplicaSet has its template: status only", key);
         return writeStatus(d, owned, null, replicas);
       }
       int initial = initialReplicas(d, replicas, olds);
+      log.debug("deployment={} creating replicaset={}-{} revision={} replicas={}: no ReplicaSet has its template", key, d.getMetadata().getName(),
+          hash, maxRevision + 1, initial);
       return createReplicaSet(d, hash, maxRevision + 1, initial).thenApply(done -> null);
     }
     ReplicaSet current = newRs.get();
@@ -120,6 +133,8 @@ final class DeploymentController implements Controller {
       ReplicaSet bumped = Cache.copy(current);
       bumped.getMetadata().getAnnotations().put(REVISION, Long.toString(maxRevision + 1));
       long restored = revision(current);
+      log.info("deployment={} rolling back to replicaset={} of revision={}: it becomes revision={}", key, current.getMetadata().getName(),
+          restored, maxRevision + 1);
       return store.update(bumped).thenApply(done -> {
         if (events != null) {
           events.record(d, null, EventRecorder.NORMAL, "DeploymentRollback",
@@ -129,6 +144,7 @@ final class DeploymentController implements Controller {
       });
     }
     if (!Long.toString(revision(current)).equals(annotations(d).get(REVISION))) {
+      log.debug("deployment={} revision now {} (replicaset={})", key, revision(current), current.getMetadata().getName());
       Deployment annotated = Cache.copy(d);
       annotated.getMetadata().setAnnotations(new HashMap<>(annotations(d)));
       annotated.getMetadata().getAnnotations().put(REVISION, Long.toString(revision(current)));
@@ -136,8 +152,9 @@ final class DeploymentController implements Controller {
     }
     CompletionStage<?> step;
     if (paused) {
-      step = olds.stream().allMatch(rs -> spec(rs) == 0) ? scale(d, current, replicas) : CompletableFuture.completedFuture(null);
-    } else if ("Recreate".equals(strategy(d))) {
+      step = olds.stream().allMatch(rs -> spec(rs) == 0) ? scale(d, current, replicas, "paused: scaling only")
+          : CompletableFuture.completedFuture(null);
+    } else if (RECREATE.equals(strategy(d))) {
       step = recreate(d, current, olds, replicas, podsByReplicaSet);
     } else {
       step = rolling(d, current, olds, replicas);
@@ -155,7 +172,7 @@ final class DeploymentController implements Controller {
     int allSpecs = spec(newRs) + olds.stream().mapToInt(DeploymentController::spec).sum();
     int nextNew = RollingMath.scaleUpNew(replicas, spec(newRs), allSpecs, limits);
     if (nextNew != spec(newRs)) {
-      return scale(d, newRs, nextNew);
+      return scale(d, newRs, nextNew, "rolling: the new ReplicaSet within maxSurge=%d (all ReplicaSets want %d)".formatted(limits.maxSurge(), allSpecs));
     }
     List<RollingMath.Old> oldSizes = olds.stream().map(rs -> new RollingMath.Old(rs.getMetadata().getName(), spec(rs), available(rs))).toList();
     int allAvailable = available(newRs) + olds.stream().mapToInt(DeploymentController::available).sum();
@@ -163,7 +180,8 @@ final class DeploymentController implements Controller {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (int i = 0; i < olds.size(); i++) {
       if (next.get(i) != spec(olds.get(i))) {
-        writes.add(scale(d, olds.get(i), next.get(i)).toCompletableFuture());
+        writes.add(scale(d, olds.get(i), next.get(i), "rolling: an old ReplicaSet within maxUnavailable=%d (%d available of %d)"
+            .formatted(limits.maxUnavailable(), allAvailable, replicas)).toCompletableFuture());
       }
     }
     return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
@@ -173,23 +191,27 @@ final class DeploymentController implements Controller {
     List<CompletableFuture<?>> writes = new ArrayList<>();
     for (ReplicaSet old : olds) {
       if (spec(old) > 0) {
-        writes.add(scale(d, old, 0).toCompletableFuture());
+        writes.add(scale(d, old, 0, "recreate: every old pod goes first").toCompletableFuture());
       }
     }
     if (!writes.isEmpty()) {
       return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
     // Every old pod must be gone before a new one starts.
-    boolean oldPodsLeft = olds.stream().anyMatch(old -> !podsByReplicaSet.getOrDefault(old.getMetadata().getUid(), List.of()).isEmpty());
-    if (oldPodsLeft || spec(newRs) == replicas) {
+    List<Pod> oldPods = olds.stream().flatMap(old -> podsByReplicaSet.getOrDefault(old.getMetadata().getUid(), List.of()).stream()).toList();
+    if (!oldPods.isEmpty()) {
+      log.debug("deployment={} recreate: waiting for the old pods to be gone pods={}", Cache.key(d), Cache.names(oldPods));
       return CompletableFuture.completedFuture(null);
     }
-    return scale(d, newRs, replicas);
+    if (spec(newRs) == replicas) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return scale(d, newRs, replicas, "recreate: the old pods are gone");
   }
 
   /** The size a new template's ReplicaSet starts at. */
   private int initialReplicas(Deployment d, int replicas, List<ReplicaSet> olds) {
-    if ("Recreate".equals(strategy(d))) {
+    if (RECREATE.equals(strategy(d))) {
       return olds.isEmpty() ? replicas : 0;
     }
     RollingMath.Limits limits = RollingMath.limits(rollingParam(d, true), rollingParam(d, false), replicas);
@@ -234,9 +256,11 @@ final class DeploymentController implements Controller {
     });
   }
 
-  private CompletionStage<?> scale(Deployment d, ReplicaSet rs, int replicas) {
+  /** Sets {@code rs}'s replicas, for the reason {@code why} (which the log gives). */
+  private CompletionStage<?> scale(Deployment d, ReplicaSet rs, int replicas, String why) {
     ReplicaSet scaled = Cache.copy(rs);
     int before = spec(rs);
+    log.debug("deployment={} scaling replicaset={} from={} to={} why={}", Cache.key(d), rs.getMetadata().getName(), before, replicas, why);
     scaled.getSpec().setReplicas(replicas);
     Map<String, String> annotations = new HashMap<>(annotations(rs));
     annotations.put(DESIRED, Integer.toString(d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas()));
@@ -262,6 +286,8 @@ final class DeploymentController implements Controller {
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     for (int i = 0; i < empty.size() - limit; i++) {
       ReplicaSet rs = empty.get(i);
+      log.debug("deployment={} deleting replicaset={} revision={}: beyond revisionHistoryLimit={}", Cache.key(d), rs.getMetadata().getName(),
+          revision(rs), limit);
       deletes.add(store.delete(ReplicaSet.class, rs.getMetadata().getNamespace(), rs.getMetadata().getName(), DeleteOptions.defaults())
           .toCompletableFuture().exceptionally(failure -> null));
     }
@@ -277,11 +303,12 @@ final class DeploymentController implements Controller {
     int ready = owned.stream().mapToInt(rs -> rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas()).sum();
     int available = owned.stream().mapToInt(DeploymentController::available).sum();
     RollingMath.Limits limits = RollingMath.limits(rollingParam(d, true), rollingParam(d, false), replicas);
-    int minAvailable = "Recreate".equals(strategy(d)) ? replicas : replicas - limits.maxUnavailable();
+    int minAvailable = RECREATE.equals(strategy(d)) ? replicas : replicas - limits.maxUnavailable();
     String now = KubeJson.timestamp(clock.instant());
     List<DeploymentCondition> conditions = new ArrayList<>();
     boolean isAvailable = available >= minAvailable;
-    conditions.add(condition(previous, "Available", isAvailable, isAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+    conditions.add(condition(previous, DeploymentConditions.AVAILABLE, isAvailable,
+        isAvailable ? DeploymentConditions.MINIMUM_REPLICAS_AVAILABLE : DeploymentConditions.MINIMUM_REPLICAS_UNAVAILABLE,
         isAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.", now, false));
     conditions.add(progressing(d, previous, newRs, total, updated, available, replicas, now));
     DeploymentStatus status = new DeploymentStatusBuilder()
@@ -307,15 +334,16 @@ final class DeploymentController implements Controller {
   private DeploymentCondition progressing(Deployment d, DeploymentStatus previous, ReplicaSet newRs, int total, int updated, int available,
       int replicas, String now) {
     DeploymentCondition before = previous.getConditions() == null ? null
-        : previous.getConditions().stream().filter(c -> c.getType().equals("Progressing")).findFirst().orElse(null);
+        : previous.getConditions().stream().filter(c -> DeploymentConditions.PROGRESSING.equals(c.getType())).findFirst().orElse(null);
     String newName = newRs == null ? "" : newRs.getMetadata().getName();
     boolean complete = newRs != null && updated == replicas && total == replicas && available >= replicas && spec(newRs) == replicas;
     if (Boolean.TRUE.equals(d.getSpec().getPaused())) {
-      return condition(previous, "Progressing", false, "DeploymentPaused", "Deployment is paused", now, true);
+      return condition(previous, DeploymentConditions.PROGRESSING, false, DeploymentConditions.DEPLOYMENT_PAUSED, "Deployment is paused", now, true);
     }
     if (complete) {
-      return condition(previous, "Progressing", true, "NewReplicaSetAvailable", "ReplicaSet \"%s\" has successfully progressed.".formatted(newName), now,
-          before == null || !"NewReplicaSetAvailable".equals(before.getReason()));
+      return condition(previous, DeploymentConditions.PROGRESSING, true, DeploymentConditions.NEW_REPLICA_SET_AVAILABLE,
+          "ReplicaSet \"%s\" has successfully progressed.".formatted(newName), now,
+          before == null || !DeploymentConditions.NEW_REPLICA_SET_AVAILABLE.equals(before.getReason()));
     }
     // Progress is any change in the counts since the condition was last updated.
     boolean moved = before == null || previous.getUpdatedReplicas() == null || !Objects.equals(previous.getUpdatedReplicas(), updated)
@@ -324,13 +352,19 @@ final class DeploymentController implements Controller {
     if (!moved && before.getLastUpdateTime() != null) {
       Instant last = Instant.parse(before.getLastUpdateTime());
       int deadline = d.getSpec().getProgressDeadlineSeconds() == null ? 600 : d.getSpec().getProgressDeadlineSeconds();
-      if ("ProgressDeadlineExceeded".equals(before.getReason()) || last.plusSeconds(deadline).isBefore(clock.instant())) {
-        return condition(previous, "Progressing", false, "ProgressDeadlineExceeded",
-            "ReplicaSet \"%s\" has timed out progressing.".formatted(newName), now, !"ProgressDeadlineExceeded".equals(before.getReason()));
+      if (DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason()) || last.plusSeconds(deadline).isBefore(clock.instant())) {
+        if (!DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason())) {
+          log.info("deployment={} replicaset={} made no progress for progressDeadlineSeconds={}: ProgressDeadlineExceeded", Cache.key(d), newName,
+              deadline);
+        }
+        return condition(previous, DeploymentConditions.PROGRESSING, false, DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED,
+            "ReplicaSet \"%s\" has timed out progressing.".formatted(newName), now,
+            !DeploymentConditions.PROGRESS_DEADLINE_EXCEEDED.equals(before.getReason()));
       }
       return before;
     }
-    return condition(previous, "Progressing", true, "ReplicaSetUpdated", "ReplicaSet \"%s\" is progressing.".formatted(newName), now, true);
+    return condition(previous, DeploymentConditions.PROGRESSING, true, DeploymentConditions.REPLICA_SET_UPDATED,
+        "ReplicaSet \"%s\" is progressing.".formatted(newName), now, true);
   }
 
   /** When the progress deadline of an unfinished rollout will need checking. */
@@ -340,7 +374,8 @@ final class DeploymentController implements Controller {
     }
     int deadline = d.getSpec().getProgressDeadlineSeconds() == null ? 600 : d.getSpec().getProgressDeadlineSeconds();
     return d.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals("Progressing") && "ReplicaSetUpdated".equals(c.getReason()) && c.getLastUpdateTime() != null)
+        .filter(c -> DeploymentConditions.PROGRESSING.equals(c.getType()) && DeploymentConditions.REPLICA_SET_UPDATED.equals(c.getReason())
+            && c.getLastUpdateTime() != null)
         .findFirst()
         .map(c -> Duration.between(clock.instant(), Instant.parse(c.getLastUpdateTime()).plusSeconds(deadline)).plusSeconds(1))
         .filter(left -> !left.isNegative())
@@ -349,7 +384,7 @@ final class DeploymentController implements Controller {
 
   private static DeploymentCondition condition(DeploymentStatus previous, String type, boolean value, String reason, String message, String now,
       boolean updatedNow) {
-    String status = value ? "True" : "False";
+    String status = ConditionStatus.of(value);
     DeploymentCondition before = previous.getConditions() == null ? null
         : previous.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
     String transition = before != null && status.equals(before.getStatus()) && before.getLastTransitionTime() != null ? before.getLastTransitionTime() : now;
@@ -419,7 +454,7 @@ final class DeploymentController implements Controller {
   }
 
   private static String strategy(Deployment d) {
-    return d.getSpec().getStrategy() == null || d.getSpec().getStrategy().getType() == null ? "RollingUpdate" : d.getSpec().getStrategy().getType();
+    return d.getSpec().getStrategy() == null || d.getSpec().getStrategy().getType() == null ? ROLLING_UPDATE : d.getSpec().getStrategy().getType();
   }
 
   private static io.fabric8.kubernetes.api.model.IntOrString rollingParam(Deployment d, boolean surge) {

@@ -1,6 +1,8 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.PodConditions;
+import io.dirigent.core.api.PodPhase;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
@@ -114,8 +116,7 @@ final class EndpointsController implements Controller {
         continue;
       }
       String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-      if (ip == null || ip.isEmpty() || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+      if (ip == null || ip.isEmpty() || PodPhase.of(pod).terminal()) {
         continue;
       }
       List<EndpointPort> ports = ports(service, pod);
@@ -165,6 +166,6 @@ final class EndpointsController implements Controller {
 
   static boolean ready(Pod pod) {
     return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        .anyMatch(c -> PodConditions.READY.equals(c.getType()) && PodConditions.TRUE.equals(c.getStatus()));
   }
 }

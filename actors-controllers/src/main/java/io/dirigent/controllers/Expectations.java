@@ -11,11 +11,18 @@ import java.util.Map;
  * What a controller has asked for and not yet seen (client-go's ControllerExpectations): creates
  * and deletes recorded before they are sent, counted off as the informer delivers them. Until a
  * key's expectations are met — or have waited longer than {@link #TTL} — its reconcile does not
- * act again, so a lagging cache cannot make it create the same pods twice. Thread-safe: the
- * writes' callbacks forget what will never be observed.
+ * act again, so a lagging cache cannot make it create the same pods twice. A write that failed will
+ * never be seen, so it is counted off at once ({@link #createFailed}, {@link #deleteFailed}) — that
+ * one alone: the writes of the same batch that succeeded are still expected, or the next reconcile,
+ * before the cache has them, would make them again. Thread-safe: the writes' callbacks count off
+ * what failed.
  */
 final class Expectations {
 
+  /**
+   * Kubernetes' ExpectationsTimeout, a constant there too: long enough for any informer to catch
+   * up, short enough that a lost observation does not stall a controller for good.
+   */
   static final Duration TTL = Duration.ofMinutes(5);
 
   private final Clock clock;
@@ -39,6 +46,19 @@ final class Expectations {
     pending.computeIfPresent(key, (k, p) -> new Pending(p.adds(), p.deletes() - 1, p.since()));
   }
 
+  /** A create that was sent and failed: it will never be observed, so one fewer is expected. */
+  void createFailed(String key) {
+    created(key);
+  }
+
+  /**
+   * A delete that was sent and failed, or found the object gone already: no deletion of it is
+   * expected any more (as Kubernetes counts a NotFound too).
+   */
+  void deleteFailed(String key) {
+    deleted(key);
+  }
+
   synchronized boolean satisfied(String key) {
     Pending p = pending.get(key);
     if (p == null) {
@@ -51,6 +71,7 @@ final class Expectations {
     return false;
   }
 
+  /** Drops the key's expectations: its owner is gone. */
   synchronized void forget(String key) {
     pending.remove(key);
   }

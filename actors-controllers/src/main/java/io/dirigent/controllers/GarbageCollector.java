@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes' garbage collector over owner references, for the workload kinds:
@@ -34,7 +36,7 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>orphan</b>: an owner with the {@code orphan} finalizer has its reference removed from
  *   every dependent, then loses the finalizer.</li>
  * </ul>
- * Keys are {@code Kind/namespace/name}.
+ * Keys are {@code Kind/namespace/name} ({@link Key}).
  */
 final class GarbageCollector implements Controller {
 
@@ -49,6 +51,26 @@ final class GarbageCollector implements Controller {
     KINDS.put("DaemonSet", DaemonSet.class);
     KINDS.put("Pod", Pod.class);
   }
+
+  /** A key of this loop: the kind, and the object's key within it ({@code namespace/name}). */
+  record Key(String kind, String object) {
+
+    /** The key {@code Kind/namespace/name}: the kind ends at the first slash (a kind has none). */
+    static Key parse(String key) {
+      int slash = key.indexOf('/');
+      if (slash < 0) {
+        throw new IllegalArgumentException("not a garbage collector key (Kind/namespace/name): " + key);
+      }
+      return new Key(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    @Override
+    public String toString() {
+      return kind + "/" + object;
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
   private final Store store;
 
@@ -68,17 +90,17 @@ final class GarbageCollector implements Controller {
       var object = change.object();
       String namespace = KubeJson.namespace(object);
       Set<String> keys = new HashSet<>();
-      keys.add(kind + "/" + Cache.key(object));
+      keys.add(new Key(kind, Cache.key(object)).toString());
       // An owner waiting in the foreground for its dependents is looked at as they go.
       for (var owner : object.path("metadata").path("ownerReferences")) {
         if (KINDS.containsKey(owner.path("kind").asText())) {
-          keys.add(owner.path("kind").asText() + "/" + namespace + "/" + owner.path("name").asText());
+          keys.add(new Key(owner.path("kind").asText(), namespace + "/" + owner.path("name").asText()).toString());
         }
       }
       // A deleted owner's dependents may now be orphans.
       if (change.deleted()) {
         for (HasMetadata dependent : dependents(namespace, KubeJson.uid(object), cache)) {
-          keys.add(dependent.getKind() + "/" + Cache.key(dependent));
+          keys.add(new Key(dependent.getKind(), Cache.key(dependent)).toString());
         }
       }
       return keys;
@@ -89,17 +111,15 @@ final class GarbageCollector implements Controller {
   @Override
   public java.util.Collection<String> allKeys(Cache cache) {
     List<String> keys = new ArrayList<>();
-    KINDS.forEach((kind, type) -> cache.keys(type).forEach(key -> keys.add(kind + "/" + key)));
+    KINDS.forEach((kind, type) -> cache.keys(type).forEach(key -> keys.add(new Key(kind, key).toString())));
     return keys;
   }
 
   @Override
   public CompletionStage<?> reconcile(String key, Cache cache) {
-    int slash = key.indexOf('/');
-    String kind = key.substring(0, slash);
-    String objectKey = key.substring(slash + 1);
-    Class<? extends HasMetadata> type = KINDS.get(kind);
-    Optional<? extends HasMetadata> found = cache.get(type, objectKey);
+    Key parsed = Key.parse(key);
+    Class<? extends HasMetadata> type = KINDS.get(parsed.kind());
+    Optional<? extends HasMetadata> found = type == null ? Optional.empty() : cache.get(type, parsed.object());
     if (found.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -138,19 +158,27 @@ final class GarbageCollector implements Controller {
           }
           throw new CompletionException(StoreException.cause(failure));
         })).toList();
+    String key = new Key(object.getKind(), Cache.key(object)).toString();
+    List<String> named = owners.stream().map(owner -> owner.getKind() + "/" + owner.getName()).toList();
     return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenCompose(done -> {
       if (!gone.stream().allMatch(CompletableFuture::join)) {
+        log.debug("not collecting object={}: the store still has an owner of owners={} the cache had gone", key, named);
         return CompletableFuture.completedFuture(null);
       }
+      log.debug("deleting object={} in the background: every owner is gone owners={}", key, named);
       return delete(object, DeleteOptions.Propagation.BACKGROUND);
     });
   }
 
   private CompletionStage<?> foreground(HasMetadata owner, Cache cache) {
     List<HasMetadata> dependents = dependents(owner, cache);
+    String key = new Key(owner.getKind(), Cache.key(owner)).toString();
     if (dependents.isEmpty()) {
+      log.debug("owner={} has no dependents left: removing finalizer={}", key, FOREGROUND);
       return removeFinalizer(owner, FOREGROUND);
     }
+    List<HasMetadata> deleting = dependents.stream().filter(dependent -> dependent.getMetadata().getDeletionTimestamp() == null).toList();
+    log.debug("owner={} deleted in the foreground: deleting dependents={}, waiting for dependents={}", key, keys(deleting), keys(dependents));
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     for (HasMetadata dependent : dependents) {
       if (dependent.getMetadata().getDeletionTimestamp() == null) {
@@ -164,13 +192,21 @@ final class GarbageCollector implements Controller {
 
   private CompletionStage<?> orphan(HasMetadata owner, Cache cache) {
     List<CompletableFuture<?>> updates = new ArrayList<>();
-    for (HasMetadata dependent : dependents(owner, cache)) {
+    List<HasMetadata> dependents = dependents(owner, cache);
+    log.debug("owner={} deleted orphaning its dependents: releasing dependents={}, then removing finalizer={}",
+        new Key(owner.getKind(), Cache.key(owner)), keys(dependents), ORPHAN);
+    for (HasMetadata dependent : dependents) {
       HasMetadata freed = Cache.copy(dependent);
       freed.getMetadata().setOwnerReferences(references(dependent).stream()
           .filter(o -> !o.getUid().equals(owner.getMetadata().getUid())).toList());
       updates.add(store.update(freed).toCompletableFuture());
     }
     return CompletableFuture.allOf(updates.toArray(CompletableFuture[]::new)).thenCompose(done -> removeFinalizer(owner, ORPHAN));
+  }
+
+  /** The objects' keys, for logs. */
+  private static List<String> keys(List<HasMetadata> objects) {
+    return objects.stream().map(object -> new Key(object.getKind(), Cache.key(object)).toString()).toList();
   }
 
   private static List<HasMetadata> dependents(HasMetadata owner, Cache cache) {

@@ -24,9 +24,12 @@ import java.util.concurrent.CompletionStage;
 final class NamespaceController implements Controller {
 
   private final Store store;
+  private final Duration recheck;
 
-  NamespaceController(Store store) {
+  /** @param recheck how often a namespace being deleted is looked at again while objects are left in it */
+  NamespaceController(Store store, Duration recheck) {
     this.store = store;
+    this.recheck = recheck;
   }
 
   @Override
@@ -73,7 +76,7 @@ final class NamespaceController implements Controller {
     return terminating.thenCompose(done -> CompletableFuture.allOf(remaining.toArray(CompletableFuture[]::new))).thenCompose(done -> {
       int left = remaining.stream().mapToInt(CompletableFuture::join).sum();
       if (left > 0) {
-        return CompletableFuture.completedFuture(Duration.ofSeconds(1));
+        return CompletableFuture.completedFuture(recheck);
       }
       return store.get(Namespace.class, null, name).thenCompose(latest -> {
         Namespace finalized = Cache.copy(latest);

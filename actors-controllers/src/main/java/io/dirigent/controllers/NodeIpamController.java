@@ -32,13 +32,15 @@ final class NodeIpamController implements Controller {
   private final EventRecorder events;
   private final Ipv4Cidr cluster;
   private final int nodeMask;
+  private final Duration retry;
   /**
    * Ranges handed out but not yet seen in the cache (by node name): another node reconciled
    * meanwhile must not get the same one. Touched only on the loop's actor.
    */
   private final Map<String, Ipv4Cidr> pending = new HashMap<>();
 
-  NodeIpamController(Store store, EventRecorder events, Ipv4Cidr cluster, int nodeMask) {
+  /** @param retry how soon a node that got no range (none was left) is looked at again */
+  NodeIpamController(Store store, EventRecorder events, Ipv4Cidr cluster, int nodeMask, Duration retry) {
     if (nodeMask < cluster.prefix() || nodeMask > 30) {
       throw new IllegalArgumentException("dirigent.network.node-cidr-mask-size must be between the cluster CIDR's prefix ("
           + cluster.prefix() + ") and 30: " + nodeMask);
@@ -47,11 +49,12 @@ final class NodeIpamController implements Controller {
     this.events = events;
     this.cluster = cluster;
     this.nodeMask = nodeMask;
+    this.retry = retry;
   }
 
-  static NodeIpamController from(Store store, EventRecorder events, Config network) {
+  static NodeIpamController from(Store store, EventRecorder events, Config network, Duration retry) {
     return new NodeIpamController(store, events, Ipv4Cidr.of(network.getString("cluster-cidr"), "dirigent.network.cluster-cidr"),
-        network.getInt("node-cidr-mask-size"));
+        network.getInt("node-cidr-mask-size"), retry);
   }
 
   @Override
@@ -106,7 +109,7 @@ final class NodeIpamController implements Controller {
             "Node %s status is now: CIDRNotAvailable (the pod network %s has no /%d left)".formatted(name, cluster, nodeMask));
       }
       // Nodes come and go: look again later rather than never.
-      return CompletableFuture.completedFuture(Duration.ofSeconds(30));
+      return CompletableFuture.completedFuture(retry);
     }
     pending.put(name, range.get());
     Node updated = Cache.copy(node);

@@ -1,6 +1,9 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.api.ConditionStatus;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.NodeConditions;
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
@@ -53,15 +56,21 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeLifecycleController implements Controller {
 
-  static final String UNREACHABLE = "node.kubernetes.io/unreachable";
   static final String EVICTIONS_HELD = "NodeEvictionsHeld";
   private static final String LEASE_NAMESPACE = "kube-node-lease";
+  /**
+   * How long after a moment something is due (a lease to run out, a pod to be evicted, the taint
+   * just written to be seen) the node is looked at again, so that it is past due by then: a margin
+   * against timer and clock granularity, not a setting.
+   */
+  private static final Duration JUST_AFTER = Duration.ofMillis(100);
   private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
 
   private final Store store;
   private final EventRecorder events;
   private final Clock clock;
   private final Duration defaultGrace;
+  private final Duration monitorPeriod;
   private final NodeHealth.Timeouts timeouts;
   private final MemberView members;
   /** When this controller saw each node's Lease renewed (by node name); touched only on the loop's actor. */
@@ -72,11 +81,18 @@ final class NodeLifecycleController implements Controller {
   /** A Lease's renewTime and when this controller first saw it. */
   private record Seen(String renewTime, Instant at) {}
 
-  NodeLifecycleController(Store store, EventRecorder events, Clock clock, Duration defaultGrace, NodeHealth.Timeouts timeouts, MemberView members) {
+  /**
+   * @param defaultGrace how long a Lease that names no duration lasts
+   * @param monitorPeriod how often a late node is looked at again: what the cluster knows of its
+   *     member changes without an informer event
+   */
+  NodeLifecycleController(Store store, EventRecorder events, Clock clock, Duration defaultGrace, Duration monitorPeriod, NodeHealth.Timeouts timeouts,
+      MemberView members) {
     this.store = store;
     this.events = events;
     this.clock = clock;
     this.defaultGrace = defaultGrace;
+    this.monitorPeriod = monitorPeriod;
     this.timeouts = timeouts;
     this.members = members;
   }
@@ -123,33 +139,40 @@ final class NodeLifecycleController implements Controller {
     Optional<Lease> lease = cache.get(Lease.class, LEASE_NAMESPACE + "/" + key);
     Instant now = clock.instant();
     Instant deadline = deadline(key, cache, now);
-    Optional<Taint> taint = taints(node).stream().filter(t -> UNREACHABLE.equals(t.getKey()) && "NoExecute".equals(t.getEffect())).findFirst();
+    Optional<Taint> taint = taints(node).stream()
+        .filter(t -> NodeTaints.UNREACHABLE.equals(t.getKey()) && NodeTaints.NO_EXECUTE.equals(t.getEffect())).findFirst();
     if (now.isBefore(deadline)) {
+      if (taint.isPresent()) {
+        log.info("node-lifecycle: node={} lease renewed: removing the unreachable taint", key);
+      }
       CompletionStage<?> untainted = taint.isPresent() ? untaint(node) : CompletableFuture.completedFuture(null);
       // Look again when the lease would run out, unless it is renewed first.
-      return untainted.thenApply(done -> Duration.between(now, deadline).plusMillis(100));
+      return untainted.thenApply(done -> Duration.between(now, deadline).plus(JUST_AFTER));
     }
     Optional<String> impaired = members.impaired();
     if (impaired.isPresent()) {
       log.info("node-lifecycle: node={} lease late, nothing decided: {}", key, impaired.get());
-      return CompletableFuture.completedFuture(Duration.ofSeconds(1));
+      return CompletableFuture.completedFuture(monitorPeriod);
     }
     Optional<Instant> stopped = lease.flatMap(NodeLeases::stopped);
     NodeHealth.State state = NodeHealth.judge(true, lease.flatMap(NodeLeases::member).map(members::of), stopped);
     if (taint.isEmpty()) {
       log.info("node-lifecycle: node={} state={} lease late since {}: tainting", key, state, deadline);
-      return markUnreachable(node, state, now).thenApply(done -> Duration.ofMillis(100));
+      return markUnreachable(node, state, now).thenApply(done -> JUST_AFTER);
     }
     NodeHealth.Disruption disruption = disruption(cache, now);
     if (!NodeHealth.evicts(state, disruption)) {
       reportHeld(node, state, disruption);
-      return CompletableFuture.completedFuture(Duration.ofSeconds(1));
+      return CompletableFuture.completedFuture(monitorPeriod);
     }
     if (disruption == NodeHealth.Disruption.NORMAL) {
       heldReported.clear();
     }
     Instant tainted = taint.get().getTimeAdded() == null ? now : Instant.parse(taint.get().getTimeAdded());
-    return evict(node, taint.get(), tainted, NodeHealth.defaultEviction(state, tainted, stopped, timeouts), cache, now);
+    Instant defaultDue = NodeHealth.defaultEviction(state, tainted, stopped, timeouts);
+    log.debug("node-lifecycle: node={} state={} disruption={} tainted={} pods without a toleration evicted at {}", key, state, disruption, tainted,
+        defaultDue.equals(Instant.MAX) ? "never" : defaultDue);
+    return evict(node, taint.get(), tainted, defaultDue, cache, now);
   }
 
   /** Notes when a node's Lease was (first) seen with {@code renewTime}. */
@@ -202,7 +225,7 @@ final class NodeLifecycleController implements Controller {
       update.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
     }
     List<Taint> taints = new ArrayList<>(taints(node));
-    taints.add(new Taint("NoExecute", UNREACHABLE, stamp, null));
+    taints.add(new Taint(NodeTaints.NO_EXECUTE, NodeTaints.UNREACHABLE, stamp, null));
     update.getSpec().setTaints(taints);
     if (events != null) {
       events.record(node, null, EventRecorder.NORMAL, "NodeNotReady", "Node %s status is now: NodeNotReady (%s)".formatted(
@@ -213,11 +236,11 @@ final class NodeLifecycleController implements Controller {
       status.getMetadata().setResourceVersion(null);
       if (status.getStatus() != null && status.getStatus().getConditions() != null) {
         for (NodeCondition condition : status.getStatus().getConditions()) {
-          if (!"Unknown".equals(condition.getStatus())) {
+          if (!ConditionStatus.UNKNOWN.equals(condition.getStatus())) {
             condition.setLastTransitionTime(stamp);
           }
-          condition.setStatus("Unknown");
-          condition.setReason("NodeStatusUnknown");
+          condition.setStatus(ConditionStatus.UNKNOWN);
+          condition.setReason(NodeConditions.STATUS_UNKNOWN);
           condition.setMessage("Kubelet stopped posting node status.");
         }
       }
@@ -237,7 +260,7 @@ final class NodeLifecycleController implements Controller {
 
   private CompletionStage<?> untaint(Node node) {
     Node update = Cache.copy(node);
-    update.getSpec().setTaints(taints(node).stream().filter(t -> !UNREACHABLE.equals(t.getKey())).toList());
+    update.getSpec().setTaints(taints(node).stream().filter(t -> !NodeTaints.UNREACHABLE.equals(t.getKey())).toList());
     return store.update(update);
   }
 
@@ -248,12 +271,14 @@ final class NodeLifecycleController implements Controller {
   private CompletionStage<?> evict(Node node, Taint taint, Instant tainted, Instant defaultDue, Cache cache, Instant now) {
     List<CompletableFuture<?>> deletes = new ArrayList<>();
     Duration next = null;
+    int waiting = 0;
     for (Pod pod : cache.indexed(Pod.class, Index.NODE, node.getMetadata().getName())) {
       Instant due = evictionDue(pod, taint, tainted, defaultDue);
       if (due.equals(Instant.MAX)) {
         continue;
       }
       if (due.isAfter(now)) {
+        waiting++;
         Duration left = Duration.between(now, due);
         next = next == null || left.compareTo(next) < 0 ? left : next;
         continue;
@@ -266,8 +291,11 @@ final class NodeLifecycleController implements Controller {
       deletes.add(store.delete(Pod.class, pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
           DeleteOptions.defaults().withGracePeriod(0).withPreconditions(pod.getMetadata().getUid(), null)).toCompletableFuture().exceptionally(f -> null));
     }
-    // What it knows of the node may change (its member downed): look again within a second.
-    Duration again = next == null || next.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : next.plusMillis(100);
+    if (waiting > 0) {
+      log.debug("node-lifecycle: node={} pods waiting to be evicted={} the next in={}", node.getMetadata().getName(), waiting, next);
+    }
+    // What it knows of the node may change (its member downed): look again within the monitor period.
+    Duration again = next == null || next.compareTo(monitorPeriod) > 0 ? monitorPeriod : next.plus(JUST_AFTER);
     return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).thenApply(done -> again);
   }
 

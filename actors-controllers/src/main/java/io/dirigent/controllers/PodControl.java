@@ -36,19 +36,22 @@ final class PodControl {
     });
   }
 
-  /** Deletes the pod if it is still the one seen (same uid); one already gone is not an error. */
-  CompletionStage<Void> delete(HasMetadata owner, Pod pod) {
+  /**
+   * Deletes the pod if it is still the one seen (same uid). One already gone is not an error: the
+   * answer is then false (true: this delete marked or removed it).
+   */
+  CompletionStage<Boolean> delete(HasMetadata owner, Pod pod) {
     String name = pod.getMetadata().getName();
     return store.delete(Pod.class, pod.getMetadata().getNamespace(), name,
             DeleteOptions.defaults().withPreconditions(pod.getMetadata().getUid(), null))
         .handle((deleted, failure) -> {
           if (failure == null) {
             record(owner, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + name);
-            return null;
+            return true;
           }
           Throwable cause = StoreException.cause(failure);
           if (cause instanceof StoreException e && e.reason() == StoreError.Reason.NOT_FOUND) {
-            return null;
+            return false;
           }
           record(owner, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + cause.getMessage());
           throw new CompletionException(cause);

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.PodPhase;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
@@ -24,6 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each ReplicaSet's pods at {@code spec.replicas}: creates the missing ones from its
@@ -35,6 +38,7 @@ final class ReplicaSetController implements Controller {
 
   /** The most pods created in one reconcile; the rest follow once these are seen. */
   private static final int MAX_BURST = 500;
+  private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
 
   private final Store store;
   private final PodControl pods;
@@ -82,13 +86,21 @@ final class ReplicaSetController implements Controller {
   private CompletionStage<?> sync(String key, ReplicaSet rs, List<Pod> owned) {
     List<Pod> active = owned.stream().filter(ReplicaSetController::active).toList();
     CompletionStage<?> scaled = CompletableFuture.completedFuture(null);
-    if (rs.getMetadata().getDeletionTimestamp() == null && expectations.satisfied(key)) {
-      int wanted = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+    int wanted = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+    if (rs.getMetadata().getDeletionTimestamp() != null) {
+      log.debug("replicaset={} being deleted: not scaling, active={}", key, active.size());
+    } else if (!expectations.satisfied(key)) {
+      log.debug("replicaset={} waiting for its creates and deletes to be seen: not scaling, active={} replicas={}", key, active.size(), wanted);
+    } else {
       int diff = wanted - active.size();
       if (diff > 0) {
+        log.debug("replicaset={} creating pods={} active={} replicas={}{}", key, Math.min(diff, MAX_BURST), active.size(), wanted,
+            diff > MAX_BURST ? " (the rest once these are seen)" : "");
         scaled = createPods(key, rs, Math.min(diff, MAX_BURST));
       } else if (diff < 0) {
-        scaled = deletePods(key, rs, ranked(active).subList(0, -diff));
+        List<Pod> victims = ranked(active).subList(0, -diff);
+        log.debug("replicaset={} deleting pods={} active={} replicas={}", key, Cache.names(victims), active.size(), wanted);
+        scaled = deletePods(key, rs, victims);
       }
     }
     ReplicaSetStatus status = status(rs, active);
@@ -108,8 +120,7 @@ final class ReplicaSetController implements Controller {
 
   /** Counts toward replicas: not being deleted, not finished. */
   static boolean active(Pod pod) {
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    return pod.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+    return pod.getMetadata().getDeletionTimestamp() == null && !PodPhase.of(pod).terminal();
   }
 
   /** Pods in the order to delete them: unscheduled, pending, not ready, then the newest. */
@@ -117,7 +128,7 @@ final class ReplicaSetController implements Controller {
     List<Pod> ranked = new ArrayList<>(pods);
     ranked.sort(Comparator
         .comparing((Pod p) -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty())
-        .thenComparing(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .thenComparing(p -> PodPhase.of(p) == PodPhase.RUNNING)
         .thenComparing(EndpointsController::ready)
         .thenComparing((Pod p) -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
     return ranked;
@@ -127,14 +138,15 @@ final class ReplicaSetController implements Controller {
     expectations.expect(key, count, 0);
     List<CompletableFuture<Pod>> creates = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      creates.add(pods.create(rs, podFor(rs)).toCompletableFuture());
+      creates.add(pods.create(rs, podFor(rs)).toCompletableFuture().whenComplete((pod, failure) -> {
+        if (failure != null) {
+          // This create will never be seen; the others that succeeded still are expected.
+          log.debug("replicaset={} create failed, one fewer expected: {}", key, StoreException.cause(failure).getMessage());
+          expectations.createFailed(key);
+        }
+      }));
     }
-    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> {
-      if (failure != null) {
-        // A create that failed will never be seen: stop waiting for it.
-        expectations.forget(key);
-      }
-    });
+    return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new));
   }
 
   /** A new pod from the ReplicaSet's template, owned by it. */
@@ -150,12 +162,16 @@ final class ReplicaSetController implements Controller {
 
   private CompletionStage<?> deletePods(String key, ReplicaSet rs, List<Pod> victims) {
     expectations.expect(key, 0, victims.size());
-    CompletableFuture<?>[] deletes = victims.stream().map(pod -> pods.delete(rs, pod).toCompletableFuture()).toArray(CompletableFuture[]::new);
-    return CompletableFuture.allOf(deletes).whenComplete((done, failure) -> {
-      if (failure != null) {
-        expectations.forget(key);
-      }
-    });
+    CompletableFuture<?>[] deletes = victims.stream()
+        .map(pod -> pods.delete(rs, pod).toCompletableFuture().whenComplete((deleted, failure) -> {
+          if (failure != null || !deleted) {
+            log.debug("replicaset={} pod={} {}, one fewer deletion expected", key, pod.getMetadata().getName(),
+                failure != null ? "not deleted: " + StoreException.cause(failure).getMessage() : "was gone already");
+            expectations.deleteFailed(key);
+          }
+        }))
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(deletes);
   }
 
   /** replicas, fullyLabeledReplicas, readyReplicas, availableReplicas (ready for minReadySeconds), observedGeneration. */

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ class ApiServerEndpointsControllerTest {
   @BeforeEach
   void start() {
     member = TestNodes.memory();
-    controller = new ApiServerEndpointsController(member.store(), members);
+    controller = new ApiServerEndpointsController(member.store(), members, Duration.ofSeconds(2));
   }
 
   @AfterEach

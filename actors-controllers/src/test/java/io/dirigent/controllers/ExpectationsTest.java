@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What a controller waits for before it acts again, on a manual clock, in tables after Kubernetes'
  * TestControllerExpectations (controller_utils_test.go). Each case is a few steps on one
  * controller's key {@code ns/web}:
- * {@code expect ADDS DELETES}, {@code created}, {@code deleted}, {@code forget}, {@code advance DURATION},
- * and {@code other created} for another key's observation.
+ * {@code expect ADDS DELETES}, {@code created}, {@code deleted}, {@code create failed}, {@code delete failed},
+ * {@code forget}, {@code advance DURATION}, and {@code other created} for another key's observation.
  */
 class ExpectationsTest {
 
@@ -40,7 +40,16 @@ class ExpectationsTest {
         arguments("another key's observations do not count", List.of("expect 1 0", "other created"), false),
         arguments("nothing seen for exactly the TTL: it still waits", List.of("expect 1 0", "advance PT5M"), false),
         arguments("nothing seen for longer than the TTL: the expectations expire", List.of("expect 1 0", "advance PT5M0.001S"), true),
-        arguments("forgotten expectations (a write that failed): satisfied", List.of("expect 3 0", "forget"), true),
+        arguments("forgotten expectations (the owner is gone): satisfied", List.of("expect 3 0", "forget"), true),
+        arguments("one create of five failed: the four that were made are still awaited", List.of("expect 5 0", "create failed"), false),
+        arguments("one create of five failed and three of the others seen: it waits for the fourth",
+            List.of("expect 5 0", "create failed", "created", "created", "created"), false),
+        arguments("one create of five failed and the other four seen: satisfied",
+            List.of("expect 5 0", "create failed", "created", "created", "created", "created"), true),
+        arguments("every create failed: satisfied at once", List.of("expect 2 0", "create failed", "create failed"), true),
+        arguments("one delete of two failed (or found the pod gone): the other is still awaited", List.of("expect 0 2", "delete failed"), false),
+        arguments("one delete of two failed and the other seen: satisfied", List.of("expect 0 2", "delete failed", "deleted"), true),
+        arguments("a failed create does not count off a delete", List.of("expect 1 1", "create failed"), false),
         arguments("new expectations replace the old ones", List.of("expect 1 0", "created", "expect 2 0", "created"), false),
         arguments("new expectations start their TTL again", List.of("expect 1 0", "advance PT4M", "expect 1 0", "advance PT4M"), false),
         arguments("what was seen before anything was expected does not count toward what is expected later",
@@ -56,10 +65,12 @@ class ExpectationsTest {
     Expectations expectations = new Expectations(clock);
     for (String step : steps) {
       String[] words = step.split(" ");
-      switch (words[0]) {
+      switch (step.endsWith(" failed") ? step : words[0]) {
         case "expect" -> expectations.expect(KEY, Integer.parseInt(words[1]), Integer.parseInt(words[2]));
         case "created" -> expectations.created(KEY);
         case "deleted" -> expectations.deleted(KEY);
+        case "create failed" -> expectations.createFailed(KEY);
+        case "delete failed" -> expectations.deleteFailed(KEY);
         case "forget" -> expectations.forget(KEY);
         case "advance" -> clock.advance(Duration.parse(words[1]));
         case "other" -> expectations.created("ns/other");

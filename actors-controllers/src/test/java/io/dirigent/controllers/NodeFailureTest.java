@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.auth.CallerKey;
 import io.dirigent.core.auth.Callers;
 import io.dirigent.core.cluster.ClusterNode;
@@ -127,7 +128,7 @@ class NodeFailureTest {
 
     Node dead = Await.result(controlPlane.store().get(Node.class, null, victim()));
     assertThat(dead.getSpec().getTaints()).anySatisfy(t -> {
-      assertThat(t.getKey()).isEqualTo(NodeLifecycleController.UNREACHABLE);
+      assertThat(t.getKey()).isEqualTo(NodeTaints.UNREACHABLE);
       assertThat(t.getEffect()).isEqualTo("NoExecute");
     });
     assertThat(dead.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
@@ -157,7 +158,7 @@ class NodeFailureTest {
 
   private boolean victimTainted() {
     Node node = Await.result(controlPlane.store().get(Node.class, null, victim()));
-    return node.getSpec().getTaints() != null && node.getSpec().getTaints().stream().anyMatch(t -> NodeLifecycleController.UNREACHABLE.equals(t.getKey()));
+    return node.getSpec().getTaints() != null && node.getSpec().getTaints().stream().anyMatch(t -> NodeTaints.UNREACHABLE.equals(t.getKey()));
   }
 
   private List<Pod> pods() {

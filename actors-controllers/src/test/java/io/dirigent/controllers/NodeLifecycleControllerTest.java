@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.core.store.ListOptions;
@@ -58,7 +59,7 @@ class NodeLifecycleControllerTest {
   private NodeLifecycleController controller() {
     if (controller == null) {
       controller = new NodeLifecycleController(member.store(), new io.dirigent.core.events.EventRecorder(member.store(), "node-controller", null, clock),
-          clock, LEASE, TIMEOUTS, members);
+          clock, LEASE, Duration.ofSeconds(1), TIMEOUTS, members);
     }
     return controller;
   }
@@ -117,7 +118,7 @@ class NodeLifecycleControllerTest {
 
   private boolean tainted(String node) {
     Node found = Await.result(member.store().get(Node.class, null, node));
-    return found.getSpec().getTaints() != null && found.getSpec().getTaints().stream().anyMatch(t -> NodeLifecycleController.UNREACHABLE.equals(t.getKey()));
+    return found.getSpec().getTaints() != null && found.getSpec().getTaints().stream().anyMatch(t -> NodeTaints.UNREACHABLE.equals(t.getKey()));
   }
 
   private List<String> podsOn(String node) {

@@ -67,7 +67,8 @@ class SharedInformersTest {
       return Behaviors.receive(Host.class)
           .onMessage(StartLoop.class, start -> {
             List<SharedInformer.Handle> followed = start.controller().watches().stream().map(watch -> informers.of(watch.kind())).toList();
-            context.spawn(Behaviors.supervise(ControllerLoop.create(store, start.controller(), followed, 2, Duration.ofMinutes(10)))
+            context.spawn(Behaviors.supervise(ControllerLoop.create(store, start.controller(), followed, 2, Duration.ofMinutes(10),
+                new ControllerSettings.Backoff(Duration.ofMillis(5), Duration.ofSeconds(30))))
                 .onFailure(SupervisorStrategy.restart()), start.controller().name());
             return Behaviors.same();
           })

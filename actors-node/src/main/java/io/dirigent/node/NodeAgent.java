@@ -128,13 +128,13 @@ public final class NodeAgent {
 
     /**
      * Registers at once, or — for simulated nodes, which start by the hundred — after a random
-     * delay of up to 5 s, so their writes spread out rather than arrive together.
+     * delay within the register spread, so their writes spread out rather than arrive together.
      */
     Behavior<Command> start() {
       if (!simulated) {
         return register();
       }
-      long spread = 5000;
+      long spread = node.settings().registerSpread().toMillis();
       timers.startSingleTimer("register", new RenewLease(), Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1)));
       return waitingToRegister();
     }
@@ -194,7 +194,7 @@ public final class NodeAgent {
     private Behavior<Command> onRegistered(Registered registered) {
       if (registered.failure() != null) {
         context.getLog().warn("node registration failed node={} error={}; retrying", name(), Failures.cause(registered.failure()).getMessage());
-        timers.startSingleTimer("register", new RenewLease(), Duration.ofSeconds(2));
+        timers.startSingleTimer("register", new RenewLease(), node.settings().registerRetryInterval());
         return waitingToRegister();
       }
       runtimeInfo = registered.runtime();
@@ -207,7 +207,7 @@ public final class NodeAgent {
       if (ownInformer) {
         ActorRef<Informer.Event> events = context.messageAdapter(Informer.Event.class, PodEvent::new);
         context.spawn(Informer.create(node.store(), node.store().registry().byResource("pods").orElseThrow(),
-            new ObjectFilter(null, "", "spec.nodeName=" + name()), events, Duration.ofSeconds(1)), "pods");
+            new ObjectFilter(null, "", "spec.nodeName=" + name()), events, node.settings().relistDelay()), "pods");
       }
       ActorRef<PodLogs.Request> logs = context.messageAdapter(PodLogs.Request.class, Logs::new);
       context.getSystem().receptionist().tell(Receptionist.register(PodLogs.serviceKey(name()), logs));

@@ -47,11 +47,14 @@ public final class NodeAgents implements AutoCloseable {
   private final ActorSystem<?> system;
   private final Store store;
   private final Clock clock;
+  /** How long a stopping member's agents may take to say they stop before they are stopped ({@code dirigent.node.retire-timeout}). */
+  private final Duration retireTimeout;
 
   private NodeAgents(ActorSystem<?> system, Store store, Clock clock) {
     this.system = system;
     this.store = store;
     this.clock = clock;
+    this.retireTimeout = system.settings().config().getDuration("dirigent.node.retire-timeout");
     AtomicInteger threads = new AtomicInteger();
     this.blocking = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "dirigent-node-files-" + threads.incrementAndGet());
@@ -143,7 +146,7 @@ public final class NodeAgents implements AutoCloseable {
     docker.awaitPodNetwork(network.readyTimeout());
     Store asNode = store.as(Callers.get(system).node(own.name()));
     networks.add(system.systemActorOf(PodNetwork.create(asNode, own.name(), own.address(), network, new HostNetwork(network, docker), blocking,
-        system.settings().config().getDuration("dirigent.proxy.min-sync-interval"), Duration.ofSeconds(30), docker::podNetworkReady),
+        PodNetwork.Timing.from(system.settings().config()), docker::podNetworkReady),
         "pod-network-" + System.nanoTime(), Props.empty()));
   }
 
@@ -152,8 +155,7 @@ public final class NodeAgents implements AutoCloseable {
     if (proxier == null) {
       return;
     }
-    Duration interval = system.settings().config().getDuration("dirigent.proxy.min-sync-interval");
-    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, interval,
+    proxies.add(system.systemActorOf(ServiceProxy.create(store, proxier, blocking, ServiceProxy.Timing.from(system.settings().config()),
         new EventRecorder(store, "kube-proxy", null, clock)), "service-proxy-" + System.nanoTime(), Props.empty()));
   }
 
@@ -262,7 +264,7 @@ public final class NodeAgents implements AutoCloseable {
    */
   private void stopsWith(CoordinatedShutdown shutdown) {
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "dirigent-node-agents",
-        () -> finishAgents(retireTimeout()).thenApply(done -> logged("node-agents-retired", done)));
+        () -> finishAgents(retireTimeout).thenApply(done -> logged("node-agents-retired", done)));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-service-proxies",
         () -> stopProxies(stopTimeout()).thenApply(done -> logged("service-proxy-rules-removed", done)));
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "dirigent-node-actors", () -> {
@@ -280,10 +282,6 @@ public final class NodeAgents implements AutoCloseable {
   }
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NodeAgents.class);
-
-  private Duration retireTimeout() {
-    return system.settings().config().getDuration("dirigent.node.retire-timeout");
-  }
 
   private Duration stopTimeout() {
     return system.settings().config().getDuration("dirigent.proxy.stop-timeout");
@@ -344,7 +342,7 @@ public final class NodeAgents implements AutoCloseable {
   @Override
   public void close() {
     if (!system.whenTerminated().isCompleted()) {
-      finishAgents(retireTimeout()).join();
+      finishAgents(retireTimeout).join();
       stopNodeActors();
       stopProxies(stopTimeout()).join();
     } else {

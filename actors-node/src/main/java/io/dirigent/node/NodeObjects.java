@@ -1,6 +1,8 @@
 package io.dirigent.node;
 
+import io.dirigent.core.api.ConditionStatus;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.NodeConditions;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.node.runtime.RuntimeInfo;
 import io.fabric8.kubernetes.api.model.Node;
@@ -79,16 +81,16 @@ final class NodeObjects {
   static NodeStatus status(NodeSettings settings, RuntimeInfo runtime, Capacity capacity, Health health, NodeStatus previous, Instant now) {
     String stamp = KubeJson.timestamp(now);
     List<NodeCondition> conditions = new ArrayList<>();
-    conditions.add(condition(previous, "MemoryPressure", health.memoryPressure(),
+    conditions.add(condition(previous, NodeConditions.MEMORY_PRESSURE, health.memoryPressure(),
         health.memoryPressure() ? "KubeletHasInsufficientMemory" : "KubeletHasSufficientMemory",
         health.memoryPressure() ? "kubelet has insufficient memory available" : "kubelet has sufficient memory available", stamp));
-    conditions.add(condition(previous, "DiskPressure", health.diskPressure(),
+    conditions.add(condition(previous, NodeConditions.DISK_PRESSURE, health.diskPressure(),
         health.diskPressure() ? "KubeletHasDiskPressure" : "KubeletHasNoDiskPressure",
         health.diskPressure() ? "kubelet has disk pressure" : "kubelet has no disk pressure", stamp));
-    conditions.add(condition(previous, "PIDPressure", health.pidPressure(),
+    conditions.add(condition(previous, NodeConditions.PID_PRESSURE, health.pidPressure(),
         health.pidPressure() ? "KubeletHasInsufficientPID" : "KubeletHasSufficientPID",
         health.pidPressure() ? "kubelet has insufficient PID available" : "kubelet has sufficient PID available", stamp));
-    conditions.add(condition(previous, "Ready", true, "KubeletReady", "kubelet is posting ready status", stamp));
+    conditions.add(condition(previous, NodeConditions.READY, true, NodeConditions.KUBELET_READY, "kubelet is posting ready status", stamp));
     return new NodeStatusBuilder()
         .withCapacity(capacity.quantities())
         .withAllocatable(capacity.quantities())
@@ -111,7 +113,7 @@ final class NodeObjects {
   }
 
   private static NodeCondition condition(NodeStatus previous, String type, boolean value, String reason, String message, String now) {
-    String status = value ? "True" : "False";
+    String status = ConditionStatus.of(value);
     String since = now;
     if (previous != null && previous.getConditions() != null) {
       for (NodeCondition known : previous.getConditions()) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The node agent's settings, from {@code dirigent.node}.
@@ -21,6 +22,10 @@ import java.time.Duration;
  * @param backoffMax longest restart back-off
  * @param backoffReset a container that ran this long has its back-off forgotten
  * @param defaultGracePeriod when a pod does not name one
+ * @param relistDelay the pause before the agent's informers list again after their watch ended
+ * @param registerRetryInterval a registration that failed is tried again after this
+ * @param registerSpread simulated nodes register at a random moment within this of their start
+ * @param writeRetryInterval a pod status or a finished pod's deletion that failed is tried again after this
  * @param events whether the agent records Events
  */
 public record NodeSettings(
@@ -36,7 +41,20 @@ public record NodeSettings(
     Duration backoffMax,
     Duration backoffReset,
     Duration defaultGracePeriod,
+    Duration relistDelay,
+    Duration registerRetryInterval,
+    Duration registerSpread,
+    Duration writeRetryInterval,
     boolean events) {
+
+  public NodeSettings {
+    for (Duration interval : List.of(leaseDuration, leaseRenewInterval, statusUpdateInterval, resyncInterval, relistDelay, registerRetryInterval,
+        writeRetryInterval)) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("node " + name + ": its intervals must be longer than zero: " + interval);
+      }
+    }
+  }
 
   /** The settings of this member's own node. */
   public static NodeSettings from(Config config) {
@@ -55,6 +73,10 @@ public record NodeSettings(
         node.getDuration("restart-backoff.max"),
         node.getDuration("restart-backoff.reset-after"),
         node.getDuration("default-grace-period"),
+        node.getDuration("relist-delay"),
+        node.getDuration("register-retry-interval"),
+        node.getDuration("simulated.register-spread"),
+        node.getDuration("write-retry-interval"),
         node.getBoolean("events"));
   }
 
@@ -75,18 +97,22 @@ public record NodeSettings(
         own.backoffMax(),
         own.backoffReset(),
         own.defaultGracePeriod(),
+        own.relistDelay(),
+        own.registerRetryInterval(),
+        own.registerSpread(),
+        own.writeRetryInterval(),
         simulated.getBoolean("events"));
   }
 
   /** The same node renewing a lease of {@code duration} every {@code renewInterval}. */
   public NodeSettings withLease(Duration duration, Duration renewInterval) {
     return new NodeSettings(name, address, podsDir, maxPods, duration, renewInterval, statusUpdateInterval, resyncInterval,
-        backoffInitial, backoffMax, backoffReset, defaultGracePeriod, events);
+        backoffInitial, backoffMax, backoffReset, defaultGracePeriod, relistDelay, registerRetryInterval, registerSpread, writeRetryInterval, events);
   }
 
   public NodeSettings withName(String other) {
     return new NodeSettings(other, address, podsDir, maxPods, leaseDuration, leaseRenewInterval, statusUpdateInterval, resyncInterval,
-        backoffInitial, backoffMax, backoffReset, defaultGracePeriod, events);
+        backoffInitial, backoffMax, backoffReset, defaultGracePeriod, relistDelay, registerRetryInterval, registerSpread, writeRetryInterval, events);
   }
 
   /** Kubernetes node names are lower-case DNS subdomains; host names usually are already. */

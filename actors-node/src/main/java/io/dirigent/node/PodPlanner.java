@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.PodPhase;
 import io.dirigent.node.runtime.RuntimeContainer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -105,8 +106,7 @@ final class PodPlanner {
       }
       // A pod the API already has as finished is never started again, even if its containers
       // are gone (the node restarted, say).
-      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-      if (PodStatuses.SUCCEEDED.equals(phase) || PodStatuses.FAILED.equals(phase)) {
+      if (PodPhase.of(pod).terminal()) {
         return done(false);
       }
       Optional<RuntimeContainer> sandbox = observed.sandbox();

@@ -5,7 +5,6 @@ import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.StoreError;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -28,8 +27,6 @@ final class PodStatusWriter {
   private record Written(Write write, JsonNode status, Throwable failure) implements Command {}
 
   private record Retry() implements Command {}
-
-  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -100,7 +97,7 @@ final class PodStatusWriter {
       if (waiting == null) {
         waiting = done.write();
       }
-      timers.startSingleTimer("retry", new Retry(), RETRY);
+      timers.startSingleTimer("retry", new Retry(), node.settings().writeRetryInterval());
       return ready();
     }
     // Not found, replaced, or bound to another node since (forbidden to this one): not this node's to write any more.

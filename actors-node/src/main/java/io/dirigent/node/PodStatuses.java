@@ -1,6 +1,9 @@
 package io.dirigent.node;
 
+import io.dirigent.core.api.ConditionStatus;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.PodConditions;
+import io.dirigent.core.api.PodPhase;
 import io.dirigent.node.PodPlanner.Waiting;
 import io.dirigent.node.runtime.RuntimeContainer;
 import io.fabric8.kubernetes.api.model.Container;
@@ -28,11 +31,6 @@ import java.util.Optional;
  * same status, so the worker writes only when something changed.
  */
 final class PodStatuses {
-
-  static final String PENDING = "Pending";
-  static final String RUNNING = "Running";
-  static final String SUCCEEDED = "Succeeded";
-  static final String FAILED = "Failed";
 
   private PodStatuses() {}
 
@@ -118,38 +116,39 @@ final class PodStatuses {
       }
     }
 
-    String phase;
+    PodPhase phase;
     if (terminal(pod, observed)) {
       boolean allSucceeded = !initFailed(pod, observed) && statuses.stream()
           .allMatch(s -> s.getState().getTerminated() != null && s.getState().getTerminated().getExitCode() == 0);
-      phase = allSucceeded ? SUCCEEDED : FAILED;
+      phase = allSucceeded ? PodPhase.SUCCEEDED : PodPhase.FAILED;
     } else if (initialized && anyActive && observed.podIp().isPresent()) {
-      phase = RUNNING;
+      phase = PodPhase.RUNNING;
     } else {
-      phase = PENDING;
+      phase = PodPhase.PENDING;
     }
 
     String now = KubeJson.timestamp(in.now());
     List<PodCondition> conditions = new ArrayList<>();
-    boolean scheduled = previous.getConditions() != null && previous.getConditions().stream().anyMatch(c -> c.getType().equals("PodScheduled"));
+    boolean scheduled = previous.getConditions() != null
+        && previous.getConditions().stream().anyMatch(c -> PodConditions.SCHEDULED.equals(c.getType()));
     if (!scheduled) {
-      conditions.add(condition(previous, "PodScheduled", true, null, null, now));
+      conditions.add(condition(previous, PodConditions.SCHEDULED, true, null, null, now));
     } else {
-      previous.getConditions().stream().filter(c -> c.getType().equals("PodScheduled")).forEach(conditions::add);
+      previous.getConditions().stream().filter(c -> PodConditions.SCHEDULED.equals(c.getType())).forEach(conditions::add);
     }
     // As Kubernetes 1.29 on: whether the pod's sandbox (and so its network) is ready for its containers.
     boolean sandboxReady = observed.sandbox().filter(RuntimeContainer::running).isPresent();
-    conditions.add(condition(previous, "PodReadyToStartContainers", sandboxReady, null, null, now));
-    conditions.add(condition(previous, "Initialized", initialized, initialized ? null : "ContainersNotInitialized",
+    conditions.add(condition(previous, PodConditions.READY_TO_START_CONTAINERS, sandboxReady, null, null, now));
+    conditions.add(condition(previous, PodConditions.INITIALIZED, initialized, initialized ? null : PodConditions.CONTAINERS_NOT_INITIALIZED,
         initialized ? null : "containers with incomplete status: " + unfinishedInits, now));
-    boolean ready = unready.isEmpty() && phase.equals(RUNNING);
-    String notReadyReason = phase.equals(SUCCEEDED) || phase.equals(FAILED) ? "PodCompleted" : "ContainersNotReady";
-    String notReadyMessage = phase.equals(SUCCEEDED) || phase.equals(FAILED) ? null : "containers with unready status: " + unready;
-    conditions.add(condition(previous, "ContainersReady", ready, ready ? null : notReadyReason, ready ? null : notReadyMessage, now));
-    conditions.add(condition(previous, "Ready", ready, ready ? null : notReadyReason, ready ? null : notReadyMessage, now));
+    boolean ready = unready.isEmpty() && phase == PodPhase.RUNNING;
+    String notReadyReason = phase.terminal() ? PodConditions.POD_COMPLETED : PodConditions.CONTAINERS_NOT_READY;
+    String notReadyMessage = phase.terminal() ? null : "containers with unready status: " + unready;
+    conditions.add(condition(previous, PodConditions.CONTAINERS_READY, ready, ready ? null : notReadyReason, ready ? null : notReadyMessage, now));
+    conditions.add(condition(previous, PodConditions.READY, ready, ready ? null : notReadyReason, ready ? null : notReadyMessage, now));
 
     var status = new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-        .withPhase(phase)
+        .withPhase(phase.value())
         .withConditions(conditions)
         .withHostIP(in.hostIp())
         .withHostIPs(new HostIP(in.hostIp()))
@@ -159,7 +158,7 @@ final class PodStatuses {
     if (!initStatuses.isEmpty()) {
       status.withInitContainerStatuses(initStatuses);
     }
-    Optional<String> ip = observed.podIp().or(() -> Optional.ofNullable(previous.getPodIP()).filter(p -> !phase.equals(PENDING)));
+    Optional<String> ip = observed.podIp().or(() -> Optional.ofNullable(previous.getPodIP()).filter(p -> phase != PodPhase.PENDING));
     ip.ifPresent(address -> status.withPodIP(address).withPodIPs(new PodIP(address)));
     return status.build();
   }
@@ -224,7 +223,7 @@ final class PodStatuses {
 
   /** A condition, keeping the previous transition time when its status did not change. */
   private static PodCondition condition(PodStatus previous, String type, boolean value, String reason, String message, String now) {
-    String status = value ? "True" : "False";
+    String status = ConditionStatus.of(value);
     String since = now;
     if (previous.getConditions() != null) {
       for (PodCondition known : previous.getConditions()) {

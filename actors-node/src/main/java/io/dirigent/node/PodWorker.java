@@ -318,7 +318,7 @@ final class PodWorker {
     if (finished.failure() != null) {
       context.getLog().warn("pod not deleted after its containers stopped pod={}/{} error={}; retrying", namespace(), name(),
           Failures.cause(finished.failure()).getMessage());
-      timers.startSingleTimer("wake", new Wake(), Duration.ofSeconds(1));
+      timers.startSingleTimer("wake", new Wake(), node.settings().writeRetryInterval());
       return idle();
     }
     context.getLog().info("pod terminated pod={}/{} uid={}", namespace(), name(), uid);

@@ -3,7 +3,6 @@ package io.dirigent.node;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +41,7 @@ final class SimulatedNodes {
       if (first != null) {
         ActorRef<Informer.Event> events = context.messageAdapter(Informer.Event.class, PodEvent::new);
         context.spawn(Informer.create(first.store(), first.store().registry().byResource("pods").orElseThrow(),
-            new ObjectFilter(null, "", "spec.nodeName!="), events, Duration.ofSeconds(1)), "pods");
+            new ObjectFilter(null, "", "spec.nodeName!="), events, first.settings().relistDelay()), "pods");
       }
       return Behaviors.receive(Command.class)
           .onMessage(PodEvent.class, message -> {

@@ -1,5 +1,7 @@
 package io.dirigent.scheduler;
 
+import io.dirigent.core.api.ConditionStatus;
+import io.dirigent.core.api.NodeConditions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -77,8 +79,8 @@ public final class NodeInfo {
       return false;
     }
     for (NodeCondition condition : node.getStatus().getConditions()) {
-      if (condition.getType().equals("Ready")) {
-        return condition.getStatus().equals("True");
+      if (NodeConditions.READY.equals(condition.getType())) {
+        return ConditionStatus.TRUE.equals(condition.getStatus());
       }
     }
     return false;

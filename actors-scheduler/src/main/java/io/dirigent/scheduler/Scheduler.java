@@ -74,20 +74,25 @@ public final class Scheduler {
     return ClusterSingleton.get(system).init(SingletonActor.of(
             // Under its own name: the store lets it read pods and nodes, bind, and write pod status and events.
             Behaviors.supervise(create(store.as(Callers.get(system).component(Caller.SCHEDULER)), settings, Clock.systemUTC()))
-                .onFailure(SupervisorStrategy.restartWithBackoff(
-                Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
+                .onFailure(SupervisorStrategy.restartWithBackoff(settings.restartInitialBackoff(), settings.restartMaxBackoff(), 0.2)),
             "scheduler")
         .withSettings(ClusterSingletonSettings.create(system).withRole(settings.role())));
   }
 
   /** The scheduler's settings, from {@code dirigent.scheduler}. */
   public record SchedulerSettings(String role, int batch, int maxBindsInFlight, Duration initialBackoff, Duration maxBackoff,
-      Duration backoffCheckInterval, Duration relistDelay, boolean events) {
+      Duration backoffCheckInterval, Duration relistDelay, Duration restartInitialBackoff, Duration restartMaxBackoff, boolean events) {
+    public SchedulerSettings {
+      if (maxBackoff.compareTo(initialBackoff) < 0 || restartMaxBackoff.compareTo(restartInitialBackoff) < 0) {
+        throw new IllegalArgumentException("dirigent.scheduler: a back-off's max is below its initial");
+      }
+    }
+
     static SchedulerSettings from(Config config) {
       Config c = config.getConfig("dirigent.scheduler");
       return new SchedulerSettings(c.getString("role"), c.getInt("batch"), c.getInt("max-binds-in-flight"),
           c.getDuration("initial-backoff"), c.getDuration("max-backoff"), c.getDuration("backoff-check-interval"),
-          c.getDuration("relist-delay"), c.getBoolean("events"));
+          c.getDuration("relist-delay"), c.getDuration("restart-backoff.initial"), c.getDuration("restart-backoff.max"), c.getBoolean("events"));
     }
   }
 

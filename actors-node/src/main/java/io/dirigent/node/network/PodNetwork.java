@@ -1,6 +1,7 @@
 package io.dirigent.node.network;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
@@ -42,10 +43,26 @@ public final class PodNetwork {
 
   public record Stop() implements Command {}
 
-  /** How soon an apply that left something out (one peer's route, say) is tried again. */
-  private static final Duration PARTIAL_RETRY = Duration.ofSeconds(10);
-
   private PodNetwork() {}
+
+  /**
+   * When the pod network acts, from {@code dirigent.network} (and the proxy's min-sync-interval,
+   * the node's relist delay).
+   *
+   * @param minSyncInterval changes within this long are applied in one go
+   * @param resyncInterval the whole is applied again this often
+   * @param retryInterval an apply that failed is tried again after this
+   * @param partialRetryInterval an apply that left something out (one peer's route, say) is tried again after this
+   * @param relistDelay the pause before its Node informer lists again after its watch ended
+   */
+  public record Timing(Duration minSyncInterval, Duration resyncInterval, Duration retryInterval, Duration partialRetryInterval,
+      Duration relistDelay) {
+    public static Timing from(Config config) {
+      Config network = config.getConfig("dirigent.network");
+      return new Timing(config.getDuration("dirigent.proxy.min-sync-interval"), network.getDuration("resync-interval"),
+          network.getDuration("retry-interval"), network.getDuration("partial-retry-interval"), config.getDuration("dirigent.node.relist-delay"));
+    }
+  }
 
   /**
    * @param store read as the node: it may list and watch Nodes
@@ -53,9 +70,9 @@ public final class PodNetwork {
    * @param address this node's InternalIP
    */
   public static Behavior<Command> create(Store store, String node, String address, NetworkSettings settings, HostNetwork host,
-      Executor blocking, Duration minSyncInterval, Duration resyncInterval, java.util.function.Consumer<String> ready) {
+      Executor blocking, Timing timing, java.util.function.Consumer<String> ready) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Running(context, timers, store, node, address, settings, host, blocking, minSyncInterval, ready).start(resyncInterval)));
+        new Running(context, timers, store, node, address, settings, host, blocking, timing, ready).start()));
   }
 
   private static final class Running {
@@ -67,7 +84,7 @@ public final class PodNetwork {
     private final NetworkSettings settings;
     private final HostNetwork host;
     private final Executor blocking;
-    private final Duration minSyncInterval;
+    private final Timing timing;
     private final java.util.function.Consumer<String> ready;
     private final Map<String, Node> nodes = new HashMap<>();
     /** What was said about unusable nodes: each problem is logged once, not at every sync. */
@@ -80,7 +97,7 @@ public final class PodNetwork {
     private NetworkPlan logged;
 
     Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, String node, String address, NetworkSettings settings,
-        HostNetwork host, Executor blocking, Duration minSyncInterval, java.util.function.Consumer<String> ready) {
+        HostNetwork host, Executor blocking, Timing timing, java.util.function.Consumer<String> ready) {
       this.context = context;
       this.timers = timers;
       this.store = store;
@@ -89,14 +106,14 @@ public final class PodNetwork {
       this.settings = settings;
       this.host = host;
       this.blocking = blocking;
-      this.minSyncInterval = minSyncInterval;
+      this.timing = timing;
       this.ready = ready;
     }
 
-    Behavior<Command> start(Duration resyncInterval) {
+    Behavior<Command> start() {
       ActorRef<Informer.Event> events = context.messageAdapter(Informer.Event.class, NodeEvent::new);
-      context.spawn(Informer.create(store, store.registry().of(Node.class), ObjectFilter.ALL, events, Duration.ofSeconds(1)), "nodes");
-      timers.startTimerWithFixedDelay("resync", new Sync(), resyncInterval);
+      context.spawn(Informer.create(store, store.registry().of(Node.class), ObjectFilter.ALL, events, timing.relistDelay()), "nodes");
+      timers.startTimerWithFixedDelay("resync", new Sync(), timing.resyncInterval());
       return Behaviors.receive(Command.class)
           .onMessage(NodeEvent.class, this::onNodeEvent)
           .onMessage(Sync.class, sync -> sync(true))
@@ -146,7 +163,7 @@ public final class PodNetwork {
       dirty = true;
       if (applying) {
         if (!timers.isTimerActive("sync")) {
-          timers.startSingleTimer("sync", new Sync(), minSyncInterval);
+          timers.startSingleTimer("sync", new Sync(), timing.minSyncInterval());
         }
         return Behaviors.same();
       }
@@ -176,7 +193,7 @@ public final class PodNetwork {
         context.getLog().warn("pod network not applied range={} peers={} error={}; retrying", done.plan().own().orElse(null),
             done.plan().peers().size(), cause.getMessage());
         applied = null;
-        timers.startSingleTimer("sync", new Sync(), Duration.ofSeconds(2));
+        timers.startSingleTimer("sync", new Sync(), timing.retryInterval());
         return Behaviors.same();
       }
       if (!done.plan().equals(logged)) {
@@ -192,12 +209,12 @@ public final class PodNetwork {
       } else {
         applied = null;
         if (!timers.isTimerActive("sync")) {
-          timers.startSingleTimer("sync", new Sync(), dirty ? minSyncInterval : PARTIAL_RETRY);
+          timers.startSingleTimer("sync", new Sync(), dirty ? timing.minSyncInterval() : timing.partialRetryInterval());
         }
         return Behaviors.same();
       }
       if (dirty && !timers.isTimerActive("sync")) {
-        timers.startSingleTimer("sync", new Sync(), minSyncInterval);
+        timers.startSingleTimer("sync", new Sync(), timing.minSyncInterval());
       }
       return Behaviors.same();
     }

@@ -1,6 +1,7 @@
 package io.dirigent.node.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
@@ -33,6 +34,20 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ServiceProxy {
 
+  /**
+   * When the proxy acts, from {@code dirigent.proxy} (and the node's relist delay).
+   *
+   * @param minSyncInterval changes within this long are applied in one sync
+   * @param retryInterval a sync that failed is tried again after this
+   * @param relistDelay the pause before its informers list again after their watch ended
+   */
+  public record Timing(Duration minSyncInterval, Duration retryInterval, Duration relistDelay) {
+    public static Timing from(Config config) {
+      return new Timing(config.getDuration("dirigent.proxy.min-sync-interval"), config.getDuration("dirigent.proxy.retry-interval"),
+          config.getDuration("dirigent.node.relist-delay"));
+    }
+  }
+
   public sealed interface Command {}
 
   private record ServiceEvent(Informer.Event event) implements Command {}
@@ -54,9 +69,9 @@ public final class ServiceProxy {
   private ServiceProxy() {}
 
   /** @param recorder where objects the proxy cannot read are reported, or null */
-  public static Behavior<Command> create(Store store, Proxier proxier, Executor blocking, Duration minSyncInterval, EventRecorder recorder) {
+  public static Behavior<Command> create(Store store, Proxier proxier, Executor blocking, Timing timing, EventRecorder recorder) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new Running(context, timers, store, proxier, blocking, minSyncInterval, recorder).start()));
+        new Running(context, timers, store, proxier, blocking, timing, recorder).start()));
   }
 
   private static final class Running {
@@ -64,7 +79,7 @@ public final class ServiceProxy {
     private final TimerScheduler<Command> timers;
     private final Proxier proxier;
     private final Executor blocking;
-    private final Duration minSyncInterval;
+    private final Timing timing;
     private final Store store;
     private final Map<String, ObjectNode> services = new HashMap<>();
     private final Map<String, ObjectNode> endpoints = new HashMap<>();
@@ -77,14 +92,14 @@ public final class ServiceProxy {
     private boolean endpointsSynced;
 
     Running(ActorContext<Command> context, TimerScheduler<Command> timers, Store store, Proxier proxier, Executor blocking,
-        Duration minSyncInterval, EventRecorder recorder) {
+        Timing timing, EventRecorder recorder) {
       this.context = context;
       this.recorder = recorder;
       this.timers = timers;
       this.store = store;
       this.proxier = proxier;
       this.blocking = blocking;
-      this.minSyncInterval = minSyncInterval;
+      this.timing = timing;
     }
 
     Behavior<Command> start() {
@@ -92,8 +107,8 @@ public final class ServiceProxy {
       ActorRef<Command> self = context.getSelf();
       ActorRef<Informer.Event> serviceEvents = context.spawn(Informer.relay(self, ServiceEvent::new), "service-events");
       ActorRef<Informer.Event> endpointEvents = context.spawn(Informer.relay(self, EndpointsEvent::new), "endpoints-events");
-      context.spawn(Informer.create(store, store.registry().of(Service.class), ObjectFilter.ALL, serviceEvents, Duration.ofSeconds(1)), "services");
-      context.spawn(Informer.create(store, store.registry().of(Endpoints.class), ObjectFilter.ALL, endpointEvents, Duration.ofSeconds(1)), "endpoints");
+      context.spawn(Informer.create(store, store.registry().of(Service.class), ObjectFilter.ALL, serviceEvents, timing.relistDelay()), "services");
+      context.spawn(Informer.create(store, store.registry().of(Endpoints.class), ObjectFilter.ALL, endpointEvents, timing.relistDelay()), "endpoints");
       return Behaviors.receive(Command.class)
           .onMessage(ServiceEvent.class, event -> {
             servicesSynced |= apply(services, event.event());
@@ -180,7 +195,7 @@ public final class ServiceProxy {
     private Behavior<Command> changed() {
       // Until both lists arrived, a sync would remove the rules of services not heard of yet.
       if (servicesSynced && endpointsSynced && !timers.isTimerActive("sync")) {
-        timers.startSingleTimer("sync", new Sync(), syncing ? minSyncInterval : Duration.ZERO);
+        timers.startSingleTimer("sync", new Sync(), syncing ? timing.minSyncInterval() : Duration.ZERO);
       }
       dirty = true;
       return Behaviors.same();
@@ -188,7 +203,7 @@ public final class ServiceProxy {
 
     private Behavior<Command> sync() {
       if (syncing) {
-        timers.startSingleTimer("sync", new Sync(), minSyncInterval);
+        timers.startSingleTimer("sync", new Sync(), timing.minSyncInterval());
         return Behaviors.same();
       }
       syncing = true;
@@ -233,11 +248,11 @@ public final class ServiceProxy {
       if (synced.failure() != null) {
         Throwable cause = synced.failure().getCause() != null ? synced.failure().getCause() : synced.failure();
         context.getLog().warn("service proxy sync failed rules={} error={}; retrying", synced.rules(), cause.getMessage());
-        timers.startSingleTimer("sync", new Sync(), Duration.ofSeconds(1));
+        timers.startSingleTimer("sync", new Sync(), timing.retryInterval());
       } else {
         context.getLog().debug("service proxy synced rules={}", synced.rules());
         if (dirty && !timers.isTimerActive("sync")) {
-          timers.startSingleTimer("sync", new Sync(), minSyncInterval);
+          timers.startSingleTimer("sync", new Sync(), timing.minSyncInterval());
         }
       }
       return Behaviors.same();

@@ -1,5 +1,6 @@
 package io.dirigent.scheduler.plugins;
 
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
@@ -13,7 +14,7 @@ import io.fabric8.kubernetes.api.model.Taint;
  */
 public final class NodeReady implements FilterPlugin {
 
-  static final Taint NOT_READY = new Taint("NoSchedule", "node.kubernetes.io/not-ready", null, null);
+  static final Taint NOT_READY = new Taint(NodeTaints.NO_SCHEDULE, NodeTaints.NOT_READY, null, null);
 
   @Override
   public String name() {

@@ -1,5 +1,6 @@
 package io.dirigent.scheduler.plugins;
 
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
@@ -10,7 +11,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 /** A cordoned node ({@code spec.unschedulable}) takes only pods tolerating its unschedulable taint. */
 public final class NodeUnschedulable implements FilterPlugin {
 
-  static final Taint UNSCHEDULABLE = new Taint("NoSchedule", "node.kubernetes.io/unschedulable", null, null);
+  static final Taint UNSCHEDULABLE = new Taint(NodeTaints.NO_SCHEDULE, NodeTaints.UNSCHEDULABLE, null, null);
 
   @Override
   public String name() {

@@ -1,5 +1,6 @@
 package io.dirigent.scheduler.plugins;
 
+import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.api.Tolerations;
 import io.dirigent.scheduler.FilterPlugin;
 import io.dirigent.scheduler.NodeInfo;
@@ -22,8 +23,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
   @Override
   public Status filter(PodInfo pod, NodeInfo node) {
     for (Taint taint : node.taints()) {
-      boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
-      if (hard && !Tolerations.tolerates(pod.tolerations(), taint)) {
+      if (NodeTaints.hard(taint) && !Tolerations.tolerates(pod.tolerations(), taint)) {
         return Status.unresolvable("node(s) had untolerated taint {%s: %s}".formatted(taint.getKey(), taint.getValue() == null ? "" : taint.getValue()));
       }
     }
@@ -40,7 +40,7 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
   public long score(PodInfo pod, NodeInfo node) {
     long untolerated = 0;
     for (Taint taint : node.taints()) {
-      if ("PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.tolerates(pod.tolerations(), taint)) {
+      if (NodeTaints.PREFER_NO_SCHEDULE.equals(taint.getEffect()) && !Tolerations.tolerates(pod.tolerations(), taint)) {
         untolerated++;
       }
     }

@@ -16,10 +16,16 @@ public final class PodConditions {
 
   /** The reason of PodScheduled=False. */
   public static final String UNSCHEDULABLE = "Unschedulable";
+  /** The reason of Initialized=False: an init container has not completed yet. */
+  public static final String CONTAINERS_NOT_INITIALIZED = "ContainersNotInitialized";
+  /** The reason of ContainersReady=False and Ready=False while a container is not ready. */
+  public static final String CONTAINERS_NOT_READY = "ContainersNotReady";
+  /** The reason of ContainersReady=False and Ready=False once the pod has finished. */
+  public static final String POD_COMPLETED = "PodCompleted";
 
-  public static final String TRUE = "True";
-  public static final String FALSE = "False";
-  public static final String UNKNOWN = "Unknown";
+  public static final String TRUE = ConditionStatus.TRUE;
+  public static final String FALSE = ConditionStatus.FALSE;
+  public static final String UNKNOWN = ConditionStatus.UNKNOWN;
 
   private PodConditions() {}
 }

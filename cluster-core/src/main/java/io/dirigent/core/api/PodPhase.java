@@ -40,6 +40,11 @@ public enum PodPhase {
     return UNKNOWN;
   }
 
+  /** The phase of a typed pod. */
+  public static PodPhase of(io.fabric8.kubernetes.api.model.Pod pod) {
+    return of(pod.getStatus() == null ? null : pod.getStatus().getPhase());
+  }
+
   /** The phase of a pod in the store's JSON form. */
   public static PodPhase of(com.fasterxml.jackson.databind.JsonNode pod) {
     return of(pod.path("status").path("phase").asText(""));
