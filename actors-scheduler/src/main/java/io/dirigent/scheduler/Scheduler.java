@@ -292,8 +292,10 @@ public final class Scheduler {
         if (!gone) {
           // Ask for the pod as it is now; still unbound, it is queued again.
           ObjectKey key = ObjectKey.fromIndexKey(PODS, bound.podKey());
+          // The callback runs off the actor's thread: it touches no context, only the copied ref.
+          ActorRef<Command> self = context.getSelf();
           store.get(Pod.class, key.namespace(), key.name())
-              .thenAccept(pod -> context.getSelf().tell(new PodEvent(new Informer.Upserted(KubeJson.toTree(pod)))));
+              .thenAccept(pod -> self.tell(new PodEvent(new Informer.Upserted(KubeJson.toTree(pod)))));
         }
       }
       return wake();
