@@ -91,8 +91,28 @@ public final class Leftovers {
             Duration.ofSeconds(30), "DIRIGENT", Ipv4Cidr.of("10.96.0.0/16", "services")), engine).remove(range);
       }
     } catch (IOException e) {
+      if (staleEndpointCount(e)) {
+        // Docker 20.10 can miscount a network's endpoints (moby/moby#42119): it then refuses to remove
+        // a network that inspect shows empty, until the engine restarts and counts again. No
+        // container of the test is on it (checked above); bin/test restarts the engine it started
+        // and removes the network before it checks for leftovers (bin/docker-engine clear-stale-networks).
+        System.err.println("Leftovers: the engine refuses to remove an empty pod network (its endpoint count is stale, moby/moby#42119): "
+            + e.getMessage() + "; left for bin/test to remove after restarting the engine");
+        return;
+      }
       throw new IllegalStateException("the pod network could not be removed: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether the engine refused to remove a network for endpoints no container holds any more. */
+  private static boolean staleEndpointCount(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (!message.contains("has active endpoints")) {
+      return false;
+    }
+    List<String> networks = docker("network", "ls", "-q", "--filter", "label=io.dirigent.pod-network").lines()
+        .filter(line -> !line.isBlank()).toList();
+    return networks.stream().allMatch(network -> docker("network", "inspect", "-f", "{{len .Containers}}", network).strip().equals("0"));
   }
 
   private static String docker(String... arguments) {
