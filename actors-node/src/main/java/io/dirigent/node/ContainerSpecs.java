@@ -114,7 +114,9 @@ final class ContainerSpecs {
           expand(orEmpty(container.getCommand()), env), expand(orEmpty(container.getArgs()), env), env, container.getWorkingDir(), mounts,
           bytes(limits.get("memory")), millis(limits.get("cpu")), millis(requests.getOrDefault("cpu", limits.get("cpu"))),
           pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations(),
-          ContainerSecurityContexts.of(pod, container, imageUser));
+          ContainerSecurityContexts.of(pod, container, imageUser),
+          new ContainerSpec.Stdio(Boolean.TRUE.equals(container.getStdin()), Boolean.TRUE.equals(container.getStdinOnce()),
+              Boolean.TRUE.equals(container.getTty())));
     }, files);
   }
 

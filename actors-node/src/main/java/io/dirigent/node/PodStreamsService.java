@@ -28,7 +28,7 @@ import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The node's side of {@code exec} and {@code portforward} (the kubelet's streaming server): finds
+ * The node's side of {@code exec}, {@code attach} and {@code portforward} (the kubelet's streaming server): finds
  * the pod's container or IP in the runtime, opens the stream, and answers the API server with a
  * pair of stream references, wherever in the cluster it runs. It keeps no state: each request's
  * streams live on their own.
@@ -45,14 +45,23 @@ final class PodStreamsService {
       ActorSystem<?> system = context.getSystem();
       return Behaviors.receiveMessage(request -> {
         CompletionStage<PodStreams.Reply> reply = runtime.podContainers(node, request.uid())
-            .thenCompose(containers -> request instanceof PodStreams.Exec exec
-                ? exec(system, runtime, new PodObservation(containers), exec)
-                : forward(system, runtime, new PodObservation(containers), (PodStreams.PortForward) request));
+            .thenCompose(containers -> open(system, runtime, new PodObservation(containers), request));
         reply.whenComplete((answer, failure) -> request.replyTo().tell(failure == null ? answer
             : new PodStreams.Failed(500, Failures.cause(failure).getMessage())));
         return Behaviors.same();
       });
     });
+  }
+
+  private static CompletionStage<PodStreams.Reply> open(ActorSystem<?> system, ContainerRuntime runtime, PodObservation observed,
+      PodStreams.Request request) {
+    if (request instanceof PodStreams.Exec exec) {
+      return exec(system, runtime, observed, exec);
+    }
+    if (request instanceof PodStreams.Attach attach) {
+      return attach(system, runtime, observed, attach);
+    }
+    return forward(system, runtime, observed, (PodStreams.PortForward) request);
   }
 
   private static CompletionStage<PodStreams.Reply> exec(ActorSystem<?> system, ContainerRuntime runtime, PodObservation observed,
@@ -62,22 +71,45 @@ final class PodStreamsService {
       return CompletableFuture.completedFuture(new PodStreams.Failed(404, "container not found (\"%s\")".formatted(request.container())));
     }
     return runtime.attachExec(container.get().id(), request.command(), request.stdin(), request.tty())
-        .<PodStreams.Reply>thenApply(attached -> {
-          Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
-              .mapConcat(PodStreamsService::input)
-              .via(attached.streams())
-              .filter(out -> out.stderr() ? request.stderr() : request.stdout())
-              .map(out -> PodStreams.frame(out.stderr() ? PodStreams.STDERR : PodStreams.STDOUT, out.data()))
-              .concat(Source.completionStage(attached.exitCode().handle((code, failure) -> status(request.command(), code, failure))))
-              .toMat(StreamRefs.sourceRef(), Keep.both())
-              .run(system);
-          return new PodStreams.Connected(refs.first(), refs.second());
-        })
+        .<PodStreams.Reply>thenApply(attached -> connect(system, attached, request.stdout(), request.stderr(),
+            (code, failure) -> status(request.command(), code, failure)))
         .exceptionally(failure -> new PodStreams.Failed(500, "exec failed: " + Failures.cause(failure).getMessage()));
   }
 
-  /** An exec message from the client as input for the command; resizes and closes of other channels are dropped. */
-  private static List<AttachedExec.Input> input(ByteString frame) {
+  private static CompletionStage<PodStreams.Reply> attach(ActorSystem<?> system, ContainerRuntime runtime, PodObservation observed,
+      PodStreams.Attach request) {
+    Optional<RuntimeContainer> container = observed.latest(request.container()).filter(RuntimeContainer::running);
+    if (container.isEmpty()) {
+      return CompletableFuture.completedFuture(new PodStreams.Failed(404, "container not found (\"%s\")".formatted(request.container())));
+    }
+    return runtime.attach(container.get().id(), request.stdin(), request.tty())
+        .<PodStreams.Reply>thenApply(attached -> connect(system, attached, request.stdout(), request.stderr(),
+            // As the kubelet: an attach that ends without an error ends in Success, whatever the container's exit.
+            (code, failure) -> failure == null ? status(List.of(), 0, null)
+                : failureStatus("error attaching to container %s: %s".formatted(request.container(), Failures.cause(failure).getMessage()))))
+        .exceptionally(failure -> new PodStreams.Failed(500, "attach failed: " + Failures.cause(failure).getMessage()));
+  }
+
+  /** Joins the client's channel messages to the process's streams, and ends them with the Status {@code end} gives. */
+  private static PodStreams.Connected connect(ActorSystem<?> system, AttachedExec attached, boolean stdout, boolean stderr,
+      java.util.function.BiFunction<Integer, Throwable, ByteString> end) {
+    Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
+        .mapConcat(PodStreamsService::input)
+        .via(attached.streams())
+        .filter(out -> out.stderr() ? stderr : stdout)
+        .map(out -> PodStreams.frame(out.stderr() ? PodStreams.STDERR : PodStreams.STDOUT, out.data()))
+        .concat(Source.completionStage(attached.exitCode().handle(end)))
+        .toMat(StreamRefs.sourceRef(), Keep.both())
+        .run(system);
+    return new PodStreams.Connected(refs.first(), refs.second());
+  }
+
+  /**
+   * An exec or attach message from the client as input for the process. What no process can take
+   * is dropped, not failed: empty messages, channels a client does not send on, closes of other
+   * channels than stdin, resizes that are not JSON.
+   */
+  static List<AttachedExec.Input> input(ByteString frame) {
     if (frame.isEmpty()) {
       return List.of();
     }
@@ -111,9 +143,19 @@ final class PodStreamsService {
           .put("reason", "NonZeroExitCode");
       status.putObject("details").putArray("causes").addObject().put("reason", "ExitCode").put("message", Integer.toString(code));
     } else {
-      status.put("status", "Failure").put("message", "error executing command %s: %s".formatted(command, Failures.cause(failure).getMessage()))
-          .put("reason", "InternalError");
+      return failureStatus("error executing command %s: %s".formatted(command, Failures.cause(failure).getMessage()));
     }
+    return statusFrame(status);
+  }
+
+  private static ByteString failureStatus(String message) {
+    ObjectNode status = KubeJson.MAPPER.createObjectNode();
+    status.putObject("metadata");
+    status.put("status", "Failure").put("message", message).put("reason", "InternalError");
+    return statusFrame(status);
+  }
+
+  private static ByteString statusFrame(ObjectNode status) {
     try {
       return PodStreams.frame(PodStreams.ERROR, ByteString.fromArrayUnsafe(KubeJson.MAPPER.writeValueAsBytes(status)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -77,6 +77,14 @@ public interface ContainerRuntime extends AutoCloseable {
   CompletionStage<AttachedExec> attachExec(String id, List<String> command, boolean stdin, boolean tty);
 
   /**
+   * Attaches to the standard streams of a running container's own process (stdin only if asked
+   * for; {@code tty} as the container was created). The streams end when the container's output
+   * does; the exit code is always 0, the container's own is in its status. Fails if the container
+   * does not run.
+   */
+  CompletionStage<AttachedExec> attach(String id, boolean stdin, boolean tty);
+
+  /**
    * Whether pods' IPs can be reached from this host, so their ports can be forwarded. A simulated
    * runtime's pods have no network.
    */

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param cpuRequestMillis the CPU share it asks for; 0 for the runtime's default
  * @param annotations the pod's annotations (the simulated runtime reads its instructions there)
  * @param security the user, capabilities and other limits it runs with
+ * @param stdio whether its stdin stays open for attaching, and whether it has a terminal
  */
 public record ContainerSpec(
     RuntimeContainer.ContainerLabels labels,
@@ -33,7 +34,8 @@ public record ContainerSpec(
     long cpuLimitMillis,
     long cpuRequestMillis,
     Map<String, String> annotations,
-    ContainerSecurity security) {
+    ContainerSecurity security,
+    Stdio stdio) {
 
   public ContainerSpec {
     command = List.copyOf(command);
@@ -42,6 +44,16 @@ public record ContainerSpec(
     mounts = List.copyOf(mounts);
     annotations = Map.copyOf(annotations);
     java.util.Objects.requireNonNull(security, "security");
+    java.util.Objects.requireNonNull(stdio, "stdio");
+  }
+
+  /**
+   * The container's own standard streams, as the pod's container asks: {@code stdin} keeps its
+   * stdin open for {@code kubectl attach}; {@code stdinOnce} closes it when the first attach ends;
+   * {@code tty} gives it a terminal.
+   */
+  public record Stdio(boolean stdin, boolean stdinOnce, boolean tty) {
+    public static final Stdio NONE = new Stdio(false, false, false);
   }
 
   /** A host path bound into the container. */

@@ -598,6 +598,13 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
           .withLabels(labelled(spec.labels()))
           .withEnv(spec.env())
           .withHostConfig(host);
+      if (spec.stdio().stdin()) {
+        // Kept open for an attach (kubectl attach, run -i); closed after the first one with stdinOnce.
+        create.withStdinOpen(true).withAttachStdin(true).withStdInOnce(spec.stdio().stdinOnce());
+      }
+      if (spec.stdio().tty()) {
+        create.withTty(true);
+      }
       if (spec.security().user() != null) {
         create.withUser(spec.security().user());
       }
@@ -792,7 +799,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     return call(() -> {
       String exec = docker.execCreateCmd(id).withCmd(command.toArray(String[]::new)).withAttachStdin(stdin)
           .withAttachStdout(true).withAttachStderr(true).withTty(tty).exec().getId();
-      return new HijackedExec(dockerHost, exec, tty, streaming,
+      return new HijackedExec(dockerHost, "/exec/" + exec + "/start", "{\"Detach\":false,\"Tty\":" + tty + "}", tty, streaming,
           // On the exec's own I/O thread, in order with what it is sent: a size set before a
           // command is typed applies to that command.
           (width, height) -> resizeQuietly(exec, width, height),
@@ -801,6 +808,26 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
             return code == null ? -1 : code.intValue();
           }).attached();
     });
+  }
+
+  @Override
+  public CompletionStage<AttachedExec> attach(String id, boolean stdin, boolean tty) {
+    return call(() -> {
+      // Only the output from now on (logs=0), as the kubelet attaches.
+      String path = "/containers/" + id + "/attach?stream=1&logs=0&stdout=1&stderr=1&stdin=" + (stdin ? 1 : 0);
+      return new HijackedExec(dockerHost, path, "", tty, streaming,
+          (width, height) -> resizeContainerQuietly(id, width, height),
+          // An attach has no exit code of its own: it ends when the container's streams do.
+          () -> 0).attached();
+    });
+  }
+
+  private void resizeContainerQuietly(String id, int width, int height) {
+    try {
+      docker.resizeContainerCmd(id).withSize(height, width).exec();
+    } catch (RuntimeException e) {
+      log.debug("resizing container {} failed: {}", id, e.getMessage());
+    }
   }
 
   private void resizeQuietly(String exec, int width, int height) {

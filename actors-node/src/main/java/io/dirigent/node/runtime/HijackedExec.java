@@ -24,18 +24,22 @@ import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The streams of one Docker exec, on a connection of its own to the engine: {@code POST
- * /exec/{id}/start} upgraded to a raw stream, stdin written to it, output read from it (8-byte
- * frame headers naming stdout or stderr, or raw bytes with a TTY).
+ * The streams of one Docker exec or attach, on a connection of its own to the engine: {@code POST
+ * /exec/{id}/start} (or {@code POST /containers/{id}/attach}) upgraded to a raw stream, stdin
+ * written to it, output read from it (8-byte frame headers naming stdout or stderr, or raw bytes
+ * with a TTY).
  *
  * <p>docker-java can attach stdin too, but cannot half-close it: a command that reads to
  * end-of-file ({@code cat}, {@code wc}, {@code sh} reading a script) would never see it. Closing
- * stdin here shuts down the connection's write side, which the engine passes on as end-of-file.
+ * stdin here shuts down the connection's write side, which the engine passes on as end-of-file
+ * (to an attached container only if it was created with {@code StdinOnce}, as Kubernetes'
+ * {@code stdinOnce} asks).
  */
 final class HijackedExec {
 
   private final SocketAddress engine;
-  private final String execId;
+  private final String path;
+  private final String body;
   private final boolean tty;
   private final Executor io;
   private final BiConsumer<Integer, Integer> resize;
@@ -45,15 +49,19 @@ final class HijackedExec {
 
   /**
    * @param dockerHost the engine's address, {@code unix:///path} or {@code tcp://host:port}
+   * @param path the engine's endpoint that upgrades to the streams, with its query
+   * @param body the JSON body of that request; empty for none
    * @param io where the blocking reads and writes run; each exec holds one thread while it runs
    * @param resize applies a terminal size (width, height) to the exec; called on {@code io}, in order with stdin
    * @param exitCode reads the exec's exit code once its streams have closed
    */
-  HijackedExec(URI dockerHost, String execId, boolean tty, Executor io, BiConsumer<Integer, Integer> resize, Supplier<Integer> exitCode) {
+  HijackedExec(URI dockerHost, String path, String body, boolean tty, Executor io, BiConsumer<Integer, Integer> resize,
+      Supplier<Integer> exitCode) {
     this.engine = "unix".equals(dockerHost.getScheme())
         ? UnixDomainSocketAddress.of(dockerHost.getPath())
         : new InetSocketAddress(dockerHost.getHost(), dockerHost.getPort());
-    this.execId = execId;
+    this.path = path;
+    this.body = body;
     this.tty = tty;
     this.io = io;
     this.resize = resize;
@@ -109,9 +117,8 @@ final class HijackedExec {
     SocketChannel channel = null;
     try {
       channel = SocketChannel.open(engine);
-      String body = "{\"Detach\":false,\"Tty\":" + tty + "}";
-      String request = "POST /exec/" + execId + "/start HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
-          + "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+      String request = "POST " + path + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+          + "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
       ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
       while (out.hasRemaining()) {
         channel.write(out);

@@ -288,6 +288,20 @@ public final class SimulatedRuntime implements ContainerRuntime {
         exit));
   }
 
+  /** A simulated container's own process echoes what it reads, as {@code cat} would, until its stdin ends. */
+  @Override
+  public CompletionStage<AttachedExec> attach(String id, boolean stdin, boolean tty) {
+    Simulated container = containers.get(id);
+    if (container == null || !container.snapshot().running()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("container " + id + " is not running"));
+    }
+    Flow<AttachedExec.Input, AttachedExec.Output, NotUsed> streams = Flow.<AttachedExec.Input>create()
+        .takeWhile(in -> !(in instanceof AttachedExec.CloseStdin))
+        .filter(in -> in instanceof AttachedExec.Stdin)
+        .map(in -> new AttachedExec.Output(false, ((AttachedExec.Stdin) in).data()));
+    return CompletableFuture.completedFuture(new AttachedExec(streams, CompletableFuture.completedFuture(0)));
+  }
+
   @Override
   public boolean networked() {
     return false;

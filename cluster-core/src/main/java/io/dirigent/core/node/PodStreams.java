@@ -9,13 +9,13 @@ import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.util.ByteString;
 
 /**
- * How the API server opens an interactive stream into a pod — {@code exec} or {@code portforward}
- * — wherever in the cluster the agent of the pod's node runs. The agent registers under its node's
+ * How the API server opens an interactive stream into a pod — {@code exec}, {@code attach} or
+ * {@code portforward} — wherever in the cluster the agent of the pod's node runs. The agent registers under its node's
  * {@link #serviceKey(String) service key} and answers with a pair of stream references: the API
  * server pushes what its client sends into {@link Connected#input()} and relays
  * {@link Connected#output()} back.
  *
- * <p>An exec speaks Kubernetes' channel protocol in both directions, so the API server only moves
+ * <p>An exec (and an attach) speaks Kubernetes' channel protocol in both directions, so the API server only moves
  * bytes: each element is one message whose first byte is the channel — in: {@link #STDIN},
  * {@link #RESIZE} (a JSON {@code {"Width":w,"Height":h}}), {@link #CLOSE} (with the channel that
  * closes); out: {@link #STDOUT}, {@link #STDERR}, and last {@link #ERROR} with the Status of the
@@ -55,6 +55,15 @@ public final class PodStreams {
    * @param tty allocate a terminal: output arrives on stdout only, and resizes apply
    */
   public record Exec(String namespace, String pod, String uid, String container, List<String> command,
+      boolean stdin, boolean stdout, boolean stderr, boolean tty, ActorRef<Reply> replyTo) implements Request {}
+
+  /**
+   * Attach to the streams of {@code container}'s own process, as {@code kubectl attach} does: the
+   * same channels as an exec, ending with a {@code Success} Status when the container's output ends.
+   *
+   * @param tty whether the container has a terminal (its spec's, not the client's choice)
+   */
+  public record Attach(String namespace, String pod, String uid, String container,
       boolean stdin, boolean stdout, boolean stderr, boolean tty, ActorRef<Reply> replyTo) implements Request {}
 
   /**
