@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code exec} through the API server of one member into a pod on a node whose agent runs on
+ * {@code exec} and {@code attach} through the API server of one member into a pod on a node whose agent runs on
  * another: kubectl's WebSocket protocol (v5.channel.k8s.io), spoken here by the JDK's WebSocket
  * client, against the simulated runtime's commands. The real kubectl against real containers, with
  * port forwarding, is in {@link KubectlIT}; the port-forward protocol itself in the API server's
@@ -84,6 +84,84 @@ class PodStreamsAcrossMembersTest {
     session.awaitClose();
     assertThat(session.channel(1)).isEqualTo("line one\nline two\n");
     assertThat(session.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
+  void stdinSentAsTextMessagesCountsAsItsUtf8Bytes() throws Exception {
+    Session session = open("/exec?command=cat&stdin=true&stdout=true");
+    // The Python client's interactive exec: the channel is the text's first character.
+    session.sendText("\u0000caf\u00e9\n");
+    // The close signal is binary: as text, 255 would be two UTF-8 bytes.
+    session.send((byte) 255, new String(new byte[] {0}, StandardCharsets.ISO_8859_1));
+
+    session.awaitClose();
+    assertThat(session.channel(1)).isEqualTo("caf\u00e9\n");
+    assertThat(session.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
+  void attachJoinsTheContainersOwnStreamsAndEndsWithSuccess() throws Exception {
+    Session session = open("/attach?stdin=true&stdout=true&stderr=true");
+    session.send((byte) 0, "typed at the container\n");
+    // Channels a client may not send on, and empty messages, are dropped: the stream goes on.
+    session.send((byte) 7, "nobody reads this");
+    session.sendBinary(ByteString.emptyByteString());
+    session.send((byte) 4, "{not json");
+    session.send((byte) 0, "and more\n");
+    session.send((byte) 255, new String(new byte[] {0}, StandardCharsets.ISO_8859_1));
+
+    session.awaitClose();
+    assertThat(session.protocol()).isEqualTo("v5.channel.k8s.io");
+    assertThat(session.channel(1)).isEqualTo("typed at the container\nand more\n");
+    assertThat(session.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
+  void aMessageLongerThanTheBoundClosesTheSocketAndTheServerGoesOn() throws Exception {
+    Session session = open("/exec?command=cat&stdin=true&stdout=true");
+    byte[] huge = new byte[5 * 1024 * 1024];
+    session.sendBinary(ByteString.fromArrayUnsafe(huge));
+
+    assertThat(session.closedWithin()).isTrue();
+    assertThat(session.channel(1)).isEmpty();
+    assertThat(exec("echo", "still", "here").channel(1)).isEqualTo("still here\n");
+  }
+
+  @Test
+  void portForwardWithoutASubprotocolSpeaksTheBinaryChannelProtocol() throws Exception {
+    Session session = new Session();
+    URI uri = URI.create(api.url().replace("http://", "ws://") + "/api/v1/namespaces/default/pods/shell/portforward?ports=8080");
+    session.socket = http.newWebSocketBuilder().buildAsync(uri, session).get(30, TimeUnit.SECONDS);
+
+    session.awaitClose();
+    assertThat(session.protocol()).isEmpty();
+    // The port (8080 = 0x1F90, little-endian) first on both channels, then why nothing was forwarded.
+    assertThat(session.first(0)).isEqualTo(ByteString.fromArray(new byte[] {0, (byte) 0x90, 0x1F}));
+    assertThat(session.first(1)).isEqualTo(ByteString.fromArray(new byte[] {1, (byte) 0x90, 0x1F}));
+    assertThat(session.channel(1)).endsWith("runs on a simulated node, which has no network to forward port 8080 to");
+  }
+
+  @Test
+  void attachRequestsThatCannotBecomeAStreamAreAnsweredWithAStatus() throws Exception {
+    String base = api.url() + "/api/v1/namespaces/default/pods/";
+    HttpResponse<String> noStreams = http.send(HttpRequest.newBuilder(URI.create(base + "shell/attach")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(noStreams.statusCode()).isEqualTo(400);
+    assertThat(noStreams.body()).contains("you must specify at least 1 of stdin, stdout, stderr");
+
+    HttpResponse<String> wrongContainer = http.send(HttpRequest.newBuilder(URI.create(base + "shell/attach?stdout=true&container=nope")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(wrongContainer.statusCode()).isEqualTo(400);
+    assertThat(wrongContainer.body()).contains("container nope is not valid for pod shell");
+
+    HttpResponse<String> notUpgraded = http.send(HttpRequest.newBuilder(URI.create(base + "shell/attach?stdout=true")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notUpgraded.statusCode()).isEqualTo(400);
+    assertThat(notUpgraded.body()).contains("Upgrade request required: attach needs a WebSocket connection");
+
+    CompletableFuture<WebSocket> unknownProtocol = http.newWebSocketBuilder().subprotocols("v9.channel.k8s.io")
+        .buildAsync(URI.create(base.replace("http://", "ws://") + "shell/attach?stdout=true"), new Session());
+    assertThat(unknownProtocol).failsWithin(Duration.ofSeconds(30));
   }
 
   @Test
@@ -202,8 +280,29 @@ class PodStreamsAcrossMembersTest {
       socket.sendBinary(bytes.asByteBuffer(), true).join();
     }
 
+    void sendText(String text) {
+      socket.sendText(text, true).join();
+    }
+
     void awaitClose() throws Exception {
       closed.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Whether the socket ended, closed or broken, within 30 seconds. */
+    boolean closedWithin() {
+      try {
+        closed.get(30, TimeUnit.SECONDS);
+        return true;
+      } catch (java.util.concurrent.ExecutionException broken) {
+        return true;
+      } catch (Exception notYet) {
+        return false;
+      }
+    }
+
+    /** The first message that arrived on {@code channel}, its channel byte included. */
+    synchronized ByteString first(int channel) {
+      return messages.stream().filter(message -> !message.isEmpty() && (message.apply(0) & 0xff) == channel).findFirst().orElseThrow();
     }
 
     /** Everything that arrived on {@code channel}, in order. */

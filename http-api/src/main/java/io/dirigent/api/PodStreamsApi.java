@@ -28,13 +28,14 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /**
- * {@code .../pods/{name}/exec} and {@code .../pods/{name}/portforward}: the API server checks the
+ * {@code .../pods/{name}/exec}, {@code .../pods/{name}/attach} and {@code .../pods/{name}/portforward}: the API server checks the
  * pod, finds the agent of its node wherever it runs in the cluster, asks it to open the stream and,
  * once it has, upgrades the client's connection to a WebSocket joined to the agent's stream
- * references. Exec speaks Kubernetes' channel protocol ({@code v5.channel.k8s.io}, or v4 without
+ * references. Exec and attach speak Kubernetes' channel protocol ({@code v5.channel.k8s.io}, or v4 without
  * the close signal); port forwarding speaks SPDY/3.1 inside the WebSocket
  * ({@code SPDY/3.1+portforward.k8s.io}), as kubectl has since 1.30 — see {@link PortForwardSession} —
- * or the plain channel protocol of other clients — see {@link ChannelPortForward}.
+ * or the plain channel protocol of other clients (named {@code v4.channel.k8s.io}, or not named at
+ * all, as the kubelet takes it) — see {@link ChannelPortForward}.
  * A client that can only upgrade to SPDY itself (kubectl before 1.30) gets a 400 that says so.
  */
 final class PodStreamsApi {
@@ -43,15 +44,19 @@ final class PodStreamsApi {
   static final String PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
   /** Channels are one byte, two per port. */
   private static final int MAX_PORTS = 128;
+  /** As dirigent.conf has it. */
+  static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   private final Store store;
   private final ActorSystem<?> system;
   private final Duration askTimeout;
+  private final int maxMessageBytes;
 
   PodStreamsApi(Store store, Duration askTimeout) {
     this.store = store;
     this.system = store.system();
     this.askTimeout = askTimeout;
+    this.maxMessageBytes = (int) Math.min(Integer.MAX_VALUE - 1, system.settings().config().getBytes("dirigent.api.max-stream-message-bytes"));
   }
 
   CompletionStage<HttpResponse> exec(HttpRequest request, ApiPath path, Query query) {
@@ -69,22 +74,59 @@ final class PodStreamsApi {
     }
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
       String container = PodLogsApi.container(pod, query.get("container").orElse(null));
-      // The agent is found before the upgrade is checked: a client that falls back to SPDY after a
-      // refused WebSocket (kubectl does) then still hears why the WebSocket was refused.
-      return agent(node(pod)).thenCompose(agent -> {
-        WebSocketUpgrade upgrade = upgrade(request, "exec");
-        List<String> offered = protocols(request);
-        String protocol = EXEC_PROTOCOLS.stream().filter(offered::contains).findFirst()
-            .orElseThrow(() -> badRequest("exec speaks the WebSocket protocols %s; the client offered %s".formatted(EXEC_PROTOCOLS, offered)));
-        return open(agent, replyTo -> new PodStreams.Exec(path.namespace(), path.name(), uid(pod), container, command,
-                stdin, stdout, stderr && !tty, tty, replyTo))
-            // Not coupled: the node may stop reading (the command closed its stdin) long before the
-            // output ends; the output's end is what closes the socket.
-            .thenApply(connected -> upgrade.handleMessagesWith(Flow.fromSinkAndSource(
-                binary(system).to(connected.input().getSink()),
-                connected.output().getSource().map(bytes -> (Message) BinaryMessage.create(bytes))), protocol));
-      });
+      return channels(request, "exec", pod, replyTo -> new PodStreams.Exec(path.namespace(), path.name(), uid(pod), container, command,
+          stdin, stdout, stderr && !tty, tty, replyTo));
     });
+  }
+
+  /**
+   * {@code kubectl attach}: the streams of the container's own process, in the channel protocol of
+   * exec. Whether there is a terminal is the container's ({@code tty} in its spec), as the kubelet
+   * decides, whatever the client asks: the process was started with one or without.
+   */
+  CompletionStage<HttpResponse> attach(HttpRequest request, ApiPath path, Query query) {
+    boolean stdin = QueryParams.flag(query, "stdin");
+    boolean stdout = QueryParams.flag(query, "stdout");
+    boolean stderr = QueryParams.flag(query, "stderr");
+    if (!stdin && !stdout && !stderr) {
+      throw badRequest("you must specify at least 1 of stdin, stdout, stderr");
+    }
+    return store.get(path.type(), path.namespace(), path.name()).thenCompose(pod -> {
+      String container = PodLogsApi.container(pod, query.get("container").orElse(null));
+      boolean tty = containerTty(pod, container);
+      return channels(request, "attach", pod, replyTo -> new PodStreams.Attach(path.namespace(), path.name(), uid(pod), container,
+          stdin, stdout, stderr && !tty, tty, replyTo));
+    });
+  }
+
+  /** Opens an exec or an attach on the pod's node, then upgrades the client's connection to it. */
+  private CompletionStage<HttpResponse> channels(HttpRequest request, String what, JsonNode pod,
+      Function<ActorRef<PodStreams.Reply>, PodStreams.Request> open) {
+    // The agent is found before the upgrade is checked: a client that falls back to SPDY after a
+    // refused WebSocket (kubectl does) then still hears why the WebSocket was refused.
+    return agent(node(pod)).thenCompose(agent -> {
+      WebSocketUpgrade upgrade = upgrade(request, what);
+      List<String> offered = protocols(request);
+      String protocol = EXEC_PROTOCOLS.stream().filter(offered::contains).findFirst()
+          .orElseThrow(() -> badRequest("%s speaks the WebSocket protocols %s; the client offered %s".formatted(what, EXEC_PROTOCOLS, offered)));
+      return open(agent, open)
+          // Not coupled: the node may stop reading (the command closed its stdin) long before the
+          // output ends; the output's end is what closes the socket.
+          .thenApply(connected -> upgrade.handleMessagesWith(Flow.fromSinkAndSource(
+              binary().to(connected.input().getSink()),
+              connected.output().getSource().map(bytes -> (Message) BinaryMessage.create(bytes))), protocol));
+    });
+  }
+
+  private static boolean containerTty(JsonNode pod, String container) {
+    for (String list : List.of("containers", "initContainers")) {
+      for (JsonNode candidate : pod.path("spec").path(list)) {
+        if (candidate.path("name").asText().equals(container)) {
+          return candidate.path("tty").asBoolean(false);
+        }
+      }
+    }
+    return false;
   }
 
   CompletionStage<HttpResponse> portForward(HttpRequest request, ApiPath path, Query query) {
@@ -97,12 +139,17 @@ final class PodStreamsApi {
       if (offered.contains(PORT_FORWARD_PROTOCOL)) {
         PortForwardSession session = new PortForwardSession(system, connect);
         // Pekko HTTP only accepts tokens as subprotocols, and this one has a '/': it is answered by hand.
-        return upgrade.handleMessagesWith(session.flow(binary(system)))
+        return upgrade.handleMessagesWith(session.flow(binary()))
             .addHeader(RawHeader.create("Sec-WebSocket-Protocol", PORT_FORWARD_PROTOCOL));
       }
       if (offered.contains(ChannelPortForward.PROTOCOL)) {
         List<Integer> ports = ports(query);
-        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary(system)), ChannelPortForward.PROTOCOL);
+        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary()), ChannelPortForward.PROTOCOL);
+      }
+      if (offered.isEmpty()) {
+        // As the kubelet: a client that names no subprotocol speaks the binary channel protocol.
+        List<Integer> ports = ports(query);
+        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary()));
       }
       throw badRequest("port forwarding speaks the WebSocket protocols %s; the client offered %s"
           .formatted(List.of(PORT_FORWARD_PROTOCOL, ChannelPortForward.PROTOCOL), offered));
@@ -155,25 +202,53 @@ final class PodStreamsApi {
         });
   }
 
+  /** The bytes of each message, within this server's bound on one message. */
+  private Flow<Message, ByteString, NotUsed> binary() {
+    return binary(system, maxMessageBytes);
+  }
+
+  /** The bytes of each message, with the default bound on one (for tests). */
+  static Flow<Message, ByteString, NotUsed> binary(ActorSystem<?> system) {
+    return binary(system, DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
   /**
    * The bytes of each message. Text messages count as their UTF-8 bytes, as Kubernetes reads them:
-   * some clients (the Python client's interactive exec) send their input as text.
+   * some clients (the Python client's interactive exec) send their input as text. A message longer
+   * than {@code maxBytes} fails the stream, which closes the socket: it is not held in memory.
    */
-  static Flow<Message, ByteString, NotUsed> binary(ActorSystem<?> system) {
+  static Flow<Message, ByteString, NotUsed> binary(ActorSystem<?> system, int maxBytes) {
     Materializer materializer = Materializer.matFromSystem(system);
     return Flow.<Message>create().mapAsync(1, message -> {
+      CompletionStage<ByteString> bytes;
       if (message.isText()) {
         var text = message.asTextMessage();
-        return text.isStrict()
+        bytes = text.isStrict()
             ? CompletableFuture.completedFuture(ByteString.fromString(text.getStrictText(), StandardCharsets.UTF_8))
-            : text.getStreamedText().runFold(new StringBuilder(), StringBuilder::append, materializer)
-                .thenApply(all -> ByteString.fromString(all.toString(), StandardCharsets.UTF_8));
+            : text.getStreamedText().map(part -> ByteString.fromString(part, StandardCharsets.UTF_8))
+                .limitWeighted(maxBytes, part -> (long) part.size())
+                .runFold(ByteString.emptyByteString(), ByteString::concat, materializer);
+      } else {
+        BinaryMessage binary = message.asBinaryMessage();
+        bytes = binary.isStrict()
+            ? CompletableFuture.completedFuture(binary.getStrictData())
+            : binary.getStreamedData().limitWeighted(maxBytes, part -> (long) part.size())
+                .runFold(ByteString.emptyByteString(), ByteString::concat, materializer);
       }
-      BinaryMessage binary = message.asBinaryMessage();
-      return binary.isStrict()
-          ? CompletableFuture.completedFuture(binary.getStrictData())
-          : binary.getStreamedData().runFold(ByteString.emptyByteString(), ByteString::concat, materializer);
+      return bytes.handle((all, failure) -> {
+        if (failure != null || all.size() > maxBytes) {
+          throw new MessageTooLarge(maxBytes);
+        }
+        return all;
+      });
     });
+  }
+
+  /** A client's message longer than the server takes; the socket is closed. */
+  static final class MessageTooLarge extends RuntimeException {
+    MessageTooLarge(int maxBytes) {
+      super("a WebSocket message longer than %d bytes (dirigent.api.max-stream-message-bytes) was refused; the socket is closed".formatted(maxBytes));
+    }
   }
 
   private static WebSocketUpgrade upgrade(HttpRequest request, String what) {

@@ -69,6 +69,7 @@ final class ResourceRoutes extends AllDirectives {
         "log", new Subresource(PODS, new Row(Map.of(GET, subs::log))),
         // GET carries the WebSocket upgrade; POST is how clients ask for a SPDY upgrade.
         "exec", new Subresource(PODS, new Row(Map.of(GET, subs::exec, POST, subs::exec))),
+        "attach", new Subresource(PODS, new Row(Map.of(GET, subs::attach, POST, subs::attach))),
         "portforward", new Subresource(PODS, new Row(Map.of(GET, subs::portForward, POST, subs::portForward))));
   }
 

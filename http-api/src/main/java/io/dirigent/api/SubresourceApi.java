@@ -9,7 +9,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * The verbs on subresources other than status: an object's scale and history, a service
- * account's token, and a pod's binding, log, exec and port-forward. Each is a {@link
+ * account's token, and a pod's binding, log, exec, attach and port-forward. Each is a {@link
  * ResourceRoutes.Verb}; the routes decide which resource has which.
  */
 final class SubresourceApi {
@@ -67,6 +67,10 @@ final class SubresourceApi {
 
   CompletionStage<HttpResponse> exec(HttpRequest request, ResourceCall call) {
     return streams.exec(request, call.path(), call.query());
+  }
+
+  CompletionStage<HttpResponse> attach(HttpRequest request, ResourceCall call) {
+    return streams.attach(request, call.path(), call.query());
   }
 
   CompletionStage<HttpResponse> portForward(HttpRequest request, ResourceCall call) {
