@@ -260,6 +260,79 @@ class KubectlIT {
   }
 
   @Test
+  void attachJoinsTheStreamsOfARunningContainer() throws Exception {
+    // stdinOnce: the container's stdin ends when the first attach's does, so it reads to its end.
+    ok("apply", "-f", manifest("talker", """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: talker}
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: talker
+            image: dirigent/busybox:1
+            command: [sh, -c, 'while read line; do echo "got $line"; done; echo "stdin ended"']
+            stdin: true
+            stdinOnce: true
+        """).toString());
+    ok("wait", "--for=condition=Ready", "pod/talker", "--timeout=120s");
+
+    Kubectl.Run attached = kubectl.runWithInput("one\ntwo\n", "attach", "-i", "talker");
+    assertThat(attached.exit()).as(attached.all()).isZero();
+    assertThat(attached.out()).isEqualTo("got one\ngot two\nstdin ended\n");
+    assertThat(attached.err()).contains("If you don't see a command prompt, try pressing enter.");
+    awaitOutput("talker Succeeded", out -> out.strip().equals("Succeeded"), "get", "pod", "talker", "-o", "jsonpath={.status.phase}");
+    assertThat(fails("attach", "talker").err()).contains("cannot attach a container in a completed pod; current phase is Succeeded");
+    ok("delete", "pod", "talker", "--grace-period=1");
+  }
+
+  @Test
+  void attachWithATerminalTakesItsSizeAndInput() throws Exception {
+    ok("apply", "-f", manifest("term", """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: term}
+        spec:
+          containers:
+          - name: term
+            image: dirigent/busybox:1
+            command: [sh]
+            stdin: true
+            tty: true
+        """).toString());
+    ok("wait", "--for=condition=Ready", "pod/term", "--timeout=120s");
+
+    Path screen = home.resolve("attach-terminal.log");
+    Process attach = kubectl.startOnTerminal(screen, 111, 33, "attach", "-it", "term");
+    try {
+      // The shell redraws its prompt when the terminal's size reaches it: then the resize has arrived.
+      Await.until("the shell's prompt after the resize", WAIT, () -> {
+        String shown = readQuietly(screen);
+        return shown.contains("try pressing enter") && shown.substring(shown.indexOf("try pressing enter")).contains("/ # ");
+      });
+      attach.getOutputStream().write("stty size; exit\n".getBytes(StandardCharsets.UTF_8));
+      attach.getOutputStream().flush();
+      assertThat(attach.waitFor(60, TimeUnit.SECONDS)).as(readQuietly(screen)).isTrue();
+      // The shell saw the client's terminal size (the resize channel) and ran what was typed.
+      assertThat(readQuietly(screen)).contains("33 111").contains("Session ended, resume using 'kubectl attach term -c term -i -t'");
+      assertThat(attach.exitValue()).isZero();
+    } finally {
+      attach.destroyForcibly();
+    }
+    ok("delete", "pod", "term", "--grace-period=1");
+  }
+
+  @Test
+  void runInteractiveWithRmAttachesThenDeletesThePodAndExitsWithItsCode() throws Exception {
+    Kubectl.Run run = kubectl.runWithInput("hello\n", "run", "echoer", "-i", "--rm", "--restart=Never", "--image=dirigent/busybox:1",
+        "--", "sh", "-c", "read line; echo \"got $line\"; exit 3");
+    assertThat(run.exit()).as(run.all()).isEqualTo(3);
+    assertThat(run.out()).isEqualTo("got hello\npod \"echoer\" deleted\n");
+    assertThat(run.err()).contains("pod default/echoer terminated (Error)");
+    awaitOutput("echoer gone", out -> !out.contains("echoer"), "get", "pods", "-o", "name");
+  }
+
+  @Test
   void portForwardCarriesConnectionsToThePodAndReportsRefusedOnes() throws Exception {
     ok("run", "site", "--image=dirigent/busybox:1", "--", "sh", "-c",
         "mkdir /www && head -c 1000000 /dev/urandom > /www/blob && md5sum /www/blob | cut -d' ' -f1 > /www/sum && httpd -f -p 8080 -h /www");

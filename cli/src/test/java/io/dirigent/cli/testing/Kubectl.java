@@ -85,6 +85,23 @@ public final class Kubectl {
     return process;
   }
 
+  /**
+   * {@code kubectl args...} left running on a terminal of {@code columns} by {@code rows} (util-linux
+   * {@code script} gives it one), for {@code attach -t}: its stdin is the process's, to write to;
+   * what the terminal shows goes to {@code out}.
+   */
+  public Process startOnTerminal(Path out, int columns, int rows, String... args) throws IOException {
+    StringBuilder command = new StringBuilder("stty cols %d rows %d; exec %s".formatted(columns, rows, which()));
+    for (String arg : args) {
+      command.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+    }
+    ProcessBuilder builder = new ProcessBuilder("script", "-qefc", command.toString(), "/dev/null")
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("KUBECONFIG", kubeconfig);
+    return builder.start();
+  }
+
   /** {@code kubectl.1.MINOR args...}. */
   public Run minor(int minor, String... args) throws IOException, InterruptedException {
     return run(Map.of(), client(minor).toString(), args);
