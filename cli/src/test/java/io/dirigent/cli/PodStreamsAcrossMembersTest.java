@@ -100,6 +100,20 @@ class PodStreamsAcrossMembersTest {
   }
 
   @Test
+  void theBase64FormOfTheProtocolCarriesFramesAsText() throws Exception {
+    Session session = open("/exec?command=cat&stdin=true&stdout=true", "v4.base64.channel.k8s.io");
+    // '0' + channel, then the data in base64: "typed\n" on stdin.
+    session.sendText("0" + java.util.Base64.getEncoder().encodeToString("typed\n".getBytes(StandardCharsets.UTF_8)));
+    // The close signal for stdin: channel 255 is '0' + 255 in a byte, '/'; its data the byte 0.
+    session.sendText("/AA==");
+
+    session.awaitClose();
+    assertThat(session.protocol()).isEqualTo("v4.base64.channel.k8s.io");
+    assertThat(session.channel(1)).isEqualTo("typed\n");
+    assertThat(session.status().path("status").asText()).isEqualTo("Success");
+  }
+
+  @Test
   void attachJoinsTheContainersOwnStreamsAndEndsWithSuccess() throws Exception {
     Session session = open("/attach?stdin=true&stdout=true&stderr=true");
     session.send((byte) 0, "typed at the container\n");
@@ -228,7 +242,10 @@ class PodStreamsAcrossMembersTest {
   }
 
   private Session open(String subresource) throws Exception {
-    String protocol = "v5.channel.k8s.io";
+    return open(subresource, "v5.channel.k8s.io");
+  }
+
+  private Session open(String subresource, String protocol) throws Exception {
     Session session = new Session();
     URI uri = URI.create(api.url().replace("http://", "ws://") + "/api/v1/namespaces/default/pods/shell" + subresource);
     session.socket = http.newWebSocketBuilder().subprotocols(protocol).buildAsync(uri, session).get(30, TimeUnit.SECONDS);
@@ -256,6 +273,18 @@ class PodStreamsAcrossMembersTest {
           messages.add(ByteString.fromArray(partial.toByteArray()));
           partial.reset();
         }
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    /** A base64 frame: '0' plus the channel, then the data; kept as the frame it carries. */
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      synchronized (this) {
+        String text = data.toString();
+        messages.add(ByteString.fromArray(new byte[] {(byte) (text.charAt(0) - '0')})
+            .concat(ByteString.fromArray(java.util.Base64.getDecoder().decode(text.substring(1)))));
       }
       webSocket.request(1);
       return null;

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.IntFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.model.ws.BinaryMessage;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -36,6 +35,8 @@ import org.apache.pekko.util.ByteString;
 final class ChannelPortForward {
 
   static final String PROTOCOL = "v4.channel.k8s.io";
+  /** The subprotocols, binary first; a client that names none speaks the binary one. */
+  static final List<String> PROTOCOLS = List.of(PROTOCOL, "v4.base64.channel.k8s.io");
 
   /** Chunks the client may send ahead of a connection that is still being made. */
   private static final int INPUT_BUFFER = 16;
@@ -47,9 +48,10 @@ final class ChannelPortForward {
    * once. The client's bytes are back-pressured by the pod's reading.
    *
    * @param connect opens a connection to a port of the pod
+   * @param encoding how channel frames travel in the socket's messages
    */
   static Flow<Message, Message, NotUsed> flow(ActorSystem<?> system, List<Integer> ports,
-      IntFunction<CompletionStage<PodStreams.Connected>> connect, Flow<Message, ByteString, NotUsed> bytes) {
+      IntFunction<CompletionStage<PodStreams.Connected>> connect, Flow<Message, ByteString, NotUsed> bytes, ChannelEncoding encoding) {
     List<SourceQueueWithComplete<ByteString>> inputs = new ArrayList<>();
     List<Source<ByteString, NotUsed>> outputs = new ArrayList<>();
     for (int index = 0; index < ports.size(); index++) {
@@ -59,6 +61,7 @@ final class ChannelPortForward {
       outputs.add(output(system, ports.get(index), index, connect, input.second()));
     }
     Sink<Message, NotUsed> in = bytes
+        .map(encoding::decode)
         .mapAsync(1, message -> toPod(inputs, message))
         .to(Sink.ignore().mapMaterializedValue(done -> {
           done.whenComplete((ok, failure) -> inputs.forEach(SourceQueueWithComplete::complete));
@@ -66,7 +69,7 @@ final class ChannelPortForward {
         }));
     Source<Message, NotUsed> out = Source.from(outputs)
         .flatMapMerge(Math.max(1, outputs.size()), output -> output)
-        .map(frame -> (Message) BinaryMessage.create(frame));
+        .map(encoding::encode);
     return Flow.fromSinkAndSourceCoupled(in, out);
   }
 

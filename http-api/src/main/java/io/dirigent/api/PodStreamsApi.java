@@ -34,13 +34,14 @@ import org.apache.pekko.util.ByteString;
  * references. Exec and attach speak Kubernetes' channel protocol ({@code v5.channel.k8s.io}, or v4 without
  * the close signal); port forwarding speaks SPDY/3.1 inside the WebSocket
  * ({@code SPDY/3.1+portforward.k8s.io}), as kubectl has since 1.30 — see {@link PortForwardSession} —
- * or the plain channel protocol of other clients (named {@code v4.channel.k8s.io}, or not named at
- * all, as the kubelet takes it) — see {@link ChannelPortForward}.
+ * or the plain channel protocol of other clients (named {@code v4.channel.k8s.io}, or its base64
+ * form, or not named at all, as the kubelet takes it) — see {@link ChannelPortForward}. Every
+ * channel protocol may be spoken in binary or in base64 text — see {@link ChannelEncoding}.
  * A client that can only upgrade to SPDY itself (kubectl before 1.30) gets a 400 that says so.
  */
 final class PodStreamsApi {
 
-  static final List<String> EXEC_PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
+  static final List<String> EXEC_PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io", "v4.base64.channel.k8s.io");
   static final String PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
   /** Channels are one byte, two per port. */
   private static final int MAX_PORTS = 128;
@@ -112,9 +113,12 @@ final class PodStreamsApi {
       return open(agent, open)
           // Not coupled: the node may stop reading (the command closed its stdin) long before the
           // output ends; the output's end is what closes the socket.
-          .thenApply(connected -> upgrade.handleMessagesWith(Flow.fromSinkAndSource(
-              binary().to(connected.input().getSink()),
-              connected.output().getSource().map(bytes -> (Message) BinaryMessage.create(bytes))), protocol));
+          .thenApply(connected -> {
+            ChannelEncoding encoding = ChannelEncoding.of(protocol);
+            return upgrade.handleMessagesWith(Flow.fromSinkAndSource(
+                binary().map(encoding::decode).to(connected.input().getSink()),
+                connected.output().getSource().map(encoding::encode)), protocol);
+          });
     });
   }
 
@@ -142,17 +146,20 @@ final class PodStreamsApi {
         return upgrade.handleMessagesWith(session.flow(binary()))
             .addHeader(RawHeader.create("Sec-WebSocket-Protocol", PORT_FORWARD_PROTOCOL));
       }
-      if (offered.contains(ChannelPortForward.PROTOCOL)) {
-        List<Integer> ports = ports(query);
-        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary()), ChannelPortForward.PROTOCOL);
+      for (String protocol : ChannelPortForward.PROTOCOLS) {
+        if (offered.contains(protocol)) {
+          List<Integer> ports = ports(query);
+          return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary(), ChannelEncoding.of(protocol)), protocol);
+        }
       }
       if (offered.isEmpty()) {
         // As the kubelet: a client that names no subprotocol speaks the binary channel protocol.
         List<Integer> ports = ports(query);
-        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary()));
+        return upgrade.handleMessagesWith(ChannelPortForward.flow(system, ports, connect, binary(), ChannelEncoding.BINARY));
       }
-      throw badRequest("port forwarding speaks the WebSocket protocols %s; the client offered %s"
-          .formatted(List.of(PORT_FORWARD_PROTOCOL, ChannelPortForward.PROTOCOL), offered));
+      List<String> spoken = new java.util.ArrayList<>(List.of(PORT_FORWARD_PROTOCOL));
+      spoken.addAll(ChannelPortForward.PROTOCOLS);
+      throw badRequest("port forwarding speaks the WebSocket protocols %s; the client offered %s".formatted(spoken, offered));
     }));
   }
 

@@ -63,7 +63,7 @@ class ChannelPortForwardTest {
       Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> queue =
           Source.<Message>queue(64, OverflowStrategy.backpressure()).preMaterialize(KIT.system());
       out = queue.first();
-      queue.second().via(ChannelPortForward.flow(KIT.system(), ports, recording, PodStreamsApi.binary(KIT.system())))
+      queue.second().via(ChannelPortForward.flow(KIT.system(), ports, recording, PodStreamsApi.binary(KIT.system()), ChannelEncoding.BINARY))
           .runWith(Sink.foreach(message -> received.add(((BinaryMessage) message).getStrictData())), KIT.system())
           .whenComplete((done, failure) -> closed.complete(null));
     }
