@@ -1,7 +1,8 @@
 """Drives exec and port forwarding with Kubernetes' official Python client (Debian's python3-kubernetes).
 
-Usage: streams_check.py KUBECONFIG NAMESPACE POD
-POD runs busybox with an HTTP server on 8080 serving /www (its file "sum" holds "pong").
+Usage: streams_check.py KUBECONFIG NAMESPACE POD LISTENER
+POD runs busybox with an HTTP server on 8080 serving /www (its file "sum" holds "pong");
+LISTENER's container (stdin: true) reads a line and answers "heard LINE".
 Prints one JSON object with what each stream returned; exits non-zero on the first failure.
 """
 import json
@@ -13,7 +14,7 @@ from kubernetes import client, config
 from kubernetes.stream import portforward, stream
 
 config.load_kube_config(config_file=sys.argv[1])
-ns, pod = sys.argv[2], sys.argv[3]
+ns, pod, listener = sys.argv[2], sys.argv[3], sys.argv[4]
 core = client.CoreV1Api()
 result = {}
 
@@ -62,6 +63,18 @@ terminal.close()
 # A non-interactive exec, output collected by the client.
 result["exec_echo"] = stream(core.connect_get_namespaced_pod_exec, pod, ns, command=["echo", "plain"],
                              stdin=False, stdout=True, stderr=True, tty=False)
+
+# Attach to a running container's own process, its stdin written as text.
+attached = stream(core.connect_get_namespaced_pod_attach, listener, ns,
+                  stdin=True, stdout=True, stderr=True, tty=False, _preload_content=False)
+attached.write_stdin("hi there\n")
+heard = ""
+deadline = time.time() + 30
+while attached.is_open() and time.time() < deadline and "heard" not in heard:
+    attached.update(timeout=1)
+    heard += attached.read_stdout() if attached.peek_stdout() else ""
+result["attach_heard"] = heard
+attached.close()
 
 # Port forwarding over the plain WebSocket channel protocol: an HTTP request through the socket.
 forward = portforward(core.connect_get_namespaced_pod_portforward, pod, ns, ports="8080")

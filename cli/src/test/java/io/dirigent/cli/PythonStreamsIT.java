@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kubernetes' official Python client (Debian's python3-kubernetes) streaming into a real
  * container: {@code bin/dirigent up} on the real Docker engine, and the client's
- * {@code kubernetes.stream.stream} (interactive exec, its stdin written as WebSocket text) and
+ * {@code kubernetes.stream.stream} (interactive exec and attach, stdin written as WebSocket text) and
  * {@code kubernetes.stream.portforward} (the plain channel protocol, {@code v4.channel.k8s.io}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,9 +78,12 @@ class PythonStreamsIT {
   @Test
   void execWithTextStdinAndPortForwardingWorkFromThePythonClient() throws Exception {
     ok("run", "site", "--image=dirigent/busybox:1", "--", "sh", "-c", "mkdir /www && echo pong > /www/sum && httpd -f -p 8080 -h /www");
-    ok("wait", "--for=condition=Ready", "pod/site", "--timeout=120s");
+    ok("run", "listener", "--image=dirigent/busybox:1", "--stdin", "--leave-stdin-open", "--attach=false",
+        "--", "sh", "-c", "read line; echo \"heard $line\"; sleep 3600");
+    ok("wait", "--for=condition=Ready", "pod/site", "pod/listener", "--timeout=120s");
 
-    Run checked = python(List.of(PYTHON.toString(), script.toString(), dataDir.resolve("kubeconfig").toString(), "default", "site"), 180);
+    Run checked = python(List.of(PYTHON.toString(), script.toString(), dataDir.resolve("kubeconfig").toString(), "default", "site", "listener"),
+        180);
     assertThat(checked.exit()).as(checked.output()).isZero();
     JsonNode result = KubeJson.MAPPER.readTree(checked.output().lines().reduce((first, last) -> last).orElse("{}"));
     // v4: what the client typed (as text) reached the shell, both output channels came back, and its exit status.
@@ -92,11 +95,13 @@ class PythonStreamsIT {
     assertThat(result.path("v5_counted").asText()).isEqualTo("7");
     assertThat(result.path("v5_returncode").asInt()).isZero();
     assertThat(result.path("tty_size").asText()).isEqualTo("45 123");
+    // Attach: the line typed reached the container's own shell, which answered.
+    assertThat(result.path("attach_heard").asText()).isEqualTo("heard hi there\n");
     // Port forwarding: an HTTP exchange through the socket, and a refused port reported on the error channel.
     assertThat(result.path("forward_status").asText()).isEqualTo("HTTP/1.1 200 OK");
     assertThat(result.path("forward_response").asText()).isEqualTo("pong\n");
     assertThat(result.path("forward_refused_error").asText()).startsWith("error forwarding port 9999 to pod site: dial tcp ")
         .endsWith(":9999: connection refused");
-    ok("delete", "pod", "site", "--grace-period=1");
+    ok("delete", "pod", "site", "listener", "--grace-period=1");
   }
 }
