@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -92,7 +93,7 @@ final class PodStreamsService {
 
   /** Joins the client's channel messages to the process's streams, and ends them with the Status {@code end} gives. */
   private static PodStreams.Connected connect(ActorSystem<?> system, AttachedExec attached, boolean stdout, boolean stderr,
-      java.util.function.BiFunction<Integer, Throwable, ByteString> end) {
+      BiFunction<Integer, Throwable, ByteString> end) {
     Pair<SinkRef<ByteString>, SourceRef<ByteString>> refs = StreamRefs.<ByteString>sinkRef()
         .mapConcat(PodStreamsService::input)
         .via(attached.streams())
