@@ -119,6 +119,8 @@ public final class Tables {
       case "secrets" -> List.of(NAME, Column.of("Type"), Column.integer("Data"), AGE);
       case "endpoints" -> List.of(NAME, Column.of("Endpoints"), AGE);
       case "leases.coordination.k8s.io" -> List.of(NAME, Column.of("Holder"), AGE);
+      case "poddisruptionbudgets.policy" -> List.of(NAME, Column.of("Min Available"), Column.of("Max Unavailable"),
+          Column.integer("Allowed Disruptions"), AGE);
       case "events" -> List.of(Column.of("Last Seen"), Column.of("Type"), Column.of("Reason"), Column.of("Object"),
           Column.wide("Subobject"), Column.wide("Source"), Column.of("Message"), Column.wide("First Seen"),
           new Column("Count", "integer", "", 1), new Column("Name", "string", "name", 1));
@@ -156,6 +158,8 @@ public final class Tables {
       case "secrets" -> List.of(name, object.path("type").asText("Opaque"), (long) object.path("data").size(), age);
       case "endpoints" -> List.of(name, endpoints(object), age);
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
+      case "poddisruptionbudgets.policy" -> List.of(name, spec.path("minAvailable").asText("N/A"), spec.path("maxUnavailable").asText("N/A"),
+          status.path("disruptionsAllowed").asLong(), age);
       case "events" -> eventCells(object, now);
       default -> List.of(name, age);
     };

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -68,7 +69,15 @@ final class BuiltinResources {
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))
         .register(rbac(ClusterRoleBinding.class, "clusterrolebindings", false))
-        .register(rbac(RoleBinding.class, "rolebindings", true));
+        .register(rbac(RoleBinding.class, "rolebindings", true))
+        .register(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", List.of("pdb"), true,
+            true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false));
+  }
+
+  /** A new budget's status: the counters its OpenAPI schema requires, at 0 until the disruption controller counts. */
+  private static ObjectNode disruptionBudgetStatus() {
+    return JsonNodeFactory.instance.objectNode().put("disruptionsAllowed", 0).put("currentHealthy", 0).put("desiredHealthy", 0)
+        .put("expectedPods", 0);
   }
 
   private static ResourceType core(
