@@ -408,6 +408,47 @@ class KubectlIT {
   }
 
   @Test
+  void drainEvictsThroughTheDisruptionBudgetAndWaitsOnIt() throws Exception {
+    ok("create", "deployment", "guarded", "--image=dirigent/busybox:1", "--replicas=2", "--", "sleep", "3600");
+    ok("patch", "deployment", "guarded", "-p",
+        "{\"spec\":{\"template\":{\"spec\":{\"nodeSelector\":{\"kubernetes.io/hostname\":\"" + otherNode + "\"}}}}}");
+    ok("rollout", "status", "deployment/guarded", "--timeout=120s");
+    assertThat(ok("create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=2").out())
+        .isEqualTo("poddisruptionbudget.policy/guarded created\n");
+    awaitOutput("the budget counts both pods healthy", out -> out.strip().equals("2 2 0"),
+        "get", "pdb", "guarded", "-o", "jsonpath={.status.currentHealthy} {.status.desiredHealthy} {.status.disruptionsAllowed}");
+    assertThat(ok("get", "pdb", "guarded").out()).matches("(?s)NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+ALLOWED DISRUPTIONS\\s+AGE\n"
+        + "guarded\\s+2\\s+N/A\\s+0\\s+\\S+\n");
+    try {
+      // Two must stay: drain evicts neither, says why, and gives up at its timeout.
+      Kubectl.Run refused = fails("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=12s");
+      assertThat(refused.all()).contains("Cannot evict pod as it would violate the pod's disruption budget.");
+      assertThat(runningOn(otherNode, "app=guarded")).isEqualTo(2);
+
+      // One must stay: one pod goes; its replacement cannot start anywhere (the only node it may
+      // run on is cordoned), so the other stays.
+      ok("patch", "pdb", "guarded", "-p", "{\"spec\":{\"minAvailable\":1}}");
+      awaitOutput("one disruption allowed", out -> out.strip().equals("1"), "get", "pdb", "guarded", "-o", "jsonpath={.status.disruptionsAllowed}");
+      fails("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=12s");
+      assertThat(runningOn(otherNode, "app=guarded")).isEqualTo(1);
+
+      // No budget: the rest goes.
+      ok("delete", "pdb", "guarded");
+      assertThat(ok("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=60s").out()).contains("node/" + otherNode + " drained");
+      assertThat(runningOn(otherNode, "app=guarded")).isZero();
+    } finally {
+      ok("uncordon", otherNode);
+      ok("delete", "deployment", "guarded");
+    }
+  }
+
+  /** How many pods of {@code selector} run on {@code node} now. */
+  private long runningOn(String node, String selector) throws Exception {
+    return ok("get", "pods", "-l", selector, "-o", "wide", "--no-headers").out().lines()
+        .filter(line -> line.contains(" Running ") && line.contains(" " + node + " ")).count();
+  }
+
+  @Test
   void errorsAreKubernetesOwnWithExitCodeOne() throws Exception {
     assertThat(fails("get", "widgets").err()).contains("error: the server doesn't have a resource type \"widgets\"");
     assertThat(fails("get", "pod", "nosuch").err()).contains("Error from server (NotFound): pods \"nosuch\" not found");
