@@ -6,10 +6,12 @@ import io.dirigent.core.validation.NameRules.NameRule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -65,6 +67,8 @@ final class BuiltinResources {
         .register(apps(ReplicaSet.class, "replicasets", List.of("rs"), true))
         .register(apps(Deployment.class, "deployments", List.of("deploy"), true))
         .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false))
+        .register(core(ResourceQuota.class, "resourcequotas", List.of("quota"), true, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), EMPTY, false))
+        .register(core(LimitRange.class, "limitranges", List.of("limits"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(core(ServiceAccount.class, "serviceaccounts", List.of("sa"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))

@@ -28,6 +28,8 @@ final class SpecRules {
       case "pods" -> PodSpecRules.validate(spec, "spec", errors);
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
       case "poddisruptionbudgets.policy" -> PolicyRules.disruptionBudget(spec, errors);
+      case "resourcequotas" -> QuotaRules.resourceQuota(spec, errors);
+      case "limitranges" -> QuotaRules.limitRange(spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
       case "nodes" -> NetworkRules.node(spec, errors);
