@@ -442,6 +442,40 @@ class KubectlIT {
     }
   }
 
+  @Test
+  void quotasAndLimitRangesAdmitAsOnKubernetes() throws Exception {
+    String ns = "quota-" + suffix;
+    ok("create", "namespace", ns);
+    try {
+      assertThat(ok("create", "quota", "small", "-n", ns, "--hard=pods=1,requests.cpu=1").out()).isEqualTo("resourcequota/small created\n");
+      ok("apply", "-n", ns, "-f", manifest("limits-" + suffix, """
+          apiVersion: v1
+          kind: LimitRange
+          metadata: {name: limits}
+          spec:
+            limits:
+            - type: Container
+              max: {cpu: "1"}
+              defaultRequest: {cpu: 300m}
+          """).toString());
+      awaitOutput("the quota counted", out -> out.contains("pods: 0/1") && out.contains("requests.cpu: 0/1"), "get", "quota", "small", "-n", ns);
+      ok("run", "first", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--", "sleep", "3600");
+      assertThat(ok("get", "pod", "first", "-n", ns, "-o", "jsonpath={.spec.containers[0].resources.requests.cpu} {.spec.containers[0].resources.limits.cpu}")
+          .out()).as("the LimitRange's defaults").isEqualTo("300m 1");
+      awaitOutput("the quota counts the pod", out -> out.contains("pods: 1/1") && out.contains("requests.cpu: 300m/1"), "get", "quota", "small", "-n", ns);
+      Kubectl.Run refused = fails("run", "second", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--", "sleep", "3600");
+      assertThat(refused.err()).contains("Error from server (Forbidden): pods \"second\" is forbidden: "
+          + "exceeded quota: small, requested: pods=1, used: pods=1, limited: pods=1");
+      ok("delete", "quota", "small", "-n", ns);
+      Kubectl.Run tooBig = fails("run", "big", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--overrides="
+          + "{\"apiVersion\":\"v1\",\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"dirigent/busybox:1\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]}}",
+          "--", "sleep", "3600");
+      assertThat(tooBig.err()).contains("pods \"big\" is forbidden: maximum cpu usage per Container is 1, but limit is 2");
+    } finally {
+      ok("delete", "namespace", ns, "--wait=false");
+    }
+  }
+
   /** How many pods of {@code selector} run on {@code node} now. */
   private long runningOn(String node, String selector) throws Exception {
     return ok("get", "pods", "-l", selector, "-o", "wide", "--no-headers").out().lines()
