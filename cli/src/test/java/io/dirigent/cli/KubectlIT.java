@@ -467,11 +467,17 @@ class KubectlIT {
       assertThat(refused.err()).contains("Error from server (Forbidden): pods \"second\" is forbidden: "
           + "exceeded quota: small, requested: pods=1, used: pods=1, limited: pods=1");
       ok("delete", "quota", "small", "-n", ns);
+      assertThat(ok("create", "priorityclass", "high-" + suffix, "--value=1000").out()).isEqualTo("priorityclass.scheduling.k8s.io/high-" + suffix + " created\n");
+      assertThat(ok("get", "priorityclass", "system-node-critical", "--no-headers").out()).matches("system-node-critical\\s+2000001000\\s+false\\s+\\S+\\s+PreemptLowerPriority\n");
+      ok("run", "urgent", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"priorityClassName\":\"high-"
+          + suffix + "\"}}", "--", "sleep", "3600");
+      assertThat(ok("get", "pod", "urgent", "-n", ns, "-o", "jsonpath={.spec.priority}").out()).isEqualTo("1000");
       Kubectl.Run tooBig = fails("run", "big", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--overrides="
           + "{\"apiVersion\":\"v1\",\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"dirigent/busybox:1\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]}}",
           "--", "sleep", "3600");
       assertThat(tooBig.err()).contains("pods \"big\" is forbidden: maximum cpu usage per Container is 1, but limit is 2");
     } finally {
+      kubectl.run("delete", "priorityclass", "high-" + suffix, "--ignore-not-found");
       ok("delete", "namespace", ns, "--wait=false");
     }
   }

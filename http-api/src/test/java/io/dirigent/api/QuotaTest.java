@@ -143,6 +143,39 @@ class QuotaTest {
     assertThat(type.code()).isEqualTo(422);
   }
 
+  @Test
+  void podsTakeThePriorityOfTheirClassOrOfTheGlobalDefault() throws Exception {
+    String ns = namespace();
+    assertThat(send("GET", "/apis/scheduling.k8s.io/v1/priorityclasses/system-node-critical", null).json().path("value").asLong())
+        .as("the built-in classes").isEqualTo(2_000_001_000L);
+    String classes = "/apis/scheduling.k8s.io/v1/priorityclasses";
+    String high = "high-" + ns;
+    assertThat(send("POST", classes, "{\"metadata\":{\"name\":\"" + high + "\"},\"value\":1000}").code()).isEqualTo(201);
+    Reply classed = send("POST", "/api/v1/namespaces/" + ns + "/pods",
+        "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"priorityClassName\":\"" + high + "\",\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
+    assertThat(classed.code()).as(classed.body()).isEqualTo(201);
+    assertThat(classed.json().path("spec").path("priority").asLong()).isEqualTo(1000);
+    assertThat(classed.json().path("spec").path("preemptionPolicy").asText()).isEqualTo("PreemptLowerPriority");
+    assertThat(pod(ns, "plain", "{}").json().path("spec").path("priority").asLong()).as("no class, no default: 0").isZero();
+
+    Reply missing = send("POST", "/api/v1/namespaces/" + ns + "/pods",
+        "{\"metadata\":{\"name\":\"m\"},\"spec\":{\"priorityClassName\":\"nope\",\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
+    assertThat(missing.code()).isEqualTo(403);
+    assertThat(missing.json().path("message").asText()).isEqualTo("pods \"m\" is forbidden: no PriorityClass with name nope was found");
+    Reply own = send("POST", "/api/v1/namespaces/" + ns + "/pods",
+        "{\"metadata\":{\"name\":\"o\"},\"spec\":{\"priority\":5,\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}");
+    assertThat(own.code()).isEqualTo(403);
+    assertThat(own.json().path("message").asText()).isEqualTo("pods \"o\" is forbidden: the integer value of priority (5) must not be provided "
+        + "in pod spec; priority admission controller computed 0 from the given PriorityClass name");
+
+    Reply tooHigh = send("POST", classes, "{\"metadata\":{\"name\":\"huge-" + ns + "\"},\"value\":2000000000}");
+    assertThat(tooHigh.code()).isEqualTo(422);
+    assertThat(tooHigh.json().path("message").asText()).contains("maximum allowed value of a user defined priority is 1000000000");
+    Reply reserved = send("POST", classes, "{\"metadata\":{\"name\":\"system-mine\"},\"value\":1}");
+    assertThat(reserved.code()).isEqualTo(422);
+    assertThat(reserved.json().path("message").asText()).contains("priority class names with 'system-' prefix are reserved for system use only");
+  }
+
   // ---- helpers ----
 
   private void quota(String ns, String name, String hard, String used) throws Exception {

@@ -121,6 +121,8 @@ public final class Tables {
       case "leases.coordination.k8s.io" -> List.of(NAME, Column.of("Holder"), AGE);
       case "resourcequotas" -> List.of(NAME, AGE, Column.of("Request"), Column.of("Limit"));
       case "limitranges" -> List.of(NAME, Column.of("Created At"));
+      case "priorityclasses.scheduling.k8s.io" -> List.of(NAME, Column.integer("Value"), Column.of("Global-Default"), AGE,
+          Column.of("PreemptionPolicy"));
       case "poddisruptionbudgets.policy" -> List.of(NAME, Column.of("Min Available"), Column.of("Max Unavailable"),
           Column.integer("Allowed Disruptions"), AGE);
       case "events" -> List.of(Column.of("Last Seen"), Column.of("Type"), Column.of("Reason"), Column.of("Object"),
@@ -162,6 +164,8 @@ public final class Tables {
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
       case "resourcequotas" -> List.of(name, age, quotaUsage(status, false), quotaUsage(status, true));
       case "limitranges" -> List.of(name, metadata.path("creationTimestamp").asText(""));
+      case "priorityclasses.scheduling.k8s.io" -> List.of(name, object.path("value").asLong(), String.valueOf(object.path("globalDefault").asBoolean(false)),
+          age, object.path("preemptionPolicy").asText("PreemptLowerPriority"));
       case "poddisruptionbudgets.policy" -> List.of(name, spec.path("minAvailable").asText("N/A"), spec.path("maxUnavailable").asText("N/A"),
           status.path("disruptionsAllowed").asLong(), age);
       case "events" -> eventCells(object, now);

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -75,7 +76,9 @@ final class BuiltinResources {
         .register(rbac(ClusterRoleBinding.class, "clusterrolebindings", false))
         .register(rbac(RoleBinding.class, "rolebindings", true))
         .register(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", List.of("pdb"), true,
-            true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false));
+            true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false))
+        .register(new ResourceType("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", List.of("pc"), false,
+            false, false, NameRule.DNS1123_SUBDOMAIN, PriorityClass.class, Map.of(), null, false));
   }
 
   /** A new budget's status: the counters its OpenAPI schema requires, at 0 until the disruption controller counts. */

@@ -10,6 +10,8 @@ import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.pki.ClusterPki;
 import io.dirigent.core.quota.LimitRangeAdmission;
 import io.dirigent.core.quota.QuotaAdmission;
+import io.dirigent.core.scheduling.PriorityAdmission;
+import io.dirigent.core.scheduling.PriorityClasses;
 import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.services.ServiceAdmission;
 import io.dirigent.core.services.KubernetesService;
@@ -70,6 +72,7 @@ public final class ClusterNode implements AutoCloseable {
           // limit ranges' defaults (and bounds), Pod Security, and the quotas last.
           store.admit(registry.byResource("pods").orElseThrow(),
               new ServiceAccountAdmission(store, system.settings().config().getBoolean("dirigent.api.tls.enabled"))
+                  .then(new PriorityAdmission(store))
                   .then(new LimitRangeAdmission(store))
                   .then(PodSecurityAdmission.from(store, system.settings().config()))
                   .then(new QuotaAdmission(store, registry.byResource("pods").orElseThrow())));
@@ -87,6 +90,7 @@ public final class ClusterNode implements AutoCloseable {
         .thenRun(() -> ClusterFormation.recordMember(dataDir(system)))
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(policy -> controlPlane ? retrying("the system priority classes", () -> PriorityClasses.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
   }
 

@@ -70,6 +70,7 @@ public final class Defaults {
         putIfAbsent(object, "type", "Opaque");
         foldStringData(object);
       }
+      case "priorityclasses.scheduling.k8s.io" -> putIfAbsent(object, "preemptionPolicy", "PreemptLowerPriority");
       case "limitranges" -> {
         // As SetDefaults_LimitRangeItem: a Container item's default limit is its max, its default request the default limit, else its min.
         for (JsonNode item : object.path("spec").path("limits")) {

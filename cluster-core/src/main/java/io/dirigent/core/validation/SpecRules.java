@@ -29,6 +29,7 @@ final class SpecRules {
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
       case "poddisruptionbudgets.policy" -> PolicyRules.disruptionBudget(spec, errors);
       case "resourcequotas" -> QuotaRules.resourceQuota(spec, errors);
+      case "priorityclasses.scheduling.k8s.io" -> SchedulingRules.priorityClass(object, errors);
       case "limitranges" -> QuotaRules.limitRange(spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
