@@ -77,6 +77,8 @@ final class BuiltinResources {
         .register(rbac(RoleBinding.class, "rolebindings", true))
         .register(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", List.of("pdb"), true,
             true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false))
+        .register(new ResourceType("apiregistration.k8s.io", "v1", "APIService", "apiservices", "apiservice", List.of(), false,
+            true, false, NameRule.PATH_SEGMENT, io.dirigent.core.api.model.APIService.class, Map.of(), null, false))
         .register(new ResourceType("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", List.of("pc"), false,
             false, false, NameRule.DNS1123_SUBDOMAIN, PriorityClass.class, Map.of(), null, false));
   }

@@ -91,6 +91,8 @@ public final class ClusterNode implements AutoCloseable {
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the system priority classes", () -> PriorityClasses.ensure(store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(classes -> controlPlane ? retrying("the local APIServices", () -> LocalApiServices.ensure(store, java.time.Clock.systemUTC()))
+            : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
   }
 
