@@ -82,6 +82,8 @@ public final class ControllerManager {
           new NamespaceController(store, settings.namespaceRecheckInterval()),
           new ClusterRoleAggregationController(store),
           new ServiceAccountController(store, caPem),
+          new DisruptionController(store, clock),
+          new ResourceQuotaController(store),
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               settings.nodeMonitorGracePeriod(), settings.nodeMonitorPeriod(), settings.evictions(), members),
           new ApiServerEndpointsController(store, members, settings.apiServerEndpointsInterval()),

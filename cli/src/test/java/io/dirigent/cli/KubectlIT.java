@@ -481,6 +481,87 @@ class KubectlIT {
   }
 
   @Test
+  void drainEvictsThroughTheDisruptionBudgetAndWaitsOnIt() throws Exception {
+    ok("create", "deployment", "guarded", "--image=dirigent/busybox:1", "--replicas=2", "--", "sleep", "3600");
+    ok("patch", "deployment", "guarded", "-p",
+        "{\"spec\":{\"template\":{\"spec\":{\"nodeSelector\":{\"kubernetes.io/hostname\":\"" + otherNode + "\"}}}}}");
+    ok("rollout", "status", "deployment/guarded", "--timeout=120s");
+    assertThat(ok("create", "poddisruptionbudget", "guarded", "--selector=app=guarded", "--min-available=2").out())
+        .isEqualTo("poddisruptionbudget.policy/guarded created\n");
+    awaitOutput("the budget counts both pods healthy", out -> out.strip().equals("2 2 0"),
+        "get", "pdb", "guarded", "-o", "jsonpath={.status.currentHealthy} {.status.desiredHealthy} {.status.disruptionsAllowed}");
+    assertThat(ok("get", "pdb", "guarded").out()).matches("(?s)NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+ALLOWED DISRUPTIONS\\s+AGE\n"
+        + "guarded\\s+2\\s+N/A\\s+0\\s+\\S+\n");
+    try {
+      // Two must stay: drain evicts neither, says why, and gives up at its timeout.
+      Kubectl.Run refused = fails("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=12s");
+      assertThat(refused.all()).contains("Cannot evict pod as it would violate the pod's disruption budget.");
+      assertThat(runningOn(otherNode, "app=guarded")).isEqualTo(2);
+
+      // One must stay: one pod goes; its replacement cannot start anywhere (the only node it may
+      // run on is cordoned), so the other stays.
+      ok("patch", "pdb", "guarded", "-p", "{\"spec\":{\"minAvailable\":1}}");
+      awaitOutput("one disruption allowed", out -> out.strip().equals("1"), "get", "pdb", "guarded", "-o", "jsonpath={.status.disruptionsAllowed}");
+      fails("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=12s");
+      assertThat(runningOn(otherNode, "app=guarded")).isEqualTo(1);
+
+      // No budget: the rest goes.
+      ok("delete", "pdb", "guarded");
+      assertThat(ok("drain", otherNode, "--ignore-daemonsets", "--force", "--timeout=60s").out()).contains("node/" + otherNode + " drained");
+      assertThat(runningOn(otherNode, "app=guarded")).isZero();
+    } finally {
+      ok("uncordon", otherNode);
+      ok("delete", "deployment", "guarded");
+    }
+  }
+
+  @Test
+  void quotasAndLimitRangesAdmitAsOnKubernetes() throws Exception {
+    String ns = "quota-" + suffix;
+    ok("create", "namespace", ns);
+    try {
+      assertThat(ok("create", "quota", "small", "-n", ns, "--hard=pods=1,requests.cpu=1").out()).isEqualTo("resourcequota/small created\n");
+      ok("apply", "-n", ns, "-f", manifest("limits-" + suffix, """
+          apiVersion: v1
+          kind: LimitRange
+          metadata: {name: limits}
+          spec:
+            limits:
+            - type: Container
+              max: {cpu: "1"}
+              defaultRequest: {cpu: 300m}
+          """).toString());
+      awaitOutput("the quota counted", out -> out.contains("pods: 0/1") && out.contains("requests.cpu: 0/1"), "get", "quota", "small", "-n", ns);
+      ok("run", "first", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--", "sleep", "3600");
+      assertThat(ok("get", "pod", "first", "-n", ns, "-o", "jsonpath={.spec.containers[0].resources.requests.cpu} {.spec.containers[0].resources.limits.cpu}")
+          .out()).as("the LimitRange's defaults").isEqualTo("300m 1");
+      awaitOutput("the quota counts the pod", out -> out.contains("pods: 1/1") && out.contains("requests.cpu: 300m/1"), "get", "quota", "small", "-n", ns);
+      Kubectl.Run refused = fails("run", "second", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--", "sleep", "3600");
+      assertThat(refused.err()).contains("Error from server (Forbidden): pods \"second\" is forbidden: "
+          + "exceeded quota: small, requested: pods=1, used: pods=1, limited: pods=1");
+      ok("delete", "quota", "small", "-n", ns);
+      assertThat(ok("create", "priorityclass", "high-" + suffix, "--value=1000").out()).isEqualTo("priorityclass.scheduling.k8s.io/high-" + suffix + " created\n");
+      assertThat(ok("get", "priorityclass", "system-node-critical", "--no-headers").out()).matches("system-node-critical\\s+2000001000\\s+false\\s+\\S+\\s+PreemptLowerPriority\n");
+      ok("run", "urgent", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--overrides={\"apiVersion\":\"v1\",\"spec\":{\"priorityClassName\":\"high-"
+          + suffix + "\"}}", "--", "sleep", "3600");
+      assertThat(ok("get", "pod", "urgent", "-n", ns, "-o", "jsonpath={.spec.priority}").out()).isEqualTo("1000");
+      Kubectl.Run tooBig = fails("run", "big", "-n", ns, "--image=dirigent/busybox:1", "--restart=Never", "--overrides="
+          + "{\"apiVersion\":\"v1\",\"spec\":{\"containers\":[{\"name\":\"big\",\"image\":\"dirigent/busybox:1\",\"resources\":{\"limits\":{\"cpu\":\"2\"}}}]}}",
+          "--", "sleep", "3600");
+      assertThat(tooBig.err()).contains("pods \"big\" is forbidden: maximum cpu usage per Container is 1, but limit is 2");
+    } finally {
+      kubectl.run("delete", "priorityclass", "high-" + suffix, "--ignore-not-found");
+      ok("delete", "namespace", ns, "--wait=false");
+    }
+  }
+
+  /** How many pods of {@code selector} run on {@code node} now. */
+  private long runningOn(String node, String selector) throws Exception {
+    return ok("get", "pods", "-l", selector, "-o", "wide", "--no-headers").out().lines()
+        .filter(line -> line.contains(" Running ") && line.contains(" " + node + " ")).count();
+  }
+
+  @Test
   void errorsAreKubernetesOwnWithExitCodeOne() throws Exception {
     assertThat(fails("get", "widgets").err()).contains("error: the server doesn't have a resource type \"widgets\"");
     assertThat(fails("get", "pod", "nosuch").err()).contains("Error from server (NotFound): pods \"nosuch\" not found");

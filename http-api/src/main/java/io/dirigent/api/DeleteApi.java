@@ -48,7 +48,15 @@ final class DeleteApi {
 
   /** Kubernetes' DeleteOptions, from the body if there is one, else from the query. */
   private static DeleteOptions deleteOptions(Query query, Optional<ObjectNode> body) {
-    JsonNode options = body.map(b -> (JsonNode) b).orElse(KubeJson.MAPPER.createObjectNode());
+    return deleteOptions(query, body.map(b -> (JsonNode) b).orElse(KubeJson.MAPPER.createObjectNode()));
+  }
+
+  /** Kubernetes' DeleteOptions as another object carries them (an Eviction's {@code deleteOptions}). */
+  static DeleteOptions deleteOptions(JsonNode options) {
+    return deleteOptions(Query.EMPTY, options);
+  }
+
+  private static DeleteOptions deleteOptions(Query query, JsonNode options) {
     TypeCheck.problem(io.fabric8.kubernetes.api.model.DeleteOptions.class, options).ifPresent(problem -> {
       throw StoreError.of(StoreError.Reason.BAD_REQUEST, "DeleteOptions in version \"v1\" cannot be handled as a DeleteOptions: " + problem).toException();
     });

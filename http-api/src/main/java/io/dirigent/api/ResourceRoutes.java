@@ -66,6 +66,7 @@ final class ResourceRoutes extends AllDirectives {
         "history", new Subresource(type -> true, new Row(Map.of(GET, subs::history))),
         "token", new Subresource(resource("serviceaccounts"), new Row(Map.of(POST, subs::createToken))),
         "binding", new Subresource(PODS, new Row(Map.of(POST, subs::bind))),
+        "eviction", new Subresource(PODS, new Row(Map.of(POST, subs::evict))),
         "log", new Subresource(PODS, new Row(Map.of(GET, subs::log))),
         // GET carries the WebSocket upgrade; POST is how clients ask for a SPDY upgrade.
         "exec", new Subresource(PODS, new Row(Map.of(GET, subs::exec, POST, subs::exec))),

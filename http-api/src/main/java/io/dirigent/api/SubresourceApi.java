@@ -9,7 +9,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * The verbs on subresources other than status: an object's scale and history, a service
- * account's token, and a pod's binding, log, exec, attach and port-forward. Each is a {@link
+ * account's token, and a pod's binding, eviction, log, exec, attach and port-forward. Each is a {@link
  * ResourceRoutes.Verb}; the routes decide which resource has which.
  */
 final class SubresourceApi {
@@ -20,6 +20,7 @@ final class SubresourceApi {
   private final TokenRequests tokens;
   private final PodLogsApi logs;
   private final PodStreamsApi streams;
+  private final Evictions evictions;
 
   SubresourceApi(Store store, RequestBodies bodies, ServiceAccountTokens serviceAccountTokens) {
     this.store = store;
@@ -29,6 +30,7 @@ final class SubresourceApi {
     Duration askTimeout = store.system().settings().config().getDuration("dirigent.store.ask-timeout");
     this.logs = new PodLogsApi(store, askTimeout);
     this.streams = new PodStreamsApi(store, askTimeout);
+    this.evictions = new Evictions(store, java.time.Clock.systemUTC());
   }
 
   CompletionStage<HttpResponse> getScale(HttpRequest request, ResourceCall call) {
@@ -59,6 +61,11 @@ final class SubresourceApi {
   CompletionStage<HttpResponse> bind(HttpRequest request, ResourceCall call) {
     return bodies.required(request).thenCompose(binding -> subresources.bind(call.path(), binding, call.options()))
         .thenApply(status -> Responses.json(201, status));
+  }
+
+  /** A policy/v1 Eviction: the pod goes if its disruption budget allows (429 if not). */
+  CompletionStage<HttpResponse> evict(HttpRequest request, ResourceCall call) {
+    return bodies.required(request).thenCompose(eviction -> evictions.evict(call.path(), eviction, call.options()));
   }
 
   CompletionStage<HttpResponse> log(HttpRequest request, ResourceCall call) {

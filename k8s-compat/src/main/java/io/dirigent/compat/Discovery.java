@@ -227,6 +227,7 @@ public final class Discovery {
     }
     if (type.resource().equals("pods")) {
       subs.add(new Subresource("binding", "", "v1", "Binding", List.of("create")));
+      subs.add(new Subresource("eviction", "policy", "v1", "Eviction", List.of("create")));
       subs.add(new Subresource("log", "", "v1", "Pod", List.of("get")));
     }
     return subs;

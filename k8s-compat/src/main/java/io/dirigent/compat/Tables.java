@@ -119,6 +119,13 @@ public final class Tables {
       case "secrets" -> List.of(NAME, Column.of("Type"), Column.integer("Data"), AGE);
       case "endpoints" -> List.of(NAME, Column.of("Endpoints"), AGE);
       case "leases.coordination.k8s.io" -> List.of(NAME, Column.of("Holder"), AGE);
+      case "resourcequotas" -> List.of(NAME, AGE, Column.of("Request"), Column.of("Limit"));
+      case "limitranges" -> List.of(NAME, Column.of("Created At"));
+      case "apiservices.apiregistration.k8s.io" -> List.of(NAME, Column.of("Service"), Column.of("Available"), AGE);
+      case "priorityclasses.scheduling.k8s.io" -> List.of(NAME, Column.integer("Value"), Column.of("Global-Default"), AGE,
+          Column.of("PreemptionPolicy"));
+      case "poddisruptionbudgets.policy" -> List.of(NAME, Column.of("Min Available"), Column.of("Max Unavailable"),
+          Column.integer("Allowed Disruptions"), AGE);
       case "events" -> List.of(Column.of("Last Seen"), Column.of("Type"), Column.of("Reason"), Column.of("Object"),
           Column.wide("Subobject"), Column.wide("Source"), Column.of("Message"), Column.wide("First Seen"),
           new Column("Count", "integer", "", 1), new Column("Name", "string", "name", 1));
@@ -156,9 +163,44 @@ public final class Tables {
       case "secrets" -> List.of(name, object.path("type").asText("Opaque"), (long) object.path("data").size(), age);
       case "endpoints" -> List.of(name, endpoints(object), age);
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
+      case "resourcequotas" -> List.of(name, age, quotaUsage(status, false), quotaUsage(status, true));
+      case "limitranges" -> List.of(name, metadata.path("creationTimestamp").asText(""));
+      case "apiservices.apiregistration.k8s.io" -> List.of(name, apiServiceBackend(spec), apiServiceAvailable(status), age);
+      case "priorityclasses.scheduling.k8s.io" -> List.of(name, object.path("value").asLong(), String.valueOf(object.path("globalDefault").asBoolean(false)),
+          age, object.path("preemptionPolicy").asText("PreemptLowerPriority"));
+      case "poddisruptionbudgets.policy" -> List.of(name, spec.path("minAvailable").asText("N/A"), spec.path("maxUnavailable").asText("N/A"),
+          status.path("disruptionsAllowed").asLong(), age);
       case "events" -> eventCells(object, now);
       default -> List.of(name, age);
     };
+  }
+
+  /** "Local", or the aggregated Service as NAMESPACE/NAME, as kubectl prints an APIService. */
+  private static String apiServiceBackend(JsonNode spec) {
+    JsonNode service = spec.path("service");
+    return service.isObject() ? service.path("namespace").asText() + "/" + service.path("name").asText() : "Local";
+  }
+
+  /** The Available condition's status, with its reason when it is not True. */
+  private static String apiServiceAvailable(JsonNode status) {
+    for (JsonNode condition : status.path("conditions")) {
+      if ("Available".equals(condition.path("type").asText())) {
+        String value = condition.path("status").asText();
+        return value.equals("True") ? value : value + " (" + condition.path("reason").asText() + ")";
+      }
+    }
+    return "Unknown";
+  }
+
+  /** A quota's {@code used/hard} pairs, {@code limits.*} ones or the others, by name: {@code pods: 1/10, requests.cpu: 500m/1}. */
+  private static String quotaUsage(JsonNode status, boolean limits) {
+    java.util.TreeMap<String, String> pairs = new java.util.TreeMap<>();
+    status.path("hard").fields().forEachRemaining(e -> {
+      if (e.getKey().startsWith("limits.") == limits) {
+        pairs.put(e.getKey(), status.path("used").path(e.getKey()).asText("0") + "/" + e.getValue().asText());
+      }
+    });
+    return pairs.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**

@@ -6,10 +6,12 @@ import io.dirigent.core.validation.NameRules.NameRule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -17,6 +19,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -64,11 +68,25 @@ final class BuiltinResources {
         .register(apps(ReplicaSet.class, "replicasets", List.of("rs"), true))
         .register(apps(Deployment.class, "deployments", List.of("deploy"), true))
         .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false))
+        .register(core(ResourceQuota.class, "resourcequotas", List.of("quota"), true, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), EMPTY, false))
+        .register(core(LimitRange.class, "limitranges", List.of("limits"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(core(ServiceAccount.class, "serviceaccounts", List.of("sa"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))
         .register(rbac(ClusterRoleBinding.class, "clusterrolebindings", false))
-        .register(rbac(RoleBinding.class, "rolebindings", true));
+        .register(rbac(RoleBinding.class, "rolebindings", true))
+        .register(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", List.of("pdb"), true,
+            true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false))
+        .register(new ResourceType("apiregistration.k8s.io", "v1", "APIService", "apiservices", "apiservice", List.of(), false,
+            true, false, NameRule.PATH_SEGMENT, io.dirigent.core.api.model.APIService.class, Map.of(), null, false))
+        .register(new ResourceType("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", List.of("pc"), false,
+            false, false, NameRule.DNS1123_SUBDOMAIN, PriorityClass.class, Map.of(), null, false));
+  }
+
+  /** A new budget's status: the counters its OpenAPI schema requires, at 0 until the disruption controller counts. */
+  private static ObjectNode disruptionBudgetStatus() {
+    return JsonNodeFactory.instance.objectNode().put("disruptionsAllowed", 0).put("currentHealthy", 0).put("desiredHealthy", 0)
+        .put("expectedPods", 0);
   }
 
   private static ResourceType core(

@@ -8,6 +8,10 @@ import io.dirigent.core.store.JournalProbe;
 import io.dirigent.core.store.ObjectEntity;
 import io.dirigent.core.namespaces.NamespaceFinalizer;
 import io.dirigent.core.pki.ClusterPki;
+import io.dirigent.core.quota.LimitRangeAdmission;
+import io.dirigent.core.quota.QuotaAdmission;
+import io.dirigent.core.scheduling.PriorityAdmission;
+import io.dirigent.core.scheduling.PriorityClasses;
 import io.dirigent.core.security.PodSecurityAdmission;
 import io.dirigent.core.services.ServiceAdmission;
 import io.dirigent.core.services.KubernetesService;
@@ -60,13 +64,22 @@ public final class ClusterNode implements AutoCloseable {
           ObjectEntity.init(system, registry, settings);
           ResourceIndex.init(system, registry, settings);
           ServiceAllocator.init(system, store, settings);
-          store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout()));
+          store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout())
+              .then(new QuotaAdmission(store, registry.byResource("services").orElseThrow())));
           store.admit(registry.byResource("namespaces").orElseThrow(), new NamespaceFinalizer());
           store.admit(registry.byResource("nodes").orElseThrow(), new io.dirigent.core.node.NodeRangeAdmission());
-          // Mutating before validating, as Kubernetes orders its admission: the token volume, then Pod Security.
+          // Mutating before validating, as Kubernetes orders its admission: the token volume, the
+          // limit ranges' defaults (and bounds), Pod Security, and the quotas last.
           store.admit(registry.byResource("pods").orElseThrow(),
               new ServiceAccountAdmission(store, system.settings().config().getBoolean("dirigent.api.tls.enabled"))
-                  .then(PodSecurityAdmission.from(store, system.settings().config())));
+                  .then(new PriorityAdmission(store))
+                  .then(new LimitRangeAdmission(store))
+                  .then(PodSecurityAdmission.from(store, system.settings().config()))
+                  .then(new QuotaAdmission(store, registry.byResource("pods").orElseThrow())));
+          // The other kinds quotas count that have no admission of their own.
+          for (String counted : QUOTA_COUNTED) {
+            registry.byResource(counted).ifPresent(type -> store.admit(type, new QuotaAdmission(store, type)));
+          }
           if (system.settings().config().getBoolean("dirigent.cluster.tls.enabled")) {
             startMemberTlsGuards(system, controlPlane);
           }
@@ -77,6 +90,9 @@ public final class ClusterNode implements AutoCloseable {
         .thenRun(() -> ClusterFormation.recordMember(dataDir(system)))
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(policy -> controlPlane ? retrying("the system priority classes", () -> PriorityClasses.ensure(store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(classes -> controlPlane ? retrying("the local APIServices", () -> LocalApiServices.ensure(store, java.time.Clock.systemUTC()))
+            : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
   }
 
@@ -129,6 +145,9 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The longest {@link #close} waits for the actor system to stop. */
   private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(30);
+  /** Kinds a ResourceQuota counts (by name, or as count/RESOURCE) that have no admission of their own; those served are admitted by quota. */
+  private static final List<String> QUOTA_COUNTED = List.of("configmaps", "secrets", "persistentvolumeclaims", "replicationcontrollers",
+      "resourcequotas", "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch", "cronjobs.batch");
 
   /**
    * Leaves the cluster and stops the actor system, waiting at most {@link #CLOSE_TIMEOUT}: a

@@ -70,6 +70,17 @@ public final class Defaults {
         putIfAbsent(object, "type", "Opaque");
         foldStringData(object);
       }
+      case "priorityclasses.scheduling.k8s.io" -> putIfAbsent(object, "preemptionPolicy", "PreemptLowerPriority");
+      case "limitranges" -> {
+        // As SetDefaults_LimitRangeItem: a Container item's default limit is its max, its default request the default limit, else its min.
+        for (JsonNode item : object.path("spec").path("limits")) {
+          if (item instanceof ObjectNode limit && "Container".equals(limit.path("type").asText())) {
+            fillFrom(limit, "default", "max");
+            fillFrom(limit, "defaultRequest", "default");
+            fillFrom(limit, "defaultRequest", "min");
+          }
+        }
+      }
       default -> { }
     }
   }
@@ -154,6 +165,20 @@ public final class Defaults {
     int slash = image.lastIndexOf('/');
     int colon = image.lastIndexOf(':');
     return colon <= slash || image.substring(colon + 1).equals("latest");
+  }
+
+  /** Every entry of {@code item.from} that {@code item.to} lacks, copied there. */
+  private static void fillFrom(ObjectNode item, String to, String from) {
+    JsonNode source = item.path(from);
+    if (!source.isObject() || source.isEmpty()) {
+      return;
+    }
+    ObjectNode target = child(item, to);
+    source.fields().forEachRemaining(e -> {
+      if (!target.has(e.getKey())) {
+        target.set(e.getKey(), e.getValue().deepCopy());
+      }
+    });
   }
 
   private static ObjectNode child(ObjectNode parent, String field) {

@@ -27,6 +27,19 @@ final class SpecRules {
     switch (type.resource()) {
       case "pods" -> PodSpecRules.validate(spec, "spec", errors);
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
+      case "poddisruptionbudgets.policy" -> PolicyRules.disruptionBudget(spec, errors);
+      case "resourcequotas" -> QuotaRules.resourceQuota(spec, errors);
+      case "priorityclasses.scheduling.k8s.io" -> SchedulingRules.priorityClass(object, errors);
+      case "apiservices.apiregistration.k8s.io" -> {
+        // As Kubernetes: an APIService is named VERSION.GROUP after what it serves.
+        String expected = spec.path("version").asText("") + "." + spec.path("group").asText("");
+        if (spec.path("version").asText("").isEmpty()) {
+          errors.add(FieldError.required("spec.version", ""));
+        } else if (!KubeJson.name(object).equals(expected)) {
+          errors.add(FieldError.invalid("metadata.name", KubeJson.name(object), "must be " + expected));
+        }
+      }
+      case "limitranges" -> QuotaRules.limitRange(spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
       case "nodes" -> NetworkRules.node(spec, errors);
