@@ -121,6 +121,18 @@ public final class NodeInfo {
     return used;
   }
 
+  /** The pods that take room on the node (bound or assumed). */
+  public java.util.Collection<PodInfo> pods() {
+    return java.util.Collections.unmodifiableCollection(pods.values());
+  }
+
+  /** A copy to try changes on (preemption's what-if), sharing the node and the immutable pod infos. */
+  public NodeInfo copy() {
+    NodeInfo copy = new NodeInfo(node);
+    pods.values().forEach(copy::add);
+    return copy;
+  }
+
   public boolean has(String podKey) {
     return pods.containsKey(podKey);
   }

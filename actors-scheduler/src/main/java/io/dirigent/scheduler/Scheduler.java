@@ -52,6 +52,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 public final class Scheduler {
 
   public static final String NAME = "default-scheduler";
+  /** For what completes off the actor's thread (a victim's delete), which must not use the context's log. */
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
   private static final String PODS = "pods";
 
   public sealed interface Command {}
@@ -112,6 +114,9 @@ public final class Scheduler {
     private final Clock clock;
     private final EventRecorder recorder;
     private final SchedulingAlgorithm algorithm = SchedulingAlgorithm.defaults();
+    private final Preemption preemption = new Preemption(algorithm.filters());
+    /** Pods that preempted others, by key: the node freed for them and the victims still to go. Their room there is kept for them. */
+    private final Map<String, Nomination> nominated = new HashMap<>();
     private final SchedulerCache cache = new SchedulerCache();
     private final SchedulingQueue queue;
     /** The FailedScheduling message last written for a pod, so an unchanged one is not written again. */
@@ -172,6 +177,7 @@ public final class Scheduler {
       String nodeName = object.path("spec").path("nodeName").asText("");
       boolean finished = PodPhase.of(object).terminal();
       if (!nodeName.isEmpty()) {
+        nominated.remove(key);
         queue.forget(key);
         reported.remove(key);
         if (finished) {
@@ -211,6 +217,7 @@ public final class Scheduler {
     }
 
     private void podGone(String key) {
+      nominated.remove(key);
       queue.forget(key);
       reported.remove(key);
       cache.remove(key);
@@ -260,15 +267,16 @@ public final class Scheduler {
     private void scheduleOne(PodInfo pod) {
       List<NodeInfo> nodes = cache.nodes();
       if (nodes.isEmpty()) {
-        markUnschedulable(pod, "0/0 nodes are available: no nodes registered.");
+        markUnschedulable(pod, "0/0 nodes are available: no nodes registered.", null);
         return;
       }
-      SchedulingAlgorithm.Decision decision = algorithm.schedule(pod, nodes, rotation);
+      SchedulingAlgorithm.Decision decision = withNominationsOf(pod, () -> algorithm.schedule(pod, nodes, rotation));
       rotation = (rotation + decision.evaluated()) % nodes.size();
       if (decision.node() == null) {
-        markUnschedulable(pod, decision.message());
+        markUnschedulable(pod, decision.message(), preempt(pod, nodes));
         return;
       }
+      nominated.remove(pod.key());
       String node = decision.node();
       cache.assume(pod, node);
       inFlight++;
@@ -301,12 +309,84 @@ public final class Scheduler {
       return wake();
     }
 
-    private void markUnschedulable(PodInfo pod, String message) {
+    /** A preemptor's nominated node and the victims it waits for. */
+    private record Nomination(String node, PodInfo pod, List<String> victims) {}
+
+    /**
+     * Runs {@code decide} with the room of every other nominated pod of at least this pod's
+     * priority counted on its nominated node, as kube-scheduler does: what a preemption freed is
+     * not taken by a pod of lower priority meanwhile.
+     */
+    private <T> T withNominationsOf(PodInfo pod, java.util.function.Supplier<T> decide) {
+      List<Runnable> undo = new ArrayList<>();
+      for (Nomination nomination : nominated.values()) {
+        String key = nomination.pod().key();
+        if (!key.equals(pod.key()) && nomination.pod().priority() >= pod.priority()) {
+          cache.node(nomination.node()).filter(info -> !info.has(key)).ifPresent(info -> {
+            info.add(nomination.pod());
+            undo.add(() -> info.remove(key));
+          });
+        }
+      }
+      try {
+        return decide.get();
+      } finally {
+        undo.forEach(Runnable::run);
+      }
+    }
+
+    /**
+     * Kubernetes' PostFilter for a pod no node takes: evicts the lower-priority pods of the node
+     * {@link Preemption} picks and nominates that node for the pod; answers the nominated node
+     * (null if none). A pod whose earlier victims are still leaving waits for them.
+     */
+    private String preempt(PodInfo pod, List<NodeInfo> nodes) {
+      Nomination earlier = nominated.get(pod.key());
+      if (earlier != null && cache.node(earlier.node()).map(info -> earlier.victims().stream().anyMatch(info::has)).orElse(false)) {
+        return earlier.node();
+      }
+      var candidate = withNominationsOf(pod, () -> preemption.find(pod, nodes));
+      if (candidate.isEmpty()) {
+        nominated.remove(pod.key());
+        return null;
+      }
+      String node = candidate.get().node();
+      List<String> victims = candidate.get().victims().stream().map(PodInfo::key).toList();
+      nominated.put(pod.key(), new Nomination(node, pod, victims));
+      context.getLog().info("pod preempts pod={} priority={} node={} victims={}", pod.key(), pod.priority(), node, victims);
+      for (PodInfo victim : candidate.get().victims()) {
+        if (recorder != null) {
+          recorder.record(victim.pod(), null, EventRecorder.NORMAL, "Preempted", "Preempted by pod %s on node %s".formatted(pod.uid(), node));
+        }
+        Pod marked = KubeJson.toTyped(KubeJson.toTree(victim.pod()), Pod.class);
+        marked.getMetadata().setResourceVersion(null);
+        PodStatus status = marked.getStatus() == null ? new PodStatus() : marked.getStatus();
+        List<PodCondition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+        conditions.removeIf(condition -> condition.getType().equals("DisruptionTarget"));
+        conditions.add(new PodConditionBuilder().withType("DisruptionTarget").withStatus(PodConditions.TRUE).withReason("PreemptionByScheduler")
+            .withMessage(NAME + ": preempting to accommodate a higher priority pod").withLastTransitionTime(KubeJson.timestamp(clock.instant())).build());
+        status.setConditions(conditions);
+        marked.setStatus(status);
+        ObjectKey key = ObjectKey.fromIndexKey(PODS, victim.key());
+        // The condition is best effort (the pod may be changing); the delete is what frees the room.
+        store.updateStatus(marked).handle((written, failure) -> null)
+            .thenCompose(done -> store.delete(Pod.class, key.namespace(), key.name(), io.dirigent.core.store.DeleteOptions.defaults()))
+            .whenComplete((deleted, failure) -> {
+              if (failure != null && !StoreException.is(failure, StoreError.Reason.NOT_FOUND)) {
+                log.warn("preemption victim not deleted pod={} error={}", key, StoreException.cause(failure).getMessage());
+              }
+            });
+      }
+      return node;
+    }
+
+    private void markUnschedulable(PodInfo pod, String message, String nominatedNode) {
       queue.unschedulable(pod, clock.instant());
-      if (message.equals(reported.get(pod.key()))) {
+      String report = nominatedNode == null ? message : message + " nominated=" + nominatedNode;
+      if (report.equals(reported.get(pod.key()))) {
         return;
       }
-      reported.put(pod.key(), message);
+      reported.put(pod.key(), report);
       context.getLog().info("pod unschedulable pod={} reason=\"{}\"", pod.key(), message);
       if (recorder != null) {
         recorder.record(pod.pod(), null, EventRecorder.WARNING, "FailedScheduling", message);
@@ -322,6 +402,7 @@ public final class Scheduler {
       if (status.getPhase() == null) {
         status.setPhase(PodPhase.PENDING.value());
       }
+      status.setNominatedNodeName(nominatedNode);
       update.setStatus(status);
       store.updateStatus(update);
     }

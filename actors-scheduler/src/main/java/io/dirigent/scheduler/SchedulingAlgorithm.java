@@ -21,6 +21,11 @@ public final class SchedulingAlgorithm {
     this.scores = List.copyOf(scores);
   }
 
+  /** The filters, in order (preemption runs them on what-if nodes). */
+  public List<FilterPlugin> filters() {
+    return filters;
+  }
+
   /**
    * @param node the chosen node, or null when none fits
    * @param reasons when none fits: how many nodes failed for each reason

@@ -94,6 +94,27 @@ class SchedulerTest {
   }
 
   @Test
+  void aHigherPriorityPodPreemptsALowerOneOnAFullNode() {
+    String ns = namespace();
+    Node target = nodes().get(0);
+    String node = target.getMetadata().getName();
+    String allCpu = target.getStatus().getAllocatable().get("cpu").toString();
+    Await.result(member.store().create(new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder().withNewMetadata()
+        .withName("urgent-" + ns).endMetadata().withValue(1000).build()));
+    // The node's whole cpu to a pod of priority 0, bound there.
+    Await.result(member.store().create(pod(ns, "low").editSpec().withNodeName(node).editFirstContainer().withNewResources()
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity(allCpu)).endResources().endContainer().endSpec().build()));
+    Await.until("the low pod running", WAIT, () -> get(ns, "low").getStatus() != null && "Running".equals(get(ns, "low").getStatus().getPhase()));
+    Await.result(member.store().create(pod(ns, "urgent").editSpec().withPriorityClassName("urgent-" + ns)
+        .addToNodeSelector("kubernetes.io/hostname", node).editFirstContainer().withNewResources()
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("1")).endResources().endContainer().endSpec().build()));
+    Await.until("the urgent pod bound where the low one was", WAIT, () -> node.equals(get(ns, "urgent").getSpec().getNodeName()));
+    assertThat(Await.result(member.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class))
+        .extracting(p -> p.getMetadata().getName()).as("the victim is gone").containsExactly("urgent");
+    assertThat(events(ns, "low")).extracting(Event::getReason).contains("Preempted");
+  }
+
+  @Test
   void anOwnersPodsAreBoundSpreadOverTheNodesAndRun() {
     String ns = namespace();
     OwnerReference owner = new OwnerReference("apps/v1", true, true, "ReplicaSet", "web", "uid-web-" + ns);

@@ -111,7 +111,7 @@ public final class StoreAccess {
   }
 
   /**
-   * The scheduler: reads pods, Nodes and namespaces, binds an unbound pod to a node (an update that sets
+   * The scheduler: reads pods, Nodes and namespaces, deletes the pods it preempts, binds an unbound pod to a node (an update that sets
    * {@code spec.nodeName} and changes nothing else of the spec: Kubernetes' pods/binding), writes
    * a pod's status (its PodScheduled condition), records events and keeps its leader Lease.
    */
@@ -122,7 +122,8 @@ public final class StoreAccess {
           && (verb == Verb.GET || verb == Verb.CREATE || verb == Verb.UPDATE)
           ? ALLOWED : denied(caller, verb, resource, namespace, "the scheduler keeps only its own Lease, kube-system/kube-scheduler");
       case "pods" -> switch (verb) {
-        case GET, LIST, UPDATE_STATUS -> ALLOWED;
+        // Deletes: the victims of a preemption, as Kubernetes' system:kube-scheduler role allows.
+        case GET, LIST, UPDATE_STATUS, DELETE -> ALLOWED;
         case UPDATE -> binds(current, proposed) ? ALLOWED
             : denied(caller, verb, resource, namespace, "the scheduler only binds an unbound pod to a node");
         default -> denied(caller, verb, resource, namespace, "the scheduler only binds pods");
