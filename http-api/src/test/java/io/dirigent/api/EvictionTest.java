@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.api.testing.ApiClient;
 import io.dirigent.api.testing.TestApiServer;
 import io.dirigent.core.api.KubeJson;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,14 +24,13 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvictionTest {
 
-  private static final AtomicInteger NAMESPACES = new AtomicInteger();
-
   private TestApiServer server;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private ApiClient api;
 
   @BeforeAll
   void start() throws Exception {
     server = TestApiServer.start(Map.of());
+    api = new ApiClient(server);
   }
 
   @AfterAll
@@ -49,9 +42,9 @@ class EvictionTest {
 
   @Test
   void aPodNoBudgetSelectsIsEvictedAtOnce() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
-    Reply evicted = evict(ns, "p", "");
+    ApiClient.Reply evicted = evict(ns, "p", "");
     assertThat(evicted.code()).as(evicted.body()).isEqualTo(201);
     assertThat(evicted.json().path("status").asText()).isEqualTo("Success");
     JsonNode pod = get(ns, "p");
@@ -61,12 +54,12 @@ class EvictionTest {
 
   @Test
   void anEvictionTheBudgetAllowsTakesOneDisruptionAndRecordsThePod() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
     budget(ns, "b", "{\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}", 1, 2, 1);
-    Reply evicted = evict(ns, "p", "");
+    ApiClient.Reply evicted = evict(ns, "p", "");
     assertThat(evicted.code()).as(evicted.body()).isEqualTo(201);
-    JsonNode status = send("GET", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/b", null).json().path("status");
+    JsonNode status = api.send("GET", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/b", null).json().path("status");
     assertThat(status.path("disruptionsAllowed").asInt()).isZero();
     assertThat(status.path("disruptedPods").has("p")).isTrue();
     assertThat(get(ns, "p").path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
@@ -74,10 +67,10 @@ class EvictionTest {
 
   @Test
   void anEvictionTheBudgetDoesNotAllowIsRefusedWith429AndTheBudgetNamed() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
     budget(ns, "b", "{\"minAvailable\":2,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}", 0, 2, 2);
-    Reply refused = evict(ns, "p", "");
+    ApiClient.Reply refused = evict(ns, "p", "");
     assertThat(refused.code()).as(refused.body()).isEqualTo(429);
     assertThat(refused.json().path("reason").asText()).isEqualTo("TooManyRequests");
     assertThat(refused.json().path("message").asText()).isEqualTo("Cannot evict pod as it would violate the pod's disruption budget.");
@@ -91,11 +84,11 @@ class EvictionTest {
 
   @Test
   void aBudgetTheControllerHasNotSeenYetRefusesEvictions() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
-    send("POST", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets",
+    api.send("POST", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets",
         "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}");
-    Reply refused = evict(ns, "p", "");
+    ApiClient.Reply refused = evict(ns, "p", "");
     assertThat(refused.code()).as(refused.body()).isEqualTo(429);
     assertThat(refused.json().path("details").path("causes").path(0).path("message").asText())
         .isEqualTo("The disruption budget b is still being processed by the server.");
@@ -103,34 +96,34 @@ class EvictionTest {
 
   @Test
   void ofTwoEvictionsRacingForTheLastAllowedDisruptionExactlyOneWins() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p1", true);
     runningPod(ns, "p2", true);
     budget(ns, "b", "{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}", 1, 1, 2);
-    CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> evictUnchecked(ns, "p1"));
-    CompletableFuture<Reply> second = CompletableFuture.supplyAsync(() -> evictUnchecked(ns, "p2"));
+    CompletableFuture<ApiClient.Reply> first = CompletableFuture.supplyAsync(() -> evictUnchecked(ns, "p1"));
+    CompletableFuture<ApiClient.Reply> second = CompletableFuture.supplyAsync(() -> evictUnchecked(ns, "p2"));
     List<Integer> codes = List.of(first.get().code(), second.get().code());
     assertThat(codes).containsExactlyInAnyOrder(201, 429);
   }
 
   @Test
   void anUnreadyPodGoesWithoutTakingADisruptionWhileTheBudgetIsHealthy() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", false);
     budget(ns, "b", "{\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}", 0, 1, 1);
-    Reply evicted = evict(ns, "p", "");
+    ApiClient.Reply evicted = evict(ns, "p", "");
     assertThat(evicted.code()).as(evicted.body()).isEqualTo(201);
-    assertThat(send("GET", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/b", null).json()
+    assertThat(api.send("GET", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/b", null).json()
         .path("status").path("disruptionsAllowed").asInt()).isZero();
   }
 
   @Test
   void aPodTwoBudgetsSelectCannotBeEvicted() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
     budget(ns, "a", "{\"minAvailable\":0,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}", 1, 0, 1);
     budget(ns, "b", "{\"minAvailable\":0,\"selector\":{}}", 1, 0, 1);
-    Reply refused = evict(ns, "p", "");
+    ApiClient.Reply refused = evict(ns, "p", "");
     assertThat(refused.code()).as(refused.body()).isEqualTo(500);
     assertThat(refused.json().path("message").asText())
         .isEqualTo("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
@@ -138,49 +131,49 @@ class EvictionTest {
 
   @Test
   void aDryRunEvictionChangesNothing() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
     budget(ns, "b", "{\"maxUnavailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}", 1, 0, 1);
-    Reply evicted = evict(ns, "p", ",\"deleteOptions\":{\"dryRun\":[\"All\"]}", "?dryRun=All");
+    ApiClient.Reply evicted = evict(ns, "p", ",\"deleteOptions\":{\"dryRun\":[\"All\"]}", "?dryRun=All");
     assertThat(evicted.code()).as(evicted.body()).isEqualTo(201);
     assertThat(get(ns, "p").path("metadata").path("deletionTimestamp").isMissingNode()).isTrue();
-    assertThat(send("GET", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/b", null).json()
+    assertThat(api.send("GET", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/b", null).json()
         .path("status").path("disruptionsAllowed").asInt()).isEqualTo(1);
   }
 
   @Test
   void badEvictionsFailTheirOwnRequest() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     runningPod(ns, "p", true);
-    Reply otherName = send("POST", "/api/v1/namespaces/" + ns + "/pods/p/eviction",
+    ApiClient.Reply otherName = api.send("POST", "/api/v1/namespaces/" + ns + "/pods/p/eviction",
         "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"q\",\"namespace\":\"" + ns + "\"}}");
     assertThat(otherName.code()).isEqualTo(400);
     assertThat(otherName.json().path("message").asText()).isEqualTo("name in URL does not match name in Eviction object");
     assertThat(evict(ns, "missing", "").code()).isEqualTo(404);
-    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/p/eviction", null).code()).isEqualTo(405);
-    assertThat(send("POST", "/api/v1/namespaces/" + ns + "/configmaps/p/eviction", "{}").code()).isEqualTo(404);
+    assertThat(api.send("GET", "/api/v1/namespaces/" + ns + "/pods/p/eviction", null).code()).isEqualTo(405);
+    assertThat(api.send("POST", "/api/v1/namespaces/" + ns + "/configmaps/p/eviction", "{}").code()).isEqualTo(404);
     assertThat(get(ns, "p").path("metadata").path("deletionTimestamp").isMissingNode()).isTrue();
   }
 
   @Test
   void budgetsAreValidatedAsKubernetesDoes() throws Exception {
-    String ns = namespace();
+    String ns = api.namespace("evict");
     String path = "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets";
-    Reply both = send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":1,\"maxUnavailable\":1,\"selector\":{}}}");
+    ApiClient.Reply both = api.send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":1,\"maxUnavailable\":1,\"selector\":{}}}");
     assertThat(both.code()).isEqualTo(422);
     assertThat(both.json().path("message").asText()).contains("minAvailable and maxUnavailable cannot be both set");
-    Reply percent = send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":\"half\"}}");
+    ApiClient.Reply percent = api.send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":\"half\"}}");
     assertThat(percent.code()).isEqualTo(422);
     assertThat(percent.json().path("message").asText()).contains("spec.minAvailable: Invalid value: \"half\": a valid percent string");
-    Reply over = send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"maxUnavailable\":\"101%\"}}");
+    ApiClient.Reply over = api.send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"maxUnavailable\":\"101%\"}}");
     assertThat(over.code()).isEqualTo(422);
     assertThat(over.json().path("message").asText()).contains("must not be greater than 100%");
-    Reply negative = send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":-1}}");
+    ApiClient.Reply negative = api.send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":-1}}");
     assertThat(negative.code()).isEqualTo(422);
-    Reply policy = send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":1,\"unhealthyPodEvictionPolicy\":\"Sometimes\"}}");
+    ApiClient.Reply policy = api.send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":1,\"unhealthyPodEvictionPolicy\":\"Sometimes\"}}");
     assertThat(policy.code()).isEqualTo(422);
-    assertThat(send("GET", path, null).json().path("items")).as("nothing half-written").isEmpty();
-    Reply good = send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":\"100%\",\"selector\":{}}}");
+    assertThat(api.send("GET", path, null).json().path("items")).as("nothing half-written").isEmpty();
+    ApiClient.Reply good = api.send("POST", path, "{\"metadata\":{\"name\":\"b\"},\"spec\":{\"minAvailable\":\"100%\",\"selector\":{}}}");
     assertThat(good.code()).as(good.body()).isEqualTo(201);
     JsonNode status = good.json().path("status");
     assertThat(List.of(status.path("disruptionsAllowed").asInt(-1), status.path("currentHealthy").asInt(-1),
@@ -190,7 +183,7 @@ class EvictionTest {
 
   @Test
   void discoveryOffersEvictionOnPodsAndTheBudgetKind() throws Exception {
-    JsonNode core = send("GET", "/api/v1", null).json();
+    JsonNode core = api.send("GET", "/api/v1", null).json();
     JsonNode eviction = null;
     for (JsonNode resource : core.path("resources")) {
       if (resource.path("name").asText().equals("pods/eviction")) {
@@ -200,7 +193,7 @@ class EvictionTest {
     assertThat(eviction).isNotNull();
     assertThat(eviction.path("group").asText()).isEqualTo("policy");
     assertThat(eviction.path("kind").asText()).isEqualTo("Eviction");
-    JsonNode policy = send("GET", "/apis/policy/v1", null).json();
+    JsonNode policy = api.send("GET", "/apis/policy/v1", null).json();
     assertThat(policy.path("resources").path(0).path("name").asText()).isEqualTo("poddisruptionbudgets");
     assertThat(policy.path("resources").path(0).path("shortNames").path(0).asText()).isEqualTo("pdb");
   }
@@ -209,39 +202,39 @@ class EvictionTest {
 
   /** A pod bound to a node, Running, and Ready or not. */
   private void runningPod(String ns, String name, boolean ready) throws Exception {
-    Reply created = send("POST", "/api/v1/namespaces/" + ns + "/pods", """
+    ApiClient.Reply created = api.send("POST", "/api/v1/namespaces/" + ns + "/pods", """
         {"metadata":{"name":"%s","labels":{"app":"web"}},"spec":{"nodeName":"node-1","containers":[{"name":"c","image":"dirigent/busybox:1"}]}}
         """.formatted(name));
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     ObjectNode pod = (ObjectNode) created.json();
     ObjectNode status = pod.putObject("status").put("phase", "Running");
     status.putArray("conditions").addObject().put("type", "Ready").put("status", ready ? "True" : "False");
-    Reply written = send("PUT", "/api/v1/namespaces/" + ns + "/pods/" + name + "/status", pod.toString());
+    ApiClient.Reply written = api.send("PUT", "/api/v1/namespaces/" + ns + "/pods/" + name + "/status", pod.toString());
     assertThat(written.code()).as(written.body()).isEqualTo(200);
   }
 
   /** A budget with the status the disruption controller would have written. */
   private void budget(String ns, String name, String spec, int allowed, int desired, int healthy) throws Exception {
-    Reply created = send("POST", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets",
+    ApiClient.Reply created = api.send("POST", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets",
         "{\"metadata\":{\"name\":\"" + name + "\"},\"spec\":" + spec + "}");
     assertThat(created.code()).as(created.body()).isEqualTo(201);
     ObjectNode budget = (ObjectNode) created.json();
     budget.putObject("status").put("disruptionsAllowed", allowed).put("desiredHealthy", desired).put("currentHealthy", healthy)
         .put("expectedPods", healthy).put("observedGeneration", budget.path("metadata").path("generation").asLong(1));
-    Reply written = send("PUT", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/" + name + "/status", budget.toString());
+    ApiClient.Reply written = api.send("PUT", "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/" + name + "/status", budget.toString());
     assertThat(written.code()).as(written.body()).isEqualTo(200);
   }
 
-  private Reply evict(String ns, String pod, String extra) throws Exception {
+  private ApiClient.Reply evict(String ns, String pod, String extra) throws Exception {
     return evict(ns, pod, extra, "");
   }
 
-  private Reply evict(String ns, String pod, String extra, String query) throws Exception {
-    return send("POST", "/api/v1/namespaces/" + ns + "/pods/" + pod + "/eviction" + query,
+  private ApiClient.Reply evict(String ns, String pod, String extra, String query) throws Exception {
+    return api.send("POST", "/api/v1/namespaces/" + ns + "/pods/" + pod + "/eviction" + query,
         "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod + "\",\"namespace\":\"" + ns + "\"}" + extra + "}");
   }
 
-  private Reply evictUnchecked(String ns, String pod) {
+  private ApiClient.Reply evictUnchecked(String ns, String pod) {
     try {
       return evict(ns, pod, "");
     } catch (Exception e) {
@@ -250,7 +243,7 @@ class EvictionTest {
   }
 
   private JsonNode get(String ns, String pod) throws Exception {
-    return send("GET", "/api/v1/namespaces/" + ns + "/pods/" + pod, null).json();
+    return api.send("GET", "/api/v1/namespaces/" + ns + "/pods/" + pod, null).json();
   }
 
   private static JsonNode condition(JsonNode pod, String type) {
@@ -262,26 +255,6 @@ class EvictionTest {
     return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
-  private record Reply(int code, String body) {
-    JsonNode json() throws IOException {
-      return KubeJson.MAPPER.readTree(body);
-    }
-  }
 
-  private String namespace() throws Exception {
-    String name = "evict-" + NAMESPACES.incrementAndGet();
-    assertThat(send("POST", "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + name + "\"}}").code()).isEqualTo(201);
-    return name;
-  }
 
-  private Reply send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
-    if (body == null) {
-      request.method(method, BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(body));
-    }
-    var response = http.send(request.build(), BodyHandlers.ofString());
-    return new Reply(response.statusCode(), response.body());
-  }
 }
