@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.ReplicationControllerBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -158,6 +160,30 @@ class ControllersTest {
     });
     // Scale down removes the surplus.
     Updates.change(member.store(), ReplicaSet.class, ns, "keeper", rs -> rs.getSpec().setReplicas(1));
+    awaitPods(ns, "one pod left", pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 1);
+  }
+
+  @Test
+  void aReplicationControllerKeepsItsPodsCountsThemAndScalesAsAReplicaSetDoes() {
+    String ns = namespace();
+    Await.result(member.store().create(new ReplicationControllerBuilder().withNewMetadata().withName("rc").withNamespace(ns).endMetadata()
+        .withNewSpec().withReplicas(2).addToSelector("app", "rc")
+        .withNewTemplate().withNewMetadata().addToLabels("app", "rc").addToLabels("tier", "web").endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()));
+    awaitPods(ns, "two ready pods", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 2);
+    Pod pod = pods(ns).get(0);
+    assertThat(pod.getMetadata().getName()).startsWith("rc-");
+    assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+      assertThat(owner.getKind()).isEqualTo("ReplicationController");
+      assertThat(owner.getApiVersion()).isEqualTo("v1");
+    });
+    Await.until("status counts two", WAIT, () -> {
+      ReplicationController rc = Await.result(member.store().get(ReplicationController.class, ns, "rc"));
+      return rc.getStatus() != null && Integer.valueOf(2).equals(rc.getStatus().getReplicas())
+          && Integer.valueOf(2).equals(rc.getStatus().getReadyReplicas()) && Integer.valueOf(2).equals(rc.getStatus().getFullyLabeledReplicas());
+    });
+    Updates.change(member.store(), ReplicationController.class, ns, "rc", rc -> rc.getSpec().setReplicas(1));
     awaitPods(ns, "one pod left", pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 1);
   }
 

@@ -106,6 +106,8 @@ public final class Tables {
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
       case "replicasets.apps" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"), AGE,
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
+      case "replicationcontrollers" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"), AGE,
+          Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
       case "daemonsets.apps" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"),
           Column.integer("Up-to-date"), Column.integer("Available"), Column.of("Node Selector"), AGE,
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
@@ -141,6 +143,8 @@ public final class Tables {
           containers(spec, "name"), containers(spec, "image"), selector(spec.path("selector")));
       case "replicasets.apps" -> List.of(name, spec.path("replicas").asLong(1), status.path("replicas").asLong(),
           status.path("readyReplicas").asLong(), age, containers(spec, "name"), containers(spec, "image"), selector(spec.path("selector")));
+      case "replicationcontrollers" -> List.of(name, spec.path("replicas").asLong(1), status.path("replicas").asLong(),
+          status.path("readyReplicas").asLong(), age, containers(spec, "name"), containers(spec, "image"), labels(spec.path("selector")));
       case "daemonsets.apps" -> List.of(name, status.path("desiredNumberScheduled").asLong(), status.path("currentNumberScheduled").asLong(),
           status.path("numberReady").asLong(), status.path("updatedNumberScheduled").asLong(), status.path("numberAvailable").asLong(),
           labels(spec.path("template").path("spec").path("nodeSelector")), age,

@@ -47,6 +47,18 @@ class TablesTest {
   }
 
   @Test
+  void aReplicationControllerRowHasKubectlsColumnsWithItsMapSelector() {
+    ObjectNode rc = json("""
+        {'metadata':{'name':'frontend','creationTimestamp':'2026-12-02T11:58:00Z'},
+         'spec':{'replicas':3,'selector':{'tier':'web','app':'shop'},'template':{'spec':{'containers':[{'name':'web','image':'httpenv:1'}]}}},
+         'status':{'replicas':2,'readyReplicas':1}}""");
+    assertThat(Tables.columns(type("replicationcontrollers"))).extracting(Tables.Column::name)
+        .containsExactly("Name", "Desired", "Current", "Ready", "Age", "Containers", "Images", "Selector");
+    assertThat(Tables.cells(type("replicationcontrollers"), rc, NOW))
+        .containsExactly("frontend", 3L, 2L, 1L, "2m", "web", "httpenv:1", "app=shop,tier=web");
+  }
+
+  @Test
   void aTableCarriesColumnsRowsAndEachObjectsMetadata() {
     ObjectNode deployment = json("""
         {'metadata':{'name':'web','namespace':'default','creationTimestamp':'2026-12-02T10:00:00Z','labels':{'app':'web'}},

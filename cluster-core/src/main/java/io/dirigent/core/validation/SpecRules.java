@@ -27,6 +27,7 @@ final class SpecRules {
     switch (type.resource()) {
       case "pods" -> PodSpecRules.validate(spec, "spec", errors);
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
+      case "replicationcontrollers" -> ReplicationControllerRules.validate(spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
       case "nodes" -> NetworkRules.node(spec, errors);
