@@ -273,6 +273,20 @@ class KubectlIT {
   }
 
   @Test
+  void aServiceGetsEndpointSlicesKubectlListsAsOnKubernetes() throws Exception {
+    ok("create", "deployment", "sliced", "--image=dirigent/httpenv:1", "--replicas=2", "--port=8888");
+    ok("expose", "deployment", "sliced", "--port=80", "--target-port=8888");
+    awaitOutput("a slice with both pods, ready", out -> out.equals("true true"), "get", "endpointslices", "-l", "kubernetes.io/service-name=sliced",
+        "-o", "jsonpath={.items[0].endpoints[*].conditions.ready}");
+    assertThat(ok("get", "endpointslices", "-l", "kubernetes.io/service-name=sliced").out())
+        .containsPattern("(?m)^NAME\\s+ADDRESSTYPE\\s+PORTS\\s+ENDPOINTS\\s+AGE$")
+        .containsPattern("(?m)^sliced-\\w+\\s+IPv4\\s+8888\\s+[0-9.]+,[0-9.]+\\s+\\d+s$");
+    ok("delete", "service", "sliced");
+    awaitOutput("the slice gone with its service", String::isEmpty, "get", "endpointslices", "-l", "kubernetes.io/service-name=sliced", "-o", "name");
+    ok("delete", "deployment", "sliced");
+  }
+
+  @Test
   void logsComeFromTheContainerAndItsPreviousRun() throws Exception {
     assertThat(ok("run", "talker", "--image=dirigent/busybox:1", "--", "sh", "-c", "echo hello from talker; sleep 3600").out())
         .isEqualTo("pod/talker created\n");

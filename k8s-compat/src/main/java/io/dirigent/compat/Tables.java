@@ -120,6 +120,7 @@ public final class Tables {
       case "configmaps" -> List.of(NAME, Column.integer("Data"), AGE);
       case "secrets" -> List.of(NAME, Column.of("Type"), Column.integer("Data"), AGE);
       case "endpoints" -> List.of(NAME, Column.of("Endpoints"), AGE);
+      case "endpointslices.discovery.k8s.io" -> List.of(NAME, Column.of("AddressType"), Column.of("Ports"), Column.of("Endpoints"), AGE);
       case "leases.coordination.k8s.io" -> List.of(NAME, Column.of("Holder"), AGE);
       case "events" -> List.of(Column.of("Last Seen"), Column.of("Type"), Column.of("Reason"), Column.of("Object"),
           Column.wide("Subobject"), Column.wide("Source"), Column.of("Message"), Column.wide("First Seen"),
@@ -159,6 +160,9 @@ public final class Tables {
       case "configmaps" -> List.of(name, (long) (object.path("data").size() + object.path("binaryData").size()), age);
       case "secrets" -> List.of(name, object.path("type").asText("Opaque"), (long) object.path("data").size(), age);
       case "endpoints" -> List.of(name, endpoints(object), age);
+      case "endpointslices.discovery.k8s.io" -> List.of(name, object.path("addressType").asText(""),
+          firstThree(object.path("ports"), port -> port.has("port") ? port.path("port").asText() : "<unset>"),
+          firstThree(object.path("endpoints"), endpoint -> endpoint.path("addresses").path(0).asText()), age);
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
       case "events" -> eventCells(object, now);
       default -> List.of(name, age);
@@ -327,6 +331,21 @@ public final class Tables {
   }
 
   /** A plain label map as kubectl prints it: {@code a=b,c=d}, sorted. */
+  /**
+   * kubectl's cell for a list of slice ports or endpoints: the first three, then "+ N more...";
+   * {@code <unset>} for none.
+   */
+  private static String firstThree(JsonNode items, java.util.function.Function<JsonNode, String> cell) {
+    if (items.size() == 0) {
+      return "<unset>";
+    }
+    List<String> shown = new ArrayList<>();
+    for (int i = 0; i < Math.min(3, items.size()); i++) {
+      shown.add(cell.apply(items.get(i)));
+    }
+    return String.join(",", shown) + (items.size() > 3 ? " + " + (items.size() - 3) + " more..." : "");
+  }
+
   private static String labels(JsonNode map) {
     List<String> parts = new ArrayList<>();
     new TreeMap<>(stringMap(map)).forEach((key, value) -> parts.add(key + "=" + value));

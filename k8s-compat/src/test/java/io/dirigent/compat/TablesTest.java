@@ -59,6 +59,18 @@ class TablesTest {
   }
 
   @Test
+  void anEndpointSliceRowShowsThreeAddressesAndHowManyMore() {
+    ObjectNode slice = json("""
+        {'metadata':{'name':'web-abc12','creationTimestamp':'2026-12-02T11:59:00Z'},'addressType':'IPv4',
+         'ports':[{'name':'http','port':8080,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['10.1.0.1']},{'addresses':['10.1.0.2']},{'addresses':['10.1.0.3']},{'addresses':['10.1.0.4']}]}""");
+    assertThat(Tables.columns(type("endpointslices.discovery.k8s.io"))).extracting(Tables.Column::name)
+        .containsExactly("Name", "AddressType", "Ports", "Endpoints", "Age");
+    assertThat(Tables.cells(type("endpointslices.discovery.k8s.io"), slice, NOW))
+        .containsExactly("web-abc12", "IPv4", "8080", "10.1.0.1,10.1.0.2,10.1.0.3 + 1 more...", "60s");
+  }
+
+  @Test
   void aTableCarriesColumnsRowsAndEachObjectsMetadata() {
     ObjectNode deployment = json("""
         {'metadata':{'name':'web','namespace':'default','creationTimestamp':'2026-12-02T10:00:00Z','labels':{'app':'web'}},

@@ -30,6 +30,7 @@ final class SpecRules {
       case "replicationcontrollers" -> ReplicationControllerRules.validate(spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
+      case "endpointslices.discovery.k8s.io" -> EndpointSliceRules.validate(object, errors);
       case "nodes" -> NetworkRules.node(spec, errors);
       case "configmaps", "secrets" -> {
         configKeys(object.path("data"), "data", errors);
