@@ -104,18 +104,18 @@ final class ReplicaSetController<T extends HasMetadata> implements Controller {
     Integer replicas = kind.replicas().apply(rs);
     int wanted = replicas == null ? 1 : replicas;
     if (rs.getMetadata().getDeletionTimestamp() != null) {
-      log.debug("replicaset={} being deleted: not scaling, active={}", key, active.size());
+      log.debug("{}={} being deleted: not scaling, active={}", kind.controllerName(), key, active.size());
     } else if (!expectations.satisfied(key)) {
-      log.debug("replicaset={} waiting for its creates and deletes to be seen: not scaling, active={} replicas={}", key, active.size(), wanted);
+      log.debug("{}={} waiting for its creates and deletes to be seen: not scaling, active={} replicas={}", kind.controllerName(), key, active.size(), wanted);
     } else {
       int diff = wanted - active.size();
       if (diff > 0) {
-        log.debug("replicaset={} creating pods={} active={} replicas={}{}", key, Math.min(diff, MAX_BURST), active.size(), wanted,
+        log.debug("{}={} creating pods={} active={} replicas={}{}", kind.controllerName(), key, Math.min(diff, MAX_BURST), active.size(), wanted,
             diff > MAX_BURST ? " (the rest once these are seen)" : "");
         scaled = createPods(key, rs, Math.min(diff, MAX_BURST));
       } else if (diff < 0) {
         List<Pod> victims = ranked(active).subList(0, -diff);
-        log.debug("replicaset={} deleting pods={} active={} replicas={}", key, Cache.names(victims), active.size(), wanted);
+        log.debug("{}={} deleting pods={} active={} replicas={}", kind.controllerName(), key, Cache.names(victims), active.size(), wanted);
         scaled = deletePods(key, rs, victims);
       }
     }
@@ -158,7 +158,7 @@ final class ReplicaSetController<T extends HasMetadata> implements Controller {
       creates.add(pods.create(rs, podFor(rs, kind.template().apply(rs))).toCompletableFuture().whenComplete((pod, failure) -> {
         if (failure != null) {
           // This create will never be seen; the others that succeeded still are expected.
-          log.debug("replicaset={} create failed, one fewer expected: {}", key, StoreException.cause(failure).getMessage());
+          log.debug("{}={} create failed, one fewer expected: {}", kind.controllerName(), key, StoreException.cause(failure).getMessage());
           expectations.createFailed(key);
         }
       }));
@@ -182,7 +182,7 @@ final class ReplicaSetController<T extends HasMetadata> implements Controller {
     CompletableFuture<?>[] deletes = victims.stream()
         .map(pod -> pods.delete(rs, pod).toCompletableFuture().whenComplete((deleted, failure) -> {
           if (failure != null || !deleted) {
-            log.debug("replicaset={} pod={} {}, one fewer deletion expected", key, pod.getMetadata().getName(),
+            log.debug("{}={} pod={} {}, one fewer deletion expected", kind.controllerName(), key, pod.getMetadata().getName(),
                 failure != null ? "not deleted: " + StoreException.cause(failure).getMessage() : "was gone already");
             expectations.deleteFailed(key);
           }
