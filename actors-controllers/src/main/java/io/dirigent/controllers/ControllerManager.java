@@ -28,7 +28,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The controller manager — a cluster singleton on control-plane members that runs every control
- * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, the
+ * loop as a child ({@link ControllerLoop}): Endpoints, EndpointSlices, ReplicaSet, ReplicationController, Deployment, DaemonSet, the
  * garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation, each namespace's default ServiceAccount
  * and the kubernetes Service's Endpoints. The loops share one informer per kind ({@link SharedInformers}), whose indexed
  * store every loop that follows the kind reads. When its member goes, the singleton starts on another and the informers
@@ -75,7 +75,9 @@ public final class ControllerManager {
       MemberView members = MemberView.of(context.getSystem(), settings.role());
       List<Controller> controllers = List.of(
           new EndpointsController(store),
-          new ReplicaSetController(store, named(store, events, "replicaset-controller", clock), clock),
+          new EndpointSliceController(store),
+          ReplicaSetController.forReplicaSets(store, named(store, events, "replicaset-controller", clock), clock),
+          ReplicaSetController.forReplicationControllers(store, named(store, events, "replication-controller", clock), clock),
           new DeploymentController(store, named(store, events, "deployment-controller", clock), clock),
           new GarbageCollector(store),
           new DaemonSetController(store, named(store, events, "daemonset-controller", clock), clock),

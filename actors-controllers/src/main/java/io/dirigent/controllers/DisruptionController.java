@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kubernetes' disruption controller: keeps each PodDisruptionBudget's status — the pods it
- * expects, how many must stay healthy, how many are, and so how many may be disrupted now
+ * expects (for percentages, the scale of their Deployment, ReplicaSet or ReplicationController),
+ * how many must stay healthy, how many are, and so how many may be disrupted now
  * ({@link DisruptionBudgets}) — which the Eviction subresource reads and decrements. Its status
  * write carries the resourceVersion it read, so it never undoes an eviction's decrement it has
  * not seen (the conflict brings the key back with the newer budget).
@@ -60,7 +62,8 @@ final class DisruptionController implements Controller {
         new Watch(Pod.class, DisruptionController::budgetsOf),
         // A workload's scale is what a percentage or maxUnavailable counts from.
         new Watch(ReplicaSet.class, DisruptionController::budgetsInNamespace),
-        new Watch(Deployment.class, DisruptionController::budgetsInNamespace));
+        new Watch(Deployment.class, DisruptionController::budgetsInNamespace),
+        new Watch(ReplicationController.class, DisruptionController::budgetsInNamespace));
   }
 
   /** The budgets in the pod's namespace that select it now or did before. */
@@ -129,6 +132,12 @@ final class DisruptionController implements Controller {
    */
   private static Optional<String> scaleOwner(Pod pod, Cache cache, Map<String, Integer> scales) {
     Optional<OwnerReference> owner = Owners.controllerOf(pod);
+    if (owner.isPresent() && "ReplicationController".equals(owner.get().getKind())) {
+      Optional<ReplicationController> rc = cache.get(ReplicationController.class, pod.getMetadata().getNamespace() + "/" + owner.get().getName())
+          .filter(found -> found.getMetadata().getUid().equals(owner.get().getUid()));
+      rc.ifPresent(found -> scales.put(found.getMetadata().getUid(), replicas(found.getSpec().getReplicas())));
+      return rc.map(found -> found.getMetadata().getUid());
+    }
     if (owner.isEmpty() || !"ReplicaSet".equals(owner.get().getKind())) {
       return Optional.empty();
     }

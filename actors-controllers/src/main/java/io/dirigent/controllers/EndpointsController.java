@@ -56,7 +56,7 @@ final class EndpointsController implements Controller {
   }
 
   /** The services in the pod's namespace that select it now or did before. */
-  private static Collection<String> servicesOf(Change change, Cache cache) {
+  static Collection<String> servicesOf(Change change, Cache cache) {
     String namespace = KubeJson.namespace(change.object());
     Map<String, String> labels = KubeJson.stringMap(change.object(), "labels");
     Map<String, String> before = change.previous() == null ? Map.of() : KubeJson.stringMap(change.previous(), "labels");
@@ -141,7 +141,8 @@ final class EndpointsController implements Controller {
     return subsets;
   }
 
-  private static List<EndpointPort> ports(Service service, Pod pod) {
+  /** The service's ports as {@code pod} serves them; a named targetPort the pod has no port of is left out. */
+  static List<EndpointPort> ports(Service service, Pod pod) {
     List<EndpointPort> ports = new ArrayList<>();
     for (ServicePort port : service.getSpec().getPorts()) {
       IntOrString target = port.getTargetPort() == null ? new IntOrString(port.getPort()) : port.getTargetPort();

@@ -9,6 +9,7 @@ import io.dirigent.core.store.StoreException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -48,6 +49,7 @@ final class GarbageCollector implements Controller {
   static {
     KINDS.put("Deployment", Deployment.class);
     KINDS.put("ReplicaSet", ReplicaSet.class);
+    KINDS.put("ReplicationController", ReplicationController.class);
     KINDS.put("DaemonSet", DaemonSet.class);
     KINDS.put("Pod", Pod.class);
   }

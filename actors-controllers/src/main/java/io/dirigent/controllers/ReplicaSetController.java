@@ -8,10 +8,12 @@ import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
@@ -33,73 +35,87 @@ import org.slf4j.LoggerFactory;
  * template (owned by it, named after it), deletes the surplus — the ones that matter least
  * first: unscheduled, then pending, then not ready, then the newest — and writes its status.
  * Expectations stop it creating twice while its cache has not yet seen its own creates.
+ * The same loop, over {@link ReplicatedKind#REPLICATION_CONTROLLERS}, keeps ReplicationControllers.
  */
-final class ReplicaSetController implements Controller {
+final class ReplicaSetController<T extends HasMetadata> implements Controller {
 
   /** The most pods created in one reconcile; the rest follow once these are seen. */
   private static final int MAX_BURST = 500;
   private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
 
+  private final ReplicatedKind<T> kind;
   private final Store store;
   private final PodControl pods;
   private final Clock clock;
   private final Expectations expectations;
 
-  ReplicaSetController(Store store, EventRecorder events, Clock clock) {
+  ReplicaSetController(ReplicatedKind<T> kind, Store store, EventRecorder events, Clock clock) {
+    this.kind = kind;
     this.store = store;
     this.pods = new PodControl(store, events);
     this.clock = clock;
     this.expectations = new Expectations(clock);
   }
 
+  /** The ReplicaSet controller. */
+  static ReplicaSetController<ReplicaSet> forReplicaSets(Store store, EventRecorder events, Clock clock) {
+    return new ReplicaSetController<>(ReplicatedKind.REPLICA_SETS, store, events, clock);
+  }
+
+  /** The ReplicationController controller (Kubernetes' replication manager). */
+  static ReplicaSetController<ReplicationController> forReplicationControllers(Store store, EventRecorder events, Clock clock) {
+    return new ReplicaSetController<>(ReplicatedKind.REPLICATION_CONTROLLERS, store, events, clock);
+  }
+
   @Override
   public String name() {
-    return "replicaset";
+    return kind.controllerName();
   }
 
   @Override
   public List<Watch> watches() {
     return List.of(
-        new Watch(ReplicaSet.class, (change, cache) -> {
+        new Watch(kind.type(), (change, cache) -> {
           if (change.deleted()) {
             expectations.forget(Cache.key(change.object()));
           }
           return List.of(Cache.key(change.object()));
         }),
         new Watch(Pod.class, (change, cache) -> {
-          List<String> owner = expectations.ownerOfPod(change, "ReplicaSet");
-          return owner.isEmpty() ? ControllerRefs.adopters(change, cache, ReplicaSet.class, rs -> rs.getSpec().getSelector()) : owner;
+          List<String> owner = expectations.ownerOfPod(change, kind.kind());
+          return owner.isEmpty() ? ControllerRefs.adopters(change, cache, kind.type(), kind.selector()) : owner;
         }));
   }
 
   @Override
   public CompletionStage<?> reconcile(String key, Cache cache) {
-    Optional<ReplicaSet> found = cache.get(ReplicaSet.class, key);
+    Optional<T> found = cache.get(kind.type(), key);
     if (found.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    ReplicaSet rs = found.get();
-    return ControllerRefs.claim(store, rs, rs.getSpec().getSelector(), ControllerRefs.candidates(cache, Pod.class, rs))
+    T rs = found.get();
+    return ControllerRefs.claim(store, rs, kind.selector().apply(rs), ControllerRefs.candidates(cache, Pod.class, rs))
         .thenCompose(owned -> sync(key, rs, owned));
   }
 
-  private CompletionStage<?> sync(String key, ReplicaSet rs, List<Pod> owned) {
+  private CompletionStage<?> sync(String key, T rs, List<Pod> owned) {
     List<Pod> active = owned.stream().filter(ReplicaSetController::active).toList();
     CompletionStage<?> scaled = CompletableFuture.completedFuture(null);
-    int wanted = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+    Integer replicas = kind.replicas().apply(rs);
+    int wanted = replicas == null ? 1 : replicas;
     if (rs.getMetadata().getDeletionTimestamp() != null) {
-      log.debug("replicaset={} being deleted: not scaling, active={}", key, active.size());
+      log.debug("{}={} being deleted: not scaling, active={}", kind.controllerName(), key, active.size());
     } else if (!expectations.satisfied(key)) {
-      log.debug("replicaset={} waiting for its creates and deletes to be seen: not scaling, active={} replicas={}", key, active.size(), wanted);
+      log.debug("{}={} waiting for its creates and deletes to be seen: not scaling, active={} replicas={}", kind.controllerName(), key, active.size(), wanted);
     } else {
       int diff = wanted - active.size();
       if (diff > 0) {
-        log.debug("replicaset={} creating pods={} active={} replicas={}{}", key, Math.min(diff, MAX_BURST), active.size(), wanted,
+        log.debug("{}={} creating pods={} active={} replicas={}{}", kind.controllerName(), key, Math.min(diff, MAX_BURST), active.size(), wanted,
             diff > MAX_BURST ? " (the rest once these are seen)" : "");
         scaled = createPods(key, rs, Math.min(diff, MAX_BURST));
       } else if (diff < 0) {
         List<Pod> victims = ranked(active).subList(0, -diff);
-        log.debug("replicaset={} deleting pods={} active={} replicas={}", key, Cache.names(victims), active.size(), wanted);
+        log.debug("{}={} deleting pods={} active={} replicas={}", kind.controllerName(), key, Cache.names(victims), active.size(), wanted);
         scaled = deletePods(key, rs, victims);
       }
     }
@@ -109,12 +125,13 @@ final class ReplicaSetController implements Controller {
     return scaled.thenCompose(done -> writeStatus(rs, status)).thenApply(done -> recheck);
   }
 
-  private static int minReady(ReplicaSet rs) {
-    return rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
+  private int minReady(T rs) {
+    Integer seconds = kind.minReadySeconds().apply(rs);
+    return seconds == null ? 0 : seconds;
   }
 
   /** The pods {@code rs} controls, as the cache has them. */
-  static List<Pod> owned(ReplicaSet rs, Cache cache) {
+  static List<Pod> owned(HasMetadata rs, Cache cache) {
     return cache.indexed(Pod.class, Index.CONTROLLER, rs.getMetadata().getUid());
   }
 
@@ -134,14 +151,14 @@ final class ReplicaSetController implements Controller {
     return ranked;
   }
 
-  private CompletionStage<?> createPods(String key, ReplicaSet rs, int count) {
+  private CompletionStage<?> createPods(String key, T rs, int count) {
     expectations.expect(key, count, 0);
     List<CompletableFuture<Pod>> creates = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      creates.add(pods.create(rs, podFor(rs)).toCompletableFuture().whenComplete((pod, failure) -> {
+      creates.add(pods.create(rs, podFor(rs, kind.template().apply(rs))).toCompletableFuture().whenComplete((pod, failure) -> {
         if (failure != null) {
           // This create will never be seen; the others that succeeded still are expected.
-          log.debug("replicaset={} create failed, one fewer expected: {}", key, StoreException.cause(failure).getMessage());
+          log.debug("{}={} create failed, one fewer expected: {}", kind.controllerName(), key, StoreException.cause(failure).getMessage());
           expectations.createFailed(key);
         }
       }));
@@ -149,9 +166,9 @@ final class ReplicaSetController implements Controller {
     return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new));
   }
 
-  /** A new pod from the ReplicaSet's template, owned by it. */
-  static Pod podFor(ReplicaSet rs) {
-    PodTemplateSpec template = KubeJson.toTyped(KubeJson.MAPPER.valueToTree(rs.getSpec().getTemplate()), PodTemplateSpec.class);
+  /** A new pod from {@code rs}'s template, owned by it. */
+  static Pod podFor(HasMetadata rs, PodTemplateSpec rsTemplate) {
+    PodTemplateSpec template = KubeJson.toTyped(KubeJson.MAPPER.valueToTree(rsTemplate), PodTemplateSpec.class);
     ObjectMeta meta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
     meta.setName(null);
     meta.setGenerateName(rs.getMetadata().getName() + "-");
@@ -160,12 +177,12 @@ final class ReplicaSetController implements Controller {
     return new PodBuilder().withMetadata(meta).withSpec(template.getSpec()).build();
   }
 
-  private CompletionStage<?> deletePods(String key, ReplicaSet rs, List<Pod> victims) {
+  private CompletionStage<?> deletePods(String key, T rs, List<Pod> victims) {
     expectations.expect(key, 0, victims.size());
     CompletableFuture<?>[] deletes = victims.stream()
         .map(pod -> pods.delete(rs, pod).toCompletableFuture().whenComplete((deleted, failure) -> {
           if (failure != null || !deleted) {
-            log.debug("replicaset={} pod={} {}, one fewer deletion expected", key, pod.getMetadata().getName(),
+            log.debug("{}={} pod={} {}, one fewer deletion expected", kind.controllerName(), key, pod.getMetadata().getName(),
                 failure != null ? "not deleted: " + StoreException.cause(failure).getMessage() : "was gone already");
             expectations.deleteFailed(key);
           }
@@ -175,14 +192,15 @@ final class ReplicaSetController implements Controller {
   }
 
   /** replicas, fullyLabeledReplicas, readyReplicas, availableReplicas (ready for minReadySeconds), observedGeneration. */
-  ReplicaSetStatus status(ReplicaSet rs, List<Pod> active) {
+  ReplicaSetStatus status(T rs, List<Pod> active) {
     int minReady = minReady(rs);
     Instant now = clock.instant();
     int ready = 0;
     int available = 0;
     int labeled = 0;
-    Map<String, String> templateLabels = rs.getSpec().getTemplate().getMetadata() == null || rs.getSpec().getTemplate().getMetadata().getLabels() == null
-        ? Map.of() : rs.getSpec().getTemplate().getMetadata().getLabels();
+    PodTemplateSpec template = kind.template().apply(rs);
+    Map<String, String> templateLabels = template.getMetadata() == null || template.getMetadata().getLabels() == null
+        ? Map.of() : template.getMetadata().getLabels();
     for (Pod pod : active) {
       if (EndpointsController.ready(pod)) {
         ready++;
@@ -204,13 +222,14 @@ final class ReplicaSetController implements Controller {
         .build();
   }
 
-  private CompletionStage<?> writeStatus(ReplicaSet rs, ReplicaSetStatus status) {
-    if (rs.getStatus() != null && KubeJson.sameContent(KubeJson.MAPPER.valueToTree(withoutConditions(rs.getStatus())), KubeJson.MAPPER.valueToTree(status))) {
+  private CompletionStage<?> writeStatus(T rs, ReplicaSetStatus status) {
+    ReplicaSetStatus current = kind.status().apply(rs);
+    if (current != null && KubeJson.sameContent(KubeJson.MAPPER.valueToTree(withoutConditions(current)), KubeJson.MAPPER.valueToTree(status))) {
       return CompletableFuture.completedFuture(null);
     }
-    ReplicaSet update = Cache.copy(rs);
+    T update = Cache.copy(rs);
     update.getMetadata().setResourceVersion(null);
-    update.setStatus(status);
+    kind.setStatus().accept(update, status);
     return store.updateStatus(update).exceptionally(failure -> null);
   }
 

@@ -21,8 +21,11 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.ReplicationControllerBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -162,6 +165,30 @@ class ControllersTest {
   }
 
   @Test
+  void aReplicationControllerKeepsItsPodsCountsThemAndScalesAsAReplicaSetDoes() {
+    String ns = namespace();
+    Await.result(member.store().create(new ReplicationControllerBuilder().withNewMetadata().withName("rc").withNamespace(ns).endMetadata()
+        .withNewSpec().withReplicas(2).addToSelector("app", "rc")
+        .withNewTemplate().withNewMetadata().addToLabels("app", "rc").addToLabels("tier", "web").endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
+        .endSpec().build()));
+    awaitPods(ns, "two ready pods", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 2);
+    Pod pod = pods(ns).get(0);
+    assertThat(pod.getMetadata().getName()).startsWith("rc-");
+    assertThat(pod.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+      assertThat(owner.getKind()).isEqualTo("ReplicationController");
+      assertThat(owner.getApiVersion()).isEqualTo("v1");
+    });
+    Await.until("status counts two", WAIT, () -> {
+      ReplicationController rc = Await.result(member.store().get(ReplicationController.class, ns, "rc"));
+      return rc.getStatus() != null && Integer.valueOf(2).equals(rc.getStatus().getReplicas())
+          && Integer.valueOf(2).equals(rc.getStatus().getReadyReplicas()) && Integer.valueOf(2).equals(rc.getStatus().getFullyLabeledReplicas());
+    });
+    Updates.change(member.store(), ReplicationController.class, ns, "rc", rc -> rc.getSpec().setReplicas(1));
+    awaitPods(ns, "one pod left", pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 1);
+  }
+
+  @Test
   void aRollingUpdateStaysWithinMaxSurgeAndMaxUnavailableAtEveryStep() {
     String ns = namespace();
     int replicas = 4;
@@ -256,6 +283,22 @@ class ControllersTest {
       return readyAddresses(ns, "api").size() == 2 && now.getSubsets().stream().flatMap(s -> s.getNotReadyAddresses().stream())
           .anyMatch(a -> a.getIp().equals(sick.getStatus().getPodIP()));
     });
+    // The EndpointSlice beside the Endpoints says the same: the sick pod is there, not ready.
+    Await.until("the slice lists three endpoints on port 8888, the sick one not ready", WAIT, () -> {
+      List<EndpointSlice> slices = slicesOf(ns, "api");
+      return slices.size() == 1 && slices.get(0).getPorts().get(0).getPort() == 8888 && slices.get(0).getEndpoints().size() == 3
+          && slices.get(0).getEndpoints().stream().filter(e -> e.getAddresses().contains(sick.getStatus().getPodIP()))
+              .allMatch(e -> !e.getConditions().getReady());
+    });
+    assertThat(slicesOf(ns, "api").get(0).getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("Service"));
+    Await.result(member.store().delete(io.fabric8.kubernetes.api.model.Service.class, ns, "api", DeleteOptions.defaults()));
+    Await.until("the slice goes with its service", WAIT, () -> slicesOf(ns, "api").isEmpty());
+  }
+
+  private List<EndpointSlice> slicesOf(String ns, String service) {
+    return Await.result(member.store().list(EndpointSlice.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(EndpointSlice.class)
+        .stream().filter(slice -> service.equals(slice.getMetadata().getLabels().get("kubernetes.io/service-name"))).toList();
   }
 
   private List<String> readyAddresses(String ns, String name) {

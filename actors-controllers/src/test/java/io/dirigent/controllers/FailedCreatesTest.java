@@ -114,7 +114,7 @@ class FailedCreatesTest {
     ReplicaSet rs = Await.result(store.create(new ReplicaSetBuilder().withNewMetadata().withNamespace(ns).withName("web").endMetadata()
         .withNewSpec().withReplicas(5).withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(template()).endSpec()
         .build()));
-    ReplicaSetController controller = new ReplicaSetController(store, null, Clock.systemUTC());
+    ReplicaSetController<ReplicaSet> controller = ReplicaSetController.forReplicaSets(store, null, Clock.systemUTC());
     Cache cache = new Cache();
     cache.put(ReplicaSet.class, KubeJson.toTree(rs));
     String key = ns + "/web";

@@ -225,6 +225,68 @@ class KubectlIT {
   }
 
   @Test
+  void aReplicationControllerIsCreatedListedScaledAndDeletedAsOnKubernetes() throws Exception {
+    assertThat(ok("api-resources").out()).containsPattern("replicationcontrollers\\s+rc\\s+v1\\s+true\\s+ReplicationController");
+    // No selector and no labels: both default to the template's labels.
+    Path file = manifest("rc-web", """
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: rc-web}
+        spec:
+          replicas: 2
+          template:
+            metadata: {labels: {app: rc-web}}
+            spec:
+              containers:
+              - {name: web, image: "dirigent/httpenv:1"}
+        """);
+    assertThat(ok("create", "-f", file.toString()).out()).isEqualTo("replicationcontroller/rc-web created\n");
+    assertThat(ok("get", "rc", "rc-web", "-o", "jsonpath={.spec.selector.app} {.metadata.labels.app}").out()).isEqualTo("rc-web rc-web");
+    awaitOutput("two ready replicas", "2"::equals, "get", "rc", "rc-web", "-o", "jsonpath={.status.readyReplicas}");
+    assertThat(ok("get", "rc").out()).containsPattern("(?m)^NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE$")
+        .containsPattern("(?m)^rc-web\\s+2\\s+2\\s+2\\s+\\d+s$");
+    assertThat(ok("get", "all").out()).contains("replicationcontroller/rc-web");
+    assertThat(ok("describe", "rc", "rc-web").out()).containsPattern("Replicas:\\s+2 current / 2 desired");
+
+    assertThat(ok("scale", "rc", "rc-web", "--replicas=1").out()).isEqualTo("replicationcontroller/rc-web scaled\n");
+    awaitOutput("one replica", "1 1"::equals, "get", "rc", "rc-web", "-o", "jsonpath={.spec.replicas} {.status.replicas}");
+    // kubectl has no rollout for ReplicationControllers: it refuses by itself, as against Kubernetes.
+    assertThat(fails("rollout", "status", "rc/rc-web").err()).contains("no status viewer has been implemented for ReplicationController");
+
+    Kubectl.Run invalid = fails("create", "-f", manifest("rc-bad", """
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: rc-bad}
+        spec:
+          selector: {app: other}
+          template:
+            metadata: {labels: {app: rc-bad}}
+            spec:
+              containers:
+              - {name: web, image: "dirigent/httpenv:1"}
+        """).toString());
+    assertThat(invalid.err()).contains("The ReplicationController \"rc-bad\" is invalid")
+        .contains("spec.template.metadata.labels").contains("selector does not match labels in spec.template");
+
+    assertThat(ok("delete", "rc", "rc-web").out()).isEqualTo("replicationcontroller \"rc-web\" deleted\n");
+    awaitOutput("its pods gone", String::isEmpty, "get", "pods", "-l", "app=rc-web", "-o", "name");
+  }
+
+  @Test
+  void aServiceGetsEndpointSlicesKubectlListsAsOnKubernetes() throws Exception {
+    ok("create", "deployment", "sliced", "--image=dirigent/httpenv:1", "--replicas=2", "--port=8888");
+    ok("expose", "deployment", "sliced", "--port=80", "--target-port=8888");
+    awaitOutput("a slice with both pods, ready", out -> out.equals("true true"), "get", "endpointslices", "-l", "kubernetes.io/service-name=sliced",
+        "-o", "jsonpath={.items[0].endpoints[*].conditions.ready}");
+    assertThat(ok("get", "endpointslices", "-l", "kubernetes.io/service-name=sliced").out())
+        .containsPattern("(?m)^NAME\\s+ADDRESSTYPE\\s+PORTS\\s+ENDPOINTS\\s+AGE$")
+        .containsPattern("(?m)^sliced-\\w+\\s+IPv4\\s+8888\\s+[0-9.]+,[0-9.]+\\s+\\d+s$");
+    ok("delete", "service", "sliced");
+    awaitOutput("the slice gone with its service", String::isEmpty, "get", "endpointslices", "-l", "kubernetes.io/service-name=sliced", "-o", "name");
+    ok("delete", "deployment", "sliced");
+  }
+
+  @Test
   void logsComeFromTheContainerAndItsPreviousRun() throws Exception {
     assertThat(ok("run", "talker", "--image=dirigent/busybox:1", "--", "sh", "-c", "echo hello from talker; sleep 3600").out())
         .isEqualTo("pod/talker created\n");

@@ -74,7 +74,8 @@ final class ApiRoutes extends AllDirectives {
     Route core = handleSync(request -> discovery(request, true));
     Route groups = handleSync(request -> discovery(request, false));
     Route openApiIndex = handleSync(request -> Responses.json(200, openApi.index()));
-    Route others = concat(reviews(reviews), memberJoins(joins), readOnly(concat(
+    Route unknownResource = extractRequest(request -> unknownResourceWrite(request) ? complete(Responses.status(notFound(Optional.empty()))) : reject());
+    Route others = concat(reviews(reviews), memberJoins(joins), unknownResource, readOnly(concat(
         path("healthz", () -> ok),
         path("livez", () -> ok),
         path("readyz", () -> ready),
@@ -119,6 +120,27 @@ final class ApiRoutes extends AllDirectives {
   /** {@code inner} to GET and HEAD: everything outside the resource paths is read-only. */
   private Route readOnly(Route inner) {
     return concat(get(() -> inner), head(() -> inner));
+  }
+
+  /** The path {@link MemberJoins#PATH} matches. */
+  private static final String MEMBER_JOINS = "/apis/dirigent.io/v1/memberjoins";
+
+  /**
+   * A write below a group version that names no resource this server has (an APIService of
+   * {@code apiregistration.k8s.io}, a kind of a group not served): Kubernetes answers 404, as for
+   * a GET, not the 405 the read-only discovery paths above it give.
+   */
+  private static boolean unknownResourceWrite(HttpRequest request) {
+    String method = request.method().value();
+    if (method.equals("GET") || method.equals("HEAD")) {
+      return false;
+    }
+    String path = request.getUri().path();
+    if (AccessReviews.kind(path).isPresent() || path.equals(MEMBER_JOINS)) {
+      return false;
+    }
+    String[] segments = Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toArray(String[]::new);
+    return segments.length > 2 && segments[0].equals("api") || segments.length > 3 && segments[0].equals("apis");
   }
 
   /** Kubernetes' 405, naming the method and the resource when the path names one. */

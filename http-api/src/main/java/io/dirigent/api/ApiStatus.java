@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.validation.FieldError;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Kubernetes {@code Status} objects: every error the API returns, and the success answer of a
@@ -74,6 +77,35 @@ final class ApiStatus {
   /** A failure that is not the store's: a malformed request, a wrong method, a missing path. */
   static ObjectNode failure(int code, String reason, String message) {
     return base("Failure", message, reason, code);
+  }
+
+  /**
+   * The fields of a Status in the order Kubernetes' serializer writes them (the Go struct's order).
+   * Clients compare error bodies as text — the Python client's {@code FailToCreateError} prints
+   * the body verbatim — so the order is part of the answer.
+   */
+  static final List<String> FIELD_ORDER =
+      List.of("kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code");
+
+  /**
+   * {@code status} with its fields in {@link #FIELD_ORDER} (fields Kubernetes does not know come
+   * last). Callers add {@code details} after the code, so the order is fixed here, once, where a
+   * Status leaves the server.
+   */
+  static ObjectNode inKubernetesOrder(ObjectNode status) {
+    ObjectNode ordered = JsonNodeFactory.instance.objectNode();
+    for (String field : FIELD_ORDER) {
+      if (status.has(field)) {
+        ordered.set(field, status.get(field));
+      }
+    }
+    for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = status.fields(); it.hasNext(); ) {
+      Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
+      if (!ordered.has(field.getKey())) {
+        ordered.set(field.getKey(), field.getValue());
+      }
+    }
+    return ordered;
   }
 
   private static ObjectNode base(String outcome, String message, String reason, int code) {

@@ -2,6 +2,7 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
@@ -18,24 +19,36 @@ final class Responses {
   private Responses() {}
 
   static HttpResponse json(int code, JsonNode body) {
-    try {
-      return HttpResponse.create().withStatus(code).withEntity(ContentTypes.APPLICATION_JSON, KubeJson.MAPPER.writeValueAsBytes(body));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree that cannot be written", e);
-    }
+    return HttpResponse.create().withStatus(code).withEntity(ContentTypes.APPLICATION_JSON, jsonBytes(body));
   }
 
   /** A JSON body under a Content-Type with Kubernetes' parameters ({@code as=Table}, discovery). */
   static HttpResponse json(int code, JsonNode body, String contentType) {
+    return HttpResponse.create().withStatus(code).withEntity(ContentTypes.parse(contentType), jsonBytes(body));
+  }
+
+  /**
+   * {@code body} as Kubernetes' JSON serializer writes it: Go's {@code json.Encoder} ends every
+   * object with a newline, and clients that print a body (the Python client's errors) show it.
+   */
+  static byte[] jsonBytes(JsonNode body) {
     try {
-      return HttpResponse.create().withStatus(code).withEntity(ContentTypes.parse(contentType), KubeJson.MAPPER.writeValueAsBytes(body));
+      byte[] json = KubeJson.MAPPER.writeValueAsBytes(isStatus(body) ? ApiStatus.inKubernetesOrder((ObjectNode) body) : body);
+      byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+      line[json.length] = '\n';
+      return line;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree that cannot be written", e);
     }
   }
 
-  static HttpResponse status(com.fasterxml.jackson.databind.node.ObjectNode status) {
+  static HttpResponse status(ObjectNode status) {
     return json(status.path("code").asInt(), status);
+  }
+
+  /** Whether {@code body} is a Status, whichever route answers with it. */
+  private static boolean isStatus(JsonNode body) {
+    return body instanceof ObjectNode && "Status".equals(body.path("kind").asText()) && "v1".equals(body.path("apiVersion").asText());
   }
 
   /**

@@ -93,11 +93,22 @@ final class Subresources {
     }
     scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
     ObjectNode status = scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
-    String selector = selectorString(object.path("spec").path("selector"));
+    // A ReplicationController's selector is a plain label map, the others' a LabelSelector.
+    JsonNode specSelector = object.path("spec").path("selector");
+    String selector = "ReplicationController".equals(object.path("kind").asText())
+        ? mapSelectorString(specSelector) : selectorString(specSelector);
     if (!selector.isEmpty()) {
       status.put("selector", selector);
     }
     return scale;
+  }
+
+  /** A label map in the string form label selector queries take: {@code a=b,c=d}, sorted as Kubernetes sorts it. */
+  static String mapSelectorString(JsonNode selector) {
+    List<String> terms = new ArrayList<>();
+    selector.fields().forEachRemaining(label -> terms.add(label.getKey() + "=" + label.getValue().asText()));
+    java.util.Collections.sort(terms);
+    return String.join(",", terms);
   }
 
   /** A LabelSelector in the string form label selector queries take. */

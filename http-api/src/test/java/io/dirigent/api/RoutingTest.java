@@ -79,6 +79,8 @@ class RoutingTest {
         arguments("POST on a path outside the resources", "POST", "/version", ""),
         arguments("POST on a health check", "POST", "/healthz", ""),
         arguments("PUT on version discovery", "PUT", "/apis/apps/v1", ""),
+        arguments("POST on core version discovery", "POST", "/api/v1", ""),
+        arguments("PUT on member joins", "PUT", "/apis/dirigent.io/v1/memberjoins", " (PUT memberjoins)"),
         arguments("DELETE on a path nothing serves, which is read-only like every path outside the resources", "DELETE", "/nothing/here", ""));
   }
 
@@ -104,6 +106,10 @@ class RoutingTest {
         arguments("the token of something other than a service account", "POST", POD + "/token", " (pods p/token)"),
         arguments("an unknown subresource of a cluster-scoped object", "GET", "/api/v1/nodes/n/bogus", " (nodes n/bogus)"),
         arguments("an unknown resource", "GET", "/api/v1/widgets", ""),
+        arguments("a create of an unknown resource, which is not found rather than not allowed", "POST", "/api/v1/widgets", ""),
+        arguments("a create in a group that is not served (an APIService, without an aggregator)", "POST",
+            "/apis/apiregistration.k8s.io/v1/apiservices", ""),
+        arguments("a delete of an object of a group that is not served", "DELETE", "/apis/apiregistration.k8s.io/v1/apiservices/v1.x", ""),
         arguments("a path nothing serves", "GET", "/nothing/here", ""),
         arguments("an API version that does not exist", "GET", "/api/v9", ""),
         arguments("a group that does not exist", "GET", "/apis/nothing.example.com", ""),

@@ -106,6 +106,8 @@ public final class Tables {
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
       case "replicasets.apps" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"), AGE,
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
+      case "replicationcontrollers" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"), AGE,
+          Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
       case "daemonsets.apps" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"),
           Column.integer("Up-to-date"), Column.integer("Available"), Column.of("Node Selector"), AGE,
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
@@ -118,6 +120,7 @@ public final class Tables {
       case "configmaps" -> List.of(NAME, Column.integer("Data"), AGE);
       case "secrets" -> List.of(NAME, Column.of("Type"), Column.integer("Data"), AGE);
       case "endpoints" -> List.of(NAME, Column.of("Endpoints"), AGE);
+      case "endpointslices.discovery.k8s.io" -> List.of(NAME, Column.of("AddressType"), Column.of("Ports"), Column.of("Endpoints"), AGE);
       case "leases.coordination.k8s.io" -> List.of(NAME, Column.of("Holder"), AGE);
       case "resourcequotas" -> List.of(NAME, AGE, Column.of("Request"), Column.of("Limit"));
       case "limitranges" -> List.of(NAME, Column.of("Created At"));
@@ -148,6 +151,8 @@ public final class Tables {
           containers(spec, "name"), containers(spec, "image"), selector(spec.path("selector")));
       case "replicasets.apps" -> List.of(name, spec.path("replicas").asLong(1), status.path("replicas").asLong(),
           status.path("readyReplicas").asLong(), age, containers(spec, "name"), containers(spec, "image"), selector(spec.path("selector")));
+      case "replicationcontrollers" -> List.of(name, spec.path("replicas").asLong(1), status.path("replicas").asLong(),
+          status.path("readyReplicas").asLong(), age, containers(spec, "name"), containers(spec, "image"), labels(spec.path("selector")));
       case "daemonsets.apps" -> List.of(name, status.path("desiredNumberScheduled").asLong(), status.path("currentNumberScheduled").asLong(),
           status.path("numberReady").asLong(), status.path("updatedNumberScheduled").asLong(), status.path("numberAvailable").asLong(),
           labels(spec.path("template").path("spec").path("nodeSelector")), age,
@@ -162,6 +167,9 @@ public final class Tables {
       case "configmaps" -> List.of(name, (long) (object.path("data").size() + object.path("binaryData").size()), age);
       case "secrets" -> List.of(name, object.path("type").asText("Opaque"), (long) object.path("data").size(), age);
       case "endpoints" -> List.of(name, endpoints(object), age);
+      case "endpointslices.discovery.k8s.io" -> List.of(name, object.path("addressType").asText(""),
+          firstThree(object.path("ports"), port -> port.has("port") ? port.path("port").asText() : "<unset>"),
+          firstThree(object.path("endpoints"), endpoint -> endpoint.path("addresses").path(0).asText()), age);
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
       case "resourcequotas" -> List.of(name, age, quotaUsage(status, false), quotaUsage(status, true));
       case "limitranges" -> List.of(name, metadata.path("creationTimestamp").asText(""));
@@ -365,6 +373,21 @@ public final class Tables {
   }
 
   /** A plain label map as kubectl prints it: {@code a=b,c=d}, sorted. */
+  /**
+   * kubectl's cell for a list of slice ports or endpoints: the first three, then "+ N more...";
+   * {@code <unset>} for none.
+   */
+  private static String firstThree(JsonNode items, java.util.function.Function<JsonNode, String> cell) {
+    if (items.size() == 0) {
+      return "<unset>";
+    }
+    List<String> shown = new ArrayList<>();
+    for (int i = 0; i < Math.min(3, items.size()); i++) {
+      shown.add(cell.apply(items.get(i)));
+    }
+    return String.join(",", shown) + (items.size() > 3 ? " + " + (items.size() - 3) + " more..." : "");
+  }
+
   private static String labels(JsonNode map) {
     List<String> parts = new ArrayList<>();
     new TreeMap<>(stringMap(map)).forEach((key, value) -> parts.add(key + "=" + value));

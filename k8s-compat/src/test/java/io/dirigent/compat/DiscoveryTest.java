@@ -62,7 +62,7 @@ class DiscoveryTest {
         }
       }
     }
-    assertThat(all).containsExactly("pods", "services", "daemonsets", "deployments", "replicasets");
+    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets");
   }
 
   @Test
@@ -70,7 +70,8 @@ class DiscoveryTest {
     assertThat(texts(discovery.coreVersions("127.0.0.1:6443").path("versions"))).containsExactly("v1");
     List<String> groups = new ArrayList<>();
     discovery.groups().path("groups").forEach(g -> groups.add(g.path("preferredVersion").path("groupVersion").asText()));
-    assertThat(groups).containsExactly("apps/v1", "apiregistration.k8s.io/v1", "coordination.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1");
+    assertThat(groups).containsExactly("apps/v1", "apiregistration.k8s.io/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
+        "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1");
 
     JsonNode apps = discovery.resources("apps/v1").orElseThrow();
     List<String> names = new ArrayList<>();

@@ -47,6 +47,30 @@ class TablesTest {
   }
 
   @Test
+  void aReplicationControllerRowHasKubectlsColumnsWithItsMapSelector() {
+    ObjectNode rc = json("""
+        {'metadata':{'name':'frontend','creationTimestamp':'2026-12-02T11:58:00Z'},
+         'spec':{'replicas':3,'selector':{'tier':'web','app':'shop'},'template':{'spec':{'containers':[{'name':'web','image':'httpenv:1'}]}}},
+         'status':{'replicas':2,'readyReplicas':1}}""");
+    assertThat(Tables.columns(type("replicationcontrollers"))).extracting(Tables.Column::name)
+        .containsExactly("Name", "Desired", "Current", "Ready", "Age", "Containers", "Images", "Selector");
+    assertThat(Tables.cells(type("replicationcontrollers"), rc, NOW))
+        .containsExactly("frontend", 3L, 2L, 1L, "2m", "web", "httpenv:1", "app=shop,tier=web");
+  }
+
+  @Test
+  void anEndpointSliceRowShowsThreeAddressesAndHowManyMore() {
+    ObjectNode slice = json("""
+        {'metadata':{'name':'web-abc12','creationTimestamp':'2026-12-02T11:59:00Z'},'addressType':'IPv4',
+         'ports':[{'name':'http','port':8080,'protocol':'TCP'}],
+         'endpoints':[{'addresses':['10.1.0.1']},{'addresses':['10.1.0.2']},{'addresses':['10.1.0.3']},{'addresses':['10.1.0.4']}]}""");
+    assertThat(Tables.columns(type("endpointslices.discovery.k8s.io"))).extracting(Tables.Column::name)
+        .containsExactly("Name", "AddressType", "Ports", "Endpoints", "Age");
+    assertThat(Tables.cells(type("endpointslices.discovery.k8s.io"), slice, NOW))
+        .containsExactly("web-abc12", "IPv4", "8080", "10.1.0.1,10.1.0.2,10.1.0.3 + 1 more...", "60s");
+  }
+
+  @Test
   void aTableCarriesColumnsRowsAndEachObjectsMetadata() {
     ObjectNode deployment = json("""
         {'metadata':{'name':'web','namespace':'default','creationTimestamp':'2026-12-02T10:00:00Z','labels':{'app':'web'}},

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -64,7 +66,11 @@ final class BuiltinResources {
             "reason", "reportingComponent", "type"), null, false))
         .register(core(ConfigMap.class, "configmaps", List.of("cm"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(core(Secret.class, "secrets", List.of(), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of("type", "type"), null, false))
+        .register(new ResourceType("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", List.of(), true, false, false,
+            NameRule.DNS1123_SUBDOMAIN, EndpointSlice.class, Map.of(), null, false))
         .register(new ResourceType("coordination.k8s.io", "v1", "Lease", "leases", "lease", List.of(), true, false, false, NameRule.DNS1123_SUBDOMAIN, Lease.class, Map.of(), null, false))
+        .register(new ResourceType("", "v1", "ReplicationController", "replicationcontrollers", "replicationcontroller", List.of("rc"), true, true, true,
+            NameRule.DNS1123_SUBDOMAIN, ReplicationController.class, Map.of(), EMPTY, false))
         .register(apps(ReplicaSet.class, "replicasets", List.of("rs"), true))
         .register(apps(Deployment.class, "deployments", List.of("deploy"), true))
         .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false))

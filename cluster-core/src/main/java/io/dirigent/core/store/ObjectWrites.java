@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.validation.FieldError;
+import io.dirigent.core.validation.RequiredStatus;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +64,7 @@ final class ObjectWrites {
     if (status != null) {
       next.set("status", status);
     }
+    RequiredStatus.fill(type, next);
     return new Write(Operation.CREATE, next, false);
   }
 
@@ -114,6 +116,7 @@ final class ObjectWrites {
             List.of(FieldError.invalid("roleRef", next.path("roleRef").toString(), "cannot change roleRef"))));
       }
     }
+    RequiredStatus.fill(type, next);
     if (sameButVersion(next, current)) {
       return new Unchanged(current);
     }

@@ -104,14 +104,15 @@ public record WatchEvent(Type type, ObjectNode object, @JsonIgnore Encoded encod
 
   /** The watch ends with this error; {@code error} says why and what to do. */
   static WatchEvent error(StoreError error) {
+    // In the order Kubernetes writes a Status's fields.
     ObjectNode status = JsonNodeFactory.instance.objectNode()
         .put("kind", "Status")
-        .put("apiVersion", "v1")
-        .put("status", "Failure")
+        .put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Failure")
         .put("message", error.message())
         .put("reason", error.reason().status())
         .put("code", error.reason().code());
-    status.putObject("metadata");
     return new WatchEvent(Type.ERROR, status);
   }
 }

@@ -53,6 +53,14 @@ public final class Defaults {
         putIfAbsent(spec, "revisionHistoryLimit", 10);
         podSpec(child(child(spec, "template"), "spec"));
       }
+      case "replicationcontrollers" -> {
+        ObjectNode spec = child(object, "spec");
+        ReplicationControllerRules.defaults(object, spec);
+        // A missing template stays missing: validation says it is required.
+        if (spec.get("template") instanceof ObjectNode template) {
+          podSpec(child(template, "spec"));
+        }
+      }
       case "services" -> {
         ObjectNode spec = child(object, "spec");
         putIfAbsent(spec, "type", "ClusterIP");

@@ -40,8 +40,10 @@ final class SpecRules {
         }
       }
       case "limitranges" -> QuotaRules.limitRange(spec, errors);
+      case "replicationcontrollers" -> ReplicationControllerRules.validate(spec, errors);
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
+      case "endpointslices.discovery.k8s.io" -> EndpointSliceRules.validate(object, errors);
       case "nodes" -> NetworkRules.node(spec, errors);
       case "configmaps", "secrets" -> {
         configKeys(object.path("data"), "data", errors);

@@ -18,7 +18,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -74,7 +76,27 @@ class ObjectWritesTest {
         arguments("a pod starts Pending whatever the client says", "pods", runningPod, "{\"phase\":\"Pending\"}"),
         arguments("a node keeps the status its kubelet reports", "nodes", readyNode,
             "{\"conditions\":[{\"status\":\"True\",\"type\":\"Ready\"}]}"),
-        arguments("a deployment starts with an empty status", "deployments.apps", scaledDeployment, "{}"));
+        arguments("a deployment starts with an empty status", "deployments.apps", scaledDeployment, "{}"),
+        arguments("a replica set starts with the replicas counter its schema requires, at 0", "replicasets.apps",
+            new ReplicaSetBuilder().withNewMetadata().withNamespace("ns").withName("rs").endMetadata()
+                .withNewStatus().withReplicas(3).endStatus().build(),
+            "{\"replicas\":0}"),
+        arguments("a daemon set starts with the four counters its schema requires, at 0", "daemonsets.apps",
+            new DaemonSetBuilder().withNewMetadata().withNamespace("ns").withName("ds").endMetadata().build(),
+            "{\"currentNumberScheduled\":0,\"numberMisscheduled\":0,\"desiredNumberScheduled\":0,\"numberReady\":0}"));
+  }
+
+  @Test
+  void aStatusUpdateThatLeavesOutARequiredCounterStoresItAsZero() throws IOException {
+    ResourceType daemonSets = type("daemonsets.apps");
+    ObjectNode current = stored(daemonSets, new DaemonSetBuilder().withNewMetadata().withNamespace("ns").withName("ds").endMetadata().build());
+    ObjectNode body = current.deepCopy();
+    body.set("status", KubeJson.MAPPER.readTree("{\"desiredNumberScheduled\":2,\"observedGeneration\":1}"));
+
+    Write write = write(ObjectWrites.update(daemonSets, current, body, true, NOW));
+
+    assertThat(write.object().get("status")).isEqualTo(KubeJson.MAPPER.readTree(
+        "{\"desiredNumberScheduled\":2,\"observedGeneration\":1,\"currentNumberScheduled\":0,\"numberMisscheduled\":0,\"numberReady\":0}"));
   }
 
   @ParameterizedTest(name = "{0}")
