@@ -59,6 +59,10 @@ final class ObjectWrites {
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", KubeJson.timestamp(now));
     KubeJson.putInteger(meta, "generation", 1);
+    if (type.resource().equals("jobs.batch")) {
+      // As Kubernetes' job strategy: the generated selector names the uid, which exists only now.
+      io.dirigent.core.batch.JobSelector.generate(next);
+    }
     ObjectNode status = type.initialStatus();
     if (status != null) {
       next.set("status", status);
