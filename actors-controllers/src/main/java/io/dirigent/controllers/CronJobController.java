@@ -109,9 +109,11 @@ final class CronJobController implements Controller {
     Duration recheck = null;
     Job toCreate = null;
     List<Job> toReplace = List.of();
-    if (!Boolean.TRUE.equals(cronJob.getSpec().getSuspend())) {
-      ZoneId zone = CronJobPlanner.zone(cronJob.getSpec().getTimeZone());
-      CronSchedule schedule = CronSchedule.parse(cronJob.getSpec().getSchedule());
+    Optional<ZoneId> zoneOf = zone(key, cronJob, notes);
+    Optional<CronSchedule> scheduleOf = schedule(key, cronJob, notes);
+    if (!Boolean.TRUE.equals(cronJob.getSpec().getSuspend()) && zoneOf.isPresent() && scheduleOf.isPresent()) {
+      ZoneId zone = zoneOf.get();
+      CronSchedule schedule = scheduleOf.get();
       CronJobPlanner.Due due = CronJobPlanner.due(schedule, zone, Instant.parse(cronJob.getMetadata().getCreationTimestamp()),
           lastScheduled == null ? null : Instant.parse(lastScheduled), cronJob.getSpec().getStartingDeadlineSeconds(), now);
       recheck = CronJobPlanner.until(now, due.next());
@@ -159,6 +161,30 @@ final class CronJobController implements Controller {
           notes.forEach(Runnable::run);
           return again;
         });
+  }
+
+  /** The CronJob's zone; empty, with Kubernetes' warning, for one this server does not know (validation let it in elsewhere). */
+  private Optional<ZoneId> zone(String key, CronJob cronJob, List<Runnable> notes) {
+    try {
+      return Optional.of(CronJobPlanner.zone(cronJob.getSpec().getTimeZone()));
+    } catch (java.time.DateTimeException e) {
+      log.debug("cronjob={} unknown timeZone={}: not scheduling", key, cronJob.getSpec().getTimeZone());
+      notes.add(() -> record(cronJob, EventRecorder.WARNING, "UnknownTimeZone",
+          "invalid timeZone: \"%s\": %s".formatted(cronJob.getSpec().getTimeZone(), e.getMessage())));
+      return Optional.empty();
+    }
+  }
+
+  /** The CronJob's schedule; empty, with Kubernetes' warning, for one stored before validation refused it. */
+  private Optional<CronSchedule> schedule(String key, CronJob cronJob, List<Runnable> notes) {
+    try {
+      return Optional.of(CronSchedule.parse(cronJob.getSpec().getSchedule()));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      log.debug("cronjob={} unparseable schedule={}: not scheduling", key, cronJob.getSpec().getSchedule());
+      notes.add(() -> record(cronJob, EventRecorder.WARNING, "UnparseableSchedule",
+          "unparseable schedule: \"%s\" : %s".formatted(cronJob.getSpec().getSchedule(), e.getMessage())));
+      return Optional.empty();
+    }
   }
 
   private static int limit(Integer value, int fallback) {

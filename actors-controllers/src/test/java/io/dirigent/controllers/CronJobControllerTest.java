@@ -36,6 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 class CronJobControllerTest {
 
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  /** Events are recorded after the writes they tell of, without being waited for. */
+  private static final Duration WAIT = Duration.ofSeconds(10);
   private ClusterNode member;
   private Store store;
 
@@ -110,7 +112,7 @@ class CronJobControllerTest {
     assertThat(cronJob.getStatus().getActive()).extracting(r -> r.getName()).containsExactly(job.getMetadata().getName());
     assertThat(cronJob.getStatus().getLastScheduleTime()).isNotNull();
     assertThat(again).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5).plusSeconds(1));
-    assertThat(events(world)).contains("SuccessfulCreate: Created job " + job.getMetadata().getName());
+    Await.until("the event", WAIT, () -> events(world).contains("SuccessfulCreate: Created job " + job.getMetadata().getName()));
 
     world.reconcile(store);
     assertThat(jobs(world)).as("the same time is not started twice").hasSize(1);
@@ -123,7 +125,7 @@ class CronJobControllerTest {
     forbid.clock().advance(Duration.ofMinutes(5));
     forbid.reconcile(store);
     assertThat(jobs(forbid)).hasSize(1);
-    assertThat(events(forbid)).anyMatch(e -> e.startsWith("JobAlreadyActive"));
+    Await.until("the event", WAIT, () -> events(forbid).stream().anyMatch(e -> e.startsWith("JobAlreadyActive")));
 
     World replace = world(b -> b.editSpec().withConcurrencyPolicy("Replace").endSpec());
     replace.reconcile(store);
@@ -131,7 +133,7 @@ class CronJobControllerTest {
     replace.clock().advance(Duration.ofMinutes(5));
     replace.reconcile(store);
     assertThat(jobs(replace)).extracting(j -> j.getMetadata().getName()).hasSize(1).doesNotContain(first);
-    assertThat(events(replace)).contains("SuccessfulDelete: Deleted job " + first);
+    Await.until("the event", WAIT, () -> events(replace).contains("SuccessfulDelete: Deleted job " + first));
   }
 
   @Test
@@ -146,9 +148,9 @@ class CronJobControllerTest {
     CronJob cronJob = cronJob(world);
     assertThat(cronJob.getStatus().getLastSuccessfulTime()).isNotNull();
     assertThat(cronJob.getStatus().getActive()).hasSize(1);
-    assertThat(events(world)).anyMatch(e -> e.startsWith("SawCompletedJob: Saw completed job: "));
+    Await.until("the event", WAIT, () -> events(world).stream().anyMatch(e -> e.startsWith("SawCompletedJob: Saw completed job: ")));
 
-    Job second = jobs.stream().filter(j -> j.getStatus() == null || j.getStatus().getConditions() == null).findFirst().orElseThrow();
+    Job second = jobs.stream().filter(j -> CronJobPlanner.finished(j).isEmpty()).findFirst().orElseThrow();
     world.clock().advance(Duration.ofSeconds(10));
     finish(world, second, "Complete");
     world.reconcile(store);
