@@ -71,6 +71,8 @@ class JobsIT {
     assertThat(table).containsPattern("hello\\s+Complete\\s+1/1\\s+\\d+s\\s+\\d+s");
     assertThat(ok("logs", "job/hello").out()).isEqualTo("hello from a job\n");
     assertThat(ok("get", "pods", "-l", "batch.kubernetes.io/job-name=hello", "-o", "jsonpath={.items[*].status.phase}").out()).isEqualTo("Succeeded");
+    assertThat(fails("set", "image", "job/hello", "hello=dirigent/httpenv:1").err()).contains("Job.batch \"hello\" is invalid: spec.template")
+        .contains("field is immutable");
   }
 
   @Test

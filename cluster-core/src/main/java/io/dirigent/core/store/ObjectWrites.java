@@ -112,6 +112,12 @@ final class ObjectWrites {
               "%s \"%s\" is being deleted: no new finalizers can be added (%s)".formatted(type.resource(), name, String.join(", ", added))));
         }
       }
+      if (type.resource().equals("jobs.batch")) {
+        List<FieldError> immutable = io.dirigent.core.batch.JobUpdates.immutable(current, next);
+        if (!immutable.isEmpty()) {
+          return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name, immutable));
+        }
+      }
       if (current.has("roleRef") && !current.get("roleRef").equals(next.path("roleRef"))) {
         // A binding grants what its role grants: changing the role would be a new binding, so Kubernetes refuses it.
         return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name,
