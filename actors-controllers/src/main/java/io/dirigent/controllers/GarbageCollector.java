@@ -51,6 +51,8 @@ final class GarbageCollector implements Controller {
     KINDS.put("ReplicaSet", ReplicaSet.class);
     KINDS.put("ReplicationController", ReplicationController.class);
     KINDS.put("DaemonSet", DaemonSet.class);
+    KINDS.put("CronJob", io.fabric8.kubernetes.api.model.batch.v1.CronJob.class);
+    KINDS.put("Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class);
     KINDS.put("Pod", Pod.class);
   }
 

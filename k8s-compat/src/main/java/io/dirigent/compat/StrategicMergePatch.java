@@ -45,7 +45,8 @@ public final class StrategicMergePatch {
   /** Pod specs by kind: where the pod spec sits in objects of that kind. */
   private static final Map<String, String> POD_SPEC_ROOTS = Map.of(
       "Pod", "spec", "Deployment", "spec.template.spec", "ReplicaSet", "spec.template.spec", "DaemonSet", "spec.template.spec",
-      "StatefulSet", "spec.template.spec", "Job", "spec.template.spec", "PodTemplate", "template.spec");
+      "StatefulSet", "spec.template.spec", "Job", "spec.template.spec", "PodTemplate", "template.spec",
+      "CronJob", "spec.jobTemplate.spec.template.spec");
 
   /** Lists outside pod specs, by kind ("*": any kind), relative to the object. */
   private static final Map<String, Map<String, ListStrategy>> KIND_LISTS = Map.of(

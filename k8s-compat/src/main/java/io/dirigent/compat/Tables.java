@@ -111,6 +111,8 @@ public final class Tables {
       case "daemonsets.apps" -> List.of(NAME, Column.integer("Desired"), Column.integer("Current"), Column.integer("Ready"),
           Column.integer("Up-to-date"), Column.integer("Available"), Column.of("Node Selector"), AGE,
           Column.wide("Containers"), Column.wide("Images"), Column.wide("Selector"));
+      case "jobs.batch" -> BatchTables.jobColumns(NAME, AGE);
+      case "cronjobs.batch" -> BatchTables.cronJobColumns(NAME, AGE);
       case "services" -> List.of(NAME, Column.of("Type"), Column.of("Cluster-IP"), Column.of("External-IP"), Column.of("Port(s)"), AGE,
           Column.wide("Selector"));
       case "nodes" -> List.of(NAME, Column.of("Status"), Column.of("Roles"), AGE, Column.of("Version"),
@@ -157,6 +159,11 @@ public final class Tables {
           status.path("numberReady").asLong(), status.path("updatedNumberScheduled").asLong(), status.path("numberAvailable").asLong(),
           labels(spec.path("template").path("spec").path("nodeSelector")), age,
           containers(spec, "name"), containers(spec, "image"), selector(spec.path("selector")));
+      case "jobs.batch" -> concat(List.of(name), BatchTables.jobCells(object, now),
+          List.of(age, containers(spec, "name"), containers(spec, "image"), selector(spec.path("selector"))));
+      case "cronjobs.batch" -> concat(List.of(name), BatchTables.cronJobCells(object, now),
+          List.of(age, containers(spec.path("jobTemplate").path("spec"), "name"), containers(spec.path("jobTemplate").path("spec"), "image"),
+              selector(spec.path("jobTemplate").path("spec").path("selector"))));
       case "services" -> List.of(name, spec.path("type").asText("ClusterIP"), clusterIp(spec), externalIp(spec, status), ports(spec), age,
           labels(spec.path("selector")));
       case "nodes" -> List.of(name, nodeStatus(object), roles(metadata), age, status.path("nodeInfo").path("kubeletVersion").asText(""),
@@ -344,6 +351,15 @@ public final class Tables {
   }
 
   // ---- workloads, services, nodes ----
+
+  @SafeVarargs
+  private static List<Object> concat(List<Object>... parts) {
+    List<Object> all = new ArrayList<>();
+    for (List<Object> part : parts) {
+      all.addAll(part);
+    }
+    return all;
+  }
 
   private static String containers(JsonNode spec, String field) {
     List<String> values = new ArrayList<>();

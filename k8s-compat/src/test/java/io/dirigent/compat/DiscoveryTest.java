@@ -62,7 +62,7 @@ class DiscoveryTest {
         }
       }
     }
-    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets");
+    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets", "cronjobs", "jobs");
   }
 
   @Test
@@ -70,7 +70,7 @@ class DiscoveryTest {
     assertThat(texts(discovery.coreVersions("127.0.0.1:6443").path("versions"))).containsExactly("v1");
     List<String> groups = new ArrayList<>();
     discovery.groups().path("groups").forEach(g -> groups.add(g.path("preferredVersion").path("groupVersion").asText()));
-    assertThat(groups).containsExactly("apps/v1", "apiregistration.k8s.io/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
+    assertThat(groups).containsExactly("apps/v1", "apiregistration.k8s.io/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
         "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1");
 
     JsonNode apps = discovery.resources("apps/v1").orElseThrow();
@@ -84,7 +84,10 @@ class DiscoveryTest {
       }
     }
     assertThat(scale.path("group").asText()).isEqualTo("autoscaling");
-    assertThat(discovery.resources("batch/v1")).isEmpty();
+    assertThat(discovery.resources("autoscaling/v2")).isEmpty();
+    List<String> batch = new ArrayList<>();
+    discovery.resources("batch/v1").orElseThrow().path("resources").forEach(r -> batch.add(r.path("name").asText()));
+    assertThat(batch).containsExactly("cronjobs", "cronjobs/status", "jobs", "jobs/status");
     assertThat(discovery.group("apps").orElseThrow().path("kind").asText()).isEqualTo("APIGroup");
   }
 

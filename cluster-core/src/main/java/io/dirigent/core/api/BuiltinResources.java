@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
@@ -76,6 +78,8 @@ final class BuiltinResources {
         .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false))
         .register(core(ResourceQuota.class, "resourcequotas", List.of("quota"), true, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), EMPTY, false))
         .register(core(LimitRange.class, "limitranges", List.of("limits"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
+        .register(batch(Job.class, "jobs", List.of()))
+        .register(batch(CronJob.class, "cronjobs", List.of("cj")))
         .register(core(ServiceAccount.class, "serviceaccounts", List.of("sa"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))
@@ -120,5 +124,11 @@ final class BuiltinResources {
       Class<? extends HasMetadata> type, String plural, List<String> shortNames, boolean hasScale) {
     String kind = type.getSimpleName();
     return new ResourceType("apps", "v1", kind, plural, kind.toLowerCase(), shortNames, true, true, hasScale, NameRule.DNS1123_SUBDOMAIN, type, Map.of(), EMPTY, false);
+  }
+
+  /** batch/v1: Job and CronJob, with status their controllers write. */
+  private static ResourceType batch(Class<? extends HasMetadata> type, String plural, List<String> shortNames) {
+    String kind = type.getSimpleName();
+    return new ResourceType("batch", "v1", kind, plural, kind.toLowerCase(), shortNames, true, true, false, NameRule.DNS1123_SUBDOMAIN, type, Map.of(), EMPTY, false);
   }
 }

@@ -60,6 +60,10 @@ final class ObjectWrites {
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", KubeJson.timestamp(now));
     KubeJson.putInteger(meta, "generation", 1);
+    if (type.resource().equals("jobs.batch")) {
+      // As Kubernetes' job strategy: the generated selector names the uid, which exists only now.
+      io.dirigent.core.batch.JobSelector.generate(next);
+    }
     ObjectNode status = type.initialStatus();
     if (status != null) {
       next.set("status", status);
@@ -108,6 +112,12 @@ final class ObjectWrites {
         if (!added.isEmpty()) {
           return new Reject(StoreError.of(StoreError.Reason.FORBIDDEN,
               "%s \"%s\" is being deleted: no new finalizers can be added (%s)".formatted(type.resource(), name, String.join(", ", added))));
+        }
+      }
+      if (type.resource().equals("jobs.batch")) {
+        List<FieldError> immutable = io.dirigent.core.batch.JobUpdates.immutable(current, next);
+        if (!immutable.isEmpty()) {
+          return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name, immutable));
         }
       }
       if (current.has("roleRef") && !current.get("roleRef").equals(next.path("roleRef"))) {

@@ -458,7 +458,8 @@ public final class Store {
     Defaults.apply(type, body);
     List<FieldError> errors = ObjectValidator.validate(type, body, create);
     if (!errors.isEmpty()) {
-      throw StoreError.invalid(type.kind(), KubeJson.name(body), errors).toException();
+      // Kubernetes names the kind with its group: CronJob.batch "x" is invalid.
+      throw StoreError.invalid(type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group(), KubeJson.name(body), errors).toException();
     }
     long size = encodedSize(body);
     if (size > settings.maxObjectBytes()) {

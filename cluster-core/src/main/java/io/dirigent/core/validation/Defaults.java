@@ -74,6 +74,8 @@ public final class Defaults {
           }
         }
       }
+      case "jobs.batch" -> BatchDefaults.job(object);
+      case "cronjobs.batch" -> BatchDefaults.cronJob(object);
       case "secrets" -> {
         putIfAbsent(object, "type", "Opaque");
         foldStringData(object);
@@ -112,7 +114,7 @@ public final class Defaults {
     secret.remove("stringData");
   }
 
-  private static void podSpec(ObjectNode spec) {
+  static void podSpec(ObjectNode spec) {
     putIfAbsent(spec, "restartPolicy", "Always");
     putIfAbsent(spec, "terminationGracePeriodSeconds", 30);
     putIfAbsent(spec, "dnsPolicy", "ClusterFirst");
@@ -189,7 +191,7 @@ public final class Defaults {
     });
   }
 
-  private static ObjectNode child(ObjectNode parent, String field) {
+  static ObjectNode child(ObjectNode parent, String field) {
     JsonNode child = parent.get(field);
     if (child instanceof ObjectNode object) {
       return object;
@@ -197,7 +199,7 @@ public final class Defaults {
     return parent.putObject(field);
   }
 
-  private static void putIfAbsent(ObjectNode node, String field, Object value) {
+  static void putIfAbsent(ObjectNode node, String field, Object value) {
     if (node.hasNonNull(field)) {
       return;
     }

@@ -70,6 +70,7 @@ public final class ObjectValidator {
     finalizers(object.path("metadata").path("finalizers"), errors);
     ownerReferences(object.path("metadata").path("ownerReferences"), errors);
     errors.addAll(SpecRules.validate(type, object));
+    BatchRules.validate(type, object, create, errors);
     return errors;
   }
 
