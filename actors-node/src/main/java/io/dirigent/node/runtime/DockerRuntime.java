@@ -149,6 +149,13 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   /** The node's pool of started sandboxes; null: none (each pod's sandbox is started when it arrives). */
   private volatile SandboxPool pool;
+  /**
+   * Held while a container is started or removed: Docker 20.10's network code deadlocks when
+   * several sandboxes' endpoints are created and deleted on one network at once (seen: every API
+   * call hung, goroutines of concurrent sandbox deletes waiting on one network's lock), so this
+   * node's starts and removals go one at a time; each takes a fraction of a second.
+   */
+  private final java.util.concurrent.locks.ReentrantLock endpoints = new java.util.concurrent.locks.ReentrantLock();
   private volatile PooledHostnames hostnames = new PooledHostnames(DEFAULT_BUSYBOX);
   private static final String DEFAULT_BUSYBOX = "/bin/busybox";
   /** The pod's hostname, by sandbox id, of pods whose sandbox came from the pool. */
@@ -176,7 +183,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     }
     hostnames = new PooledHostnames(busybox);
     pool = new SandboxPool(docker, sandboxImage, node, size, instance.isEmpty() ? Map.of() : Map.of(INSTANCE, instance),
-        this::poolNetwork, () -> System.nanoTime() - lastPodWork.get() > IDLE.toNanos());
+        this::poolNetwork, () -> System.nanoTime() - lastPodWork.get() > IDLE.toNanos(), endpoints);
   }
 
   /** How many pool sandboxes are ready to be taken (0 without a pool). */
@@ -553,7 +560,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       }
       String id = create.withHostConfig(host).exec().getId();
       try {
-        docker.startContainerCmd(id).exec();
+        oneAtATime(() -> docker.startContainerCmd(id).exec());
       } catch (RuntimeException e) {
         removeQuietly(id);
         throw e;
@@ -689,7 +696,7 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
   public CompletionStage<Void> startContainer(String id) {
     podWork();
     return call(() -> {
-      docker.startContainerCmd(id).exec();
+      oneAtATime(() -> docker.startContainerCmd(id).exec());
       String hostname = unnamed.remove(id);
       if (hostname != null) {
         name(id, hostname);
@@ -757,9 +764,19 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
       current.forget(id);
     }
     try {
-      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      oneAtATime(() -> docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException gone) {
       // already removed
+    }
+  }
+
+  /** Runs an engine call that may create or delete a network endpoint under {@link #endpoints}. */
+  private void oneAtATime(Runnable call) {
+    endpoints.lock();
+    try {
+      call.run();
+    } finally {
+      endpoints.unlock();
     }
   }
 

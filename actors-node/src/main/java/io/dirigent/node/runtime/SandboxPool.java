@@ -76,6 +76,8 @@ final class SandboxPool implements AutoCloseable {
   /** The network the free sandboxes are on; null until the first look. */
   private volatile String poolNetwork;
   private volatile boolean closed;
+  /** The runtime's lock on starts and removals (Docker 20.10 deadlocks on concurrent endpoint changes). */
+  private final java.util.concurrent.locks.Lock endpoints;
   private long pausedUntil;
 
   /**
@@ -84,7 +86,7 @@ final class SandboxPool implements AutoCloseable {
    * @param engineIdle whether no pod work reached the engine lately: the pool fills only then
    */
   SandboxPool(DockerClient docker, String sandboxImage, String node, int size, Map<String, String> baseLabels,
-      Supplier<String> network, BooleanSupplier engineIdle) {
+      Supplier<String> network, BooleanSupplier engineIdle, java.util.concurrent.locks.Lock endpoints) {
     if (size < 1) {
       throw new IllegalArgumentException("a sandbox pool holds at least one sandbox, not " + size);
     }
@@ -95,6 +97,7 @@ final class SandboxPool implements AutoCloseable {
     this.baseLabels = Map.copyOf(baseLabels);
     this.network = network;
     this.engineIdle = engineIdle;
+    this.endpoints = endpoints;
     this.filler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "dirigent-sandbox-pool");
       thread.setDaemon(true);
@@ -293,11 +296,14 @@ final class SandboxPool implements AutoCloseable {
     }
     String name = NAME_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     String id = docker.createContainerCmd(sandboxImage).withName(name).withHostName(FREE_HOSTNAME).withLabels(labels).withHostConfig(host).exec().getId();
+    endpoints.lock();
     try {
       docker.startContainerCmd(id).exec();
     } catch (RuntimeException e) {
       removeQuietly(id);
       throw e;
+    } finally {
+      endpoints.unlock();
     }
     if (closed || !network.equals(poolNetwork)) {
       removeQuietly(id);
@@ -307,12 +313,15 @@ final class SandboxPool implements AutoCloseable {
   }
 
   private void removeQuietly(String id) {
+    endpoints.lock();
     try {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (NotFoundException gone) {
       // already removed
     } catch (RuntimeException e) {
       log.warn("pool sandbox {} could not be removed: {}", id, e.toString());
+    } finally {
+      endpoints.unlock();
     }
   }
 
@@ -333,8 +342,8 @@ final class SandboxPool implements AutoCloseable {
     }
     List<String> left = new ArrayList<>(free);
     free.clear();
-    // A few at a time: a server's stop should not wait for each in turn.
-    java.util.concurrent.ExecutorService removers = Executors.newFixedThreadPool(Math.max(1, Math.min(8, left.size())));
+    // One at a time (removals take the runtime's endpoint lock), off the caller's thread, within a bound.
+    java.util.concurrent.ExecutorService removers = Executors.newSingleThreadExecutor();
     try {
       CompletableFuture.allOf(left.stream().map(id -> CompletableFuture.runAsync(() -> removeQuietly(id), removers)).toArray(CompletableFuture[]::new))
           .get(30, TimeUnit.SECONDS);

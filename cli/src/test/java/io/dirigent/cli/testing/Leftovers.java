@@ -59,9 +59,9 @@ public final class Leftovers {
 
   /** Removes every container of the server of {@code dataDir}, running or not. */
   public static void removeContainersOf(Path dataDir) {
-    List<String> ids = containersOf(dataDir);
-    if (!ids.isEmpty()) {
-      docker(concat(List.of("rm", "-f"), ids).toArray(String[]::new));
+    // One at a time, as the agent removes them: concurrent endpoint deletes can deadlock Docker 20.10.
+    for (String id : containersOf(dataDir)) {
+      docker("rm", "-f", id);
     }
   }
 
