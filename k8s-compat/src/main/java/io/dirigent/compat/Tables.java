@@ -122,6 +122,7 @@ public final class Tables {
       case "events" -> List.of(Column.of("Last Seen"), Column.of("Type"), Column.of("Reason"), Column.of("Object"),
           Column.wide("Subobject"), Column.wide("Source"), Column.of("Message"), Column.wide("First Seen"),
           new Column("Count", "integer", "", 1), new Column("Name", "string", "name", 1));
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.columns(type.resource());
       default -> List.of(NAME, AGE);
     };
   }
@@ -157,6 +158,7 @@ public final class Tables {
       case "endpoints" -> List.of(name, endpoints(object), age);
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
       case "events" -> eventCells(object, now);
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.cells(type.resource(), object, age);
       default -> List.of(name, age);
     };
   }

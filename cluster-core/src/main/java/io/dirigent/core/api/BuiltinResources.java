@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,6 +23,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +71,12 @@ final class BuiltinResources {
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))
         .register(rbac(ClusterRoleBinding.class, "clusterrolebindings", false))
-        .register(rbac(RoleBinding.class, "rolebindings", true));
+        .register(rbac(RoleBinding.class, "rolebindings", true))
+        // Volumes: their phase is the PersistentVolume controller's to write.
+        .register(core(PersistentVolume.class, "persistentvolumes", List.of("pv"), false, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), status("Pending"), false))
+        .register(core(PersistentVolumeClaim.class, "persistentvolumeclaims", List.of("pvc"), true, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), status("Pending"), false))
+        .register(new ResourceType("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", List.of("sc"), false, false, false,
+            NameRule.DNS1123_SUBDOMAIN, StorageClass.class, Map.of(), null, false));
   }
 
   private static ResourceType core(

@@ -70,6 +70,7 @@ public final class Defaults {
         putIfAbsent(object, "type", "Opaque");
         foldStringData(object);
       }
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageDefaults.apply(type, object);
       default -> { }
     }
   }

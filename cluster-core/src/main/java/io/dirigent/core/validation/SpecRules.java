@@ -38,6 +38,7 @@ final class SpecRules {
       case "roles.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io" -> RbacRules.role(object, type.namespaced(), errors);
       case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io" ->
           RbacRules.binding(object, type.namespaced(), errors);
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageRules.validate(type, object, errors);
       default -> { }
     }
     return errors;
