@@ -1,6 +1,7 @@
 package io.dirigent.core.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.LocalVolumes;
 import java.util.Set;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Set;
  * control plane's components) anything; a node agent only what its Node and the pods bound to it
  * need, as Kubernetes' Node authorizer and NodeRestriction admission allow a kubelet.
  *
- * <p>A node may: read and list pods, nodes, namespaces, services and endpoints; register and
+ * <p>A node may: read and list pods, nodes, namespaces, services, endpoints and
+ * PersistentVolumes; remove the finalizers of the local volumes pinned to it; register and
  * update its own Node; keep its own Lease in {@code kube-node-lease}; write the status of, and
  * delete, the pods bound to it; record events; and read a Secret, ConfigMap,
  * PersistentVolumeClaim or ServiceAccount only while a pod bound to it refers to it (which only
@@ -96,6 +98,13 @@ public final class StoreAccess {
       };
       case "events", "events.events.k8s.io" -> verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.GET
           ? ALLOWED : denied(caller, verb, resource, namespace, "a node only records events");
+      case "persistentvolumes" -> switch (verb) {
+        case GET, LIST -> ALLOWED;
+        // Letting go of a local volume it has cleaned up: its finalizer, and nothing else.
+        case UPDATE -> LocalVolumes.pinnedTo(current, node) && LocalVolumes.onlyFinalizersRemoved(current, proposed)
+            ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' may only remove finalizers of the local volumes on it".formatted(node));
+        default -> denied(caller, verb, resource, namespace, "a node only reads volumes and lets go of its local ones");
+      };
       default -> {
         if (NODE_READABLE.contains(resource) && (verb == Verb.GET || verb == Verb.LIST)) {
           yield ALLOWED;
