@@ -1,5 +1,6 @@
 package io.dirigent.core.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.LocalVolumes;
 import java.util.Set;
@@ -120,7 +121,8 @@ public final class StoreAccess {
   }
 
   /**
-   * The scheduler: reads pods, Nodes and namespaces, binds an unbound pod to a node (an update that sets
+   * The scheduler: reads pods, Nodes, namespaces, claims, volumes and classes, records on a claim
+   * the node selected for its first pod, binds an unbound pod to a node (an update that sets
    * {@code spec.nodeName} and changes nothing else of the spec: Kubernetes' pods/binding), writes
    * a pod's status (its PodScheduled condition), records events and keeps its leader Lease.
    */
@@ -136,12 +138,37 @@ public final class StoreAccess {
             : denied(caller, verb, resource, namespace, "the scheduler only binds an unbound pod to a node");
         default -> denied(caller, verb, resource, namespace, "the scheduler only binds pods");
       };
-      case "nodes", "namespaces" -> verb == Verb.GET || verb == Verb.LIST ? ALLOWED
+      case "nodes", "namespaces", "persistentvolumes", "storageclasses.storage.k8s.io" -> verb == Verb.GET || verb == Verb.LIST ? ALLOWED
           : denied(caller, verb, resource, namespace, "the scheduler only reads " + resource);
+      // Kubernetes' volume binding: the node chosen for a claim's first pod, in its annotation, and nothing else.
+      case "persistentvolumeclaims" -> verb == Verb.GET || verb == Verb.LIST
+          || (verb == Verb.UPDATE && onlyAnnotationChanged(current, proposed, io.dirigent.core.api.Storage.SELECTED_NODE)) ? ALLOWED
+          : denied(caller, verb, resource, namespace, "the scheduler only reads claims and records the node selected for them");
       case "events", "events.events.k8s.io" -> verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.GET
           ? ALLOWED : denied(caller, verb, resource, namespace, "the scheduler only records events");
       default -> denied(caller, verb, resource, namespace, "the scheduler has no access to " + resource);
     };
+  }
+
+  /** Whether {@code proposed} is {@code current} with only the annotation {@code key} set or changed. */
+  private static boolean onlyAnnotationChanged(ObjectNode current, ObjectNode proposed, String key) {
+    if (current == null || proposed == null) {
+      return false;
+    }
+    for (String field : new String[] {"spec", "status"}) {
+      if (!io.dirigent.core.api.KubeJson.sameContent(current.path(field), proposed.path(field))) {
+        return false;
+      }
+    }
+    ObjectNode before = current.path("metadata").path("annotations").isObject() ? current.path("metadata").path("annotations").deepCopy()
+        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode after = proposed.path("metadata").path("annotations").isObject() ? proposed.path("metadata").path("annotations").deepCopy()
+        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    before.remove(key);
+    after.remove(key);
+    JsonNode beforeLabels = current.path("metadata").path("labels");
+    return io.dirigent.core.api.KubeJson.sameContent(before, after)
+        && io.dirigent.core.api.KubeJson.sameContent(beforeLabels, proposed.path("metadata").path("labels"));
   }
 
   /** Whether {@code proposed} is {@code current}, unbound, with a node set and no other change to its spec. */

@@ -77,7 +77,8 @@ public final class ClusterNode implements AutoCloseable {
         .thenRun(() -> ClusterFormation.recordMember(dataDir(system)))
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
-        .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
+        .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(service -> controlPlane ? retrying("the default StorageClass", () -> DefaultStorageClass.ensure(store)) : CompletableFuture.completedFuture(null));
   }
 
   /** Starts a member with the given overrides on top of Dirigent's configuration. */
