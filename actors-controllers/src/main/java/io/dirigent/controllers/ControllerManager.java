@@ -28,7 +28,7 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The controller manager — a cluster singleton on control-plane members that runs every control
- * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, the
+ * loop as a child ({@link ControllerLoop}): Endpoints, ReplicaSet, Deployment, DaemonSet, StatefulSet, the
  * PersistentVolume binder and reclaimer and the local-path provisioner, the garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation, each namespace's default ServiceAccount
  * and the kubernetes Service's Endpoints. The loops share one informer per kind ({@link SharedInformers}), whose indexed
  * store every loop that follows the kind reads. When its member goes, the singleton starts on another and the informers
@@ -79,6 +79,7 @@ public final class ControllerManager {
           new DeploymentController(store, named(store, events, "deployment-controller", clock), clock),
           new GarbageCollector(store),
           new DaemonSetController(store, named(store, events, "daemonset-controller", clock), clock),
+          new StatefulSetController(store, named(store, events, "statefulset-controller", clock)),
           new NamespaceController(store, settings.namespaceRecheckInterval()),
           new ClusterRoleAggregationController(store),
           new ServiceAccountController(store, caPem),

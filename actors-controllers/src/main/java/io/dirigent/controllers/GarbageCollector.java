@@ -49,6 +49,8 @@ final class GarbageCollector implements Controller {
     KINDS.put("Deployment", Deployment.class);
     KINDS.put("ReplicaSet", ReplicaSet.class);
     KINDS.put("DaemonSet", DaemonSet.class);
+    KINDS.put("StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
+    KINDS.put("ControllerRevision", io.fabric8.kubernetes.api.model.apps.ControllerRevision.class);
     KINDS.put("Pod", Pod.class);
   }
 

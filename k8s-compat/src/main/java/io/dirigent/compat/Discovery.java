@@ -28,7 +28,7 @@ public final class Discovery {
   /** The verbs every served resource supports. */
   private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   /** The resources kubectl's {@code get all} shows (those of them Dirigent serves). */
-  private static final Set<String> ALL = Set.of("pods", "services", "deployments.apps", "replicasets.apps", "daemonsets.apps");
+  private static final Set<String> ALL = Set.of("pods", "services", "deployments.apps", "replicasets.apps", "daemonsets.apps", "statefulsets.apps");
 
   /** Which aggregated discovery version a client asked for. */
   public enum Aggregated {

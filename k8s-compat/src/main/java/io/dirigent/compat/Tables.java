@@ -123,6 +123,8 @@ public final class Tables {
           Column.wide("Subobject"), Column.wide("Source"), Column.of("Message"), Column.wide("First Seen"),
           new Column("Count", "integer", "", 1), new Column("Name", "string", "name", 1));
       case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.columns(type.resource());
+      case "statefulsets.apps" -> List.of(NAME, Column.of("Ready"), AGE, Column.wide("Containers"), Column.wide("Images"));
+      case "controllerrevisions.apps" -> List.of(NAME, Column.of("Controller"), Column.integer("Revision"), AGE);
       default -> List.of(NAME, AGE);
     };
   }
@@ -159,6 +161,9 @@ public final class Tables {
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
       case "events" -> eventCells(object, now);
       case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.cells(type.resource(), object, age);
+      case "statefulsets.apps" -> List.of(name, status.path("readyReplicas").asLong() + "/" + spec.path("replicas").asLong(1), age,
+          containers(spec, "name"), containers(spec, "image"));
+      case "controllerrevisions.apps" -> List.of(name, controller(metadata), object.path("revision").asLong(), age);
       default -> List.of(name, age);
     };
   }
@@ -438,6 +443,18 @@ public final class Tables {
   }
 
   // ---- shared ----
+
+  /** {@code statefulset.apps/web}: the controller owner, as kubectl prints it; {@code <none>} without one. */
+  private static String controller(JsonNode metadata) {
+    for (JsonNode owner : metadata.path("ownerReferences")) {
+      if (owner.path("controller").asBoolean()) {
+        String apiVersion = owner.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return owner.path("kind").asText().toLowerCase() + group + "/" + owner.path("name").asText();
+      }
+    }
+    return NONE;
+  }
 
   private static String text(JsonNode node, String field) {
     String value = node.path(field).asText("");

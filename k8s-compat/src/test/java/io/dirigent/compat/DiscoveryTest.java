@@ -62,7 +62,7 @@ class DiscoveryTest {
         }
       }
     }
-    assertThat(all).containsExactly("pods", "services", "daemonsets", "deployments", "replicasets");
+    assertThat(all).containsExactly("pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets");
   }
 
   @Test

@@ -15,9 +15,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -67,6 +69,9 @@ final class BuiltinResources {
         .register(apps(ReplicaSet.class, "replicasets", List.of("rs"), true))
         .register(apps(Deployment.class, "deployments", List.of("deploy"), true))
         .register(apps(DaemonSet.class, "daemonsets", List.of("ds"), false))
+        .register(apps(StatefulSet.class, "statefulsets", List.of("sts"), true))
+        .register(new ResourceType("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", List.of(), true, false, false,
+            NameRule.DNS1123_SUBDOMAIN, ControllerRevision.class, Map.of(), null, false))
         .register(core(ServiceAccount.class, "serviceaccounts", List.of("sa"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))

@@ -27,6 +27,10 @@ final class SpecRules {
     switch (type.resource()) {
       case "pods" -> PodSpecRules.validate(spec, "spec", errors);
       case "replicasets.apps", "deployments.apps", "daemonsets.apps" -> workload(type, spec, errors);
+      case "statefulsets.apps" -> {
+        workload(type, withClaimVolumes(spec), errors);
+        StorageRules.statefulSet(spec, errors);
+      }
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
       case "nodes" -> NetworkRules.node(spec, errors);
@@ -72,6 +76,29 @@ final class SpecRules {
       }
     }
     PodSpecRules.validate(template.path("spec"), "spec.template.spec", errors);
+  }
+
+  /**
+   * A StatefulSet's spec with its claim templates as the pod template's volumes, as its pods get
+   * them: containers may mount a claim template by its name.
+   */
+  private static JsonNode withClaimVolumes(JsonNode spec) {
+    if (!spec.path("volumeClaimTemplates").isArray() || !spec.path("template").path("spec").isObject()) {
+      return spec;
+    }
+    ObjectNode copy = spec.deepCopy();
+    ObjectNode podSpec = (ObjectNode) copy.path("template").path("spec");
+    com.fasterxml.jackson.databind.node.ArrayNode volumes = podSpec.path("volumes").isArray()
+        ? (com.fasterxml.jackson.databind.node.ArrayNode) podSpec.get("volumes") : podSpec.putArray("volumes");
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    volumes.forEach(volume -> declared.add(volume.path("name").asText()));
+    for (JsonNode template : spec.path("volumeClaimTemplates")) {
+      String name = template.path("metadata").path("name").asText("");
+      if (!name.isEmpty() && declared.add(name)) {
+        volumes.addObject().put("name", name).putObject("persistentVolumeClaim").put("claimName", name);
+      }
+    }
+    return copy;
   }
 
   private static void configKeys(JsonNode data, String path, List<FieldError> errors) {

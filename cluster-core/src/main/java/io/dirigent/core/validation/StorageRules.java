@@ -125,14 +125,59 @@ final class StorageRules {
   }
 
   private static void accessModes(JsonNode modes, List<FieldError> errors) {
+    accessModes(modes, "spec.accessModes", errors);
+  }
+
+  private static void accessModes(JsonNode modes, String field, List<FieldError> errors) {
     if (!modes.isArray() || modes.isEmpty()) {
-      errors.add(FieldError.required("spec.accessModes", ""));
+      errors.add(FieldError.required(field, ""));
       return;
     }
     for (JsonNode mode : modes) {
       if (!Storage.ACCESS_MODES.contains(mode.asText())) {
-        errors.add(FieldError.notSupported("spec.accessModes", mode.asText(), Storage.ACCESS_MODES));
+        errors.add(FieldError.notSupported(field, mode.asText(), Storage.ACCESS_MODES));
       }
+    }
+  }
+
+  /**
+   * A StatefulSet's own fields: its pod management policy and update strategy, a partition not
+   * below zero, and claim templates that are claims — named (a DNS label: the claims are named
+   * {@code <template>-<set>-<ordinal>} and the pods mount them under that name), once each, with
+   * access modes and a size.
+   */
+  static void statefulSet(JsonNode spec, List<FieldError> errors) {
+    oneOf(spec.path("podManagementPolicy"), "spec.podManagementPolicy", List.of("OrderedReady", "Parallel"), errors);
+    oneOf(spec.path("updateStrategy").path("type"), "spec.updateStrategy.type", List.of("RollingUpdate", "OnDelete"), errors);
+    JsonNode partition = spec.path("updateStrategy").path("rollingUpdate").path("partition");
+    if (!partition.isMissingNode() && !partition.isNull() && (!partition.canConvertToInt() || partition.asInt() < 0)) {
+      errors.add(FieldError.invalid("spec.updateStrategy.rollingUpdate.partition", partition.asText(), "must be greater than or equal to 0"));
+    }
+    JsonNode serviceName = spec.path("serviceName");
+    if (serviceName.isTextual() && !serviceName.asText().isEmpty()) {
+      NameRules.dns1123Label(serviceName.asText()).forEach(problem -> errors.add(FieldError.invalid("spec.serviceName", serviceName.asText(), problem)));
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    JsonNode templates = spec.path("volumeClaimTemplates");
+    for (int i = 0; i < templates.size(); i++) {
+      String at = "spec.volumeClaimTemplates[" + i + "]";
+      JsonNode template = templates.get(i);
+      String name = template.path("metadata").path("name").asText("");
+      if (name.isEmpty()) {
+        errors.add(FieldError.required(at + ".metadata.name", ""));
+      } else if (!names.add(name)) {
+        errors.add(FieldError.duplicate(at + ".metadata.name", name));
+      } else {
+        NameRules.dns1123Label(name).forEach(problem -> errors.add(FieldError.invalid(at + ".metadata.name", name, problem)));
+      }
+      accessModes(template.path("spec").path("accessModes"), at + ".spec.accessModes", errors);
+      JsonNode storage = template.path("spec").path("resources").path("requests").path("storage");
+      if (storage.isMissingNode() || storage.isNull()) {
+        errors.add(FieldError.required(at + ".spec.resources[storage]", ""));
+      } else {
+        size(storage, at + ".spec.resources[storage]", errors);
+      }
+      className(template.path("spec").path("storageClassName"), at + ".spec.storageClassName", errors);
     }
   }
 
