@@ -88,6 +88,7 @@ public final class ControllerManager {
           new ApiServerEndpointsController(store, members, settings.apiServerEndpointsInterval()),
           new ClaimBinder(store, named(store, events, "persistentvolume-controller", clock)),
           new VolumeReclaimer(store, named(store, events, "persistentvolume-controller", clock)),
+          new ClaimProtection(store),
           new LocalPathProvisioner(store, named(store, events, "dirigent.io/local-path", clock), settings.provisioningRetryInterval()),
           NodeIpamController.from(store, named(store, events, "node-ipam-controller", clock),
               context.getSystem().settings().config().getConfig("dirigent.network"), settings.nodeIpamRetryInterval()));

@@ -182,4 +182,24 @@ class StorageControllersTest {
     Await.result(member.store().delete(PersistentVolumeClaim.class, ns, "data-web-0", DeleteOptions.defaults()));
     Await.until("the volume is deleted, its node having let go of it", WAIT, () -> find(PersistentVolume.class, null, pvName).isEmpty());
   }
+
+  @Test
+  void aClaimInUseIsKeptUntilItsLastPodIsGone() {
+    String ns = namespace("protected");
+    Await.result(member.store().create(claim(ns, "data", "1Gi", Storage.DEFAULT_CLASS).build()));
+    Await.result(member.store().create(podUsing(ns, "user", "data")));
+    Await.until("the claim is Bound", WAIT, () -> "Bound".equals(phase(Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")))));
+    assertThat(Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")).getMetadata().getFinalizers())
+        .contains(Storage.CLAIM_PROTECTION);
+
+    Await.result(member.store().delete(PersistentVolumeClaim.class, ns, "data", DeleteOptions.defaults()));
+    Await.until("the claim is Terminating", WAIT, () -> Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data"))
+        .getMetadata().getDeletionTimestamp() != null);
+    String volume = Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")).getSpec().getVolumeName();
+    assertThat(find(PersistentVolume.class, null, volume)).as("the volume stays while the claim is used").isPresent();
+
+    Await.result(member.store().delete(Pod.class, ns, "user", DeleteOptions.defaults()));
+    Await.until("the claim goes once its pod is gone", WAIT, () -> find(PersistentVolumeClaim.class, ns, "data").isEmpty());
+    Await.until("and its volume with it", WAIT, () -> find(PersistentVolume.class, null, volume).isEmpty());
+  }
 }

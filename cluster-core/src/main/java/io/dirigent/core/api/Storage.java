@@ -30,6 +30,8 @@ public final class Storage {
    * then this finalizer, once the volume is deleted.
    */
   public static final String LOCAL_VOLUME_FINALIZER = "dirigent.io/local-volume";
+  /** On every live claim: it stays while a pod that has not finished uses it (Kubernetes' pvc-protection). */
+  public static final String CLAIM_PROTECTION = "kubernetes.io/pvc-protection";
   /** On a Node: the directory under which its local volumes live (set by its agent when it registers). */
   public static final String VOLUMES_DIR = "dirigent.io/volumes-dir";
   /** The label local volumes are pinned to a node by, in their required node affinity. */
