@@ -185,6 +185,14 @@ class VolumesIT {
     awaitOutput("web-1 back with its file", out -> out.contains("found first-web-1"), "logs", "web-1");
 
     assertThat(ok("rollout", "history", "statefulset/web").out()).containsPattern("(?m)^1\\s");
+    ok("set", "env", "statefulset/web", "MODE=two");
+    assertThat(ok("rollout", "status", "statefulset/web", "--timeout=120s").out()).contains("partitioned roll out complete: 2 new pods have been updated...");
+    assertThat(ok("get", "pod", "web-0", "-o", "jsonpath={.spec.containers[0].env[0].value}").out()).isEqualTo("two");
+    assertThat(ok("rollout", "history", "statefulset/web").out()).containsPattern("(?m)^1\\s").containsPattern("(?m)^2\\s");
+    assertThat(ok("rollout", "undo", "statefulset/web").out()).isEqualTo("statefulset.apps/web rolled back\n");
+    ok("rollout", "status", "statefulset/web", "--timeout=120s");
+    awaitOutput("web-0 back on the first template", out -> out.isEmpty(), "get", "pod", "web-0", "-o", "jsonpath={.spec.containers[0].env}");
+    awaitOutput("web-0 made again still finds its file", out -> out.contains("found first-web-0"), "logs", "web-0");
 
     ok("delete", "statefulset", "web");
     awaitOutput("its pods gone", out -> !out.contains("web-"), "get", "pods");
