@@ -28,8 +28,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 
 /**
  * The controller manager — a cluster singleton on control-plane members that runs every control
- * loop as a child ({@link ControllerLoop}): Endpoints, EndpointSlices, ReplicaSet, ReplicationController, Deployment, DaemonSet, Job, CronJob, the
- * garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation, each namespace's default ServiceAccount
+ * loop as a child ({@link ControllerLoop}): Endpoints, EndpointSlices, ReplicaSet, ReplicationController, Deployment, DaemonSet, StatefulSet, Job, CronJob, the
+ * PersistentVolume binder and reclaimer and the local-path provisioner, the garbage collector, node lifecycle, namespace deletion, ClusterRole aggregation, each namespace's default ServiceAccount
  * and the kubernetes Service's Endpoints. The loops share one informer per kind ({@link SharedInformers}), whose indexed
  * store every loop that follows the kind reads. When its member goes, the singleton starts on another and the informers
  * rebuild their stores from the store: the loops keep no state of their own.
@@ -83,6 +83,7 @@ public final class ControllerManager {
           new DaemonSetController(store, named(store, events, "daemonset-controller", clock), clock),
           new JobController(store, named(store, events, "job-controller", clock), clock, JobPlanner.DEFAULT_BACKOFF),
           new CronJobController(store, named(store, events, "cronjob-controller", clock), clock),
+          new StatefulSetController(store, named(store, events, "statefulset-controller", clock)),
           new NamespaceController(store, settings.namespaceRecheckInterval()),
           new ClusterRoleAggregationController(store),
           new ServiceAccountController(store, caPem),
@@ -91,6 +92,10 @@ public final class ControllerManager {
           new NodeLifecycleController(store, named(store, events, "node-controller", clock), clock,
               settings.nodeMonitorGracePeriod(), settings.nodeMonitorPeriod(), settings.evictions(), members),
           new ApiServerEndpointsController(store, members, settings.apiServerEndpointsInterval()),
+          new ClaimBinder(store, named(store, events, "persistentvolume-controller", clock)),
+          new VolumeReclaimer(store, named(store, events, "persistentvolume-controller", clock)),
+          new ClaimProtection(store),
+          new LocalPathProvisioner(store, named(store, events, "dirigent.io/local-path", clock), settings.provisioningRetryInterval()),
           NodeIpamController.from(store, named(store, events, "node-ipam-controller", clock),
               context.getSystem().settings().config().getConfig("dirigent.network"), settings.nodeIpamRetryInterval()));
       SharedInformers informers = new SharedInformers(context, store, settings.relistDelay(), Index.STANDARD);

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param namespaceRecheckInterval how often a namespace being deleted is looked at while objects are left in it
  * @param apiServerEndpointsInterval how often the kubernetes Service's Endpoints are checked against the members
  * @param nodeIpamRetryInterval how soon a node that got no pod range is tried again
+ * @param provisioningRetryInterval how soon a claim whose volume could not be provisioned is tried again
  */
 record ControllerSettings(
     String role,
@@ -36,7 +37,8 @@ record ControllerSettings(
     NodeHealth.Timeouts evictions,
     Duration namespaceRecheckInterval,
     Duration apiServerEndpointsInterval,
-    Duration nodeIpamRetryInterval) {
+    Duration nodeIpamRetryInterval,
+    Duration provisioningRetryInterval) {
 
   ControllerSettings {
     if (workers < 1) {
@@ -49,6 +51,7 @@ record ControllerSettings(
     positive("namespace-recheck-interval", namespaceRecheckInterval);
     positive("apiserver-endpoints-interval", apiServerEndpointsInterval);
     positive("node-ipam-retry-interval", nodeIpamRetryInterval);
+    positive("provisioning-retry-interval", provisioningRetryInterval);
   }
 
   /** A back-off from {@code initial}, doubling to {@code max}. */
@@ -82,7 +85,7 @@ record ControllerSettings(
         Backoff.from(c, "retry-backoff"), c.getDuration("relist-delay"), Backoff.from(c, "restart-backoff"),
         Backoff.from(c, "loop-restart-backoff"), c.getDuration("node-monitor-grace-period"), c.getDuration("node-monitor-period"),
         NodeHealth.Timeouts.from(c), c.getDuration("namespace-recheck-interval"), c.getDuration("apiserver-endpoints-interval"),
-        c.getDuration("node-ipam-retry-interval"));
+        c.getDuration("node-ipam-retry-interval"), c.getDuration("provisioning-retry-interval"));
   }
 
   private static void positive(String name, Duration value) {

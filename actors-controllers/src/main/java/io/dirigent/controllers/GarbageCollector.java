@@ -53,6 +53,8 @@ final class GarbageCollector implements Controller {
     KINDS.put("DaemonSet", DaemonSet.class);
     KINDS.put("CronJob", io.fabric8.kubernetes.api.model.batch.v1.CronJob.class);
     KINDS.put("Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+    KINDS.put("StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class);
+    KINDS.put("ControllerRevision", io.fabric8.kubernetes.api.model.apps.ControllerRevision.class);
     KINDS.put("Pod", Pod.class);
   }
 

@@ -35,6 +35,7 @@ class ControllerSettingsTest {
     assertThat(settings.apiServerEndpointsInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.namespaceRecheckInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(settings.nodeIpamRetryInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(settings.provisioningRetryInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.resyncInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(settings.workers()).isEqualTo(4);
   }

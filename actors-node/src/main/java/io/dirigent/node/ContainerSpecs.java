@@ -42,6 +42,7 @@ final class ContainerSpecs {
 
   private final Store store;
   private final Path podsDir;
+  private final Path volumesDir;
   private final Executor files;
   /** Where the pods' ServiceAccount tokens come from; null where no volumes are made. */
   private final PodTokens tokens;
@@ -55,11 +56,13 @@ final class ContainerSpecs {
 
   /**
    * @param podsDir where pod volumes go; null: no volumes are made (the simulated runtime)
+   * @param volumesDir where the node's local PersistentVolumes are; null: none are
    * @param files runs the blocking file work
    */
-  ContainerSpecs(Store store, Path podsDir, Executor files, PodTokens tokens) {
+  ContainerSpecs(Store store, Path podsDir, Path volumesDir, Executor files, PodTokens tokens) {
     this.store = store;
     this.podsDir = podsDir;
+    this.volumesDir = volumesDir;
     this.files = files;
     this.tokens = tokens;
   }
@@ -102,11 +105,15 @@ final class ContainerSpecs {
         }
       }
     }
+    Map<String, String> claims = new LinkedHashMap<>();
+    if (podsDir != null) {
+      lookups.add(ClaimedVolumes.resolve(store, store.caller().nodeName(), pod, container).toCompletableFuture().thenAccept(claims::putAll));
+    }
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApplyAsync(looked -> {
       List<String> env = environment(pod, container, configMaps, secrets, podIp, hostIp);
       List<ContainerSpec.Mount> mounts = podsDir == null ? List.of()
           : PodVolumes.mounts(podsDir.resolve(pod.getMetadata().getUid()).resolve("volumes"), pod, container,
-              new PodVolumes.Sources(configMaps, secrets, podTokens, podIp, hostIp));
+              new PodVolumes.Sources(configMaps, secrets, podTokens, podIp, hostIp, claims, volumesDir));
       var resources = container.getResources();
       Map<String, Quantity> limits = resources == null || resources.getLimits() == null ? Map.of() : resources.getLimits();
       Map<String, Quantity> requests = resources == null || resources.getRequests() == null ? Map.of() : resources.getRequests();

@@ -209,6 +209,10 @@ public final class NodeAgent {
         context.spawn(Informer.create(node.store(), node.store().registry().byResource("pods").orElseThrow(),
             new ObjectFilter(null, "", "spec.nodeName=" + name()), events, node.settings().relistDelay()), "pods");
       }
+      if (node.settings().volumesDir() != null) {
+        context.spawn(LocalVolumeReclaimer.create(node.store(), name(), node.settings().volumesDir(), node.blocking(), node.settings().relistDelay(),
+            node.settings().writeRetryInterval()), "local-volumes");
+      }
       ActorRef<PodLogs.Request> logs = context.messageAdapter(PodLogs.Request.class, Logs::new);
       context.getSystem().receptionist().tell(Receptionist.register(PodLogs.serviceKey(name()), logs));
       // A failure while opening one stream must not end the service for every later one.

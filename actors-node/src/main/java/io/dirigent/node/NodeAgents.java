@@ -206,7 +206,7 @@ public final class NodeAgents implements AutoCloseable {
     }
     EventRecorder recorder = settings.events() ? new EventRecorder(node, "kubelet", settings.name(), clock) : null;
     return new NodeAgentContext(node, runtime, simulated ? "simulated" : "docker", settings, recorder,
-        new ContainerSpecs(node, simulated ? null : settings.podsDir(), blocking,
+        new ContainerSpecs(node, simulated ? null : settings.podsDir(), settings.volumesDir(), blocking,
             simulated ? null : new PodTokens(system, node.caller(), system.settings().config().getDuration("dirigent.store.ask-timeout"))),
         clock, blocking, org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString());
   }

@@ -3,6 +3,7 @@ package io.dirigent.node;
 import io.dirigent.core.api.ConditionStatus;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.NodeConditions;
+import io.dirigent.core.api.Storage;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.node.runtime.RuntimeInfo;
 import io.fabric8.kubernetes.api.model.Node;
@@ -71,8 +72,10 @@ final class NodeObjects {
     if (simulated) {
       labels.put("dirigent.io/simulated", "true");
     }
+    // Where the local-path provisioner puts this node's volumes.
+    Map<String, String> annotations = settings.volumesDir() == null ? Map.of() : Map.of(Storage.VOLUMES_DIR, settings.volumesDir().toString());
     return new NodeBuilder()
-        .withNewMetadata().withName(settings.name()).withLabels(labels).endMetadata()
+        .withNewMetadata().withName(settings.name()).withLabels(labels).withAnnotations(annotations).endMetadata()
         .withNewSpec().endSpec()
         .withStatus(status(settings, runtime, capacity, health, previous, now))
         .build();

@@ -13,6 +13,8 @@ import java.util.List;
  * @param address the node's InternalIP
  * @param podsDir where pod volumes live on the host; null: volumes are not materialized
  *     (simulated nodes)
+ * @param volumesDir where the node's local PersistentVolumes live (each a directory below it, which
+ *     nothing outside it is allowed to be); null: the node takes no local volumes (simulated nodes)
  * @param maxPods the Node's pod capacity
  * @param leaseDuration the Lease's leaseDurationSeconds
  * @param leaseRenewInterval how often the Lease is renewed
@@ -32,6 +34,7 @@ public record NodeSettings(
     String name,
     String address,
     Path podsDir,
+    Path volumesDir,
     int maxPods,
     Duration leaseDuration,
     Duration leaseRenewInterval,
@@ -64,6 +67,7 @@ public record NodeSettings(
         name.isEmpty() ? hostname() : name,
         node.getString("address"),
         Path.of(node.getString("pods-dir")),
+        Path.of(node.getString("volumes-dir")).toAbsolutePath().normalize(),
         node.getInt("max-pods"),
         node.getDuration("lease-duration"),
         node.getDuration("lease-renew-interval"),
@@ -88,6 +92,7 @@ public record NodeSettings(
         "%s-%04d".formatted(simulated.getString("name-prefix"), index),
         own.address(),
         null,
+        null,
         own.maxPods(),
         simulated.getDuration("lease-duration"),
         simulated.getDuration("lease-renew-interval"),
@@ -106,12 +111,12 @@ public record NodeSettings(
 
   /** The same node renewing a lease of {@code duration} every {@code renewInterval}. */
   public NodeSettings withLease(Duration duration, Duration renewInterval) {
-    return new NodeSettings(name, address, podsDir, maxPods, duration, renewInterval, statusUpdateInterval, resyncInterval,
+    return new NodeSettings(name, address, podsDir, volumesDir, maxPods, duration, renewInterval, statusUpdateInterval, resyncInterval,
         backoffInitial, backoffMax, backoffReset, defaultGracePeriod, relistDelay, registerRetryInterval, registerSpread, writeRetryInterval, events);
   }
 
   public NodeSettings withName(String other) {
-    return new NodeSettings(other, address, podsDir, maxPods, leaseDuration, leaseRenewInterval, statusUpdateInterval, resyncInterval,
+    return new NodeSettings(other, address, podsDir, volumesDir, maxPods, leaseDuration, leaseRenewInterval, statusUpdateInterval, resyncInterval,
         backoffInitial, backoffMax, backoffReset, defaultGracePeriod, relistDelay, registerRetryInterval, registerSpread, writeRetryInterval, events);
   }
 

@@ -41,12 +41,19 @@ final class PodVolumes {
 
   private PodVolumes() {}
 
-  /** The container's mounts, each volume prepared under {@code base} (the pod's volumes directory). */
   /**
    * What volumes are filled from: the ConfigMaps and Secrets the pod refers to (null when missing),
-   * its ServiceAccount tokens by {@code volume/path}, and the addresses the downward API reads.
+   * its ServiceAccount tokens by {@code volume/path}, the addresses the downward API reads, and
+   * the paths of its claims' PersistentVolumes by volume name, which must lie below
+   * {@code volumesDir} (null: the node takes no local volumes).
    */
-  record Sources(Map<String, ConfigMap> configMaps, Map<String, Secret> secrets, Map<String, String> tokens, String podIp, String hostIp) {}
+  record Sources(Map<String, ConfigMap> configMaps, Map<String, Secret> secrets, Map<String, String> tokens, String podIp, String hostIp,
+      Map<String, String> claims, Path volumesDir) {
+    /** Sources without claim volumes. */
+    Sources(Map<String, ConfigMap> configMaps, Map<String, Secret> secrets, Map<String, String> tokens, String podIp, String hostIp) {
+      this(configMaps, secrets, tokens, podIp, hostIp, Map.of(), null);
+    }
+  }
 
   /** The pod's volumes that {@code container} mounts. */
   static List<Volume> mounted(Pod pod, Container container) {
@@ -70,10 +77,11 @@ final class PodVolumes {
         throw new ConfigError("mount path \"%s\" of volume %s is not absolute".formatted(mount.getMountPath(), mount.getName()));
       }
       Path host = prepare(volume, base, pod, sources);
+      boolean claimed = volume.getPersistentVolumeClaim() != null;
       boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volume.getConfigMap() != null || volume.getSecret() != null
-          || volume.getProjected() != null;
+          || volume.getProjected() != null || (claimed && Boolean.TRUE.equals(volume.getPersistentVolumeClaim().getReadOnly()));
       if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
-        host = below(host, mount.getSubPath(), "subPath", volume.getEmptyDir() != null);
+        host = below(host, mount.getSubPath(), "subPath", volume.getEmptyDir() != null || claimed);
       }
       mounts.add(new ContainerSpec.Mount(host.toString(), mount.getMountPath(), readOnly));
     }
@@ -92,6 +100,9 @@ final class PodVolumes {
     }
     if (volume.getHostPath() != null) {
       return hostPath(volume);
+    }
+    if (volume.getPersistentVolumeClaim() != null) {
+      return claimed(volume, sources);
     }
     if (volume.getConfigMap() != null) {
       var source = volume.getConfigMap();
@@ -114,7 +125,7 @@ final class PodVolumes {
       return writeFiles(child(base.resolve("projected"), volume.getName()), projected(volume, pod, sources), null,
           volume.getProjected().getDefaultMode());
     }
-    throw new ConfigError("volume \"%s\": only emptyDir, hostPath, configMap, secret and projected volumes are supported".formatted(volume.getName()));
+    throw new ConfigError("volume \"%s\": only emptyDir, hostPath, configMap, secret, projected and persistentVolumeClaim volumes are supported".formatted(volume.getName()));
   }
 
   private static Map<String, byte[]> configMapData(ConfigMap map) {
@@ -208,6 +219,38 @@ final class PodVolumes {
       throw new ConfigError("cannot prepare hostPath %s: %s".formatted(path, e.getMessage()));
     }
     return path;
+  }
+
+  /**
+   * A claim's volume: the directory its PersistentVolume names, which must lie strictly below the
+   * node's volumes directory, reached without a symbolic link, and is made (writable by any user,
+   * as k3s' local-path provisioner makes it) when missing.
+   */
+  private static Path claimed(Volume volume, Sources sources) {
+    String claim = volume.getPersistentVolumeClaim().getClaimName();
+    String text = sources.claims().get(volume.getName());
+    if (text == null) {
+      throw new ConfigError("persistentvolumeclaim \"%s\" of volume %s was not resolved".formatted(claim, volume.getName()));
+    }
+    if (sources.volumesDir() == null) {
+      throw new ConfigError("volume %s: this node takes no persistent volumes".formatted(volume.getName()));
+    }
+    Path dir = confined(sources.volumesDir(), text, claim);
+    makeWritable(dir);
+    return dir;
+  }
+
+  /** {@code text}, an absolute path, as a directory strictly below {@code root}, made if missing, with no symbolic link below root. */
+  static Path confined(Path root, String text, String claim) {
+    if (text.isEmpty() || !text.startsWith("/") || text.indexOf('\0') >= 0 || List.of(text.split("/")).contains("..")) {
+      throw new ConfigError("the volume of claim \"%s\" has path \"%s\": it must be absolute, without '..'".formatted(claim, text));
+    }
+    Path path = Path.of(text).normalize();
+    if (!path.startsWith(root) || path.equals(root)) {
+      throw new ConfigError("the volume of claim \"%s\" has path %s, outside this node's volumes directory %s".formatted(claim, path, root));
+    }
+    createDirectories(root);
+    return below(root, root.relativize(path).toString(), "volume path", true);
   }
 
   private static Path writeFiles(Path dir, Map<String, byte[]> data, List<KeyToPath> items, Integer defaultMode) {

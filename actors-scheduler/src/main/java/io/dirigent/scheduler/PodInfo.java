@@ -22,6 +22,8 @@ import java.util.Map;
  * @param key {@code namespace/name}
  * @param ownerUid the controller owner's uid, or "" (for spreading an owner's pods)
  * @param object the pod as the store holds it (not to be changed: it is shared)
+ * @param claims its PersistentVolumeClaims as the scheduler found them when it took the pod up
+ *     ({@link #withClaims}); empty until then
  */
 public record PodInfo(
     String key,
@@ -36,10 +38,12 @@ public record PodInfo(
     List<Toleration> tolerations,
     String ownerUid,
     Pod pod,
-    ObjectNode object) {
+    ObjectNode object,
+    List<PodClaim> claims) {
 
   public PodInfo {
     hostPorts = List.copyOf(hostPorts);
+    claims = claims == null ? List.of() : List.copyOf(claims);
     nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
     tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
   }
@@ -83,7 +87,13 @@ public record PodInfo(
     }
     return new PodInfo(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod.getMetadata().getUid(),
         spec.getPriority() == null ? 0 : spec.getPriority(), cpu, memory, ports,
-        spec.getNodeName() == null ? "" : spec.getNodeName(), spec.getNodeSelector(), spec.getAffinity(), spec.getTolerations(), owner, pod, object);
+        spec.getNodeName() == null ? "" : spec.getNodeName(), spec.getNodeSelector(), spec.getAffinity(), spec.getTolerations(), owner, pod, object, List.of());
+  }
+
+  /** The same pod, with its claims as found now. */
+  public PodInfo withClaims(List<PodClaim> found) {
+    return new PodInfo(key, uid, priority, cpuMillis, memoryBytes, hostPorts, nodeName, nodeSelector, affinity, tolerations, ownerUid, pod, object,
+        found);
   }
 
   /** A container's request (its limit when it states only that), in millicores or bytes. */

@@ -55,12 +55,17 @@ public final class Scheduler {
   /** For what completes off the actor's thread (a victim's delete), which must not use the context's log. */
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
   private static final String PODS = "pods";
+  /** What the VolumeBinding filter reads: claims, volumes, classes. */
+  private static final List<String> STORAGE = List.of("persistentvolumeclaims", "persistentvolumes", "storageclasses.storage.k8s.io");
 
   public sealed interface Command {}
 
   private record PodEvent(Informer.Event event) implements Command {}
 
   private record NodeEvent(Informer.Event event) implements Command {}
+
+  /** A change to a claim, volume or class ({@code resource}: the store's key of its kind). */
+  private record StorageEvent(String resource, Informer.Event event) implements Command {}
 
   private record ScheduleSome() implements Command {}
 
@@ -118,6 +123,9 @@ public final class Scheduler {
     /** Pods that preempted others, by key: the node freed for them and the victims still to go. Their room there is kept for them. */
     private final Map<String, Nomination> nominated = new HashMap<>();
     private final SchedulerCache cache = new SchedulerCache();
+    private final SchedulerVolumes volumes = new SchedulerVolumes();
+    /** The storage kinds whose informers have listed once. */
+    private final java.util.Set<String> storageSynced = new java.util.HashSet<>();
     private final SchedulingQueue queue;
     /** The FailedScheduling message last written for a pod, so an unchanged one is not written again. */
     private final Map<String, String> reported = new HashMap<>();
@@ -142,11 +150,17 @@ public final class Scheduler {
       ActorRef<Informer.Event> nodeEvents = context.spawn(Informer.relay(self, NodeEvent::new), "node-events");
       context.spawn(Informer.create(store, store.registry().of(Pod.class), ObjectFilter.ALL, pods, settings.relistDelay()), "pods");
       context.spawn(Informer.create(store, store.registry().of(Node.class), ObjectFilter.ALL, nodeEvents, settings.relistDelay()), "nodes");
+      for (String resource : STORAGE) {
+        ActorRef<Informer.Event> events = context.spawn(Informer.relay(self, event -> new StorageEvent(resource, event)), resource + "-events");
+        context.spawn(Informer.create(store, store.registry().byResource(resource).orElseThrow(), ObjectFilter.ALL, events, settings.relistDelay()),
+            resource);
+      }
       timers.startTimerWithFixedDelay(new RetryUnschedulable(), settings.backoffCheckInterval());
       context.getLog().info("scheduler started");
       return Behaviors.receive(Command.class)
           .onMessage(PodEvent.class, event -> onPodEvent(event.event()))
           .onMessage(NodeEvent.class, event -> onNodeEvent(event.event()))
+          .onMessage(StorageEvent.class, this::onStorageEvent)
           .onMessage(ScheduleSome.class, some -> scheduleSome())
           .onMessage(Bound.class, this::onBound)
           .onMessage(RetryUnschedulable.class, retry -> {
@@ -241,10 +255,38 @@ public final class Scheduler {
       }
     }
 
+    private Behavior<Command> onStorageEvent(StorageEvent message) {
+      Informer.Event event = message.event();
+      if (event instanceof Informer.Upserted upserted) {
+        readable(message.resource(), upserted.object(), object -> storage(message.resource(), object, false));
+      } else if (event instanceof Informer.Deleted deleted) {
+        storage(message.resource(), deleted.object(), true);
+      } else if (event instanceof Informer.Synced synced) {
+        storageSynced.add(message.resource());
+        switch (message.resource()) {
+          case "persistentvolumeclaims" -> volumes.replaceClaims(List.of());
+          case "persistentvolumes" -> volumes.replaceVolumes(List.of());
+          default -> volumes.replaceClasses(List.of());
+        }
+        synced.objects().forEach(object -> readable(message.resource(), object, each -> storage(message.resource(), each, false)));
+      }
+      // A claim bound, a volume made: a pod waiting on them may fit now.
+      queue.moveAllToActive();
+      return wake();
+    }
+
+    private void storage(String resource, ObjectNode object, boolean deleted) {
+      switch (resource) {
+        case "persistentvolumeclaims" -> volumes.claim(object, deleted);
+        case "persistentvolumes" -> volumes.volume(object, deleted);
+        default -> volumes.storageClass(object, deleted);
+      }
+    }
+
     // ---- scheduling ----
 
     private Behavior<Command> wake() {
-      if (podsSynced && nodesSynced && queue.hasActive() && !timers.isTimerActive("schedule")) {
+      if (podsSynced && nodesSynced && storageSynced.size() == STORAGE.size() && queue.hasActive() && !timers.isTimerActive("schedule")) {
         timers.startSingleTimer("schedule", new ScheduleSome(), Duration.ZERO);
       }
       return Behaviors.same();
@@ -264,7 +306,8 @@ public final class Scheduler {
       return wake();
     }
 
-    private void scheduleOne(PodInfo pod) {
+    private void scheduleOne(PodInfo taken) {
+      PodInfo pod = taken.withClaims(volumes.claimsOf(taken));
       List<NodeInfo> nodes = cache.nodes();
       if (nodes.isEmpty()) {
         markUnschedulable(pod, "0/0 nodes are available: no nodes registered.", null);
@@ -283,7 +326,11 @@ public final class Scheduler {
       context.getLog().debug("pod assumed pod={} node={}", pod.key(), node);
       // Through the binding subresource's own write, on the version decided on: a pod deleted and
       // created again under its name is not bound on this decision.
-      context.pipeToSelf(PodBindings.bind(store, pod.object(), node, WriteOptions.DEFAULT),
+      // Claims that wait for their first consumer learn its node first, as Kubernetes' PreBind
+      // records it: their volume is then bound or provisioned there.
+      List<String> delayed = pod.claims().stream().filter(claim -> claim.state() == PodClaim.State.UNBOUND_DELAYED).map(PodClaim::name).toList();
+      context.pipeToSelf(SelectedNode.record(store, pod.pod().getMetadata().getNamespace(), delayed, node)
+              .thenCompose(selected -> PodBindings.bind(store, pod.object(), node, WriteOptions.DEFAULT)),
           (written, failure) -> new Bound(pod.key(), node, failure));
       if (recorder != null) {
         recorder.record(pod.pod(), null, EventRecorder.NORMAL, "Scheduled", "Successfully assigned %s to %s".formatted(pod.key(), node));

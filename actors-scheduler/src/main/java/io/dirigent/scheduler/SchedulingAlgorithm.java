@@ -104,7 +104,7 @@ public final class SchedulingAlgorithm {
     return new SchedulingAlgorithm(
         List.of(new io.dirigent.scheduler.plugins.NodeUnschedulable(), new io.dirigent.scheduler.plugins.NodeReady(),
             new io.dirigent.scheduler.plugins.NodeName(), new io.dirigent.scheduler.plugins.NodeResourcesFit(),
-            affinity, taints, new io.dirigent.scheduler.plugins.NodePorts()),
+            affinity, taints, new io.dirigent.scheduler.plugins.NodePorts(), new io.dirigent.scheduler.plugins.VolumeBinding()),
         List.of(new io.dirigent.scheduler.plugins.LeastAllocated(), new io.dirigent.scheduler.plugins.BalancedAllocation(),
             new io.dirigent.scheduler.plugins.OwnerSpread(), affinity, taints));
   }

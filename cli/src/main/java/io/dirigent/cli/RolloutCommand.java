@@ -30,7 +30,7 @@ final class RolloutCommand implements Runnable {
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
   /** What status and restart follow. */
-  static final Set<String> WORKLOADS = Set.of("deployments.apps", "daemonsets.apps");
+  static final Set<String> WORKLOADS = Set.of("deployments.apps", "daemonsets.apps", "statefulsets.apps");
 
   /** What history, undo, pause and resume work on: DaemonSets keep no revisions here yet. */
   static final Set<String> DEPLOYMENTS = Set.of("deployments.apps");

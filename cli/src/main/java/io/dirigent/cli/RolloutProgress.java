@@ -5,7 +5,7 @@ import io.dirigent.cli.client.CliException;
 
 /**
  * How far a rollout has come, in kubectl's words ({@code rollout status}), from the object alone:
- * a Deployment's or DaemonSet's generation, status counters and conditions.
+ * a Deployment's, DaemonSet's or StatefulSet's generation, status counters and conditions.
  */
 final class RolloutProgress {
 
@@ -22,6 +22,7 @@ final class RolloutProgress {
     return switch (object.path("kind").asText()) {
       case "Deployment" -> deployment(object);
       case "DaemonSet" -> daemonSet(object);
+      case "StatefulSet" -> statefulSet(object);
       default -> throw new CliException("no status viewer has been implemented for " + object.path("kind").asText());
     };
   }
@@ -81,6 +82,38 @@ final class RolloutProgress {
   }
 
   /** Whether the controller has seen the object's latest spec. */
+  /** kubectl's StatefulSetStatusViewer: ready pods, then the partition's updates, then the revisions. */
+  private static Progress statefulSet(JsonNode statefulSet) {
+    JsonNode spec = statefulSet.path("spec");
+    if (spec.path("updateStrategy").path("type").asText("RollingUpdate").equals("OnDelete")) {
+      throw new CliException("rollout status is only available for RollingUpdate strategy type");
+    }
+    JsonNode status = statefulSet.path("status");
+    if (status.path("observedGeneration").asLong(0) == 0 || !observed(statefulSet)) {
+      return waiting("Waiting for statefulset spec update to be observed...");
+    }
+    long replicas = spec.path("replicas").asLong(1);
+    long ready = status.path("readyReplicas").asLong(0);
+    if (ready < replicas) {
+      return waiting("Waiting for %d pods to be ready...".formatted(replicas - ready));
+    }
+    long updated = status.path("updatedReplicas").asLong(0);
+    JsonNode rolling = spec.path("updateStrategy").path("rollingUpdate");
+    if (rolling.isObject()) {
+      JsonNode partition = rolling.path("partition");
+      if (partition.isNumber() && updated < replicas - partition.asLong()) {
+        return waiting("Waiting for partitioned roll out to finish: %d out of %d new pods have been updated..."
+            .formatted(updated, replicas - partition.asLong()));
+      }
+      return new Progress("partitioned roll out complete: %d new pods have been updated...".formatted(updated), true);
+    }
+    String update = status.path("updateRevision").asText("");
+    if (!update.equals(status.path("currentRevision").asText(""))) {
+      return waiting("waiting for statefulset rolling update to complete %d pods at revision %s...".formatted(updated, update));
+    }
+    return new Progress("statefulset rolling update complete %d pods at revision %s...".formatted(status.path("currentReplicas").asLong(0), update), true);
+  }
+
   private static boolean observed(JsonNode object) {
     return object.path("metadata").path("generation").asLong(0) <= object.path("status").path("observedGeneration").asLong(0);
   }

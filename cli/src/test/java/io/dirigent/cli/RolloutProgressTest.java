@@ -61,6 +61,31 @@ class RolloutProgressTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
+      "a spec the controller has not seen yet is waited for"
+          + " | {\"metadata\":{\"generation\":2},\"spec\":{\"replicas\":3},\"status\":{\"observedGeneration\":1}}"
+          + " | Waiting for statefulset spec update to be observed... | false",
+      "pods not yet ready are waited for"
+          + " | {\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":3},\"status\":{\"observedGeneration\":1,\"readyReplicas\":1}}"
+          + " | Waiting for 2 pods to be ready... | false",
+      "pods above the partition not yet updated are waited for"
+          + " | {\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":3,\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":1}}},"
+          + "\"status\":{\"observedGeneration\":1,\"readyReplicas\":3,\"updatedReplicas\":1}}"
+          + " | Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated... | false",
+      "every pod above the partition updated is done"
+          + " | {\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":3,\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":0}}},"
+          + "\"status\":{\"observedGeneration\":1,\"readyReplicas\":3,\"updatedReplicas\":3}}"
+          + " | partitioned roll out complete: 3 new pods have been updated... | true",
+      "without rolling parameters, the update revision becoming current is done"
+          + " | {\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":2},"
+          + "\"status\":{\"observedGeneration\":1,\"readyReplicas\":2,\"currentReplicas\":2,\"currentRevision\":\"web-1\",\"updateRevision\":\"web-1\"}}"
+          + " | statefulset rolling update complete 2 pods at revision web-1... | true",
+  })
+  void aStatefulSetsProgress(String behaviour, String json, String message, boolean done) throws Exception {
+    assertThat(RolloutProgress.of(object("StatefulSet", json))).isEqualTo(new Progress(message, done));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
       "a deployment past its progress deadline cannot finish by itself | Deployment"
           + " | {\"metadata\":{\"generation\":1},\"spec\":{\"replicas\":1},\"status\":{\"observedGeneration\":1,"
           + "\"conditions\":[{\"type\":\"Progressing\",\"status\":\"False\",\"reason\":\"ProgressDeadlineExceeded\"}]}}"

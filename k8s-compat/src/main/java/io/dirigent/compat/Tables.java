@@ -134,6 +134,9 @@ public final class Tables {
       case "events" -> List.of(Column.of("Last Seen"), Column.of("Type"), Column.of("Reason"), Column.of("Object"),
           Column.wide("Subobject"), Column.wide("Source"), Column.of("Message"), Column.wide("First Seen"),
           new Column("Count", "integer", "", 1), new Column("Name", "string", "name", 1));
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.columns(type.resource());
+      case "statefulsets.apps" -> List.of(NAME, Column.of("Ready"), AGE, Column.wide("Containers"), Column.wide("Images"));
+      case "controllerrevisions.apps" -> List.of(NAME, Column.of("Controller"), Column.integer("Revision"), AGE);
       default -> List.of(NAME, AGE);
     };
   }
@@ -186,6 +189,10 @@ public final class Tables {
       case "poddisruptionbudgets.policy" -> List.of(name, spec.path("minAvailable").asText("N/A"), spec.path("maxUnavailable").asText("N/A"),
           status.path("disruptionsAllowed").asLong(), age);
       case "events" -> eventCells(object, now);
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.cells(type.resource(), object, age);
+      case "statefulsets.apps" -> List.of(name, status.path("readyReplicas").asLong() + "/" + spec.path("replicas").asLong(1), age,
+          containers(spec, "name"), containers(spec, "image"));
+      case "controllerrevisions.apps" -> List.of(name, controller(metadata), object.path("revision").asLong(), age);
       default -> List.of(name, age);
     };
   }
@@ -517,6 +524,18 @@ public final class Tables {
   }
 
   // ---- shared ----
+
+  /** {@code statefulset.apps/web}: the controller owner, as kubectl prints it; {@code <none>} without one. */
+  private static String controller(JsonNode metadata) {
+    for (JsonNode owner : metadata.path("ownerReferences")) {
+      if (owner.path("controller").asBoolean()) {
+        String apiVersion = owner.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? "." + apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return owner.path("kind").asText().toLowerCase() + group + "/" + owner.path("name").asText();
+      }
+    }
+    return NONE;
+  }
 
   private static String text(JsonNode node, String field) {
     String value = node.path(field).asText("");

@@ -62,7 +62,7 @@ class DiscoveryTest {
         }
       }
     }
-    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets", "cronjobs", "jobs");
+    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs", "jobs");
   }
 
   @Test
@@ -71,7 +71,7 @@ class DiscoveryTest {
     List<String> groups = new ArrayList<>();
     discovery.groups().path("groups").forEach(g -> groups.add(g.path("preferredVersion").path("groupVersion").asText()));
     assertThat(groups).containsExactly("apps/v1", "apiregistration.k8s.io/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
-        "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1");
+        "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1");
 
     JsonNode apps = discovery.resources("apps/v1").orElseThrow();
     List<String> names = new ArrayList<>();

@@ -123,4 +123,42 @@ class TablesTest {
     assertThat(Tables.cells(type("events"), event, NOW))
         .containsExactly("60s", "Normal", "Started", "pod/web-1", "", "kubelet, node-1", "Started container web", "10m", 3L, "web-1.abc");
   }
+
+  @Test
+  void aVolumeRowAbbreviatesItsAccessModesAndNamesItsClaim() {
+    ObjectNode pv = json("""
+        {'metadata':{'name':'pvc-1','creationTimestamp':'2026-12-02T11:55:00Z'},
+         'spec':{'capacity':{'storage':'1Gi'},'accessModes':['ReadWriteMany','ReadWriteOnce'],'persistentVolumeReclaimPolicy':'Delete',
+                 'claimRef':{'namespace':'default','name':'data-web-0'},'storageClassName':'local-path','volumeMode':'Filesystem'},
+         'status':{'phase':'Bound'}}""");
+    assertThat(Tables.cells(type("persistentvolumes"), pv, NOW))
+        .containsExactly("pvc-1", "1Gi", "RWO,RWX", "Delete", "Bound", "default/data-web-0", "local-path", "<unset>", "", "5m", "Filesystem");
+    assertThat(Tables.columns(type("persistentvolumes"))).extracting(Tables.Column::name).containsExactly(
+        "Name", "Capacity", "Access Modes", "Reclaim Policy", "Status", "Claim", "StorageClass", "VolumeAttributesClass", "Reason", "Age", "VolumeMode");
+  }
+
+  @Test
+  void aClaimRowShowsItsCapacityOnlyOnceBound() {
+    ObjectNode pending = json("""
+        {'metadata':{'name':'data-web-0','creationTimestamp':'2026-12-02T11:55:00Z'},
+         'spec':{'accessModes':['ReadWriteOnce'],'resources':{'requests':{'storage':'1Gi'}},'storageClassName':'local-path'},
+         'status':{'phase':'Pending'}}""");
+    assertThat(Tables.cells(type("persistentvolumeclaims"), pending, NOW))
+        .containsExactly("data-web-0", "Pending", "", "", "", "local-path", "<unset>", "5m", "Filesystem");
+    ObjectNode bound = json("""
+        {'metadata':{'name':'data-web-0','creationTimestamp':'2026-12-02T11:55:00Z'},
+         'spec':{'accessModes':['ReadWriteOnce'],'volumeName':'pvc-1','storageClassName':'local-path'},
+         'status':{'phase':'Bound','capacity':{'storage':'1Gi'},'accessModes':['ReadWriteOnce']}}""");
+    assertThat(Tables.cells(type("persistentvolumeclaims"), bound, NOW))
+        .containsExactly("data-web-0", "Bound", "pvc-1", "1Gi", "RWO", "local-path", "<unset>", "5m", "Filesystem");
+  }
+
+  @Test
+  void theDefaultStorageClassIsMarkedSo() {
+    ObjectNode sc = json("""
+        {'metadata':{'name':'local-path','creationTimestamp':'2026-12-02T11:55:00Z','annotations':{'storageclass.kubernetes.io/is-default-class':'true'}},
+         'provisioner':'dirigent.io/local-path','reclaimPolicy':'Delete','volumeBindingMode':'WaitForFirstConsumer'}""");
+    assertThat(Tables.cells(type("storageclasses.storage.k8s.io"), sc, NOW))
+        .containsExactly("local-path (default)", "dirigent.io/local-path", "Delete", "WaitForFirstConsumer", "false", "5m");
+  }
 }

@@ -10,17 +10,21 @@ import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
@@ -29,6 +33,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.List;
 import java.util.Map;
 
@@ -80,11 +85,19 @@ final class BuiltinResources {
         .register(core(LimitRange.class, "limitranges", List.of("limits"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(batch(Job.class, "jobs", List.of()))
         .register(batch(CronJob.class, "cronjobs", List.of("cj")))
+        .register(apps(StatefulSet.class, "statefulsets", List.of("sts"), true))
+        .register(new ResourceType("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", List.of(), true, false, false,
+            NameRule.DNS1123_SUBDOMAIN, ControllerRevision.class, Map.of(), null, false))
         .register(core(ServiceAccount.class, "serviceaccounts", List.of("sa"), true, false, NameRule.DNS1123_SUBDOMAIN, Map.of(), null, false))
         .register(rbac(ClusterRole.class, "clusterroles", false))
         .register(rbac(Role.class, "roles", true))
         .register(rbac(ClusterRoleBinding.class, "clusterrolebindings", false))
         .register(rbac(RoleBinding.class, "rolebindings", true))
+        // Volumes: their phase is the PersistentVolume controller's to write.
+        .register(core(PersistentVolume.class, "persistentvolumes", List.of("pv"), false, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), status("Pending"), false))
+        .register(core(PersistentVolumeClaim.class, "persistentvolumeclaims", List.of("pvc"), true, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), status("Pending"), false))
+        .register(new ResourceType("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", List.of("sc"), false, false, false,
+            NameRule.DNS1123_SUBDOMAIN, StorageClass.class, Map.of(), null, false))
         .register(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", List.of("pdb"), true,
             true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false))
         .register(new ResourceType("apiregistration.k8s.io", "v1", "APIService", "apiservices", "apiservice", List.of(), false,

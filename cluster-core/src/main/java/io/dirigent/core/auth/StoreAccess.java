@@ -1,6 +1,8 @@
 package io.dirigent.core.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.LocalVolumes;
 import java.util.Set;
 
 /**
@@ -10,7 +12,8 @@ import java.util.Set;
  * control plane's components) anything; a node agent only what its Node and the pods bound to it
  * need, as Kubernetes' Node authorizer and NodeRestriction admission allow a kubelet.
  *
- * <p>A node may: read and list pods, nodes, namespaces, services and endpoints; register and
+ * <p>A node may: read and list pods, nodes, namespaces, services, endpoints and
+ * PersistentVolumes; remove the finalizers of the local volumes pinned to it; register and
  * update its own Node; keep its own Lease in {@code kube-node-lease}; write the status of, and
  * delete, the pods bound to it; record events; and read a Secret, ConfigMap,
  * PersistentVolumeClaim or ServiceAccount only while a pod bound to it refers to it (which only
@@ -96,6 +99,13 @@ public final class StoreAccess {
       };
       case "events", "events.events.k8s.io" -> verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.GET
           ? ALLOWED : denied(caller, verb, resource, namespace, "a node only records events");
+      case "persistentvolumes" -> switch (verb) {
+        case GET, LIST -> ALLOWED;
+        // Letting go of a local volume it has cleaned up: its finalizer, and nothing else.
+        case UPDATE -> LocalVolumes.pinnedTo(current, node) && LocalVolumes.onlyFinalizersRemoved(current, proposed)
+            ? ALLOWED : denied(caller, verb, resource, namespace, "node '%s' may only remove finalizers of the local volumes on it".formatted(node));
+        default -> denied(caller, verb, resource, namespace, "a node only reads volumes and lets go of its local ones");
+      };
       default -> {
         if (NODE_READABLE.contains(resource) && (verb == Verb.GET || verb == Verb.LIST)) {
           yield ALLOWED;
@@ -111,7 +121,8 @@ public final class StoreAccess {
   }
 
   /**
-   * The scheduler: reads pods, Nodes and namespaces, deletes the pods it preempts, binds an unbound pod to a node (an update that sets
+   * The scheduler: reads pods, Nodes, namespaces, claims, volumes and classes, deletes the pods it preempts, records on a claim
+   * the node selected for its first pod, binds an unbound pod to a node (an update that sets
    * {@code spec.nodeName} and changes nothing else of the spec: Kubernetes' pods/binding), writes
    * a pod's status (its PodScheduled condition), records events and keeps its leader Lease.
    */
@@ -128,12 +139,37 @@ public final class StoreAccess {
             : denied(caller, verb, resource, namespace, "the scheduler only binds an unbound pod to a node");
         default -> denied(caller, verb, resource, namespace, "the scheduler only binds pods");
       };
-      case "nodes", "namespaces" -> verb == Verb.GET || verb == Verb.LIST ? ALLOWED
+      case "nodes", "namespaces", "persistentvolumes", "storageclasses.storage.k8s.io" -> verb == Verb.GET || verb == Verb.LIST ? ALLOWED
           : denied(caller, verb, resource, namespace, "the scheduler only reads " + resource);
+      // Kubernetes' volume binding: the node chosen for a claim's first pod, in its annotation, and nothing else.
+      case "persistentvolumeclaims" -> verb == Verb.GET || verb == Verb.LIST
+          || (verb == Verb.UPDATE && onlyAnnotationChanged(current, proposed, io.dirigent.core.api.Storage.SELECTED_NODE)) ? ALLOWED
+          : denied(caller, verb, resource, namespace, "the scheduler only reads claims and records the node selected for them");
       case "events", "events.events.k8s.io" -> verb == Verb.CREATE || verb == Verb.UPDATE || verb == Verb.GET
           ? ALLOWED : denied(caller, verb, resource, namespace, "the scheduler only records events");
       default -> denied(caller, verb, resource, namespace, "the scheduler has no access to " + resource);
     };
+  }
+
+  /** Whether {@code proposed} is {@code current} with only the annotation {@code key} set or changed. */
+  private static boolean onlyAnnotationChanged(ObjectNode current, ObjectNode proposed, String key) {
+    if (current == null || proposed == null) {
+      return false;
+    }
+    for (String field : new String[] {"spec", "status"}) {
+      if (!io.dirigent.core.api.KubeJson.sameContent(current.path(field), proposed.path(field))) {
+        return false;
+      }
+    }
+    ObjectNode before = current.path("metadata").path("annotations").isObject() ? current.path("metadata").path("annotations").deepCopy()
+        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode after = proposed.path("metadata").path("annotations").isObject() ? proposed.path("metadata").path("annotations").deepCopy()
+        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    before.remove(key);
+    after.remove(key);
+    JsonNode beforeLabels = current.path("metadata").path("labels");
+    return io.dirigent.core.api.KubeJson.sameContent(before, after)
+        && io.dirigent.core.api.KubeJson.sameContent(beforeLabels, proposed.path("metadata").path("labels"));
   }
 
   /** Whether {@code proposed} is {@code current}, unbound, with a node set and no other change to its spec. */

@@ -93,7 +93,8 @@ public final class ClusterNode implements AutoCloseable {
         .thenCompose(policy -> controlPlane ? retrying("the system priority classes", () -> PriorityClasses.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(classes -> controlPlane ? retrying("the local APIServices", () -> LocalApiServices.ensure(store, java.time.Clock.systemUTC()))
             : CompletableFuture.completedFuture(null))
-        .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null));
+        .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null))
+        .thenCompose(service -> controlPlane ? retrying("the default StorageClass", () -> DefaultStorageClass.ensure(store)) : CompletableFuture.completedFuture(null));
   }
 
   /** Starts a member with the given overrides on top of Dirigent's configuration. */

@@ -91,6 +91,29 @@ public final class Defaults {
           }
         }
       }
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageDefaults.apply(type, object);
+      case "statefulsets.apps" -> {
+        ObjectNode spec = child(object, "spec");
+        putIfAbsent(spec, "replicas", 1);
+        putIfAbsent(spec, "podManagementPolicy", "OrderedReady");
+        ObjectNode strategy = child(spec, "updateStrategy");
+        if (!strategy.has("type")) {
+          strategy.put("type", "RollingUpdate");
+        }
+        if (strategy.path("type").asText().equals("RollingUpdate")) {
+          putIfAbsent(child(strategy, "rollingUpdate"), "partition", 0);
+        }
+        putIfAbsent(spec, "revisionHistoryLimit", 10);
+        ObjectNode retention = child(spec, "persistentVolumeClaimRetentionPolicy");
+        putIfAbsent(retention, "whenDeleted", "Retain");
+        putIfAbsent(retention, "whenScaled", "Retain");
+        for (JsonNode claim : spec.path("volumeClaimTemplates")) {
+          if (claim instanceof ObjectNode c) {
+            putIfAbsent(child(c, "spec"), "volumeMode", "Filesystem");
+          }
+        }
+        podSpec(child(child(spec, "template"), "spec"));
+      }
       default -> { }
     }
   }

@@ -135,6 +135,15 @@ final class PodSpecRules {
         errors.add(FieldError.notSupported(at + ".hostPath.type", type, HOST_PATH_TYPES.subList(1, HOST_PATH_TYPES.size())));
       }
     }
+    JsonNode claim = volume.path("persistentVolumeClaim");
+    if (claim.isObject()) {
+      String claimName = claim.path("claimName").asText("");
+      if (claimName.isEmpty()) {
+        errors.add(FieldError.required(at + ".persistentVolumeClaim.claimName", ""));
+      } else {
+        NameRules.dns1123Subdomain(claimName).forEach(problem -> errors.add(FieldError.invalid(at + ".persistentVolumeClaim.claimName", claimName, problem)));
+      }
+    }
     JsonNode emptyDir = volume.path("emptyDir");
     if (emptyDir.isObject() && !EMPTY_DIR_MEDIA.contains(emptyDir.path("medium").asText(""))) {
       errors.add(FieldError.notSupported(at + ".emptyDir.medium", emptyDir.path("medium").asText(""), EMPTY_DIR_MEDIA));

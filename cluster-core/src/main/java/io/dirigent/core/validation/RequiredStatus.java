@@ -21,6 +21,8 @@ public final class RequiredStatus {
   static final Map<String, List<String>> COUNTERS = Map.of(
       "replicasets.apps", List.of("replicas"),
       "replicationcontrollers", List.of("replicas"),
+      "statefulsets.apps", List.of("replicas"),
+      "poddisruptionbudgets.policy", List.of("currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"),
       "daemonsets.apps", List.of("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady"));
 
   private RequiredStatus() {}

@@ -41,6 +41,10 @@ final class SpecRules {
       }
       case "limitranges" -> QuotaRules.limitRange(spec, errors);
       case "replicationcontrollers" -> ReplicationControllerRules.validate(spec, errors);
+      case "statefulsets.apps" -> {
+        workload(type, withClaimVolumes(spec), errors);
+        StorageRules.statefulSet(spec, errors);
+      }
       case "services" -> NetworkRules.service(spec, errors);
       case "endpoints" -> NetworkRules.endpoints(object, errors);
       case "endpointslices.discovery.k8s.io" -> EndpointSliceRules.validate(object, errors);
@@ -53,6 +57,7 @@ final class SpecRules {
       case "roles.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io" -> RbacRules.role(object, type.namespaced(), errors);
       case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io" ->
           RbacRules.binding(object, type.namespaced(), errors);
+      case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageRules.validate(type, object, errors);
       default -> { }
     }
     return errors;
@@ -86,6 +91,29 @@ final class SpecRules {
       }
     }
     PodSpecRules.validate(template.path("spec"), "spec.template.spec", errors);
+  }
+
+  /**
+   * A StatefulSet's spec with its claim templates as the pod template's volumes, as its pods get
+   * them: containers may mount a claim template by its name.
+   */
+  private static JsonNode withClaimVolumes(JsonNode spec) {
+    if (!spec.path("volumeClaimTemplates").isArray() || !spec.path("template").path("spec").isObject()) {
+      return spec;
+    }
+    ObjectNode copy = spec.deepCopy();
+    ObjectNode podSpec = (ObjectNode) copy.path("template").path("spec");
+    com.fasterxml.jackson.databind.node.ArrayNode volumes = podSpec.path("volumes").isArray()
+        ? (com.fasterxml.jackson.databind.node.ArrayNode) podSpec.get("volumes") : podSpec.putArray("volumes");
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    volumes.forEach(volume -> declared.add(volume.path("name").asText()));
+    for (JsonNode template : spec.path("volumeClaimTemplates")) {
+      String name = template.path("metadata").path("name").asText("");
+      if (!name.isEmpty() && declared.add(name)) {
+        volumes.addObject().put("name", name).putObject("persistentVolumeClaim").put("claimName", name);
+      }
+    }
+    return copy;
   }
 
   private static void configKeys(JsonNode data, String path, List<FieldError> errors) {

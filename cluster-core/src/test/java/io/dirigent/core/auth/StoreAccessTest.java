@@ -76,6 +76,12 @@ class StoreAccessTest {
         arguments("the controller manager writes ReplicaSets", CONTROLLERS, Verb.CREATE, "replicasets.apps", "default", "r", null, Allowed.class),
         arguments("the controller manager may not grant a role", CONTROLLERS, Verb.CREATE, "clusterrolebindings.rbac.authorization.k8s.io", null, "b", null, Denied.class),
         arguments("the controller manager may not change a binding", CONTROLLERS, Verb.UPDATE, "rolebindings.rbac.authorization.k8s.io", "default", "b", null, Denied.class),
+        arguments("a node reads volumes", W1, Verb.GET, "persistentvolumes", null, "pvc-1", null, Allowed.class),
+        arguments("a node may not delete a volume", W1, Verb.DELETE, "persistentvolumes", null, "pvc-1", null, Denied.class),
+        arguments("a node reads a claim only if its pods refer to it", W1, Verb.GET, "persistentvolumeclaims", "default", "c", null, IfReferenced.class),
+        arguments("the scheduler lists claims", SCHEDULER, Verb.LIST, "persistentvolumeclaims", null, "", null, Allowed.class),
+        arguments("the scheduler lists storage classes", SCHEDULER, Verb.LIST, "storageclasses.storage.k8s.io", null, "", null, Allowed.class),
+        arguments("the scheduler may not delete a claim", SCHEDULER, Verb.DELETE, "persistentvolumeclaims", "default", "c", null, Denied.class),
         arguments("a scheduler's name with extra groups is no scheduler", KEY.sign(Caller.SCHEDULER, List.of("x")), Verb.LIST, "pods", null, "", null, Denied.class));
   }
 
@@ -104,6 +110,50 @@ class StoreAccessTest {
 
     assertThat(StoreAccess.decide(SCHEDULER, Verb.UPDATE, "pods", "default", "p", current, proposed))
         .isInstanceOf(allowed ? Allowed.class : Denied.class);
+  }
+
+  private static ObjectNode volume(String node, String... finalizers) {
+    ObjectNode pv = KubeJson.MAPPER.createObjectNode();
+    var list = pv.putObject("metadata").put("name", "pvc-1").putArray("finalizers");
+    for (String finalizer : finalizers) {
+      list.add(finalizer);
+    }
+    pv.putObject("spec").putObject("local").put("path", "/v/pvc-1");
+    ((ObjectNode) pv.path("spec")).putObject("nodeAffinity").putObject("required").putArray("nodeSelectorTerms").addObject()
+        .putArray("matchExpressions").addObject().put("key", "kubernetes.io/hostname").put("operator", "In").putArray("values").add(node);
+    return pv;
+  }
+
+  private static ObjectNode claim(String selectedNode, String volumeName) {
+    ObjectNode claim = KubeJson.MAPPER.createObjectNode();
+    ObjectNode annotations = claim.putObject("metadata").put("name", "data").putObject("annotations");
+    if (selectedNode != null) {
+      annotations.put("volume.kubernetes.io/selected-node", selectedNode);
+    }
+    claim.putObject("spec").put("storageClassName", "local-path").put("volumeName", volumeName);
+    return claim;
+  }
+
+  static Stream<Arguments> volumeWrites() {
+    return Stream.of(
+        arguments("a node lets go of a local volume on it by removing its finalizer", W1, "persistentvolumes",
+            volume("w1", "dirigent.io/local-volume"), volume("w1"), true),
+        arguments("a node may not let go of another node's volume", W1, "persistentvolumes",
+            volume("w2", "dirigent.io/local-volume"), volume("w2"), false),
+        arguments("a node may not move a volume of its own elsewhere", W1, "persistentvolumes",
+            volume("w1", "dirigent.io/local-volume"), volume("w2", "dirigent.io/local-volume"), false),
+        arguments("a node may not add a finalizer to its volume", W1, "persistentvolumes",
+            volume("w1"), volume("w1", "x/y"), false),
+        arguments("the scheduler records the node selected for a claim", SCHEDULER, "persistentvolumeclaims",
+            claim(null, ""), claim("w1", ""), true),
+        arguments("the scheduler may not bind a claim to a volume", SCHEDULER, "persistentvolumeclaims",
+            claim("w1", ""), claim("w1", "pvc-1"), false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("volumeWrites")
+  void volumeWritesOfNodesAndTheScheduler(String sentence, Caller caller, String resource, ObjectNode current, ObjectNode proposed, boolean allowed) {
+    assertThat(StoreAccess.decide(caller, Verb.UPDATE, resource, null, "x", current, proposed)).isInstanceOf(allowed ? Allowed.class : Denied.class);
   }
 
   @org.junit.jupiter.api.Test

@@ -34,7 +34,13 @@ class DefaultsTest {
       "a service is a ClusterIP | services | {'spec':{}} | /spec/type | \"ClusterIP\"",
       "a secret is Opaque | secrets | {'data':{}} | /type | \"Opaque\"",
       "a secret's stringData is folded into its data, base64 | secrets | {'data':{'a':'YQ==','b':'YQ=='},'stringData':{'b':'bé'}} | /data | {\"a\":\"YQ==\",\"b\":\"YsOp\"}",
-      "a secret keeps no stringData | secrets | {'stringData':{'k':'hunter2'}} | /stringData | null"})
+      "a secret keeps no stringData | secrets | {'stringData':{'k':'hunter2'}} | /stringData | null",
+      "a volume made by hand is retained when its claim goes | persistentvolumes | {'spec':{}} | /spec/persistentVolumeReclaimPolicy | \"Retain\"",
+      "a claim is for a file system | persistentvolumeclaims | {'spec':{}} | /spec/volumeMode | \"Filesystem\"",
+      "a live claim is protected while pods use it | persistentvolumeclaims | {'metadata':{'finalizers':['a/b']},'spec':{}} | /metadata/finalizers | [\"a/b\",\"kubernetes.io/pvc-protection\"]",
+      "a claim being deleted is not protected again | persistentvolumeclaims | {'metadata':{'deletionTimestamp':'2026-12-07T00:00:00Z'},'spec':{}} | /metadata/finalizers | null",
+      "a storage class deletes what it provisioned | storageclasses.storage.k8s.io | {'provisioner':'x'} | /reclaimPolicy | \"Delete\"",
+      "a storage class binds at once | storageclasses.storage.k8s.io | {'provisioner':'x'} | /volumeBindingMode | \"Immediate\""})
   void missingFieldsTakeKubernetesDefaults(String sentence, String resource, String object, String pointer, String expected) throws Exception {
     ObjectNode defaulted = defaulted(resource, object);
     if (expected.equals("null")) {

@@ -46,6 +46,12 @@ class PodSpecRulesTest {
       "a file mode over 0777 is refused"
           + " | \"volumes\":[{\"name\":\"c\",\"configMap\":{\"name\":\"x\",\"defaultMode\":4095}}] | "
           + " | spec.volumes[0].configMap.defaultMode: Invalid value: \"4095\": must be a number between 0 and 0777 (octal), both inclusive",
+      "a claim named like a path is refused"
+          + " | \"volumes\":[{\"name\":\"d\",\"persistentVolumeClaim\":{\"claimName\":\"../x\"}}] | "
+          + " | spec.volumes[0].persistentVolumeClaim.claimName: Invalid value: \"../x\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      "a claim volume without a claim name is refused"
+          + " | \"volumes\":[{\"name\":\"d\",\"persistentVolumeClaim\":{}}] | "
+          + " | spec.volumes[0].persistentVolumeClaim.claimName: Required value",
   })
   void volumesAndMounts(String behaviour, String volumes, String mounts, String expected) throws Exception {
     String spec = "{" + volumes + "," + CONTAINER.formatted(mounts == null ? "" : mounts) + "}";
