@@ -10,8 +10,8 @@ import io.dirigent.core.testing.TestNodes;
 import io.dirigent.core.testing.WatchRecorder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.LimitRange;
-import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
+import io.fabric8.kubernetes.api.model.ComponentStatus;
+import io.fabric8.kubernetes.api.model.ComponentStatusBuilder;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -73,12 +73,12 @@ class MemoryStoreTest extends StoreContract {
 
   @Test
   void aKindTheStoreDoesNotServeIsABadRequestNotAnException() {
-    LimitRange limits = new LimitRangeBuilder().withNewMetadata().withNamespace("default").withName("c").endMetadata().build();
+    ComponentStatus limits = new ComponentStatusBuilder().withNewMetadata().withName("c").endMetadata().build();
     StoreError error = error(store.create(limits));
     assertThat(error.reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
     assertThat(error.message()).contains("not a served resource");
-    assertThat(error(store.get(LimitRange.class, "default", "c")).reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
-    assertThat(error(store.list(LimitRange.class, ListOptions.of(ObjectFilter.ALL))).reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
+    assertThat(error(store.get(ComponentStatus.class, "default", "c")).reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
+    assertThat(error(store.list(ComponentStatus.class, ListOptions.of(ObjectFilter.ALL))).reason()).isEqualTo(StoreError.Reason.BAD_REQUEST);
   }
 
   @Test
