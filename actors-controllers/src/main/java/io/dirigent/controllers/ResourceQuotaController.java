@@ -100,7 +100,7 @@ final class ResourceQuotaController implements Controller {
       }
       counts.add(store.list(type.get(), ListOptions.of(ObjectFilter.inNamespace(namespace))).thenApply(listed -> {
         Map<String, BigDecimal> used = new TreeMap<>();
-        listed.items().forEach(object -> used.putAll(Amounts.plus(used, QuotaUsage.of(kind, object))));
+        listed.items().forEach(object -> QuotaUsage.of(kind, object).forEach((name, amount) -> used.merge(name, amount, BigDecimal::add)));
         return used;
       }).toCompletableFuture());
     }

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.api.Storage;
 import io.dirigent.core.store.Store;
-import io.dirigent.core.store.StoreError;
-import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.WriteOptions;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,9 +26,7 @@ final class DefaultStorageClass {
     storageClass.put("provisioner", Storage.LOCAL_PROVISIONER)
         .put("reclaimPolicy", Storage.DELETE)
         .put("volumeBindingMode", Storage.WAIT_FOR_FIRST_CONSUMER);
-    return store.create(classes, null, storageClass, WriteOptions.by("system:dirigent"))
-        .<Void>thenApply(created -> null)
-        .exceptionallyCompose(failure -> StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)
-            ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(StoreException.cause(failure)));
+    return store.createIfAbsent(classes, null, storageClass, WriteOptions.by("system:dirigent"))
+        .<Void>thenApply(created -> null);
   }
 }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.Store;
-import io.dirigent.core.store.StoreError;
-import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.WriteOptions;
 import java.time.Clock;
 import java.util.Map;
@@ -54,16 +52,17 @@ final class LocalApiServices {
     object.putObject("spec").put("group", served.group()).put("version", served.version())
         .put("groupPriorityMinimum", priority[0]).put("versionPriority", priority[1]);
     WriteOptions system = WriteOptions.by("system:dirigent");
-    return store.create(apiServices, null, object, system)
+    return store.createIfAbsent(apiServices, null, object, system)
         .thenCompose(created -> {
-          ObjectNode available = created.deepCopy();
+          if (created.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          ObjectNode available = created.get().deepCopy();
           available.putObject("status").putArray("conditions").addObject().put("type", "Available").put("status", "True")
               .put("lastTransitionTime", KubeJson.timestamp(clock.instant())).put("reason", "Local")
               .put("message", "Local APIServices are always available");
           return store.updateStatus(apiServices, null, available, system);
         })
-        .<Void>thenApply(written -> null)
-        .exceptionallyCompose(failure -> StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)
-            ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(StoreException.cause(failure)));
+        .thenApply(written -> null);
   }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.Store;
-import io.dirigent.core.store.StoreError;
-import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.WriteOptions;
 import io.dirigent.core.validation.ObjectValidator;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +29,7 @@ final class SystemNamespaces {
   private static CompletionStage<Void> ensureOne(Store store, ResourceType namespaces, String name) {
     ObjectNode namespace = JsonNodeFactory.instance.objectNode();
     namespace.putObject("metadata").put("name", name);
-    return store.create(namespaces, null, namespace, WriteOptions.by("system:dirigent"))
-        .<Void>thenApply(created -> null)
-        .exceptionallyCompose(failure -> StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)
-            ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(StoreException.cause(failure)));
+    return store.createIfAbsent(namespaces, null, namespace, WriteOptions.by("system:dirigent"))
+        .<Void>thenApply(created -> null);
   }
 }

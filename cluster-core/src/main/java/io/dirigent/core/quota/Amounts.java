@@ -23,6 +23,13 @@ public final class Amounts {
     return text == null ? BigDecimal.ZERO : Quantities.amount(text).orElse(BigDecimal.ZERO);
   }
 
+  /** A resource list ({@code {"cpu": "500m", "pods": "2"}}) as amounts by name. */
+  public static Map<String, BigDecimal> of(com.fasterxml.jackson.databind.JsonNode list) {
+    Map<String, BigDecimal> amounts = new TreeMap<>();
+    list.fields().forEachRemaining(e -> amounts.put(e.getKey(), of(e.getValue().asText())));
+    return amounts;
+  }
+
   /** The sum of two maps of amounts. */
   public static Map<String, BigDecimal> plus(Map<String, BigDecimal> a, Map<String, BigDecimal> b) {
     Map<String, BigDecimal> sum = new TreeMap<>(a);

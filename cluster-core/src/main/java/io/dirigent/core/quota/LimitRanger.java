@@ -62,8 +62,8 @@ public final class LimitRanger {
           case "Container" -> {
             for (String list : new String[] {"initContainers", "containers"}) {
               for (JsonNode container : spec.path(list)) {
-                check("Container", item, amounts(container.path("resources").path("requests")),
-                    amounts(container.path("resources").path("limits")), errors);
+                check("Container", item, Amounts.of(container.path("resources").path("requests")),
+                    Amounts.of(container.path("resources").path("limits")), errors);
               }
             }
           }
@@ -75,11 +75,6 @@ public final class LimitRanger {
     return errors;
   }
 
-  private static Map<String, BigDecimal> amounts(JsonNode list) {
-    Map<String, BigDecimal> amounts = new java.util.TreeMap<>();
-    list.fields().forEachRemaining(e -> amounts.put(e.getKey(), Amounts.of(e.getValue().asText())));
-    return amounts;
-  }
 
   private static void check(String limitType, JsonNode item, Map<String, BigDecimal> requests, Map<String, BigDecimal> limits,
       List<String> errors) {

@@ -1,6 +1,5 @@
 package io.dirigent.core.quota;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
@@ -83,7 +82,7 @@ public final class QuotaAdmission implements Admission {
   /** Checks the object against one quota and charges it; empty when the quota does not count it. */
   private CompletionStage<Optional<Charge>> charge(ObjectNode object, Map<String, BigDecimal> usage, ObjectNode quota, int attemptsLeft) {
     String name = KubeJson.name(quota);
-    Map<String, BigDecimal> hardSpec = amounts(quota.path("spec").path("hard"));
+    Map<String, BigDecimal> hardSpec = Amounts.of(quota.path("spec").path("hard"));
     Map<String, BigDecimal> requested = new TreeMap<>();
     usage.forEach((resource, amount) -> {
       if (hardSpec.containsKey(resource)) {
@@ -97,12 +96,12 @@ public final class QuotaAdmission implements Admission {
     if (requested.isEmpty()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    Map<String, BigDecimal> hard = amounts(quota.path("status").path("hard"));
+    Map<String, BigDecimal> hard = Amounts.of(quota.path("status").path("hard"));
     List<String> unknown = requested.keySet().stream().filter(resource -> !hard.containsKey(resource)).toList();
     if (!unknown.isEmpty()) {
       return refused(object, "status unknown for quota: %s, resources: %s".formatted(name, String.join(",", unknown)));
     }
-    Map<String, BigDecimal> used = amounts(quota.path("status").path("used"));
+    Map<String, BigDecimal> used = Amounts.of(quota.path("status").path("used"));
     Map<String, BigDecimal> exceededRequested = new TreeMap<>();
     Map<String, BigDecimal> exceededUsed = new TreeMap<>();
     Map<String, BigDecimal> exceededHard = new TreeMap<>();
@@ -147,7 +146,7 @@ public final class QuotaAdmission implements Admission {
 
   private void giveBack(Charge charge, int attemptsLeft) {
     store.get(quotas, charge.namespace(), charge.quota()).thenCompose(quota -> {
-      Map<String, BigDecimal> used = amounts(quota.path("status").path("used"));
+      Map<String, BigDecimal> used = Amounts.of(quota.path("status").path("used"));
       charge.amounts().forEach((resource, amount) -> used.computeIfPresent(resource, (r, now) -> now.subtract(amount).max(BigDecimal.ZERO)));
       return store.updateStatus(quotas, charge.namespace(), withUsed(quota, used), WriteOptions.DEFAULT);
     }).whenComplete((written, failure) -> {
@@ -167,11 +166,6 @@ public final class QuotaAdmission implements Admission {
     return changed;
   }
 
-  static Map<String, BigDecimal> amounts(JsonNode list) {
-    Map<String, BigDecimal> amounts = new TreeMap<>();
-    list.fields().forEachRemaining(e -> amounts.put(e.getKey(), Amounts.of(e.getValue().asText())));
-    return amounts;
-  }
 
   @Override
   public CompletionStage<Admitted> update(ObjectNode current, ObjectNode object) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.Store;
-import io.dirigent.core.store.StoreError;
-import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.WriteOptions;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,10 +32,8 @@ public final class PriorityClasses {
       object.put("value", entry.getValue())
           .put("description", "Used for system critical pods that must not be moved from their current node.")
           .put("preemptionPolicy", "PreemptLowerPriority");
-      return store.create(classes, null, object, WriteOptions.by("system:dirigent"))
+      return store.createIfAbsent(classes, null, object, WriteOptions.by("system:dirigent"))
           .<Void>thenApply(created -> null)
-          .exceptionallyCompose(failure -> StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)
-              ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(StoreException.cause(failure)))
           .toCompletableFuture();
     }).toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(all);

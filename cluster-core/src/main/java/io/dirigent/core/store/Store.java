@@ -170,6 +170,17 @@ public final class Store {
     }).thenCompose(stage -> stage);
   }
 
+  /**
+   * Creates {@code object} unless an object of its name is there already — what every
+   * control-plane member makes at start (system namespaces and classes), whichever comes first:
+   * the created object, or empty when it was there.
+   */
+  public CompletionStage<java.util.Optional<ObjectNode>> createIfAbsent(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+    return create(type, namespace, object, options).thenApply(java.util.Optional::of)
+        .exceptionallyCompose(failure -> StoreException.is(failure, StoreError.Reason.ALREADY_EXISTS)
+            ? CompletableFuture.completedFuture(java.util.Optional.<ObjectNode>empty()) : CompletableFuture.failedFuture(StoreException.cause(failure)));
+  }
+
   /** The object, or NOT_FOUND. */
   public CompletionStage<ObjectNode> get(ResourceType type, String namespace, String name) {
     ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
