@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -98,6 +99,9 @@ final class BuiltinResources {
         .register(core(PersistentVolumeClaim.class, "persistentvolumeclaims", List.of("pvc"), true, true, NameRule.DNS1123_SUBDOMAIN, Map.of(), status("Pending"), false))
         .register(new ResourceType("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", List.of("sc"), false, false, false,
             NameRule.DNS1123_SUBDOMAIN, StorageClass.class, Map.of(), null, false))
+        // Its status (accepted names, conditions) is decided by the store's admission at every write, never the client's.
+        .register(new ResourceType("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition",
+            List.of("crd", "crds"), false, false, false, NameRule.DNS1123_SUBDOMAIN, CustomResourceDefinition.class, Map.of(), null, false))
         .register(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", List.of("pdb"), true,
             true, false, NameRule.DNS1123_SUBDOMAIN, PodDisruptionBudget.class, Map.of(), disruptionBudgetStatus(), false))
         .register(new ResourceType("apiregistration.k8s.io", "v1", "APIService", "apiservices", "apiservice", List.of(), false,

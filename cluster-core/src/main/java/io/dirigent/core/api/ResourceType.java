@@ -30,6 +30,7 @@ import java.util.Set;
  *     keeps the client's (nodes report their own)
  * @param gracefulDeletion whether deleting a running object first marks it for deletion for its
  *     grace period (pods), so its node can stop it
+ * @param custom what its CustomResourceDefinition says beyond the above; null for built-in kinds
  */
 public record ResourceType(
     String group,
@@ -45,7 +46,16 @@ public record ResourceType(
     Class<? extends HasMetadata> javaType,
     Map<String, String> fieldSelectors,
     ObjectNode initialStatus,
-    boolean gracefulDeletion) {
+    boolean gracefulDeletion,
+    CustomResource custom) {
+
+  /** A built-in kind. */
+  public ResourceType(String group, String version, String kind, String plural, String singular, List<String> shortNames, boolean namespaced,
+      boolean hasStatus, boolean hasScale, NameRule nameRule, Class<? extends HasMetadata> javaType, Map<String, String> fieldSelectors,
+      ObjectNode initialStatus, boolean gracefulDeletion) {
+    this(group, version, kind, plural, singular, shortNames, namespaced, hasStatus, hasScale, nameRule, javaType, fieldSelectors, initialStatus,
+        gracefulDeletion, null);
+  }
 
   public ResourceType {
     Objects.requireNonNull(group, "group");
@@ -72,6 +82,11 @@ public record ResourceType(
   /** The group-qualified resource, e.g. {@code deployments.apps} or {@code pods}: the store's key. */
   public String resource() {
     return group.isEmpty() ? plural : plural + "." + group;
+  }
+
+  /** Whether a CustomResourceDefinition defines it. */
+  public boolean isCustom() {
+    return custom != null;
   }
 
   /** {@code apiVersion} as objects carry it: {@code v1} or {@code apps/v1}. */

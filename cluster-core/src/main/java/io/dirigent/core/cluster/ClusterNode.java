@@ -2,6 +2,9 @@ package io.dirigent.core.cluster;
 
 import com.typesafe.config.Config;
 import io.dirigent.core.api.ResourceRegistry;
+import io.dirigent.core.crd.CustomResourceWatcher;
+import io.dirigent.core.crd.CustomResources;
+import io.dirigent.core.crd.DefinitionAdmission;
 import io.dirigent.core.auth.BootstrapPolicy;
 import io.dirigent.core.auth.ServiceAccountAdmission;
 import io.dirigent.core.store.JournalProbe;
@@ -47,8 +50,10 @@ public final class ClusterNode implements AutoCloseable {
   /** On a control-plane member, once its store's schema is there. */
   private volatile JournalProbe journal;
 
-  private ClusterNode(ActorSystem<Void> system, ResourceRegistry registry) {
+  private ClusterNode(ActorSystem<Void> system, ResourceRegistry kinds) {
     this.system = system;
+    // The member's own: the custom resources it serves come and go with their definitions.
+    ResourceRegistry registry = kinds.extensible();
     this.registry = registry;
     StoreSettings settings = StoreSettings.from(system);
     boolean controlPlane = Cluster.get(system).selfMember().hasRole(CONTROL_PLANE);
@@ -67,6 +72,7 @@ public final class ClusterNode implements AutoCloseable {
           store.admit(registry.byResource("services").orElseThrow(), new ServiceAdmission(system, settings.askTimeout())
               .then(new QuotaAdmission(store, registry.byResource("services").orElseThrow())));
           store.admit(registry.byResource("namespaces").orElseThrow(), new NamespaceFinalizer());
+          store.admit(registry.byResource(CustomResources.DEFINITIONS).orElseThrow(), new DefinitionAdmission(store, java.time.Clock.systemUTC()));
           store.admit(registry.byResource("nodes").orElseThrow(), new io.dirigent.core.node.NodeRangeAdmission());
           // Mutating before validating, as Kubernetes orders its admission: the token volume, the
           // limit ranges' defaults (and bounds), Pod Security, and the quotas last.
@@ -88,6 +94,11 @@ public final class ClusterNode implements AutoCloseable {
         })
         .thenCompose(joined -> awaitUp())
         .thenRun(() -> ClusterFormation.recordMember(dataDir(system)))
+        .thenRun(() -> {
+          if (controlPlane) {
+            CustomResourceWatcher.start(system, store, settings.definitionsRelistDelay());
+          }
+        })
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(namespaces -> controlPlane ? retrying("the bootstrap policy", () -> BootstrapPolicy.ensure(store)) : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the system priority classes", () -> PriorityClasses.ensure(store)) : CompletableFuture.completedFuture(null))

@@ -174,9 +174,8 @@ public final class ObjectEntity
   /** The entity of {@code key}, taking its versions from {@code index}, checking its callers with {@code guard}. */
   public static Behavior<Command> create(
       ObjectKey key, ResourceRegistry registry, StoreSettings settings, RecipientRef<ResourceIndex.Command> index, StoreGuard guard) {
-    ResourceType type = registry.byResource(key.resource())
-        .orElseThrow(() -> new IllegalArgumentException("not a served resource: " + key.resource()));
-    return Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index, guard));
+    return ResourceTypes.awaiting(key.resource(), registry, settings.definitionWait(),
+        type -> Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index, guard)));
   }
 
   private final ActorContext<Command> context;

@@ -67,6 +67,9 @@ final class ObjectWrites {
     ObjectNode status = type.initialStatus();
     if (status != null) {
       next.set("status", status);
+    } else if (type.isCustom() && type.hasStatus()) {
+      // As Kubernetes: with the status subresource, a custom object's status is its controller's to write.
+      next.remove("status");
     }
     RequiredStatus.fill(type, next);
     return new Write(Operation.CREATE, next, false);

@@ -186,12 +186,10 @@ public final class ResourceIndex
   }
 
   static Behavior<Command> create(String resource, ResourceRegistry registry, StoreSettings settings, StoreGuard guard) {
-    ResourceType type = registry.byResource(resource)
-        .orElseThrow(() -> new IllegalArgumentException("not a served resource: " + resource));
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+    return ResourceTypes.awaiting(resource, registry, settings.definitionWait(), type -> Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), settings.tickInterval());
       return new ResourceIndex(context, timers, type, settings, guard);
-    }));
+    })));
   }
 
   private record Subscriber(ObjectFilter.Compiled filter, boolean bookmarks, ActorRef<WatchEvent> target) {}

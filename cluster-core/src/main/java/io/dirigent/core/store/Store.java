@@ -6,6 +6,8 @@ import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.auth.Caller;
 import io.dirigent.core.auth.Callers;
+import io.dirigent.core.crd.CustomObjects;
+import io.dirigent.core.crd.CustomResources;
 import io.dirigent.core.validation.Defaults;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.ObjectValidator;
@@ -155,7 +157,7 @@ public final class Store {
    * {@code attemptsLeft} times. The name was generated, and validated, by {@link #prepare}.
    */
   private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, boolean generated, int attemptsLeft) {
-    CompletionStage<ObjectNode> result = write(keyOf(type, body), replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), caller, replyTo))
+    CompletionStage<ObjectNode> result = write(keyOf(type, body), options, replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), caller, replyTo))
         .thenApply(DeleteResult::object);
     if (!generated || attemptsLeft <= 1) {
       return result;
@@ -215,7 +217,7 @@ public final class Store {
     ObjectKey key = keyOf(type, body);
     Admission admission = statusOnly ? null : admissions.get(type.resource());
     if (admission == null) {
-      return write(key, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), caller, replyTo))
+      return write(key, options, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), caller, replyTo))
           .thenApply(DeleteResult::object);
     }
     return current(key).thenCompose(current -> {
@@ -224,7 +226,7 @@ public final class Store {
       }
       return admission.update(current.latest(), body);
     }).thenCompose(admitted -> decided(admitted, options,
-        write(key, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), caller, replyTo))
+        write(key, options, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), caller, replyTo))
             .thenApply(DeleteResult::object)));
   }
 
@@ -235,7 +237,7 @@ public final class Store {
           "namespaces \"%s\" is forbidden: this namespace may not be deleted".formatted(name)).toException());
     }
     ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
-    CompletionStage<DeleteResult> deleted = write(key, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), caller, replyTo));
+    CompletionStage<DeleteResult> deleted = write(key, options, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), caller, replyTo));
     Admission admission = admissions.get(type.resource());
     if (admission == null || options.dryRun()) {
       return deleted;
@@ -467,7 +469,8 @@ public final class Store {
       KubeJson.metadata(body).put("name", generatedName(KubeJson.meta(body, "generateName")));
     }
     Defaults.apply(type, body);
-    List<FieldError> errors = ObjectValidator.validate(type, body, create);
+    List<FieldError> errors = new ArrayList<>(type.isCustom() ? CustomObjects.prepare(type, body) : List.of());
+    errors.addAll(ObjectValidator.validate(type, body, create));
     if (!errors.isEmpty()) {
       // Kubernetes names the kind with its group: CronJob.batch "x" is invalid.
       throw StoreError.invalid(type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group(), KubeJson.name(body), errors).toException();
@@ -513,7 +516,24 @@ public final class Store {
         });
   }
 
-  private CompletionStage<DeleteResult> write(ObjectKey key, java.util.function.Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
+  /**
+   * Sends a write to its entity and answers its outcome. A definition written (not a dry run)
+   * changes what this member serves at once: the next request here finds its resource, before the
+   * other members' watches bring it to them.
+   */
+  private CompletionStage<DeleteResult> write(ObjectKey key, WriteOptions options,
+      java.util.function.Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
+    CompletionStage<DeleteResult> written = send(key, command);
+    if (!key.resource().equals(CustomResources.DEFINITIONS) || options.dryRun()) {
+      return written;
+    }
+    return written.thenApply(result -> {
+      CustomResources.learn(registry, result.object(), result.deleted());
+      return result;
+    });
+  }
+
+  private CompletionStage<DeleteResult> send(ObjectKey key, java.util.function.Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
     long start = System.nanoTime();
     return entity(key).ask(command::apply, settings.askTimeout())
         .handle((reply, failure) -> {

@@ -24,7 +24,9 @@ public record StoreSettings(
     Duration tickInterval,
     int watchBuffer,
     long maxObjectBytes,
-    long listPageBytes) {
+    long listPageBytes,
+    Duration definitionsRelistDelay,
+    Duration definitionWait) {
 
   public StoreSettings {
     if (snapshotEvery < 1 || indexSnapshotEvery < 1 || versionBlock < 1 || watchWindow < 1 || rebuildParallelism < 1) {
@@ -50,7 +52,9 @@ public record StoreSettings(
         c.getDuration("tick-interval"),
         c.getInt("watch-buffer"),
         c.getBytes("max-object-bytes"),
-        c.getBytes("list-page-bytes"));
+        c.getBytes("list-page-bytes"),
+        c.getDuration("definitions-relist-delay"),
+        c.getDuration("definition-wait"));
   }
 
   public static StoreSettings from(ActorSystem<?> system) {

@@ -391,7 +391,8 @@ class ObjectEntityTest {
   private void spawn(Duration versionTimeout, String resource) {
     key = new ObjectKey(resource, "ns", "obj-" + NAMES.incrementAndGet());
     var settings = new StoreSettings("control-plane", 100, 500, versionTimeout, Duration.ofMillis(50), Duration.ofMillis(200),
-        100, 100, Duration.ofSeconds(1), 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), 100, 1_572_864, 4_194_304);
+        100, 100, Duration.ofSeconds(1), 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1), 100, 1_572_864, 4_194_304,
+        Duration.ofSeconds(1), Duration.ofSeconds(5));
     entity = EventSourcedBehaviorTestKit.create(testKit.system(),
         ObjectEntity.create(key, ResourceRegistry.builtin(), settings, index.ref(),
             new StoreGuard(MASTER, KEY::verify, pods.ref(), () -> quorum.lacking())));

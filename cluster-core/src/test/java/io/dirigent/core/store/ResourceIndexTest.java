@@ -45,7 +45,7 @@ class ResourceIndexTest {
   /** Outstanding versions are not asked about during a test: no entity would answer. */
   private static final StoreSettings SETTINGS = new StoreSettings("control-plane", 100, 500, Duration.ofSeconds(5), Duration.ofMillis(50),
       Duration.ofMillis(200), 100, 100, Duration.ofMinutes(5), 1, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(100), 100,
-      1_572_864, 4_194_304);
+      1_572_864, 4_194_304, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
   private static ActorTestKit testKit;
 
