@@ -64,7 +64,7 @@ record ApiPath(ResourceType type, String namespace, String name, String subresou
   }
 
   private static Optional<ResourceType> served(ResourceRegistry registry, String group, String version, String plural) {
-    return registry.byGroupPlural(group, plural).filter(type -> type.version().equals(version));
+    return registry.byGroupPlural(group, plural).flatMap(type -> type.servedAt(version));
   }
 
   /** The path's segments, each URL-decoded; empty segments are dropped. */

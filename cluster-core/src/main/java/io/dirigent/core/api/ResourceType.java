@@ -89,6 +89,27 @@ public record ResourceType(
     return custom != null;
   }
 
+  /**
+   * This resource as served at {@code version}, or empty when it is not: a custom resource is
+   * served at each of its definition's served versions, a built-in kind at its one.
+   */
+  public java.util.Optional<ResourceType> servedAt(String version) {
+    if (this.version.equals(version)) {
+      return java.util.Optional.of(this);
+    }
+    if (custom == null || custom.version(version).isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    CustomResource.Version served = custom.version(version).get();
+    return java.util.Optional.of(new ResourceType(group, version, kind, plural, singular, shortNames, namespaced, served.status(), served.scale() != null,
+        nameRule, javaType, fieldSelectors, initialStatus, gracefulDeletion, custom));
+  }
+
+  /** This resource at every version it is served at, its stored version first. */
+  public List<ResourceType> servedVersions() {
+    return custom == null ? List.of(this) : custom.versions().stream().map(served -> servedAt(served.name()).orElseThrow()).toList();
+  }
+
   /** {@code apiVersion} as objects carry it: {@code v1} or {@code apps/v1}. */
   public String apiVersion() {
     return group.isEmpty() ? version : group + "/" + version;

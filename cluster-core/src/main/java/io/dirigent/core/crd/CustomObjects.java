@@ -2,11 +2,11 @@ package io.dirigent.core.crd;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.CustomResource;
+import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.validation.FieldError;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A custom object on its way to the store, as Kubernetes' custom resource handler takes it: read
@@ -18,31 +18,32 @@ public final class CustomObjects {
 
   private CustomObjects() {}
 
-  /** The version of {@code type} that {@code apiVersion} names, or empty when it names none served. */
-  public static Optional<CustomResource.Version> version(ResourceType type, String apiVersion) {
-    if (!type.isCustom()) {
-      return Optional.empty();
-    }
-    String prefix = type.group() + "/";
-    if (!apiVersion.startsWith(prefix)) {
-      return Optional.empty();
-    }
-    return type.custom().version(apiVersion.substring(prefix.length()));
+  /** Whether objects read as {@code type} show another version than the one they are stored in. */
+  public static boolean converts(ResourceType type) {
+    return type.isCustom() && !type.version().equals(type.custom().storage().name());
   }
 
   /**
-   * Prunes, defaults and validates {@code object} in place against the schema of the version it
-   * names (the storage version when it names none); every problem found.
+   * {@code object} as {@code type}'s version shows it: with the {@code None} conversion of
+   * Kubernetes, the same fields under that version's apiVersion. A frozen copy when it differs.
+   */
+  public static ObjectNode shown(ResourceType type, ObjectNode object) {
+    if (object == null || !type.isCustom() || !object.has("apiVersion") || type.apiVersion().equals(object.path("apiVersion").asText())) {
+      return object;
+    }
+    ObjectNode copy = object.deepCopy();
+    copy.put("apiVersion", type.apiVersion());
+    return FrozenJson.freeze(copy);
+  }
+
+  /**
+   * Prunes, defaults and validates {@code object} in place against the schema of the version
+   * {@code type} is served at (the object's apiVersion must name it: ObjectValidator checks);
+   * every problem found.
    */
   public static List<FieldError> prepare(ResourceType type, ObjectNode object) {
     List<FieldError> errors = new ArrayList<>();
-    String apiVersion = object.path("apiVersion").asText("");
-    CustomResource.Version version = apiVersion.isEmpty() ? type.custom().storage() : version(type, apiVersion).orElse(null);
-    if (version == null) {
-      errors.add(FieldError.invalid("apiVersion", apiVersion, "must be one of the served versions of " + type.resource() + ": "
-          + String.join(", ", type.custom().versions().stream().map(served -> type.group() + "/" + served.name()).toList())));
-      return errors;
-    }
+    CustomResource.Version version = type.custom().version(type.version()).orElseThrow();
     return errors;
   }
 }

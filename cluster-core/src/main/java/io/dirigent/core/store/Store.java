@@ -157,7 +157,7 @@ public final class Store {
    * {@code attemptsLeft} times. The name was generated, and validated, by {@link #prepare}.
    */
   private CompletionStage<ObjectNode> createNamed(ResourceType type, ObjectNode body, WriteOptions options, boolean generated, int attemptsLeft) {
-    CompletionStage<ObjectNode> result = write(keyOf(type, body), options, replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), caller, replyTo))
+    CompletionStage<ObjectNode> result = write(type, keyOf(type, body), options, replyTo -> new ObjectEntity.Create(body, options.user(), options.dryRun(), caller, replyTo))
         .thenApply(DeleteResult::object);
     if (!generated || attemptsLeft <= 1) {
       return result;
@@ -190,7 +190,7 @@ public final class Store {
       if (!current.exists()) {
         throw StoreError.notFound(type.resource(), name).toException();
       }
-      return current.latest();
+      return CustomObjects.shown(type, current.latest());
     });
   }
 
@@ -217,7 +217,7 @@ public final class Store {
     ObjectKey key = keyOf(type, body);
     Admission admission = statusOnly ? null : admissions.get(type.resource());
     if (admission == null) {
-      return write(key, options, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), caller, replyTo))
+      return write(type, key, options, replyTo -> new ObjectEntity.Update(body, statusOnly, options.user(), options.dryRun(), caller, replyTo))
           .thenApply(DeleteResult::object);
     }
     return current(key).thenCompose(current -> {
@@ -226,7 +226,7 @@ public final class Store {
       }
       return admission.update(current.latest(), body);
     }).thenCompose(admitted -> decided(admitted, options,
-        write(key, options, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), caller, replyTo))
+        write(type, key, options, replyTo -> new ObjectEntity.Update(admitted.object(), false, options.user(), options.dryRun(), caller, replyTo))
             .thenApply(DeleteResult::object)));
   }
 
@@ -237,7 +237,7 @@ public final class Store {
           "namespaces \"%s\" is forbidden: this namespace may not be deleted".formatted(name)).toException());
     }
     ObjectKey key = new ObjectKey(type.resource(), type.namespaced() ? namespace : "", name);
-    CompletionStage<DeleteResult> deleted = write(key, options, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), caller, replyTo));
+    CompletionStage<DeleteResult> deleted = write(type, key, options, replyTo -> new ObjectEntity.Delete(delete, options.user(), options.dryRun(), caller, replyTo));
     Admission admission = admissions.get(type.resource());
     if (admission == null || options.dryRun()) {
       return deleted;
@@ -301,7 +301,8 @@ public final class Store {
             throw failed.error().toException();
           }
           var listed = (ResourceIndex.Listed) reply;
-          return new ListResult(listed.items(), Long.toString(listed.resourceVersion()), listed.continueToken(), listed.remaining());
+          List<ObjectNode> items = CustomObjects.converts(type) ? listed.items().stream().map(item -> CustomObjects.shown(type, item)).toList() : listed.items();
+          return new ListResult(items, Long.toString(listed.resourceVersion()), listed.continueToken(), listed.remaining());
         });
   }
 
@@ -324,6 +325,8 @@ public final class Store {
         .withAttributes(ActorAttributes.maxFixedBufferSize(WATCH_BUFFER_PREALLOCATED))
         .mapMaterializedValue(target -> watch(type, options, target))
         .takeWhile(event -> event.type() != WatchEvent.Type.ERROR, true)
+        .map(event -> CustomObjects.converts(type) && (event.type() != WatchEvent.Type.ERROR && event.type() != WatchEvent.Type.BOOKMARK)
+            ? new WatchEvent(event.type(), CustomObjects.shown(type, event.object())) : event)
         .mapMaterializedValue(relay -> NotUsed.getInstance());
   }
 
@@ -521,9 +524,12 @@ public final class Store {
    * changes what this member serves at once: the next request here finds its resource, before the
    * other members' watches bring it to them.
    */
-  private CompletionStage<DeleteResult> write(ObjectKey key, WriteOptions options,
+  private CompletionStage<DeleteResult> write(ResourceType type, ObjectKey key, WriteOptions options,
       java.util.function.Function<ActorRef<ObjectEntity.Reply>, ObjectEntity.Command> command) {
     CompletionStage<DeleteResult> written = send(key, command);
+    if (CustomObjects.converts(type)) {
+      return written.thenApply(result -> new DeleteResult(CustomObjects.shown(type, result.object()), result.deleted()));
+    }
     if (!key.resource().equals(CustomResources.DEFINITIONS) || options.dryRun()) {
       return written;
     }

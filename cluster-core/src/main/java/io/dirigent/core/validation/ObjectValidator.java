@@ -27,8 +27,7 @@ public final class ObjectValidator {
   public static List<FieldError> validate(ResourceType type, ObjectNode object, boolean create) {
     List<FieldError> errors = new ArrayList<>();
     String apiVersion = object.path("apiVersion").asText("");
-    // A custom object may name any of its served versions; CustomObjects checks which.
-    if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion()) && !type.isCustom()) {
+    if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
       errors.add(FieldError.invalid("apiVersion", apiVersion, "must be " + type.apiVersion() + " for " + type.resource()));
     }
     String kind = object.path("kind").asText("");

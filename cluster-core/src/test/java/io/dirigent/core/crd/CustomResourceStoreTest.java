@@ -83,22 +83,28 @@ class CustomResourceStoreTest {
     assertThat(store.registry().byKind("example.com/v1beta1", "Widget")).contains(widgets);
     assertThat(store.registry().byAlias("wi")).contains(widgets);
 
-    ObjectNode stored = result(store.create(widgets, "default", object("example.com/v1beta1", "Widget", "default", "a"), WriteOptions.DEFAULT));
+    ResourceType beta = widgets.servedAt("v1beta1").orElseThrow();
+    ObjectNode created1 = result(store.create(beta, "default", object("example.com/v1beta1", "Widget", "default", "a"), WriteOptions.DEFAULT));
+    assertThat(created1.path("apiVersion").asText()).as("answered at the version asked for").isEqualTo("example.com/v1beta1");
+    ObjectNode stored = result(store.get(widgets, "default", "a"));
     assertThat(stored.path("apiVersion").asText()).as("kept at the storage version").isEqualTo("example.com/v1");
     assertThat(stored.path("spec").path("size").asInt()).isEqualTo(3);
-    assertThat(result(store.get(widgets, "default", "a"))).isEqualTo(stored);
+    assertThat(result(store.get(beta, "default", "a")).path("apiVersion").asText()).isEqualTo("example.com/v1beta1");
     assertThat(result(store.list(widgets, ListOptions.of(ObjectFilter.ALL))).items()).containsExactly(stored);
+    assertThat(result(store.list(beta, ListOptions.of(ObjectFilter.ALL))).items()).extracting(item -> item.path("apiVersion").asText())
+        .containsExactly("example.com/v1beta1");
   }
 
   @Test
-  void anUnservedVersionOfACustomObjectIsInvalid() {
+  void aCustomObjectNamesTheVersionItIsWrittenAt() {
     result(store.create(definitions, "", definition("versions.example.com", "gadgets", "Gadget", "Cluster"), WriteOptions.DEFAULT));
     ResourceType gadgets = store.registry().byResource("gadgets.versions.example.com").orElseThrow();
 
-    StoreError refused = error(store.create(gadgets, "", object("versions.example.com/v2", "Gadget", "", "g"), WriteOptions.DEFAULT));
+    StoreError refused = error(store.create(gadgets, "", object("versions.example.com/v1beta1", "Gadget", "", "g"), WriteOptions.DEFAULT));
 
     assertThat(refused.reason()).isEqualTo(StoreError.Reason.INVALID);
-    assertThat(refused.message()).contains("apiVersion").contains("versions.example.com/v1, versions.example.com/v1beta1");
+    assertThat(refused.message()).contains("apiVersion").contains("must be versions.example.com/v1");
+    assertThat(gadgets.servedAt("v2")).isEmpty();
   }
 
   @Test
