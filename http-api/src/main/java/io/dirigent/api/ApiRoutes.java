@@ -44,8 +44,10 @@ final class ApiRoutes extends AllDirectives {
   private static final AttributeKey<String> NAMED = AttributeKey.create("dirigent-named-resource", String.class);
 
   private final ClusterNode node;
-  private final Discovery discovery;
-  private final OpenApi openApi;
+  /** Discovery and OpenAPI as of one generation of the registry: made again when custom resources change. */
+  private record Documents(long generation, Discovery discovery, OpenApi openApi) {}
+
+  private final java.util.concurrent.atomic.AtomicReference<Documents> documents = new java.util.concurrent.atomic.AtomicReference<>();
   private final ApiMetrics metrics;
   private final String address;
   private final RejectionHandler rejections;
@@ -55,8 +57,6 @@ final class ApiRoutes extends AllDirectives {
   /** {@code address}: where clients reach this server, host:port, which the core group's discovery names. */
   ApiRoutes(ClusterNode node, ApiMetrics metrics, String address, ResourceRoutes resources, AccessReviews reviews, MemberJoins joins) {
     this.node = node;
-    this.discovery = new Discovery(node.registry());
-    this.openApi = new OpenApi(node.registry(), "v" + ApiServer.KUBERNETES_MAJOR + "." + ApiServer.KUBERNETES_MINOR + ".0");
     this.metrics = metrics;
     this.address = address;
     this.rejections = RejectionHandler.newBuilder()
@@ -73,7 +73,7 @@ final class ApiRoutes extends AllDirectives {
     Route scrape = handleSync(request -> text(200, metrics.scrape()));
     Route core = handleSync(request -> discovery(request, true));
     Route groups = handleSync(request -> discovery(request, false));
-    Route openApiIndex = handleSync(request -> Responses.json(200, openApi.index()));
+    Route openApiIndex = handleSync(request -> Responses.json(200, documents().openApi().index()));
     Route unknownResource = extractRequest(request -> unknownResourceWrite(request) ? complete(Responses.status(notFound(Optional.empty()))) : reject());
     Route others = concat(reviews(reviews), memberJoins(joins), unknownResource, readOnly(concat(
         path("healthz", () -> ok),
@@ -84,10 +84,23 @@ final class ApiRoutes extends AllDirectives {
         pathPrefix("api", () -> pathEndOrSingleSlash(() -> core)),
         pathPrefix("apis", () -> pathEndOrSingleSlash(() -> groups)),
         pathPrefix(segment("openapi").slash("v3"), () -> pathEndOrSingleSlash(() -> openApiIndex)),
-        pathPrefix(segment("openapi").slash("v3").slash(), () -> extractUnmatchedPath(document -> complete(found(openApi.document(document))))),
+        pathPrefix(segment("openapi").slash("v3").slash(), () -> extractUnmatchedPath(document -> complete(found(documents().openApi().document(document))))),
         extractUri(uri -> versionDiscovery(uri.path()).map(this::complete).orElse(nothing)))));
     Route route = attribute(ApiCall.KEY, call -> call.resource().isPresent() ? resources.route() : others);
     this.handler = route.seal(rejections, failures).handler(node.system());
+  }
+
+  /** The documents for the resources served now; made again after custom resources came or went. */
+  private Documents documents() {
+    long generation = node.registry().generation();
+    Documents current = documents.get();
+    if (current == null || current.generation() != generation) {
+      // Two requests may both make them; either is right for this generation.
+      current = new Documents(generation, new Discovery(node.registry()),
+          new OpenApi(node.registry(), "v" + ApiServer.KUBERNETES_MAJOR + "." + ApiServer.KUBERNETES_MINOR + ".0"));
+      documents.set(current);
+    }
+    return current;
   }
 
   /** The answer to a request that carries its {@link ApiCall}. */
@@ -168,23 +181,23 @@ final class ApiRoutes extends AllDirectives {
     String accept = request.getHeader("Accept").map(header -> header.value()).orElse("");
     Optional<Discovery.Aggregated> aggregated = Discovery.negotiate(accept);
     if (aggregated.isPresent()) {
-      ObjectNode document = core ? discovery.aggregatedCore(aggregated.get()) : discovery.aggregatedGroups(aggregated.get());
+      ObjectNode document = core ? documents().discovery().aggregatedCore(aggregated.get()) : documents().discovery().aggregatedGroups(aggregated.get());
       return Responses.json(200, document, aggregated.get().contentType());
     }
-    return Responses.json(200, core ? discovery.coreVersions(address) : discovery.groups());
+    return Responses.json(200, core ? documents().discovery().coreVersions(address) : documents().discovery().groups());
   }
 
   /** {@code /api/v1}, {@code /apis/GROUP} and {@code /apis/GROUP/VERSION}; empty for any other path. */
   private Optional<HttpResponse> versionDiscovery(String path) {
     String[] segments = Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toArray(String[]::new);
     if (segments.length == 2 && segments[0].equals("api")) {
-      return Optional.of(found(discovery.resources(segments[1])));
+      return Optional.of(found(documents().discovery().resources(segments[1])));
     }
     if (segments.length == 2 && segments[0].equals("apis")) {
-      return Optional.of(found(discovery.group(segments[1])));
+      return Optional.of(found(documents().discovery().group(segments[1])));
     }
     if (segments.length == 3 && segments[0].equals("apis")) {
-      return Optional.of(found(discovery.resources(segments[1] + "/" + segments[2])));
+      return Optional.of(found(documents().discovery().resources(segments[1] + "/" + segments[2])));
     }
     return Optional.empty();
   }

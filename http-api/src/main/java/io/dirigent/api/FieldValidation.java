@@ -1,8 +1,10 @@
 package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.crd.CustomObjects;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.validation.UnknownFields;
 import java.util.List;
@@ -42,7 +44,8 @@ final class FieldValidation {
    * BadRequest; in Warn mode the answer is the warnings to send; otherwise it is empty.
    */
   static List<String> check(Mode mode, ResourceType type, JsonNode object) {
-    List<String> unknown = UNKNOWN_FIELDS.remove(object, type.javaType()).stream()
+    // A custom object's fields are those its version's schema declares.
+    List<String> unknown = (type.isCustom() ? CustomObjects.prune(type, (ObjectNode) object) : UNKNOWN_FIELDS.remove(object, type.javaType())).stream()
         .map(path -> "unknown field \"%s\"".formatted(path))
         .toList();
     if (mode == Mode.STRICT && !unknown.isEmpty()) {

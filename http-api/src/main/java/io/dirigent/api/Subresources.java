@@ -2,7 +2,9 @@ package io.dirigent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.CustomResource;
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.PodBindings;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -32,7 +34,7 @@ final class Subresources {
 
   /** The object's Scale. */
   CompletionStage<ObjectNode> getScale(ApiPath path) {
-    return store.get(path.type(), path.namespace(), path.name()).thenApply(Subresources::scaleOf);
+    return store.get(path.type(), path.namespace(), path.name()).thenApply(object -> scaleOf(path.type(), object));
   }
 
   /**
@@ -48,12 +50,16 @@ final class Subresources {
     String precondition = KubeJson.meta(scale, "resourceVersion");
     return store.get(path.type(), path.namespace(), path.name()).thenCompose(current -> {
       ObjectNode changed = current.deepCopy();
-      ((ObjectNode) changed.path("spec")).put("replicas", replicas.asInt());
+      if (path.type().isCustom()) {
+        set(changed, path.type().custom().version(path.type().version()).orElseThrow().scale().specReplicasPath(), replicas.asInt());
+      } else {
+        ((ObjectNode) changed.path("spec")).put("replicas", replicas.asInt());
+      }
       if (!precondition.isEmpty()) {
         KubeJson.metadata(changed).put("resourceVersion", precondition);
       }
       return store.update(path.type(), path.namespace(), changed, options);
-    }).thenApply(Subresources::scaleOf);
+    }).thenApply(object -> scaleOf(path.type(), object));
   }
 
   /**
@@ -83,13 +89,23 @@ final class Subresources {
     });
   }
 
-  private static ObjectNode scaleOf(ObjectNode object) {
+  private static ObjectNode scaleOf(ResourceType type, ObjectNode object) {
     ObjectNode scale = KubeJson.MAPPER.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
     ObjectNode metadata = scale.putObject("metadata");
     for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
       if (object.path("metadata").hasNonNull(field)) {
         metadata.set(field, object.path("metadata").path(field));
       }
+    }
+    if (type.isCustom()) {
+      // Where the definition says; a replica count not there yet is 0, as Kubernetes reads it.
+      CustomResource.Scale paths = type.custom().version(type.version()).orElseThrow().scale();
+      scale.putObject("spec").put("replicas", at(object, paths.specReplicasPath()).asInt(0));
+      ObjectNode status = scale.putObject("status").put("replicas", at(object, paths.statusReplicasPath()).asInt(0));
+      if (paths.labelSelectorPath() != null && at(object, paths.labelSelectorPath()).isTextual()) {
+        status.put("selector", at(object, paths.labelSelectorPath()).asText());
+      }
+      return scale;
     }
     scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
     ObjectNode status = scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0));
@@ -101,6 +117,25 @@ final class Subresources {
       status.put("selector", selector);
     }
     return scale;
+  }
+
+  /** The field a definition's dotted path ({@code .spec.replicas}) names; missing when any step is. */
+  private static JsonNode at(JsonNode object, String path) {
+    JsonNode node = object;
+    for (String step : path.substring(1).split("\\.")) {
+      node = node.path(step);
+    }
+    return node;
+  }
+
+  /** Sets the field a dotted path names, making the objects on the way. */
+  private static void set(ObjectNode object, String path, int value) {
+    String[] steps = path.substring(1).split("\\.");
+    ObjectNode node = object;
+    for (int i = 0; i < steps.length - 1; i++) {
+      node = node.path(steps[i]).isObject() ? (ObjectNode) node.get(steps[i]) : node.putObject(steps[i]);
+    }
+    node.put(steps[steps.length - 1], value);
   }
 
   /** A label map in the string form label selector queries take: {@code a=b,c=d}, sorted as Kubernetes sorts it. */

@@ -55,8 +55,10 @@ public final class Discovery {
   private final List<ResourceType> types;
 
   public Discovery(ResourceRegistry registry) {
-    this.types = registry.all().stream()
-        .sorted(Comparator.comparing((ResourceType t) -> groupRank(t.group())).thenComparing(ResourceType::group).thenComparing(ResourceType::plural))
+    // Each custom resource at each version it is served at; a group's preferred version first.
+    this.types = registry.all().stream().flatMap(type -> type.servedVersions().stream())
+        .sorted(Comparator.comparing((ResourceType t) -> groupRank(t.group())).thenComparing(ResourceType::group)
+            .thenComparing(ResourceType::version, KubeVersions.PRIORITY).thenComparing(ResourceType::plural))
         .toList();
   }
 
@@ -94,19 +96,18 @@ public final class Discovery {
     return versions;
   }
 
-  /** {@code GET /apis}: every named group with its versions. */
+  /** {@code GET /apis}: every named group with its versions, the preferred one first. */
   public ObjectNode groups() {
     ObjectNode list = object().put("kind", "APIGroupList").put("apiVersion", "v1");
     ArrayNode groups = list.putArray("groups");
-    byGroupVersion().forEach((groupVersion, resources) -> {
-      ResourceType first = resources.get(0);
-      if (first.group().isEmpty()) {
+    byGroup().forEach((name, versions) -> {
+      if (name.isEmpty()) {
         return;
       }
-      ObjectNode group = groups.addObject().put("name", first.group());
-      ObjectNode version = object().put("groupVersion", groupVersion).put("version", first.version());
-      group.putArray("versions").add(version);
-      group.set("preferredVersion", version.deepCopy());
+      ObjectNode group = groups.addObject().put("name", name);
+      ArrayNode entries = group.putArray("versions");
+      versions.keySet().forEach(version -> entries.addObject().put("groupVersion", name + "/" + version).put("version", version));
+      group.set("preferredVersion", entries.get(0).deepCopy());
     });
     return list;
   }
@@ -140,8 +141,9 @@ public final class Discovery {
       if (!type.shortNames().isEmpty()) {
         strings(resource.putArray("shortNames"), type.shortNames());
       }
-      if (ALL.contains(type.resource())) {
-        resource.putArray("categories").add("all");
+      List<String> categories = categories(type);
+      if (!categories.isEmpty()) {
+        strings(resource.putArray("categories"), categories);
       }
       for (Subresource sub : subresources(type)) {
         ObjectNode entry = resources.addObject()
@@ -174,43 +176,55 @@ public final class Discovery {
     ObjectNode list = object().put("kind", "APIGroupDiscoveryList").put("apiVersion", version.apiVersion());
     list.putObject("metadata");
     ArrayNode items = list.putArray("items");
-    byGroupVersion().forEach((groupVersion, resources) -> {
-      ResourceType first = resources.get(0);
-      if (first.group().isEmpty() != core) {
+    byGroup().forEach((name, versions) -> {
+      if (name.isEmpty() != core) {
         return;
       }
       ObjectNode group = items.addObject();
       ObjectNode metadata = group.putObject("metadata");
       if (!core) {
-        metadata.put("name", first.group());
+        metadata.put("name", name);
       }
-      ObjectNode entry = group.putArray("versions").addObject().put("version", first.version()).put("freshness", "Current");
-      ArrayNode list2 = entry.putArray("resources");
-      for (ResourceType type : resources) {
-        ObjectNode resource = list2.addObject()
-            .put("resource", type.plural())
-            .put("scope", type.namespaced() ? "Namespaced" : "Cluster")
-            .put("singularResource", type.singular());
-        resource.set("responseKind", kind(type.group(), type.version(), type.kind()));
-        strings(resource.putArray("verbs"), VERBS);
-        if (!type.shortNames().isEmpty()) {
-          strings(resource.putArray("shortNames"), type.shortNames());
-        }
-        if (ALL.contains(type.resource())) {
-          resource.putArray("categories").add("all");
-        }
-        List<Subresource> subresources = subresources(type);
-        if (!subresources.isEmpty()) {
-          ArrayNode subs = resource.putArray("subresources");
-          for (Subresource sub : subresources) {
-            ObjectNode s = subs.addObject().put("subresource", sub.name());
-            s.set("responseKind", kind(sub.group(), sub.version(), sub.kind()));
-            strings(s.putArray("verbs"), sub.verbs());
-          }
-        }
-      }
+      ArrayNode versionEntries = group.putArray("versions");
+      versions.forEach((served, resources) -> aggregatedVersion(versionEntries.addObject().put("version", served).put("freshness", "Current"), resources));
     });
     return list;
+  }
+
+  private static void aggregatedVersion(ObjectNode entry, List<ResourceType> resources) {
+    ArrayNode list = entry.putArray("resources");
+    for (ResourceType type : resources) {
+      ObjectNode resource = list.addObject()
+          .put("resource", type.plural())
+          .put("scope", type.namespaced() ? "Namespaced" : "Cluster")
+          .put("singularResource", type.singular());
+      resource.set("responseKind", kind(type.group(), type.version(), type.kind()));
+      strings(resource.putArray("verbs"), VERBS);
+      if (!type.shortNames().isEmpty()) {
+        strings(resource.putArray("shortNames"), type.shortNames());
+      }
+      List<String> categories = categories(type);
+      if (!categories.isEmpty()) {
+        strings(resource.putArray("categories"), categories);
+      }
+      List<Subresource> subresources = subresources(type);
+      if (!subresources.isEmpty()) {
+        ArrayNode subs = resource.putArray("subresources");
+        for (Subresource sub : subresources) {
+          ObjectNode s = subs.addObject().put("subresource", sub.name());
+          s.set("responseKind", kind(sub.group(), sub.version(), sub.kind()));
+          strings(s.putArray("verbs"), sub.verbs());
+        }
+      }
+    }
+  }
+
+  /** The categories a resource is listed in: {@code all} for the built-in workloads, a definition's own for custom ones. */
+  private static List<String> categories(ResourceType type) {
+    if (type.isCustom()) {
+      return type.custom().categories();
+    }
+    return ALL.contains(type.resource()) ? List.of("all") : List.of();
   }
 
   // ---- shared ----
@@ -241,6 +255,15 @@ public final class Discovery {
       byVersion.computeIfAbsent(type.apiVersion(), v -> new ArrayList<>()).add(type);
     }
     return byVersion;
+  }
+
+  /** The served resources by group, then version (preferred first), in discovery order. */
+  private Map<String, Map<String, List<ResourceType>>> byGroup() {
+    Map<String, Map<String, List<ResourceType>>> byGroup = new LinkedHashMap<>();
+    for (ResourceType type : types) {
+      byGroup.computeIfAbsent(type.group(), g -> new LinkedHashMap<>()).computeIfAbsent(type.version(), v -> new ArrayList<>()).add(type);
+    }
+    return byGroup;
   }
 
   private static ObjectNode kind(String group, String version, String kind) {

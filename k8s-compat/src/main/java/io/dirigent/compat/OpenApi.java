@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,10 +36,13 @@ public final class OpenApi {
   private final ObjectNode index;
 
   public OpenApi(ResourceRegistry registry, String kubernetesVersion) {
-    for (ResourceType type : registry.all()) {
+    for (ResourceType type : registry.all().stream().flatMap(type -> type.servedVersions().stream()).toList()) {
       String path = (type.group().isEmpty() ? "api/" : "apis/") + type.apiVersion();
       ObjectNode document = documents.computeIfAbsent(path, p -> emptyDocument(kubernetesVersion));
       addPatchOperation((ObjectNode) document.path("paths"), type);
+      if (type.isCustom()) {
+        addCustomSchema((ObjectNode) document.path("components").path("schemas"), type);
+      }
     }
     index = JsonNodeFactory.instance.objectNode();
     ObjectNode paths = index.putObject("paths");
@@ -78,6 +82,20 @@ public final class OpenApi {
       parameters.addObject().put("name", name).put("in", "query").put("description", "").putObject("schema").put("type", "string");
     }
     patch.putObject("responses").putObject("200").put("description", "OK");
+  }
+
+  /**
+   * A custom resource's schema at its version, named as Kubernetes names it (the group reversed,
+   * {@code com.example.v1.Widget}) with the kind it describes, as {@code kubectl explain} finds it.
+   */
+  private static void addCustomSchema(ObjectNode schemas, ResourceType type) {
+    var version = type.custom().version(type.version()).orElseThrow();
+    List<String> group = new java.util.ArrayList<>(List.of(type.group().split("\\.")));
+    java.util.Collections.reverse(group);
+    ObjectNode schema = version.schema() == null ? JsonNodeFactory.instance.objectNode().put("type", "object")
+        .put("x-kubernetes-preserve-unknown-fields", true) : (ObjectNode) version.schema().deepCopy();
+    schema.putArray("x-kubernetes-group-version-kind").addObject().put("group", type.group()).put("kind", type.kind()).put("version", type.version());
+    schemas.set(String.join(".", group) + "." + type.version() + "." + type.kind(), schema);
   }
 
   private static String capitalize(String word) {

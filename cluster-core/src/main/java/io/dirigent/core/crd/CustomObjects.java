@@ -37,6 +37,14 @@ public final class CustomObjects {
   }
 
   /**
+   * Removes from {@code object} the fields the schema of {@code type}'s version does not declare,
+   * as Kubernetes prunes them, and answers their paths.
+   */
+  public static List<String> prune(ResourceType type, ObjectNode object) {
+    return List.of();
+  }
+
+  /**
    * Prunes, defaults and validates {@code object} in place against the schema of the version
    * {@code type} is served at (the object's apiVersion must name it: ObjectValidator checks);
    * every problem found.

@@ -37,9 +37,18 @@ public final class ApiClient {
 
   /** {@code method path} with a JSON {@code body} (null: none). */
   public Reply send(String method, String path, String body) {
+    return send(method, path, "application/json", body);
+  }
+
+  /** A JSON merge patch of {@code path}. */
+  public Reply mergePatch(String path, String patch) {
+    return send("PATCH", path, "application/merge-patch+json", patch);
+  }
+
+  private Reply send(String method, String path, String contentType, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
     request = body == null ? request.method(method, BodyPublishers.noBody())
-        : request.header("Content-Type", "application/json").method(method, BodyPublishers.ofString(body));
+        : request.header("Content-Type", contentType).method(method, BodyPublishers.ofString(body));
     try {
       var response = http.send(request.build(), BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.body());
