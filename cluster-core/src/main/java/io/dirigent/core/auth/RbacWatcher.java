@@ -1,6 +1,7 @@
 package io.dirigent.core.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
@@ -38,7 +39,8 @@ public final class RbacWatcher {
     }
   }
 
-  sealed interface Command {}
+  /** Local: its informers' events and its own timer; the watcher takes nothing from outside. */
+  sealed interface Command extends LocalOnly {}
 
   private record Changed(Kind kind, Informer.Event event) implements Command {}
 
