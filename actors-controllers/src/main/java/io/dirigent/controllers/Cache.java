@@ -124,7 +124,6 @@ public final class Cache {
   }
 
   public static String key(HasMetadata object) {
-    String namespace = object.getMetadata().getNamespace();
-    return namespace == null || namespace.isEmpty() ? object.getMetadata().getName() : namespace + "/" + object.getMetadata().getName();
+    return InformerStore.key(object.getMetadata().getNamespace(), object.getMetadata().getName());
   }
 }

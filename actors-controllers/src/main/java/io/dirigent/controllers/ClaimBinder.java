@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.Storage;
 import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -59,7 +60,7 @@ final class ClaimBinder implements Controller {
         new Watch(PersistentVolume.class, (change, cache) -> {
           String namespace = change.object().path("spec").path("claimRef").path("namespace").asText("");
           String claim = change.object().path("spec").path("claimRef").path("name").asText("");
-          return claim.isEmpty() ? pendingClaims(cache) : List.of(namespace + "/" + claim);
+          return claim.isEmpty() ? pendingClaims(cache) : List.of(InformerStore.key(namespace, claim));
         }),
         new Watch(StorageClass.class, (change, cache) -> pendingClaims(cache)),
         // Read for the labels of a claim's selected node; a node's change binds nothing.

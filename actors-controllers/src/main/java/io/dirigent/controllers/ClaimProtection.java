@@ -3,6 +3,7 @@ package io.dirigent.controllers;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.PodPhase;
 import io.dirigent.core.api.Storage;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
@@ -50,7 +51,7 @@ final class ClaimProtection implements Controller {
           change.object().path("spec").path("volumes").forEach(volume -> {
             String claim = volume.path("persistentVolumeClaim").path("claimName").asText("");
             if (!claim.isEmpty()) {
-              claims.add(namespace + "/" + claim);
+              claims.add(InformerStore.key(namespace, claim));
             }
           });
           return claims;

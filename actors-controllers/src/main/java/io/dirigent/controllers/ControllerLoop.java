@@ -1,5 +1,6 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.informer.SharedInformer;
@@ -30,7 +31,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ControllerLoop {
 
-  public sealed interface Command {}
+  /** Local: its informers' events, its reconciles' results and its timers; a loop takes nothing from outside. */
+  public sealed interface Command extends LocalOnly {}
 
   private record Changed(int watch, SharedInformer.Event event) implements Command {}
 

@@ -135,7 +135,7 @@ final class ControllerRefs {
     List<String> keys = new ArrayList<>();
     for (O owner : cache.list(ownerKind, KubeJson.namespace(change.object()))) {
       if (Owners.matches(selector.apply(owner), labels)) {
-        keys.add(owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName());
+        keys.add(Cache.key(owner));
       }
     }
     return keys;

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.selector.LabelSelector;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -133,7 +134,7 @@ final class DisruptionController implements Controller {
   private static Optional<String> scaleOwner(Pod pod, Cache cache, Map<String, Integer> scales) {
     Optional<OwnerReference> owner = Owners.controllerOf(pod);
     if (owner.isPresent() && "ReplicationController".equals(owner.get().getKind())) {
-      Optional<ReplicationController> rc = cache.get(ReplicationController.class, pod.getMetadata().getNamespace() + "/" + owner.get().getName())
+      Optional<ReplicationController> rc = cache.get(ReplicationController.class, InformerStore.key(pod.getMetadata().getNamespace(), owner.get().getName()))
           .filter(found -> found.getMetadata().getUid().equals(owner.get().getUid()));
       rc.ifPresent(found -> scales.put(found.getMetadata().getUid(), replicas(found.getSpec().getReplicas())));
       return rc.map(found -> found.getMetadata().getUid());
@@ -141,14 +142,14 @@ final class DisruptionController implements Controller {
     if (owner.isEmpty() || !"ReplicaSet".equals(owner.get().getKind())) {
       return Optional.empty();
     }
-    Optional<ReplicaSet> rs = cache.get(ReplicaSet.class, pod.getMetadata().getNamespace() + "/" + owner.get().getName())
+    Optional<ReplicaSet> rs = cache.get(ReplicaSet.class, InformerStore.key(pod.getMetadata().getNamespace(), owner.get().getName()))
         .filter(found -> found.getMetadata().getUid().equals(owner.get().getUid()));
     if (rs.isEmpty()) {
       return Optional.empty();
     }
     Optional<OwnerReference> rsOwner = Owners.controllerOf(rs.get()).filter(ref -> "Deployment".equals(ref.getKind()));
     if (rsOwner.isPresent()) {
-      Optional<Deployment> deployment = cache.get(Deployment.class, pod.getMetadata().getNamespace() + "/" + rsOwner.get().getName())
+      Optional<Deployment> deployment = cache.get(Deployment.class, InformerStore.key(pod.getMetadata().getNamespace(), rsOwner.get().getName()))
           .filter(found -> found.getMetadata().getUid().equals(rsOwner.get().getUid()));
       if (deployment.isEmpty()) {
         return Optional.empty();

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -45,14 +46,14 @@ final class EndpointSliceController implements Controller {
           Map<String, String> labels = KubeJson.stringMap(change.object(), "labels");
           String service = labels.get(EndpointSlices.SERVICE_NAME);
           return service == null || !EndpointSlices.CONTROLLER.equals(labels.get(EndpointSlices.MANAGED_BY))
-              ? List.of() : List.of(KubeJson.namespace(change.object()) + "/" + service);
+              ? List.of() : List.of(InformerStore.key(KubeJson.namespace(change.object()), service));
         }));
   }
 
   @Override
   public CompletionStage<?> reconcile(String key, Cache cache) {
-    String namespace = key.substring(0, key.indexOf('/'));
-    String serviceName = key.substring(key.indexOf('/') + 1);
+    String namespace = InformerStore.namespaceOf(key);
+    String serviceName = InformerStore.nameOf(key);
     Optional<Service> service = cache.get(Service.class, key);
     List<EndpointSlice> desired = service.isEmpty() || service.get().getSpec().getSelector() == null || service.get().getSpec().getSelector().isEmpty()
         ? List.of() : EndpointSlices.desired(service.get(), cache.list(Pod.class, namespace));

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
@@ -100,7 +101,7 @@ final class GarbageCollector implements Controller {
       // An owner waiting in the foreground for its dependents is looked at as they go.
       for (var owner : object.path("metadata").path("ownerReferences")) {
         if (KINDS.containsKey(owner.path("kind").asText())) {
-          keys.add(new Key(owner.path("kind").asText(), namespace + "/" + owner.path("name").asText()).toString());
+          keys.add(new Key(owner.path("kind").asText(), InformerStore.key(namespace, owner.path("name").asText())).toString());
         }
       }
       // A deleted owner's dependents may now be orphans.
@@ -147,7 +148,7 @@ final class GarbageCollector implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     for (OwnerReference owner : owners) {
-      Optional<? extends HasMetadata> cached = cache.get(KINDS.get(owner.getKind()), object.getMetadata().getNamespace() + "/" + owner.getName());
+      Optional<? extends HasMetadata> cached = cache.get(KINDS.get(owner.getKind()), InformerStore.key(object.getMetadata().getNamespace(), owner.getName()));
       if (cached.isPresent() && cached.get().getMetadata().getUid().equals(owner.getUid())) {
         return CompletableFuture.completedFuture(null);
       }

@@ -7,6 +7,7 @@ import io.dirigent.core.api.NodeTaints;
 import io.dirigent.core.cluster.NodeLeases;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Index;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.fabric8.kubernetes.api.model.Node;
@@ -136,7 +137,7 @@ final class NodeLifecycleController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     Node node = found.get();
-    Optional<Lease> lease = cache.get(Lease.class, LEASE_NAMESPACE + "/" + key);
+    Optional<Lease> lease = cache.get(Lease.class, InformerStore.key(LEASE_NAMESPACE, key));
     Instant now = clock.instant();
     Instant deadline = deadline(key, cache, now);
     Optional<Taint> taint = taints(node).stream()
@@ -187,7 +188,7 @@ final class NodeLifecycleController implements Controller {
 
   /** When the node's Lease runs out, counted from when this controller saw it renewed. */
   private Instant deadline(String node, Cache cache, Instant now) {
-    Optional<com.fasterxml.jackson.databind.node.ObjectNode> lease = cache.tree(Lease.class, LEASE_NAMESPACE + "/" + node);
+    Optional<com.fasterxml.jackson.databind.node.ObjectNode> lease = cache.tree(Lease.class, InformerStore.key(LEASE_NAMESPACE, node));
     String renewTime = lease.map(l -> l.path("spec").path("renewTime").asText("")).orElse("");
     long seconds = lease.map(l -> l.path("spec").path("leaseDurationSeconds").asLong(0)).orElse(0L);
     return see(node, renewTime, now).at().plus(seconds > 0 ? Duration.ofSeconds(seconds) : defaultGrace);

@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.core.informer.InformerStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -31,7 +32,7 @@ final class Owners {
   /** The key of {@code object}'s controller owner when it is of {@code kind}: {@code namespace/name}. */
   static Optional<String> controllerKey(JsonNode object, String kind) {
     return controllerRef(object).filter(reference -> kind.equals(reference.path("kind").asText()))
-        .map(reference -> io.dirigent.core.api.KubeJson.namespace(object) + "/" + reference.path("name").asText());
+        .map(reference -> InformerStore.key(io.dirigent.core.api.KubeJson.namespace(object), reference.path("name").asText()));
   }
 
   /** The controller owner reference of {@code object}, if any. */

@@ -33,7 +33,7 @@ final class PodFailurePolicies {
     if (policy == null || policy.getRules() == null) {
       return Verdict.COUNTED;
     }
-    String podKey = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    String podKey = Cache.key(pod);
     List<PodFailurePolicyRule> rules = policy.getRules();
     for (int i = 0; i < rules.size(); i++) {
       PodFailurePolicyRule rule = rules.get(i);

@@ -1,5 +1,6 @@
 package io.dirigent.controllers;
 
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.store.StoreException;
 import io.dirigent.core.store.Store;
@@ -62,11 +63,11 @@ final class ServiceAccountController implements Controller {
       return CompletableFuture.completedFuture(null);
     }
     List<CompletableFuture<?>> writes = new ArrayList<>();
-    if (cache.tree(ServiceAccount.class, namespace + "/" + DEFAULT).isEmpty()) {
+    if (cache.tree(ServiceAccount.class, InformerStore.key(namespace, DEFAULT)).isEmpty()) {
       writes.add(created(store.create(new ServiceAccountBuilder().withNewMetadata().withName(DEFAULT).withNamespace(namespace).endMetadata().build())));
     }
     if (caPem.isPresent()) {
-      Optional<ConfigMap> current = cache.get(ConfigMap.class, namespace + "/" + ROOT_CA);
+      Optional<ConfigMap> current = cache.get(ConfigMap.class, InformerStore.key(namespace, ROOT_CA));
       Map<String, String> data = Map.of(CA_KEY, caPem.get());
       if (current.isEmpty()) {
         writes.add(created(store.create(new ConfigMapBuilder().withNewMetadata().withName(ROOT_CA).withNamespace(namespace)

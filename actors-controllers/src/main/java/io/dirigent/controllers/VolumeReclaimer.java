@@ -2,6 +2,7 @@ package io.dirigent.controllers;
 
 import io.dirigent.core.api.Storage;
 import io.dirigent.core.events.EventRecorder;
+import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.Store;
 import io.dirigent.core.store.StoreError;
@@ -76,7 +77,7 @@ final class VolumeReclaimer implements Controller {
     if (ref == null) {
       return phase(pv, Storage.AVAILABLE, null);
     }
-    Optional<PersistentVolumeClaim> claim = cache.get(PersistentVolumeClaim.class, ref.getNamespace() + "/" + ref.getName());
+    Optional<PersistentVolumeClaim> claim = cache.get(PersistentVolumeClaim.class, InformerStore.key(ref.getNamespace(), ref.getName()));
     boolean preBound = ref.getUid() == null || ref.getUid().isEmpty();
     if (claim.isPresent() && (preBound || ref.getUid().equals(claim.get().getMetadata().getUid()))) {
       // Bound once the claim points back; until then the binder is at work and the phase stays.

@@ -2,20 +2,13 @@ package io.dirigent.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.api.KubeJson;
-import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.WatchEvent;
 import io.dirigent.core.store.WatchOptions;
 import io.dirigent.core.testing.Await;
-import io.dirigent.core.testing.TestNodes;
-import io.dirigent.node.NodeAgents;
-import io.dirigent.node.NodeSettings;
-import io.dirigent.node.runtime.SimulatedRuntime;
-import io.dirigent.scheduler.Scheduler;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -29,7 +22,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +35,9 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The controller manager with the scheduler and three simulated nodes, on the in-memory journal:
@@ -58,38 +49,17 @@ class ControllersTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
-  private ClusterNode member;
-  private SimulatedRuntime runtime;
-  private NodeAgents agents;
-
-  @BeforeAll
-  void start() {
-    String prefix = "ctl-" + Long.toString(System.nanoTime() % 100_000, 36);
-    member = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory",
-        "dirigent.data-dir", System.getProperty("java.io.tmpdir") + "/" + prefix, "dirigent.controllers.resync-interval", "5s")));
-    runtime = new SimulatedRuntime(Clock.systemUTC());
-    agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
-    NodeSettings base = NodeSettings.from(member.system().settings().config());
-    agents.startSimulated(3, runtime, i -> base.withName(prefix + "-" + i));
-    Scheduler.init(member.system(), member.store());
-    ControllerManager.init(member.system(), member.store());
-  }
-
-  @AfterAll
-  void stop() {
-    agents.close();
-    runtime.close();
-    member.close();
-  }
+  @RegisterExtension
+  static final SimulatedCluster cluster = SimulatedCluster.of("ctl", 3, Map.of("dirigent.controllers.resync-interval", "5s"));
 
   private String namespace() {
     String name = "ctl-ns-" + NAMESPACES.incrementAndGet();
-    Await.result(member.store().create(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()));
+    Await.result(cluster.store().create(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()));
     return name;
   }
 
   private List<Pod> pods(String ns) {
-    return Await.result(member.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class);
+    return Await.result(cluster.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class);
   }
 
   private static boolean activeAndReady(Pod pod) {
@@ -117,7 +87,7 @@ class ControllersTest {
     volatile boolean armed;
 
     PodStates(String ns, java.util.function.Function<Map<String, Pod>, String> check) {
-      stop = member.store().watch(Pod.class, new WatchOptions(ObjectFilter.inNamespace(ns), null, false))
+      stop = cluster.store().watch(Pod.class, new WatchOptions(ObjectFilter.inNamespace(ns), null, false))
           .viaMat(KillSwitches.single(), Keep.right())
           .toMat(Sink.foreach(event -> {
             Pod pod = KubeJson.toTyped(event.object(), Pod.class);
@@ -131,7 +101,7 @@ class ControllersTest {
               violations.add(problem);
             }
           }), Keep.left())
-          .run(member.system());
+          .run(cluster.member().system());
     }
 
     @Override
@@ -143,7 +113,7 @@ class ControllersTest {
   @Test
   void aReplicaSetKeepsItsPodsWhenTheyAreDeleted() {
     String ns = namespace();
-    Await.result(member.store().create(new ReplicaSetBuilder().withNewMetadata().withName("keeper").withNamespace(ns).endMetadata()
+    Await.result(cluster.store().create(new ReplicaSetBuilder().withNewMetadata().withName("keeper").withNamespace(ns).endMetadata()
         .withNewSpec().withReplicas(4).withNewSelector().addToMatchLabels("app", "keeper").endSelector()
         .withNewTemplate().withNewMetadata().addToLabels("app", "keeper").endMetadata()
         .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
@@ -152,22 +122,22 @@ class ControllersTest {
     Pod victim = pods(ns).get(0);
     assertThat(victim.getMetadata().getName()).startsWith("keeper-");
     assertThat(victim.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> assertThat(owner.getKind()).isEqualTo("ReplicaSet"));
-    Await.result(member.store().delete(Pod.class, ns, victim.getMetadata().getName(), DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(Pod.class, ns, victim.getMetadata().getName(), DeleteOptions.defaults()));
     awaitPods(ns, "a replacement", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 4
         && pods.stream().noneMatch(p -> p.getMetadata().getName().equals(victim.getMetadata().getName())));
     Await.until("status counts four", WAIT, () -> {
-      ReplicaSet rs = Await.result(member.store().get(ReplicaSet.class, ns, "keeper"));
+      ReplicaSet rs = Await.result(cluster.store().get(ReplicaSet.class, ns, "keeper"));
       return rs.getStatus() != null && Integer.valueOf(4).equals(rs.getStatus().getReadyReplicas()) && Integer.valueOf(4).equals(rs.getStatus().getReplicas());
     });
     // Scale down removes the surplus.
-    Updates.change(member.store(), ReplicaSet.class, ns, "keeper", rs -> rs.getSpec().setReplicas(1));
+    Updates.change(cluster.store(), ReplicaSet.class, ns, "keeper", rs -> rs.getSpec().setReplicas(1));
     awaitPods(ns, "one pod left", pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 1);
   }
 
   @Test
   void aReplicationControllerKeepsItsPodsCountsThemAndScalesAsAReplicaSetDoes() {
     String ns = namespace();
-    Await.result(member.store().create(new ReplicationControllerBuilder().withNewMetadata().withName("rc").withNamespace(ns).endMetadata()
+    Await.result(cluster.store().create(new ReplicationControllerBuilder().withNewMetadata().withName("rc").withNamespace(ns).endMetadata()
         .withNewSpec().withReplicas(2).addToSelector("app", "rc")
         .withNewTemplate().withNewMetadata().addToLabels("app", "rc").addToLabels("tier", "web").endMetadata()
         .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().endTemplate()
@@ -180,11 +150,11 @@ class ControllersTest {
       assertThat(owner.getApiVersion()).isEqualTo("v1");
     });
     Await.until("status counts two", WAIT, () -> {
-      ReplicationController rc = Await.result(member.store().get(ReplicationController.class, ns, "rc"));
+      ReplicationController rc = Await.result(cluster.store().get(ReplicationController.class, ns, "rc"));
       return rc.getStatus() != null && Integer.valueOf(2).equals(rc.getStatus().getReplicas())
           && Integer.valueOf(2).equals(rc.getStatus().getReadyReplicas()) && Integer.valueOf(2).equals(rc.getStatus().getFullyLabeledReplicas());
     });
-    Updates.change(member.store(), ReplicationController.class, ns, "rc", rc -> rc.getSpec().setReplicas(1));
+    Updates.change(cluster.store(), ReplicationController.class, ns, "rc", rc -> rc.getSpec().setReplicas(1));
     awaitPods(ns, "one pod left", pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 1);
   }
 
@@ -193,7 +163,7 @@ class ControllersTest {
     String ns = namespace();
     int replicas = 4;
     // maxSurge 1, maxUnavailable 1: at most 5 pods, at least 3 available, at every step.
-    Await.result(member.store().create(deployment(ns, "web", replicas, "dirigent/httpenv:1").editSpec().withNewStrategy().withType("RollingUpdate")
+    Await.result(cluster.store().create(deployment(ns, "web", replicas, "dirigent/httpenv:1").editSpec().withNewStrategy().withType("RollingUpdate")
         .withNewRollingUpdate().withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(1)).endRollingUpdate().endStrategy().endSpec().build()));
     awaitPods(ns, "four ready pods", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == replicas);
     String firstHash = pods(ns).get(0).getMetadata().getLabels().get(DeploymentController.HASH);
@@ -211,7 +181,7 @@ class ControllersTest {
     })) {
       Await.until("the watch has seen the current pods", WAIT, () -> states.pods.size() >= replicas);
       states.armed = true;
-      Updates.change(member.store(), Deployment.class, ns, "web", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2"));
+      Updates.change(cluster.store(), Deployment.class, ns, "web", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2"));
       Await.until("all pods on the new template", WAIT, () -> {
         List<Pod> pods = pods(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
         return pods.size() == replicas && pods.stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("dirigent/httpenv:2")
@@ -220,22 +190,22 @@ class ControllersTest {
       assertThat(states.violations).as("states outside the limits").isEmpty();
     }
     Await.until("the deployment reports the rollout done", WAIT, () -> {
-      Deployment d = Await.result(member.store().get(Deployment.class, ns, "web"));
+      Deployment d = Await.result(cluster.store().get(Deployment.class, ns, "web"));
       return d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getUpdatedReplicas())
           && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas())
           && d.getStatus().getObservedGeneration().equals(d.getMetadata().getGeneration())
           && d.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Progressing") && "NewReplicaSetAvailable".equals(c.getReason()));
     });
-    Deployment rolled = Await.result(member.store().get(Deployment.class, ns, "web"));
+    Deployment rolled = Await.result(cluster.store().get(Deployment.class, ns, "web"));
     assertThat(rolled.getMetadata().getAnnotations()).containsEntry(DeploymentController.REVISION, "2");
 
     // Rollback: the first template comes back, and with it its ReplicaSet, as revision 3.
-    Updates.change(member.store(), Deployment.class, ns, "web", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:1"));
+    Updates.change(cluster.store(), Deployment.class, ns, "web", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:1"));
     Await.until("back on the first ReplicaSet", WAIT, () -> {
       List<Pod> pods = pods(ns).stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
       return pods.size() == replicas && pods.stream().allMatch(p -> firstHash.equals(p.getMetadata().getLabels().get(DeploymentController.HASH)));
     });
-    ReplicaSet first = Await.result(member.store().get(ReplicaSet.class, ns, "web-" + firstHash));
+    ReplicaSet first = Await.result(cluster.store().get(ReplicaSet.class, ns, "web-" + firstHash));
     assertThat(first.getMetadata().getAnnotations()).containsEntry(DeploymentController.REVISION, "3");
     Await.until("the rollback recorded", WAIT, () -> events(ns, "web").contains("DeploymentRollback: Rolled back deployment \"web\" to revision 1"));
   }
@@ -243,7 +213,7 @@ class ControllersTest {
   @Test
   void recreateRemovesEveryOldPodBeforeANewOneStarts() {
     String ns = namespace();
-    Await.result(member.store().create(deployment(ns, "batch", 3, "dirigent/httpenv:1").editSpec().withNewStrategy().withType("Recreate")
+    Await.result(cluster.store().create(deployment(ns, "batch", 3, "dirigent/httpenv:1").editSpec().withNewStrategy().withType("Recreate")
         .endStrategy().endSpec().build()));
     awaitPods(ns, "three ready", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 3);
     try (PodStates states = new PodStates(ns, pods -> {
@@ -252,7 +222,7 @@ class ControllersTest {
     })) {
       Await.until("the watch has seen the current pods", WAIT, () -> states.pods.size() >= 3);
       states.armed = true;
-      Updates.change(member.store(), Deployment.class, ns, "batch", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2"));
+      Updates.change(cluster.store(), Deployment.class, ns, "batch", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/httpenv:2"));
       awaitPods(ns, "three new ready", pods -> pods.size() == 3 && pods.stream().allMatch(p -> activeAndReady(p)
           && p.getSpec().getContainers().get(0).getImage().equals("dirigent/httpenv:2")));
       assertThat(states.violations).isEmpty();
@@ -262,24 +232,24 @@ class ControllersTest {
   @Test
   void endpointsFollowThePodsReadiness() {
     String ns = namespace();
-    Await.result(member.store().create(deployment(ns, "api", 3, "dirigent/httpenv:1").editSpec().editTemplate().editSpec().editFirstContainer()
+    Await.result(cluster.store().create(deployment(ns, "api", 3, "dirigent/httpenv:1").editSpec().editTemplate().editSpec().editFirstContainer()
         .addNewPort().withName("http").withContainerPort(8888).endPort()
         .withNewReadinessProbe().withNewHttpGet().withPort(new IntOrString("http")).endHttpGet().withPeriodSeconds(1).withFailureThreshold(1).endReadinessProbe()
         .endContainer().endSpec().endTemplate().endSpec().build()));
-    Await.result(member.store().create(new ServiceBuilder().withNewMetadata().withName("api").withNamespace(ns).endMetadata()
+    Await.result(cluster.store().create(new ServiceBuilder().withNewMetadata().withName("api").withNamespace(ns).endMetadata()
         .withNewSpec().withSelector(Map.of("app", "api")).addNewPort().withName("web").withPort(80).withTargetPort(new IntOrString("http")).endPort()
         .endSpec().build()));
     Await.until("three ready addresses on port 8888", WAIT, () -> readyAddresses(ns, "api").size() == 3);
-    Endpoints endpoints = Await.result(member.store().get(Endpoints.class, ns, "api"));
+    Endpoints endpoints = Await.result(cluster.store().get(Endpoints.class, ns, "api"));
     assertThat(endpoints.getSubsets().get(0).getPorts()).singleElement().satisfies(port -> {
       assertThat(port.getPort()).isEqualTo(8888);
       assertThat(port.getName()).isEqualTo("web");
     });
 
     Pod sick = pods(ns).get(0);
-    runtime.failProbes(sick.getStatus().getContainerStatuses().get(0).getContainerID().replace("simulated://", ""), true);
+    cluster.runtime().failProbes(sick.getStatus().getContainerStatuses().get(0).getContainerID().replace("simulated://", ""), true);
     Await.until("the sick pod moves to notReadyAddresses", WAIT, () -> {
-      Endpoints now = Await.result(member.store().get(Endpoints.class, ns, "api"));
+      Endpoints now = Await.result(cluster.store().get(Endpoints.class, ns, "api"));
       return readyAddresses(ns, "api").size() == 2 && now.getSubsets().stream().flatMap(s -> s.getNotReadyAddresses().stream())
           .anyMatch(a -> a.getIp().equals(sick.getStatus().getPodIP()));
     });
@@ -292,17 +262,17 @@ class ControllersTest {
     });
     assertThat(slicesOf(ns, "api").get(0).getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("Service"));
-    Await.result(member.store().delete(io.fabric8.kubernetes.api.model.Service.class, ns, "api", DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(io.fabric8.kubernetes.api.model.Service.class, ns, "api", DeleteOptions.defaults()));
     Await.until("the slice goes with its service", WAIT, () -> slicesOf(ns, "api").isEmpty());
   }
 
   private List<EndpointSlice> slicesOf(String ns, String service) {
-    return Await.result(member.store().list(EndpointSlice.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(EndpointSlice.class)
+    return Await.result(cluster.store().list(EndpointSlice.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(EndpointSlice.class)
         .stream().filter(slice -> service.equals(slice.getMetadata().getLabels().get("kubernetes.io/service-name"))).toList();
   }
 
   private List<String> readyAddresses(String ns, String name) {
-    return member.store().get(Endpoints.class, ns, name).toCompletableFuture().handle((e, failure) -> {
+    return cluster.store().get(Endpoints.class, ns, name).toCompletableFuture().handle((e, failure) -> {
       if (failure != null || e.getSubsets() == null) {
         return List.<String>of();
       }
@@ -314,12 +284,12 @@ class ControllersTest {
   void aReplicaSetAdoptsMatchingOrphansReleasesPodsThatStopMatchingAndLeavesOtherControllersPodsAlone() {
     String ns = namespace();
     for (String name : List.of("orphan-1", "orphan-2")) {
-      Await.result(member.store().create(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
+      Await.result(cluster.store().create(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
           .addToLabels("app", "adopt").endMetadata()
           .withNewSpec().addNewContainer().withName("app").withImage("dirigent/busybox:1").endContainer().endSpec().build()));
     }
     // Another ReplicaSet's pod carries the label too; it is never taken.
-    Await.result(member.store().create(replicaSet(ns, "other", 1, Map.of("app", "adopt", "tier", "other")).build()));
+    Await.result(cluster.store().create(replicaSet(ns, "other", 1, Map.of("app", "adopt", "tier", "other")).build()));
     awaitPods(ns, "two orphans and the other's pod ready", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 3);
 
     ReplicaSet adopter;
@@ -329,7 +299,7 @@ class ControllersTest {
     })) {
       Await.until("the watch has seen the current pods", WAIT, () -> states.pods.size() >= 3);
       states.armed = true;
-      adopter = Await.result(member.store().create(replicaSet(ns, "adopt", 3, Map.of("app", "adopt")).build()));
+      adopter = Await.result(cluster.store().create(replicaSet(ns, "adopt", 3, Map.of("app", "adopt")).build()));
       awaitPods(ns, "three pods controlled by the new ReplicaSet", pods -> pods.stream()
           .filter(p -> Owners.ownedBy(p, adopter) && activeAndReady(p)).count() == 3);
       assertThat(states.violations).isEmpty();
@@ -347,9 +317,9 @@ class ControllersTest {
     assertThat(events(ns, "adopt")).filteredOn(e -> e.startsWith("SuccessfulCreate")).hasSize(1);
 
     // A pod relabelled out of the selector is let go, and replaced.
-    Updates.change(member.store(), Pod.class, ns, "orphan-1", pod -> pod.getMetadata().getLabels().put("app", "gone"));
+    Updates.change(cluster.store(), Pod.class, ns, "orphan-1", pod -> pod.getMetadata().getLabels().put("app", "gone"));
     Await.until("orphan-1 released", WAIT, () -> {
-      Pod released = Await.result(member.store().get(Pod.class, ns, "orphan-1"));
+      Pod released = Await.result(cluster.store().get(Pod.class, ns, "orphan-1"));
       return released.getMetadata().getOwnerReferences() == null || released.getMetadata().getOwnerReferences().isEmpty();
     });
     awaitPods(ns, "a replacement for the released pod", pods -> pods.stream()
@@ -368,7 +338,7 @@ class ControllersTest {
 
   /** The events recorded on an object of the namespace, as "Reason: message". */
   private List<String> events(String ns, String name) {
-    return Await.result(member.store().list(io.fabric8.kubernetes.api.model.Event.class,
+    return Await.result(cluster.store().list(io.fabric8.kubernetes.api.model.Event.class,
             ListOptions.of(new ObjectFilter(ns, "", "involvedObject.name=" + name))))
         .items(io.fabric8.kubernetes.api.model.Event.class).stream()
         .map(e -> e.getReason() + ": " + e.getMessage()).toList();
@@ -378,35 +348,35 @@ class ControllersTest {
   void deletingADeploymentCascadesInTheBackgroundInTheForegroundOrNotAtAll() {
     for (DeleteOptions.Propagation propagation : DeleteOptions.Propagation.values()) {
       String ns = namespace();
-      Await.result(member.store().create(deployment(ns, "cascade", 2, "dirigent/busybox:1").build()));
+      Await.result(cluster.store().create(deployment(ns, "cascade", 2, "dirigent/busybox:1").build()));
       awaitPods(ns, "two ready", pods -> pods.stream().filter(ControllersTest::activeAndReady).count() == 2);
-      Await.result(member.store().delete(Deployment.class, ns, "cascade", DeleteOptions.defaults().withPropagation(propagation)));
+      Await.result(cluster.store().delete(Deployment.class, ns, "cascade", DeleteOptions.defaults().withPropagation(propagation)));
       switch (propagation) {
         case BACKGROUND -> {
           Await.until("deployment gone", WAIT, () -> gone(Deployment.class, ns, "cascade"));
           awaitPods(ns, "pods gone", List::isEmpty);
-          Await.until("replica sets gone", WAIT, () -> Await.result(member.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items().isEmpty());
+          Await.until("replica sets gone", WAIT, () -> Await.result(cluster.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items().isEmpty());
         }
         case FOREGROUND -> {
           // The deployment is still there, marked, while its dependents go; gone once they are.
-          Deployment marked = Await.result(member.store().get(Deployment.class, ns, "cascade"));
+          Deployment marked = Await.result(cluster.store().get(Deployment.class, ns, "cascade"));
           assertThat(marked.getMetadata().getFinalizers()).contains(GarbageCollector.FOREGROUND);
           awaitPods(ns, "pods gone", List::isEmpty);
           Await.until("deployment gone after its pods", WAIT, () -> gone(Deployment.class, ns, "cascade"));
         }
         case ORPHAN -> {
           Await.until("deployment gone", WAIT, () -> gone(Deployment.class, ns, "cascade"));
-          List<ReplicaSet> left = Await.result(member.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(ReplicaSet.class);
+          List<ReplicaSet> left = Await.result(cluster.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(ReplicaSet.class);
           assertThat(left).singleElement().satisfies(rs -> assertThat(rs.getMetadata().getOwnerReferences()).isNullOrEmpty());
           assertThat(pods(ns)).hasSize(2);
           List<String> orphanedPods = pods(ns).stream().map(p -> p.getMetadata().getUid()).toList();
           // The same Deployment again adopts the orphaned ReplicaSet (same template) and its pods stay.
-          Deployment again = Await.result(member.store().create(deployment(ns, "cascade", 2, "dirigent/busybox:1").build()));
-          Await.until("the replica set adopted", WAIT, () -> Await.result(member.store().get(ReplicaSet.class, ns, left.get(0).getMetadata().getName()))
+          Deployment again = Await.result(cluster.store().create(deployment(ns, "cascade", 2, "dirigent/busybox:1").build()));
+          Await.until("the replica set adopted", WAIT, () -> Await.result(cluster.store().get(ReplicaSet.class, ns, left.get(0).getMetadata().getName()))
               .getMetadata().getOwnerReferences().stream().anyMatch(o -> o.getUid().equals(again.getMetadata().getUid()) && Boolean.TRUE.equals(o.getController())));
-          assertThat(Await.result(member.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items()).hasSize(1);
+          assertThat(Await.result(cluster.store().list(ReplicaSet.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items()).hasSize(1);
           Await.until("the deployment counts the adopted pods", WAIT, () -> {
-            Deployment d = Await.result(member.store().get(Deployment.class, ns, "cascade"));
+            Deployment d = Await.result(cluster.store().get(Deployment.class, ns, "cascade"));
             return d.getStatus() != null && Integer.valueOf(2).equals(d.getStatus().getAvailableReplicas());
           });
           assertThat(pods(ns)).extracting(p -> p.getMetadata().getUid()).containsExactlyInAnyOrderElementsOf(orphanedPods);
@@ -416,6 +386,6 @@ class ControllersTest {
   }
 
   private boolean gone(Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind, String ns, String name) {
-    return member.store().get(kind, ns, name).toCompletableFuture().handle((found, failure) -> failure != null).join();
+    return cluster.store().get(kind, ns, name).toCompletableFuture().handle((found, failure) -> failure != null).join();
   }
 }

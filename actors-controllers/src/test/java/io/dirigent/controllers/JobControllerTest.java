@@ -2,62 +2,36 @@ package io.dirigent.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.batch.BatchLabels;
-import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.testing.Await;
-import io.dirigent.core.testing.TestNodes;
-import io.dirigent.node.NodeAgents;
-import io.dirigent.node.NodeSettings;
 import io.dirigent.node.runtime.SimulatedRuntime;
-import io.dirigent.scheduler.Scheduler;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Jobs run by the controller manager on three simulated nodes, whose containers exit as the pods' annotations say. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobControllerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private ClusterNode member;
-  private SimulatedRuntime runtime;
-  private NodeAgents agents;
-  private final String prefix = "job-" + Long.toString(System.nanoTime() % 100_000, 36);
-  private final String ns = prefix + "-ns";
+  @RegisterExtension
+  static final SimulatedCluster cluster = SimulatedCluster.of("job", 3);
+  private String ns;
 
   @BeforeAll
-  void start() {
-    member = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory",
-        "dirigent.data-dir", System.getProperty("java.io.tmpdir") + "/" + prefix)));
-    runtime = new SimulatedRuntime(Clock.systemUTC());
-    agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
-    NodeSettings base = NodeSettings.from(member.system().settings().config());
-    agents.startSimulated(3, runtime, i -> base.withName(prefix + "-" + i));
-    Scheduler.init(member.system(), member.store());
-    ControllerManager.init(member.system(), member.store());
-    Await.result(member.store().create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()));
-  }
-
-  @AfterAll
-  void stop() {
-    agents.close();
-    runtime.close();
-    member.close();
+  void namespace() {
+    ns = cluster.namespace("ns");
   }
 
   /** A Job whose containers exit with {@code exitCode} after a fifth of a second. */
@@ -67,11 +41,11 @@ class JobControllerTest {
         .addToAnnotations(SimulatedRuntime.EXIT_CODE, String.valueOf(exitCode)).addToAnnotations(SimulatedRuntime.RUN_SECONDS, "0.2").endMetadata()
         .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("main").withImage("dirigent/busybox:1").endContainer().endSpec()
         .endTemplate().endSpec();
-    return Await.result(member.store().create(more.apply(job).build()));
+    return Await.result(cluster.store().create(more.apply(job).build()));
   }
 
   private Optional<Job> job(String name) {
-    return member.store().get(Job.class, ns, name).toCompletableFuture().handle((job, failure) -> Optional.ofNullable(failure == null ? job : null)).join();
+    return cluster.store().get(Job.class, ns, name).toCompletableFuture().handle((job, failure) -> Optional.ofNullable(failure == null ? job : null)).join();
   }
 
   private boolean hasCondition(String name, String type, String reason) {
@@ -80,12 +54,12 @@ class JobControllerTest {
   }
 
   private List<Pod> pods(String jobName) {
-    return Await.result(member.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class).stream()
+    return Await.result(cluster.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class).stream()
         .filter(p -> jobName.equals(p.getMetadata().getLabels().get(BatchLabels.JOB_NAME))).toList();
   }
 
   private List<String> eventReasons(String name) {
-    return Await.result(member.store().list(Event.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Event.class).stream()
+    return Await.result(cluster.store().list(Event.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Event.class).stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Job".equals(e.getInvolvedObject().getKind())).map(Event::getReason).toList();
   }
 
@@ -135,7 +109,7 @@ class JobControllerTest {
     Await.until("the job Suspended", WAIT, () -> hasCondition("later", "Suspended", "JobSuspended"));
     assertThat(pods("later")).isEmpty();
     assertThat(job("later").orElseThrow().getStatus().getStartTime()).isNull();
-    Updates.change(member.store(), Job.class, ns, "later", job -> job.getSpec().setSuspend(false));
+    Updates.change(cluster.store(), Job.class, ns, "later", job -> job.getSpec().setSuspend(false));
     Await.until("the job Complete", WAIT, () -> hasCondition("later", "Complete", "CompletionsReached"));
     assertThat(job("later").orElseThrow().getStatus().getConditions()).anySatisfy(c -> {
       assertThat(c.getType()).isEqualTo("Suspended");

@@ -2,6 +2,7 @@ package io.dirigent.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.informer.Index;
@@ -54,12 +55,17 @@ class SharedInformersTest {
     member.close();
   }
 
-  /** What the test asks of the actor that owns the informers and the loops, as the controller manager does. */
-  private sealed interface Host {}
+  /**
+   * What the test asks of the actor that owns the informers and the loops, as the controller
+   * manager does. Local: that actor and its informers are the member's own.
+   */
+  private sealed interface Host extends LocalOnly {}
 
   private record StartLoop(Controller controller) implements Host {}
 
-  private record Started(ActorRef<List<SharedInformer.Handle>> replyTo) implements Host {}
+  private record Started(ActorRef<Handles> replyTo) implements Host {}
+
+  private record Handles(List<SharedInformer.Handle> handles) implements LocalOnly {}
 
   private static Behavior<Host> host(Store store) {
     return Behaviors.setup(context -> {
@@ -73,7 +79,7 @@ class SharedInformersTest {
             return Behaviors.same();
           })
           .onMessage(Started.class, asked -> {
-            asked.replyTo().tell(informers.started());
+            asked.replyTo().tell(new Handles(informers.started()));
             return Behaviors.same();
           })
           .build();
@@ -135,9 +141,9 @@ class SharedInformersTest {
   }
 
   private static List<SharedInformer.Handle> started(ActorRef<Host> host) {
-    TestProbe<List<SharedInformer.Handle>> reply = kit.createTestProbe();
+    TestProbe<Handles> reply = kit.createTestProbe();
     host.tell(new Started(reply.getRef()));
-    return reply.receiveMessage();
+    return reply.receiveMessage().handles();
   }
 
   private static SharedInformer.Description describe(SharedInformer.Handle handle) {

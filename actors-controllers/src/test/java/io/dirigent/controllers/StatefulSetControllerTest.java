@@ -2,18 +2,10 @@ package io.dirigent.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
-import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.ListOptions;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.testing.Await;
-import io.dirigent.core.testing.TestNodes;
-import io.dirigent.node.NodeAgents;
-import io.dirigent.node.NodeSettings;
-import io.dirigent.node.runtime.SimulatedRuntime;
-import io.dirigent.scheduler.Scheduler;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,51 +13,26 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** StatefulSets on the in-memory store with two simulated nodes that take local volumes. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatefulSetControllerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private ClusterNode member;
-  private SimulatedRuntime runtime;
-  private NodeAgents agents;
-  private final String prefix = "sts-" + Long.toString(System.nanoTime() % 100_000, 36);
-
-  @BeforeAll
-  void start() {
-    member = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory",
-        "dirigent.data-dir", System.getProperty("java.io.tmpdir") + "/" + prefix)));
-    runtime = new SimulatedRuntime(Clock.systemUTC());
-    agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
-    NodeSettings base = NodeSettings.from(member.system().settings().config());
-    agents.startSimulated(2, runtime, i -> base.withName(prefix + "-" + i));
-    Scheduler.init(member.system(), member.store());
-    ControllerManager.init(member.system(), member.store());
-  }
-
-  @AfterAll
-  void stop() {
-    agents.close();
-    runtime.close();
-    member.close();
-  }
+  @RegisterExtension
+  static final SimulatedCluster cluster = SimulatedCluster.of("sts", 2);
 
   private String namespace(String name) {
-    String ns = prefix + "-" + name;
-    Await.result(member.store().create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()));
-    return ns;
+    return cluster.namespace(name);
   }
 
   private static StatefulSet web(String ns, int replicas, String policy, String image) {
@@ -82,7 +49,7 @@ class StatefulSetControllerTest {
   }
 
   private List<Pod> pods(String ns) {
-    return Await.result(member.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class).stream()
+    return Await.result(cluster.store().list(Pod.class, ListOptions.of(ObjectFilter.inNamespace(ns)))).items(Pod.class).stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
   }
 
@@ -92,18 +59,18 @@ class StatefulSetControllerTest {
   }
 
   private Set<String> claims(String ns) {
-    return Await.result(member.store().list(PersistentVolumeClaim.class, ListOptions.of(ObjectFilter.inNamespace(ns))))
+    return Await.result(cluster.store().list(PersistentVolumeClaim.class, ListOptions.of(ObjectFilter.inNamespace(ns))))
         .items(PersistentVolumeClaim.class).stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet());
   }
 
   private StatefulSet sts(String ns) {
-    return Await.result(member.store().get(StatefulSet.class, ns, "web"));
+    return Await.result(cluster.store().get(StatefulSet.class, ns, "web"));
   }
 
   @Test
   void orderedPodsComeUpInOrderWithTheirClaimsAndIdentityAndScalingKeepsTheClaims() {
     String ns = namespace("ordered");
-    Await.result(member.store().create(web(ns, 3, "OrderedReady", "dirigent/busybox:1")));
+    Await.result(cluster.store().create(web(ns, 3, "OrderedReady", "dirigent/busybox:1")));
     Await.until("web-0, web-1, web-2 Running", WAIT, () -> running(ns, "dirigent/busybox:1").equals(Set.of("web-0", "web-1", "web-2")));
 
     List<Pod> ordered = pods(ns).stream().sorted(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp())).toList();
@@ -114,7 +81,7 @@ class StatefulSetControllerTest {
     assertThat(first.getMetadata().getLabels()).containsEntry("statefulset.kubernetes.io/pod-name", "web-0").containsKey("controller-revision-hash");
     assertThat(first.getSpec().getVolumes()).anySatisfy(volume -> assertThat(volume.getPersistentVolumeClaim().getClaimName()).isEqualTo("data-web-0"));
     assertThat(claims(ns)).containsExactlyInAnyOrder("data-web-0", "data-web-1", "data-web-2");
-    Await.until("every claim Bound", WAIT, () -> Await.result(member.store().list(PersistentVolumeClaim.class, ListOptions.of(ObjectFilter.inNamespace(ns))))
+    Await.until("every claim Bound", WAIT, () -> Await.result(cluster.store().list(PersistentVolumeClaim.class, ListOptions.of(ObjectFilter.inNamespace(ns))))
         .items(PersistentVolumeClaim.class).stream().allMatch(c -> c.getStatus() != null && "Bound".equals(c.getStatus().getPhase())));
     Await.until("status says 3 ready at one revision", WAIT, () -> {
       var status = sts(ns).getStatus();
@@ -123,11 +90,11 @@ class StatefulSetControllerTest {
           && sts(ns).getMetadata().getGeneration().equals(status.getObservedGeneration());
     });
 
-    Updates.change(member.store(), StatefulSet.class, ns, "web", sts -> sts.getSpec().setReplicas(1));
+    Updates.change(cluster.store(), StatefulSet.class, ns, "web", sts -> sts.getSpec().setReplicas(1));
     Await.until("scaled down to web-0", WAIT, () -> pods(ns).stream().map(p -> p.getMetadata().getName()).toList().equals(List.of("web-0")));
     assertThat(claims(ns)).as("claims are kept when pods go").containsExactlyInAnyOrder("data-web-0", "data-web-1", "data-web-2");
 
-    Updates.change(member.store(), StatefulSet.class, ns, "web", sts -> sts.getSpec().setReplicas(3));
+    Updates.change(cluster.store(), StatefulSet.class, ns, "web", sts -> sts.getSpec().setReplicas(3));
     Await.until("back to three", WAIT, () -> running(ns, "dirigent/busybox:1").equals(Set.of("web-0", "web-1", "web-2")));
     assertThat(claims(ns)).containsExactlyInAnyOrder("data-web-0", "data-web-1", "data-web-2");
   }
@@ -135,12 +102,12 @@ class StatefulSetControllerTest {
   @Test
   void aRollingUpdateReplacesPodsAboveThePartitionAndThenAll() {
     String ns = namespace("rolling");
-    Await.result(member.store().create(web(ns, 3, "Parallel", "dirigent/busybox:1")));
+    Await.result(cluster.store().create(web(ns, 3, "Parallel", "dirigent/busybox:1")));
     Await.until("three Running", WAIT, () -> running(ns, "dirigent/busybox:1").size() == 3);
     Await.until("a current revision", WAIT, () -> sts(ns).getStatus() != null && sts(ns).getStatus().getCurrentRevision() != null);
     String first = sts(ns).getStatus().getCurrentRevision();
 
-    Updates.change(member.store(), StatefulSet.class, ns, "web", sts -> {
+    Updates.change(cluster.store(), StatefulSet.class, ns, "web", sts -> {
       sts.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("dirigent/busybox:2");
       sts.getSpec().getUpdateStrategy().getRollingUpdate().setPartition(2);
     });
@@ -152,17 +119,17 @@ class StatefulSetControllerTest {
     });
     assertThat(running(ns, "dirigent/busybox:1")).containsExactlyInAnyOrder("web-0", "web-1");
 
-    Updates.change(member.store(), StatefulSet.class, ns, "web", sts -> sts.getSpec().getUpdateStrategy().getRollingUpdate().setPartition(0));
+    Updates.change(cluster.store(), StatefulSet.class, ns, "web", sts -> sts.getSpec().getUpdateStrategy().getRollingUpdate().setPartition(0));
     Await.until("every pod updated", WAIT, () -> running(ns, "dirigent/busybox:2").equals(Set.of("web-0", "web-1", "web-2")));
     Await.until("the update revision is current", WAIT, () -> {
       var status = sts(ns).getStatus();
       return status.getUpdateRevision().equals(status.getCurrentRevision()) && Integer.valueOf(3).equals(status.getUpdatedReplicas());
     });
-    List<ControllerRevision> revisions = Await.result(member.store().list(ControllerRevision.class, ListOptions.of(ObjectFilter.inNamespace(ns))))
+    List<ControllerRevision> revisions = Await.result(cluster.store().list(ControllerRevision.class, ListOptions.of(ObjectFilter.inNamespace(ns))))
         .items(ControllerRevision.class);
     assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(1L, 2L);
 
-    Await.result(member.store().delete(StatefulSet.class, ns, "web", DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(StatefulSet.class, ns, "web", DeleteOptions.defaults()));
     Await.until("its pods are collected", WAIT, () -> pods(ns).isEmpty());
   }
 }

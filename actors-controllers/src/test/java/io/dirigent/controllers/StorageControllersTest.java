@@ -2,18 +2,11 @@ package io.dirigent.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.api.Storage;
-import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.store.DeleteOptions;
 import io.dirigent.core.store.StoreError;
 import io.dirigent.core.testing.Await;
-import io.dirigent.core.testing.TestNodes;
-import io.dirigent.node.NodeAgents;
 import io.dirigent.node.NodeSettings;
-import io.dirigent.node.runtime.SimulatedRuntime;
-import io.dirigent.scheduler.Scheduler;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -22,15 +15,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The PersistentVolume controller, the local-path provisioner and the scheduler's volume binding
@@ -41,34 +32,11 @@ import org.junit.jupiter.api.TestInstance;
 class StorageControllersTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private ClusterNode member;
-  private SimulatedRuntime runtime;
-  private NodeAgents agents;
-  private final String prefix = "st-" + Long.toString(System.nanoTime() % 100_000, 36);
-
-  @BeforeAll
-  void start() {
-    member = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory",
-        "dirigent.data-dir", System.getProperty("java.io.tmpdir") + "/" + prefix)));
-    runtime = new SimulatedRuntime(Clock.systemUTC());
-    agents = NodeAgents.create(member.system(), member.store(), Clock.systemUTC());
-    NodeSettings base = NodeSettings.from(member.system().settings().config());
-    agents.startSimulated(3, runtime, i -> base.withName(prefix + "-" + i));
-    Scheduler.init(member.system(), member.store());
-    ControllerManager.init(member.system(), member.store());
-  }
-
-  @AfterAll
-  void stop() {
-    agents.close();
-    runtime.close();
-    member.close();
-  }
+  @RegisterExtension
+  static final SimulatedCluster cluster = SimulatedCluster.of("st", 3);
 
   private String namespace(String name) {
-    String ns = prefix + "-" + name;
-    Await.result(member.store().create(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()));
-    return ns;
+    return cluster.namespace(name);
   }
 
   private static PersistentVolumeClaimBuilder claim(String ns, String name, String size, String className) {
@@ -78,7 +46,7 @@ class StorageControllersTest {
   }
 
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> Optional<T> find(Class<T> kind, String ns, String name) {
-    return Await.result(member.store().get(kind, ns, name).thenApply(Optional::of).exceptionally(failure -> {
+    return Await.result(cluster.store().get(kind, ns, name).thenApply(Optional::of).exceptionally(failure -> {
       if (io.dirigent.core.store.StoreException.is(failure, StoreError.Reason.NOT_FOUND)) {
         return Optional.empty();
       }
@@ -99,7 +67,7 @@ class StorageControllersTest {
 
   @Test
   void theClusterHasK3sDefaultStorageClass() {
-    StorageClass local = Await.result(member.store().get(StorageClass.class, null, Storage.DEFAULT_CLASS));
+    StorageClass local = Await.result(cluster.store().get(StorageClass.class, null, Storage.DEFAULT_CLASS));
     assertThat(local.getProvisioner()).isEqualTo("dirigent.io/local-path");
     assertThat(local.getVolumeBindingMode()).isEqualTo("WaitForFirstConsumer");
     assertThat(local.getReclaimPolicy()).isEqualTo("Delete");
@@ -109,43 +77,43 @@ class StorageControllersTest {
   @Test
   void aPreMadeVolumeIsBoundToAClaimThatFitsAndRetainedWhenTheClaimGoes() {
     String ns = namespace("manual");
-    String pvName = prefix + "-manual";
-    Await.result(member.store().create(new PersistentVolumeBuilder().withNewMetadata().withName(pvName).endMetadata()
+    String pvName = cluster.prefix() + "-manual";
+    Await.result(cluster.store().create(new PersistentVolumeBuilder().withNewMetadata().withName(pvName).endMetadata()
         .withNewSpec().withCapacity(Map.of("storage", new Quantity("1Gi"))).withAccessModes("ReadWriteOnce", "ReadOnlyMany")
         .withStorageClassName("manual").withNewHostPath().withPath("/srv/" + pvName).endHostPath().endSpec().build()));
     Await.until("the volume is Available", WAIT, () -> {
-      PersistentVolume pv = Await.result(member.store().get(PersistentVolume.class, null, pvName));
+      PersistentVolume pv = Await.result(cluster.store().get(PersistentVolume.class, null, pvName));
       return pv.getStatus() != null && "Available".equals(pv.getStatus().getPhase());
     });
-    PersistentVolumeClaim created = Await.result(member.store().create(claim(ns, "data", "500Mi", "manual").build()));
+    PersistentVolumeClaim created = Await.result(cluster.store().create(claim(ns, "data", "500Mi", "manual").build()));
 
     Await.until("the claim is Bound to the volume", WAIT, () -> {
-      PersistentVolumeClaim claim = Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data"));
+      PersistentVolumeClaim claim = Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data"));
       return "Bound".equals(phase(claim)) && pvName.equals(claim.getSpec().getVolumeName());
     });
-    PersistentVolumeClaim bound = Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data"));
+    PersistentVolumeClaim bound = Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data"));
     assertThat(bound.getStatus().getCapacity()).containsEntry("storage", new Quantity("1Gi"));
     assertThat(bound.getMetadata().getAnnotations()).containsEntry("pv.kubernetes.io/bind-completed", "yes");
     Await.until("the volume is Bound to the claim", WAIT, () -> {
-      PersistentVolume pv = Await.result(member.store().get(PersistentVolume.class, null, pvName));
+      PersistentVolume pv = Await.result(cluster.store().get(PersistentVolume.class, null, pvName));
       return "Bound".equals(pv.getStatus().getPhase()) && created.getMetadata().getUid().equals(pv.getSpec().getClaimRef().getUid());
     });
 
-    Await.result(member.store().delete(PersistentVolumeClaim.class, ns, "data", DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(PersistentVolumeClaim.class, ns, "data", DeleteOptions.defaults()));
     Await.until("the volume is Released and kept (Retain)", WAIT, () -> {
-      PersistentVolume pv = Await.result(member.store().get(PersistentVolume.class, null, pvName));
+      PersistentVolume pv = Await.result(cluster.store().get(PersistentVolume.class, null, pvName));
       return "Released".equals(pv.getStatus().getPhase());
     });
-    Await.result(member.store().delete(PersistentVolume.class, null, pvName, DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(PersistentVolume.class, null, pvName, DeleteOptions.defaults()));
   }
 
   @Test
   void aClaimThatNamesNoClassGetsTheDefaultOneAndWaitsForItsFirstConsumer() {
     String ns = namespace("default-class");
-    Await.result(member.store().create(claim(ns, "data", "1Gi", null).build()));
+    Await.result(cluster.store().create(claim(ns, "data", "1Gi", null).build()));
     Await.until("the claim gets the local-path class", WAIT, () ->
-        Storage.DEFAULT_CLASS.equals(Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")).getSpec().getStorageClassName()));
-    PersistentVolumeClaim claim = Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data"));
+        Storage.DEFAULT_CLASS.equals(Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data")).getSpec().getStorageClassName()));
+    PersistentVolumeClaim claim = Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data"));
     assertThat(phase(claim)).isEqualTo("Pending");
     assertThat(claim.getSpec().getVolumeName()).isNull();
   }
@@ -153,52 +121,52 @@ class StorageControllersTest {
   @Test
   void aLocalPathClaimGetsAVolumeOnItsPodsNodeWhichItsPodKeepsAndWhichGoesWithTheClaim() {
     String ns = namespace("local");
-    PersistentVolumeClaim created = Await.result(member.store().create(claim(ns, "data-web-0", "1Gi", Storage.DEFAULT_CLASS).build()));
-    Await.result(member.store().create(podUsing(ns, "web-0", "data-web-0")));
+    PersistentVolumeClaim created = Await.result(cluster.store().create(claim(ns, "data-web-0", "1Gi", Storage.DEFAULT_CLASS).build()));
+    Await.result(cluster.store().create(podUsing(ns, "web-0", "data-web-0")));
 
-    Await.until("the claim is Bound", WAIT, () -> "Bound".equals(phase(Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data-web-0")))));
-    Await.until("the pod is bound", WAIT, () -> Await.result(member.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName() != null);
-    String node = Await.result(member.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName();
-    PersistentVolumeClaim claim = Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data-web-0"));
+    Await.until("the claim is Bound", WAIT, () -> "Bound".equals(phase(Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data-web-0")))));
+    Await.until("the pod is bound", WAIT, () -> Await.result(cluster.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName() != null);
+    String node = Await.result(cluster.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName();
+    PersistentVolumeClaim claim = Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data-web-0"));
     assertThat(claim.getMetadata().getAnnotations()).containsEntry(Storage.SELECTED_NODE, node);
     String pvName = "pvc-" + created.getMetadata().getUid();
     assertThat(claim.getSpec().getVolumeName()).isEqualTo(pvName);
-    PersistentVolume pv = Await.result(member.store().get(PersistentVolume.class, null, pvName));
-    String volumesDir = NodeSettings.from(member.system().settings().config()).volumesDir().toString();
+    PersistentVolume pv = Await.result(cluster.store().get(PersistentVolume.class, null, pvName));
+    String volumesDir = NodeSettings.from(cluster.member().system().settings().config()).volumesDir().toString();
     assertThat(pv.getSpec().getLocal().getPath()).isEqualTo(volumesDir + "/" + pvName + "_" + ns + "_data-web-0");
     assertThat(io.dirigent.core.api.LocalVolumes.node(io.dirigent.core.api.KubeJson.toTree(pv))).contains(node);
     assertThat(pv.getSpec().getPersistentVolumeReclaimPolicy()).isEqualTo("Delete");
     assertThat(pv.getMetadata().getFinalizers()).contains(Storage.LOCAL_VOLUME_FINALIZER);
 
     for (int round = 0; round < 3; round++) {
-      Await.result(member.store().delete(Pod.class, ns, "web-0", DeleteOptions.defaults()));
+      Await.result(cluster.store().delete(Pod.class, ns, "web-0", DeleteOptions.defaults()));
       Await.until("the pod is gone", WAIT, () -> find(Pod.class, ns, "web-0").isEmpty());
-      Await.result(member.store().create(podUsing(ns, "web-0", "data-web-0")));
-      Await.until("the pod made again is bound", WAIT, () -> Await.result(member.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName() != null);
-      assertThat(Await.result(member.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName()).as("round %d", round).isEqualTo(node);
+      Await.result(cluster.store().create(podUsing(ns, "web-0", "data-web-0")));
+      Await.until("the pod made again is bound", WAIT, () -> Await.result(cluster.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName() != null);
+      assertThat(Await.result(cluster.store().get(Pod.class, ns, "web-0")).getSpec().getNodeName()).as("round %d", round).isEqualTo(node);
     }
 
-    Await.result(member.store().delete(Pod.class, ns, "web-0", DeleteOptions.defaults()));
-    Await.result(member.store().delete(PersistentVolumeClaim.class, ns, "data-web-0", DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(Pod.class, ns, "web-0", DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(PersistentVolumeClaim.class, ns, "data-web-0", DeleteOptions.defaults()));
     Await.until("the volume is deleted, its node having let go of it", WAIT, () -> find(PersistentVolume.class, null, pvName).isEmpty());
   }
 
   @Test
   void aClaimInUseIsKeptUntilItsLastPodIsGone() {
     String ns = namespace("protected");
-    Await.result(member.store().create(claim(ns, "data", "1Gi", Storage.DEFAULT_CLASS).build()));
-    Await.result(member.store().create(podUsing(ns, "user", "data")));
-    Await.until("the claim is Bound", WAIT, () -> "Bound".equals(phase(Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")))));
-    assertThat(Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")).getMetadata().getFinalizers())
+    Await.result(cluster.store().create(claim(ns, "data", "1Gi", Storage.DEFAULT_CLASS).build()));
+    Await.result(cluster.store().create(podUsing(ns, "user", "data")));
+    Await.until("the claim is Bound", WAIT, () -> "Bound".equals(phase(Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data")))));
+    assertThat(Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data")).getMetadata().getFinalizers())
         .contains(Storage.CLAIM_PROTECTION);
 
-    Await.result(member.store().delete(PersistentVolumeClaim.class, ns, "data", DeleteOptions.defaults()));
-    Await.until("the claim is Terminating", WAIT, () -> Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data"))
+    Await.result(cluster.store().delete(PersistentVolumeClaim.class, ns, "data", DeleteOptions.defaults()));
+    Await.until("the claim is Terminating", WAIT, () -> Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data"))
         .getMetadata().getDeletionTimestamp() != null);
-    String volume = Await.result(member.store().get(PersistentVolumeClaim.class, ns, "data")).getSpec().getVolumeName();
+    String volume = Await.result(cluster.store().get(PersistentVolumeClaim.class, ns, "data")).getSpec().getVolumeName();
     assertThat(find(PersistentVolume.class, null, volume)).as("the volume stays while the claim is used").isPresent();
 
-    Await.result(member.store().delete(Pod.class, ns, "user", DeleteOptions.defaults()));
+    Await.result(cluster.store().delete(Pod.class, ns, "user", DeleteOptions.defaults()));
     Await.until("the claim goes once its pod is gone", WAIT, () -> find(PersistentVolumeClaim.class, ns, "data").isEmpty());
     Await.until("and its volume with it", WAIT, () -> find(PersistentVolume.class, null, volume).isEmpty());
   }

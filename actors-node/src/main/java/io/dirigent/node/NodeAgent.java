@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.node.PodLogs;
@@ -49,7 +50,11 @@ import org.apache.pekko.util.ByteString;
  */
 public final class NodeAgent {
 
-  public sealed interface Command {}
+  /**
+   * Local: its informer, its runtime and its own member tell it; other members reach it through
+   * {@code PodLogs}, whose requests are serializable and adapted to {@code Logs} here.
+   */
+  public sealed interface Command extends LocalOnly {}
 
   /** A pod bound to this node changed, appeared or vanished. */
   public record PodEvent(Informer.Event event) implements Command {}

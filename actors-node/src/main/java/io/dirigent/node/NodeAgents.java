@@ -73,7 +73,8 @@ public final class NodeAgents implements AutoCloseable {
     switch (runtime) {
       case "docker" -> {
         DockerRuntime docker = agents.keep(new DockerRuntime(config.getString("dirigent.node.docker.host"),
-            config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config)));
+            config.getString("dirigent.node.docker.sandbox-image"), config.getInt("dirigent.node.docker.threads"), instance(config),
+            config.getDuration("dirigent.node.docker.connect-timeout")));
         agents.startPodNetwork(own, NetworkSettings.from(config), docker);
         docker.poolSandboxes(own.name(), config.getInt("dirigent.node.sandbox-pool"), config.getString("dirigent.node.docker.busybox"));
         // The pool's free sandboxes go while the member stops, before the JVM may end.

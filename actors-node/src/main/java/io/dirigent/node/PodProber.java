@@ -1,5 +1,6 @@
 package io.dirigent.node;
 
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.node.ProbeTracker.Kind;
@@ -33,7 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class PodProber {
 
-  sealed interface Command {}
+  /** Local: a child of its pod worker, told by it and by its own timers and probes. */
+  sealed interface Command extends LocalOnly {}
 
   /** The pod and its running containers as the worker last saw them; no containers: stop probing. */
   record Watch(Pod pod, List<RuntimeContainer> running, String podIp) implements Command {
@@ -52,7 +54,7 @@ final class PodProber {
    * @param views by running container instance: ready and started
    * @param unhealthy the instances that failed their liveness or startup probe: to be restarted
    */
-  record Results(Map<String, PodStatuses.ProbeView> views, Set<String> unhealthy) {
+  record Results(Map<String, PodStatuses.ProbeView> views, Set<String> unhealthy) implements LocalOnly {
     Results {
       views = Map.copyOf(views);
       unhealthy = Set.copyOf(unhealthy);

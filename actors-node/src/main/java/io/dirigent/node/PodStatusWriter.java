@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.store.StoreError;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,7 +20,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class PodStatusWriter {
 
-  sealed interface Command {}
+  /** Local: a child of its pod worker, told by it and by its own writes. */
+  sealed interface Command extends LocalOnly {}
 
   /** Write {@code status} as the status of {@code pod} (whose other fields are as the worker has them). */
   record Write(Pod pod, PodStatus status) implements Command {}

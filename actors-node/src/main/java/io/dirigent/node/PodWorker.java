@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.store.DeleteOptions;
@@ -41,7 +42,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class PodWorker {
 
-  sealed interface Command {}
+  /** Local: a worker is a child of its node agent, told by it, its prober and its own runtime work. */
+  sealed interface Command extends LocalOnly {}
 
   /** The pod as the API now has it. */
   record Update(ObjectNode pod) implements Command {}

@@ -1,6 +1,7 @@
 package io.dirigent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 final class SimulatedNodes {
 
-  sealed interface Command {}
+  /** Local: its informer's events, and its stop from its own member. */
+  sealed interface Command extends LocalOnly {}
 
   private record PodEvent(Informer.Event event) implements Command {}
 

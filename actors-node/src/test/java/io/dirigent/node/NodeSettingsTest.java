@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.cluster.DirigentConfig;
 import io.dirigent.node.network.PodNetwork;
 import io.dirigent.node.proxy.ServiceProxy;
+import io.dirigent.node.runtime.DockerRuntime;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +53,17 @@ class NodeSettingsTest {
     assertThat(PodNetwork.Timing.from(config)).isEqualTo(new PodNetwork.Timing(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(2),
         Duration.ofSeconds(10), Duration.ofSeconds(1)));
     assertThat(ServiceProxy.Timing.from(config)).isEqualTo(new ServiceProxy.Timing(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void theEnginesConnectTimeoutHasItsDefaultInDirigentConf() {
+    assertThat(defaults(Map.of()).getDuration("dirigent.node.docker.connect-timeout")).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aZeroEngineConnectTimeoutIsRefused() {
+    assertThatThrownBy(() -> new DockerRuntime("unix:///var/run/docker.sock", "dirigent/pause:1", 1, "", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connect-timeout must be longer than zero");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dirigent.scheduler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.PodConditions;
 import io.dirigent.core.api.PodPhase;
@@ -58,7 +59,8 @@ public final class Scheduler {
   /** What the VolumeBinding filter reads: claims, volumes, classes. */
   private static final List<String> STORAGE = List.of("persistentvolumeclaims", "persistentvolumes", "storageclasses.storage.k8s.io");
 
-  public sealed interface Command {}
+  /** Local: its informers' events, its binds' results and its timers; the scheduler takes nothing from outside. */
+  public sealed interface Command extends LocalOnly {}
 
   private record PodEvent(Informer.Event event) implements Command {}
 

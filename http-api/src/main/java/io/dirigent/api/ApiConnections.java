@@ -37,10 +37,13 @@ final class ApiConnections implements AutoCloseable {
 
   private final Tcp.ServerBinding binding;
   private final SharedKillSwitch connections;
+  /** How long {@link #close} waits for the listener to stop: the member's shutdown phase for it ({@code service-unbind}). */
+  private final Duration unbindTimeout;
 
-  private ApiConnections(Tcp.ServerBinding binding, SharedKillSwitch connections) {
+  private ApiConnections(Tcp.ServerBinding binding, SharedKillSwitch connections, Duration unbindTimeout) {
     this.binding = binding;
     this.connections = connections;
+    this.unbindTimeout = unbindTimeout;
   }
 
   /**
@@ -81,7 +84,8 @@ final class ApiConnections implements AutoCloseable {
         })
         .to(Sink.ignore())
         .run(system)
-        .thenApply(binding -> new ApiConnections(binding, connections));
+        .thenApply(binding -> new ApiConnections(binding, connections,
+            Duration.ofMillis(org.apache.pekko.actor.CoordinatedShutdown.get(system).timeout(org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceUnbind()).toMillis())));
   }
 
   /** Runs one connection's {@code protocol} over its bytes until either side ends it. */
@@ -133,7 +137,7 @@ final class ApiConnections implements AutoCloseable {
   /** Stops listening, then ends every open connection. */
   @Override
   public void close() {
-    unbind(Duration.ofSeconds(10)).toCompletableFuture().join();
+    unbind(unbindTimeout).toCompletableFuture().join();
     endConnections();
   }
 

@@ -2,6 +2,7 @@ package io.dirigent.node.network;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
@@ -33,7 +34,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class PodNetwork {
 
-  public sealed interface Command {}
+  /** Local: it works on its own host, told by its informer, its timer and its own member. */
+  public sealed interface Command extends LocalOnly {}
 
   private record NodeEvent(Informer.Event event) implements Command {}
 

@@ -2,6 +2,7 @@ package io.dirigent.node.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.events.EventRecorder;
 import io.dirigent.core.informer.Informer;
@@ -48,7 +49,8 @@ public final class ServiceProxy {
     }
   }
 
-  public sealed interface Command {}
+  /** Local: it works on its own host, told by its informers, its own rule syncs and its own member. */
+  public sealed interface Command extends LocalOnly {}
 
   private record ServiceEvent(Informer.Event event) implements Command {}
 

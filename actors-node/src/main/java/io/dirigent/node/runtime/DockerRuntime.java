@@ -62,6 +62,8 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
 
   private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+  /** dirigent.conf's {@code dirigent.node.docker.connect-timeout}. */
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final DockerClient docker;
   /** The engine calls' threads, bounded ({@code threads}); calls that wait are taken in {@link Call}'s order. */
@@ -112,13 +114,22 @@ public final class DockerRuntime implements ContainerRuntime, io.dirigent.node.n
     this(dockerHost, sandboxImage, threads, "");
   }
 
+  /** For tools and tests that make a runtime without a member's configuration: its connect timeout is dirigent.conf's default. */
   public DockerRuntime(String dockerHost, String sandboxImage, int threads, String instance) {
+    this(dockerHost, sandboxImage, threads, instance, DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /** {@code connectTimeout}: how long opening a connection to the engine may take ({@code dirigent.node.docker.connect-timeout}). */
+  public DockerRuntime(String dockerHost, String sandboxImage, int threads, String instance, Duration connectTimeout) {
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("dirigent.node.docker.connect-timeout must be longer than zero: " + connectTimeout);
+    }
     this.instance = instance;
     DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
     ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .maxConnections(threads + 16)
-        .connectionTimeout(Duration.ofSeconds(5))
+        .connectionTimeout(connectTimeout)
         .build();
     this.docker = DockerClientImpl.getInstance(config, http);
     AtomicInteger count = new AtomicInteger();

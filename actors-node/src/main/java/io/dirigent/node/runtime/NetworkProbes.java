@@ -23,8 +23,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetworkProbes {
 
+  /**
+   * The longest an HTTP probe's connection may take to open. The probe's own timeout (its
+   * timeoutSeconds, one second by default) bounds the whole request and is usually the shorter; a
+   * probe that allows more still fails once a connect takes this long. A constant because Java's
+   * HttpClient takes a connect timeout per client, and one client serves every probe.
+   */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5))
+      .connectTimeout(CONNECT_TIMEOUT)
       .followRedirects(HttpClient.Redirect.NEVER)
       .build();
 

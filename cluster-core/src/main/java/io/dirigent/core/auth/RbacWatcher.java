@@ -1,6 +1,7 @@
 package io.dirigent.core.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.informer.Informer;
 import io.dirigent.core.store.ObjectFilter;
@@ -38,7 +39,8 @@ public final class RbacWatcher {
     }
   }
 
-  sealed interface Command {}
+  /** Local: its informers' events and its own timer; the watcher takes nothing from outside. */
+  sealed interface Command extends LocalOnly {}
 
   private record Changed(Kind kind, Informer.Event event) implements Command {}
 
@@ -52,8 +54,17 @@ public final class RbacWatcher {
   /** Starts following the RBAC objects of {@code store} on {@code system}. */
   public static RbacWatcher start(ActorSystem<?> system, Store store, String name) {
     RbacWatcher watcher = new RbacWatcher();
-    system.systemActorOf(watcher.behavior(store), name, Props.empty());
+    system.systemActorOf(watcher.behavior(store, relistDelay(system.settings().config())), name, Props.empty());
     return watcher;
+  }
+
+  /** The pause before the watcher's informers list again after their watch ended: {@code dirigent.api.relist-delay}. */
+  public static Duration relistDelay(com.typesafe.config.Config config) {
+    Duration delay = config.getDuration("dirigent.api.relist-delay");
+    if (delay.isNegative() || delay.isZero()) {
+      throw new IllegalArgumentException("dirigent.api.relist-delay must be longer than zero: " + delay);
+    }
+    return delay;
   }
 
   /** The policy as of the last change this member saw; {@link RbacPolicy#EMPTY} until {@link #synced()}. */
@@ -70,12 +81,12 @@ public final class RbacWatcher {
     return synced.isDone();
   }
 
-  private Behavior<Command> behavior(Store store) {
+  private Behavior<Command> behavior(Store store, Duration relistDelay) {
     return Behaviors.setup(context -> {
       for (Kind kind : Kind.values()) {
         var relay = context.spawn(Informer.relay(context.getSelf(), event -> new Changed(kind, event)), kind.name().toLowerCase() + "-events");
         context.spawn(Informer.create(store, store.registry().byResource(kind.resource).orElseThrow(), ObjectFilter.ALL, relay,
-            Duration.ofSeconds(1)), kind.name().toLowerCase());
+            relistDelay), kind.name().toLowerCase());
       }
       return new Objects(context).behavior();
     });

@@ -43,6 +43,7 @@ public final class ClusterNode implements AutoCloseable {
   public static final String WORKER = "worker";
 
   private final ActorSystem<Void> system;
+  private final Timing timing;
   private final ResourceRegistry registry;
   private final Store store;
   private final CompletionStage<Void> ready;
@@ -55,6 +56,7 @@ public final class ClusterNode implements AutoCloseable {
     // The member's own: the custom resources it serves come and go with their definitions.
     ResourceRegistry registry = kinds.extensible();
     this.registry = registry;
+    this.timing = Timing.from(system.settings().config());
     StoreSettings settings = StoreSettings.from(system);
     boolean controlPlane = Cluster.get(system).selfMember().hasRole(CONTROL_PLANE);
     // Entities start on demand; the schema must be there before this member hosts any.
@@ -155,6 +157,28 @@ public final class ClusterNode implements AutoCloseable {
     return probe == null ? quorum.lacking() : quorum.and(probe::problem).lacking();
   }
 
+  /**
+   * The member's start-up timings, from {@code dirigent.cluster}.
+   *
+   * @param upCheckInterval how often a starting member looks whether it is Up
+   * @param startRetryInterval a start-up write the store did not take (the system namespaces, the
+   *     bootstrap policy, ...) is tried again after this
+   */
+  public record Timing(java.time.Duration upCheckInterval, java.time.Duration startRetryInterval) {
+    public Timing {
+      for (java.time.Duration interval : List.of(upCheckInterval, startRetryInterval)) {
+        if (interval.isNegative() || interval.isZero()) {
+          throw new IllegalArgumentException("dirigent.cluster: the start-up intervals must be longer than zero: " + interval);
+        }
+      }
+    }
+
+    public static Timing from(Config config) {
+      Config cluster = config.getConfig("dirigent.cluster");
+      return new Timing(cluster.getDuration("up-check-interval"), cluster.getDuration("start-retry-interval"));
+    }
+  }
+
   /** The longest {@link #close} waits for the actor system to stop. */
   private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(30);
   /** Kinds a ResourceQuota counts (by name, or as count/RESOURCE) that have no admission of their own; those served are admitted by quota. */
@@ -219,7 +243,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /**
-   * {@code step}, tried again each second while it fails, until it succeeds or the member stops:
+   * {@code step}, tried again after the start-retry interval while it fails, until it succeeds or the member stops:
    * while members join and shards move, the store may not answer at once.
    */
   private <T> CompletionStage<T> retrying(String what, java.util.function.Supplier<CompletionStage<T>> step) {
@@ -236,7 +260,7 @@ public final class ClusterNode implements AutoCloseable {
         done.completeExceptionally(failure);
       } else {
         system.log().info("{} not written yet ({}); trying again", what, failure.getMessage());
-        system.scheduler().scheduleOnce(java.time.Duration.ofSeconds(1), () -> attempt(what, step, done), system.executionContext());
+        system.scheduler().scheduleOnce(timing.startRetryInterval(), () -> attempt(what, step, done), system.executionContext());
       }
     });
   }
@@ -245,7 +269,7 @@ public final class ClusterNode implements AutoCloseable {
     CompletableFuture<Void> up = new CompletableFuture<>();
     Cluster cluster = Cluster.get(system);
     var poll = system.scheduler().scheduleAtFixedRate(
-        java.time.Duration.ZERO, java.time.Duration.ofMillis(100),
+        java.time.Duration.ZERO, timing.upCheckInterval(),
         () -> {
           if (cluster.selfMember().status() == MemberStatus.up()) {
             up.complete(null);

@@ -1,5 +1,6 @@
 package io.dirigent.core.cluster;
 
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.pki.ClusterPki;
 import java.time.Duration;
 import java.util.Collection;
@@ -38,7 +39,8 @@ public final class MemberRoles {
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(200);
   private static final int CHECK_ATTEMPTS = 75;
 
-  sealed interface Command {}
+  /** Local: the member's own cluster events and its own checks. */
+  sealed interface Command extends LocalOnly {}
 
   private record Seen(ClusterEvent.MemberEvent event) implements Command {}
 

@@ -1,6 +1,7 @@
 package io.dirigent.core.informer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.ListOptions;
@@ -34,8 +35,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Informer {
 
-  /** What the subscriber hears. */
-  public sealed interface Event {}
+  /** What the subscriber hears. Local: an informer is a member's own cache, heard by actors of its member only. */
+  public sealed interface Event extends LocalOnly {}
 
   /** The object was created or changed (or is there after a relist). */
   public record Upserted(ObjectNode object) implements Event {}
@@ -47,7 +48,7 @@ public final class Informer {
   public record Synced(Collection<ObjectNode> objects) implements Event {}
 
   /** The informer's own messages; it takes none from outside. */
-  public sealed interface Command {}
+  public sealed interface Command extends LocalOnly {}
 
   private record Listed(ListResult result) implements Command {}
 

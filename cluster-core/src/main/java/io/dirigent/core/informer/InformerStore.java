@@ -206,7 +206,22 @@ public final class InformerStore {
 
   /** Kubernetes' MetaNamespaceKeyFunc: {@code namespace/name}, or the name of a cluster-scoped object. */
   public static String key(ObjectNode object) {
-    String namespace = KubeJson.namespace(object);
-    return namespace.isEmpty() ? KubeJson.name(object) : namespace + "/" + KubeJson.name(object);
+    return key(KubeJson.namespace(object), KubeJson.name(object));
+  }
+
+  /** The key of {@code name} in {@code namespace}: {@code namespace/name}, or the name alone if the namespace is null or empty. */
+  public static String key(String namespace, String name) {
+    return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+  }
+
+  /** Kubernetes' SplitMetaNamespaceKey, namespace half: what precedes the slash, or "" for a cluster-scoped object's key. */
+  public static String namespaceOf(String key) {
+    int slash = key.indexOf('/');
+    return slash < 0 ? "" : key.substring(0, slash);
+  }
+
+  /** Kubernetes' SplitMetaNamespaceKey, name half: what follows the slash, or the whole key of a cluster-scoped object. */
+  public static String nameOf(String key) {
+    return key.substring(key.indexOf('/') + 1);
   }
 }

@@ -1,6 +1,7 @@
 package io.dirigent.core.informer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.LocalOnly;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.store.ObjectFilter;
 import io.dirigent.core.store.Store;
@@ -27,8 +28,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class SharedInformer {
 
-  /** What a subscriber hears. */
-  public sealed interface Event {}
+  /** What a subscriber hears. Local: an informer is a member's own cache, heard by actors of its member only. */
+  public sealed interface Event extends LocalOnly {}
 
   /** The object was created or changed (or is there after a relist); {@code previous} is the version the store held before it, null if none. */
   public record Changed(ObjectNode object, ObjectNode previous) implements Event {}
@@ -39,7 +40,8 @@ public final class SharedInformer {
   /** The store holds every object there is, as of a (re)list and the changes since. */
   public record Synced() implements Event {}
 
-  public sealed interface Command {}
+  /** Local: subscribers are actors of the informer's own member. */
+  public sealed interface Command extends LocalOnly {}
 
   /** From now on, tell {@code subscriber} of every change. */
   public record Subscribe(ActorRef<Event> subscriber) implements Command {}
@@ -47,7 +49,7 @@ public final class SharedInformer {
   /** How many subscribers there are, and whether the informer has listed. */
   public record Describe(ActorRef<Description> replyTo) implements Command {}
 
-  public record Description(ResourceType type, int subscribers, boolean synced, int objects) {}
+  public record Description(ResourceType type, int subscribers, boolean synced, int objects) implements LocalOnly {}
 
   private record Heard(Informer.Event event) implements Command {}
 

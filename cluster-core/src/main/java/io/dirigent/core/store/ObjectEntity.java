@@ -161,21 +161,26 @@ public final class ObjectEntity
 
   // ---- wiring ----
 
-  /** Registers the entity with cluster sharding on this member. */
+  /** Registers the entity with cluster sharding on this member, on the system clock. */
   public static void init(ActorSystem<?> system, ResourceRegistry registry, StoreSettings settings) {
     ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, entity -> {
               ObjectKey key = ObjectKey.fromEntityId(entity.getEntityId());
-              return create(key, registry, settings, ResourceIndex.entityRef(system, key.resource()), StoreGuard.of(system));
+              return create(key, registry, settings, ResourceIndex.entityRef(system, key.resource()), StoreGuard.of(system), Clock.systemUTC());
             })
             .withRole(settings.role()));
   }
 
-  /** The entity of {@code key}, taking its versions from {@code index}, checking its callers with {@code guard}. */
+  /**
+   * The entity of {@code key}, taking its versions from {@code index}, checking its callers with
+   * {@code guard}, and stamping its writes (creationTimestamp, deletionTimestamp, each version's
+   * time) from {@code clock}.
+   */
   public static Behavior<Command> create(
-      ObjectKey key, ResourceRegistry registry, StoreSettings settings, RecipientRef<ResourceIndex.Command> index, StoreGuard guard) {
+      ObjectKey key, ResourceRegistry registry, StoreSettings settings, RecipientRef<ResourceIndex.Command> index, StoreGuard guard,
+      Clock clock) {
     return ResourceTypes.awaiting(key.resource(), registry, settings.definitionWait(),
-        type -> Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index, guard)));
+        type -> Behaviors.setup(context -> new ObjectEntity(context, key, type, settings, index, guard, clock)));
   }
 
   private final ActorContext<Command> context;
@@ -184,7 +189,7 @@ public final class ObjectEntity
   private final StoreSettings settings;
   private final RecipientRef<ResourceIndex.Command> index;
   private final StoreGuard guard;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   /**
    * The index incarnation that last granted us a version, addressed directly to save the shard
    * region's hops; null until the first grant and after it stops. Transient.
@@ -199,7 +204,7 @@ public final class ObjectEntity
 
   private ObjectEntity(
       ActorContext<Command> context, ObjectKey key, ResourceType type, StoreSettings settings, RecipientRef<ResourceIndex.Command> index,
-      StoreGuard guard) {
+      StoreGuard guard, Clock clock) {
     super(
         PersistenceId.of(TYPE_KEY.name(), key.entityId()),
         SupervisorStrategy.restartWithBackoff(settings.persistMinBackoff(), settings.persistMaxBackoff(), 0.2));
@@ -209,6 +214,7 @@ public final class ObjectEntity
     this.settings = settings;
     this.index = index;
     this.guard = guard;
+    this.clock = clock;
   }
 
   @Override

@@ -74,6 +74,27 @@ class InformerStoreTest {
     }
   }
 
+  static Stream<Arguments> keys() {
+    return Stream.of(
+        Arguments.of("a namespaced object's key is namespace/name", "ns", "web", "ns/web"),
+        Arguments.of("a cluster-scoped object's key is its name", "", "n1", "n1"),
+        Arguments.of("a null namespace is cluster-scoped", null, "n1", "n1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keys")
+  void aKeyIsMadeFromItsPartsAndSplitBackIntoThem(String name, String namespace, String objectName, String key) {
+    assertThat(InformerStore.key(namespace, objectName)).isEqualTo(key);
+    assertThat(InformerStore.namespaceOf(key)).isEqualTo(namespace == null ? "" : namespace);
+    assertThat(InformerStore.nameOf(key)).isEqualTo(objectName);
+  }
+
+  @Test
+  void theKeyOfAStoredObjectIsItsNamespaceAndName() {
+    assertThat(InformerStore.key(pod("p", 1, "", "[]"))).isEqualTo("ns/p");
+    assertThat(InformerStore.key(object("{\"kind\":\"Node\",\"metadata\":{\"name\":\"n1\"}}"))).isEqualTo("n1");
+  }
+
   @Test
   void aNewVersionMovesTheObjectFromTheValuesItLeftToThoseItHas() {
     InformerStore store = new InformerStore(Index.STANDARD);

@@ -4,7 +4,6 @@ import static io.dirigent.core.testing.Await.error;
 import static io.dirigent.core.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import io.dirigent.core.cluster.ClusterNode;
 import io.dirigent.core.testing.TestNodes;
 import io.dirigent.core.testing.WatchRecorder;
@@ -22,13 +21,14 @@ import org.junit.jupiter.api.Test;
  * between actors here is serialized and read back before it is delivered
  * ({@code pekko.actor.serialize-messages}), as it would be between members: a message of the
  * store's protocol that could not cross (no serializer, a field that does not survive the trip)
- * fails these tests. Messages an actor sends itself ({@code LocalOnly}) are exempt.
+ * fails these tests. Messages an actor sends itself ({@code LocalOnly}) are exempt. (Every test
+ * member runs so: {@code TestNodes.testSettings}.)
  */
 class MemoryStoreTest extends StoreContract {
 
   @Override
   protected ClusterNode startNode() {
-    return TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory", "pekko.actor.serialize-messages", "on")));
+    return TestNodes.memory();
   }
 
   @Test

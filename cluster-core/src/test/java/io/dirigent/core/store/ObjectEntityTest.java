@@ -22,9 +22,11 @@ import io.dirigent.core.store.ObjectEntity.Update;
 import io.dirigent.core.store.ResourceIndex.AcquireVersion;
 import io.dirigent.core.store.ResourceIndex.Commit;
 import io.dirigent.core.store.ResourceIndex.VersionGranted;
+import io.dirigent.core.testing.ManualClock;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -109,6 +111,17 @@ class ObjectEntityTest {
     });
     assertThat(commit).isEqualTo(new Commit(key.indexKey(), 7, accepted.object(), false, MASTER));
     assertThat(entity.getState()).isEqualTo(new State(accepted.object(), true));
+  }
+
+  @Test
+  void aCreateIsStampedFromTheEntitysClock() {
+    clock.advance(Duration.ofHours(3));
+
+    ObjectNode stored = created(7);
+
+    assertThat(KubeJson.meta(stored, "creationTimestamp")).isEqualTo("2031-05-06T10:08:09Z");
+    assertThat(entity.persistenceTestKit().persistedInStorage(persistenceId())).singleElement()
+        .isInstanceOfSatisfying(Changed.class, changed -> assertThat(changed.time()).isEqualTo(Instant.parse("2031-05-06T10:08:09Z")));
   }
 
   @Test
@@ -380,6 +393,9 @@ class ObjectEntityTest {
     return object;
   }
 
+  /** The entity's clock: it moves only when a test moves it. */
+  private final ManualClock clock = new ManualClock(Instant.parse("2031-05-06T07:08:09Z"));
+
   /** What the entity's member knows of its quorum; the tests take it away. */
   private volatile io.dirigent.core.cluster.Quorum quorum = io.dirigent.core.cluster.Quorum.ALWAYS;
 
@@ -395,7 +411,7 @@ class ObjectEntityTest {
         Duration.ofSeconds(1), Duration.ofSeconds(5));
     entity = EventSourcedBehaviorTestKit.create(testKit.system(),
         ObjectEntity.create(key, ResourceRegistry.builtin(), settings, index.ref(),
-            new StoreGuard(MASTER, KEY::verify, pods.ref(), () -> quorum.lacking())));
+            new StoreGuard(MASTER, KEY::verify, pods.ref(), () -> quorum.lacking()), clock));
   }
 
   private String persistenceId() {

@@ -15,7 +15,12 @@ public final class TestNodes {
 
   private TestNodes() {}
 
-  /** Settings every test member shares: short timeouts, a small watch window to reach 410. */
+  /**
+   * Settings every test member shares: short timeouts, a small watch window to reach 410, and every
+   * message between actors serialized and read back before delivery ({@code serialize-messages}),
+   * as it would be between members — a message that could not cross fails the test. An actor's
+   * messages to itself ({@code LocalOnly}) are exempt.
+   */
   public static Config testSettings() {
     return ConfigFactory.parseMap(Map.of(
         "dirigent.cluster.port", 0,
@@ -26,7 +31,8 @@ public final class TestNodes {
         "dirigent.store.snapshot-every", 20,
         "dirigent.store.index-snapshot-every", 20,
         "pekko.coordinated-shutdown.terminate-actor-system", "on",
-        "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"));
+        "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
+        "pekko.actor.serialize-messages", "on"));
   }
 
   public static ClusterNode memory() {
