@@ -85,6 +85,7 @@ public final class ControllerManager {
           new CronJobController(store, named(store, events, "cronjob-controller", clock), clock),
           new StatefulSetController(store, named(store, events, "statefulset-controller", clock)),
           new NamespaceController(store, settings.namespaceRecheckInterval()),
+          new CustomResourceCleanup(store, settings.namespaceRecheckInterval()),
           new ClusterRoleAggregationController(store),
           new ServiceAccountController(store, caPem),
           new DisruptionController(store, clock),
