@@ -30,6 +30,21 @@ final class Pruning {
     return pruned;
   }
 
+  /**
+   * Prunes any value in place by a schema; {@code resource} keeps apiVersion, kind and metadata of
+   * an object as at a resource's root. Used to check that a default is already pruned.
+   */
+  static List<String> pruneValue(JsonNode value, StructuralSchema schema, boolean resource) {
+    List<String> pruned = new ArrayList<>();
+    if (resource && value instanceof ObjectNode object) {
+      pruneObject(object, schema, true, "", pruned);
+    } else {
+      prune(value, schema, "", pruned);
+    }
+    pruned.sort(null);
+    return pruned;
+  }
+
   private static void prune(JsonNode value, StructuralSchema schema, String path, List<String> pruned) {
     if (schema != null && schema.preserveUnknownFields) {
       skipPrune(value, schema, schema.embeddedResource, path, pruned);
