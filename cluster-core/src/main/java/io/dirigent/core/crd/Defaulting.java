@@ -29,10 +29,14 @@ final class Defaulting {
   }
 
   private static void dropNulls(JsonNode value, StructuralSchema schema) {
+    if (schema == null) {
+      // Nothing below an unspecified node is dropped: Kubernetes' walk finds no schema there.
+      return;
+    }
     if (value instanceof ObjectNode object) {
       List<String> drop = new ArrayList<>();
       object.fields().forEachRemaining(field -> {
-        StructuralSchema fieldSchema = schema == null ? null : schema.fieldSchema(field.getKey());
+        StructuralSchema fieldSchema = schema.fieldSchema(field.getKey());
         if (nonNullableNull(field.getValue(), fieldSchema) && fieldSchema.defaultValue == null) {
           drop.add(field.getKey());
         } else {
@@ -41,8 +45,7 @@ final class Defaulting {
       });
       object.remove(drop);
     } else if (value instanceof ArrayNode list) {
-      StructuralSchema items = schema == null ? null : schema.items;
-      list.forEach(item -> dropNulls(item, items));
+      list.forEach(item -> dropNulls(item, schema.items));
     }
   }
 

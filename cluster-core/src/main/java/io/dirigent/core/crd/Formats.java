@@ -37,7 +37,7 @@ final class Formats {
   private static final Set<String> DURATION_UNITS = Set.of(
       "ns", "nano", "us", "µs", "micro", "ms", "milli", "s", "sec", "m", "min", "h", "hr", "hour",
       "d", "day", "w", "wk", "week");
-  private static final Pattern EMAIL = Pattern.compile("^(?:[^<>@\\s]+|.*<[^<>@\\s]+@[^<>@\\s]+>)$");
+  private static final Pattern EMAIL = Pattern.compile("^(?:[^<>\\s]+|.*<[^<>\\s]+>)$");
   private static final Pattern EMAIL_ADDRESS = Pattern.compile("^[^<>@\\s\"]+@[^<>@\\s]+$");
   private static final Pattern MAC = Pattern.compile(
       "(?i)^(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{2}(?::[0-9a-f]{2}){7}"
