@@ -4,9 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * A pattern search with a step budget. Kubernetes matches {@code pattern} with Go's RE2, which runs
- * in linear time; Java's backtracking engine can take exponential time on a pattern such as {@code
- * (a+)+$} against a long non-matching string, and a CRD author could use that to stall the API
- * server on every write. Counting the characters the engine reads bounds the work: past {@link
+ * in linear time; Java's backtracking engine can take exponential or high-polynomial time on a
+ * pattern such as {@code (.*a){12}$} against a long non-matching string, and a CRD author could use
+ * that to stall the API server on every write. Counting the characters the engine reads bounds the work: past {@link
  * #BUDGET} reads the search gives up and the value is refused as not matching.
  */
 final class BoundedMatch {
