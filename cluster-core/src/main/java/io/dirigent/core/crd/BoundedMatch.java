@@ -14,17 +14,36 @@ final class BoundedMatch {
   /** Character reads allowed for one search: far beyond any sane pattern on a sane value. */
   static final int BUDGET = 1_000_000;
 
+  /** Character reads allowed for all the searches over one object. */
+  static final long OBJECT_BUDGET = 20_000_000;
+
+  /** Reads left to spend; one per validated object, shared by its searches. */
+  static final class Budget {
+    private long left;
+
+    Budget(long reads) {
+      left = reads;
+    }
+  }
+
   enum Outcome { MATCHED, UNMATCHED, GAVE_UP }
 
   private BoundedMatch() {}
 
-  /** Whether the pattern is found anywhere in the text, as Go's {@code regexp.MatchString}. */
-  static Outcome find(Pattern pattern, String text) {
+  /**
+   * Whether the pattern is found anywhere in the text, as Go's {@code regexp.MatchString}, within
+   * {@link #BUDGET} reads and what is left of the object's budget.
+   */
+  static Outcome find(Pattern pattern, String text, Budget budget) {
+    long allowed = Math.min(BUDGET, budget.left);
+    long[] reads = {0};
     try {
-      return pattern.matcher(new CountingText(text, new int[] {0}, 0, text.length())).find()
+      return pattern.matcher(new CountingText(text, reads, allowed, 0, text.length())).find()
           ? Outcome.MATCHED : Outcome.UNMATCHED;
     } catch (BudgetSpent | StackOverflowError e) {
       return Outcome.GAVE_UP;
+    } finally {
+      budget.left -= Math.min(reads[0], budget.left);
     }
   }
 
@@ -35,7 +54,7 @@ final class BoundedMatch {
   }
 
   /** A view of a string that counts every character read, shared by its sub-sequences. */
-  private record CountingText(String text, int[] reads, int start, int end) implements CharSequence {
+  private record CountingText(String text, long[] reads, long allowed, int start, int end) implements CharSequence {
     @Override
     public int length() {
       return end - start;
@@ -43,7 +62,7 @@ final class BoundedMatch {
 
     @Override
     public char charAt(int index) {
-      if (++reads[0] > BUDGET) {
+      if (++reads[0] > allowed) {
         throw new BudgetSpent();
       }
       return text.charAt(start + index);
@@ -51,7 +70,7 @@ final class BoundedMatch {
 
     @Override
     public CharSequence subSequence(int from, int to) {
-      return new CountingText(text, reads, start + from, start + to);
+      return new CountingText(text, reads, allowed, start + from, start + to);
     }
 
     @Override

@@ -45,13 +45,16 @@ final class ValueValidator {
     }
   }
 
+  /** Pattern reads left for this whole object, so many values cannot each spend a full budget. */
+  private final BoundedMatch.Budget patternBudget = new BoundedMatch.Budget(BoundedMatch.OBJECT_BUDGET);
+
   private ValueValidator() {}
 
   static List<FieldError> validate(StructuralSchema schema, JsonNode value) {
-    return validate(schema, "", value).errors;
+    return new ValueValidator().validate(schema, "", value).errors;
   }
 
-  private static Result validate(StructuralSchema schema, String name, JsonNode value) {
+  private Result validate(StructuralSchema schema, String name, JsonNode value) {
     Result result = new Result();
     String format = Formats.supported(schema.format);
     List<String> types = types(schema);
@@ -103,7 +106,7 @@ final class ValueValidator {
   }
 
   /** kube-openapi's typeValidator: what JSON type the value is, and whether the schema allows it. */
-  private static Result checkType(List<String> types, String format, String name, JsonNode value) {
+  private Result checkType(List<String> types, String format, String name, JsonNode value) {
     Result result = new Result();
     String actual = jsonType(value);
     boolean floatInt = actual.equals("number") && isWhole(value) && types.contains("integer");
@@ -128,7 +131,8 @@ final class ValueValidator {
       return "string";
     } else if (value.isBoolean()) {
       return "boolean";
-    } else if (value.isIntegralNumber()) {
+    } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+      // Go decodes an integer beyond int64 as a float64, which is a number.
       return "integer";
     } else if (value.isNumber()) {
       return "number";
@@ -140,13 +144,14 @@ final class ValueValidator {
     return "null";
   }
 
+  /** swag's {@code IsFloat64AJSONInteger}: whole, and within the 2^53 a float64 holds exactly. */
   private static boolean isWhole(JsonNode value) {
     double number = value.doubleValue();
-    return !Double.isInfinite(number) && number == Math.rint(number) && Math.abs(number) < 1e15;
+    return !Double.isInfinite(number) && number == Math.rint(number) && Math.abs(number) <= 0x1p53;
   }
 
   /** allOf, anyOf, oneOf and not, each judged against the same value at the same name. */
-  private static Result checkCombinations(StructuralSchema schema, String name, JsonNode value) {
+  private Result checkCombinations(StructuralSchema schema, String name, JsonNode value) {
     Result result = new Result();
     if (!schema.anyOf.isEmpty()) {
       Result best = null;
@@ -211,7 +216,7 @@ final class ValueValidator {
   }
 
   /** kube-openapi's stringValidator: the first of maxLength, minLength and pattern that fails. */
-  private static Result checkString(StructuralSchema schema, String name, String text) {
+  private Result checkString(StructuralSchema schema, String name, String text) {
     Result result = new Result();
     long length = text.codePointCount(0, text.length());
     if (schema.maxLength != null && length > schema.maxLength) {
@@ -226,20 +231,19 @@ final class ValueValidator {
         return result.add(FieldError.invalid(field(name), text, "%s in %s should match '%s, but pattern is invalid: %s'"
             .formatted(name, IN, schema.pattern, schema.patternError)));
       }
-      switch (BoundedMatch.find(schema.compiledPattern, text)) {
+      switch (BoundedMatch.find(schema.compiledPattern, text, patternBudget)) {
         case MATCHED -> { }
         case UNMATCHED -> result.add(FieldError.invalid(field(name), text,
             "%s in %s should match '%s'".formatted(name, IN, schema.pattern)));
         case GAVE_UP -> result.add(FieldError.invalid(field(name), text,
-            "%s in %s should match '%s', but matching gave up after %d steps"
-                .formatted(name, IN, schema.pattern, BoundedMatch.BUDGET)));
+            "%s in %s should match '%s', but matching gave up after too many steps".formatted(name, IN, schema.pattern)));
       }
     }
     return result;
   }
 
   /** kube-openapi's numberValidator: multipleOf, maximum and minimum, each reported. */
-  private static Result checkNumber(StructuralSchema schema, String name, JsonNode value) {
+  private Result checkNumber(StructuralSchema schema, String name, JsonNode value) {
     Result result = new Result();
     boolean integral = value.isIntegralNumber() && value.canConvertToLong();
     String bad = GoText.number(value);
@@ -294,7 +298,7 @@ final class ValueValidator {
    * Kubernetes reports a too-long list as {@code Too many: 5: must have at most 3 items}; FieldError
    * has no such type, so it is an {@code Invalid value} with kube-openapi's sentence.
    */
-  private static Result checkArray(StructuralSchema schema, String name, JsonNode list) {
+  private Result checkArray(StructuralSchema schema, String name, JsonNode list) {
     Result result = new Result();
     if (schema.items != null) {
       for (int i = 0; i < list.size(); i++) {
@@ -328,7 +332,7 @@ final class ValueValidator {
   }
 
   /** kube-openapi's basicCommonValidator: a value outside the enum, or a null where one is set. */
-  private static Result checkEnum(StructuralSchema schema, String name, JsonNode value) {
+  private Result checkEnum(StructuralSchema schema, String name, JsonNode value) {
     Result result = new Result();
     if (schema.enumValues.isEmpty()) {
       return result;
@@ -343,7 +347,7 @@ final class ValueValidator {
   }
 
   /** kube-openapi's objectValidator. */
-  private static Result checkObject(StructuralSchema schema, String name, JsonNode object) {
+  private Result checkObject(StructuralSchema schema, String name, JsonNode object) {
     Result result = new Result();
     int size = object.size();
     if (schema.minProperties != null && size < schema.minProperties) {
