@@ -36,8 +36,9 @@ final class GoText {
   }
 
   /**
-   * Go's {@code %v} of a float64: integral values without a fraction ({@code 10}, not {@code
-   * 10.0}), others in their shortest form, exponents past 1e21 as Go writes them.
+   * Go's {@code %v} of a float64, which is strconv's shortest {@code 'g'}: {@code 10}, {@code 0.5},
+   * and the exponent form once the decimal exponent is below -4 or at least 6 ({@code 1e+06},
+   * {@code 1.5e-05}).
    */
   static String number(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -45,8 +46,8 @@ final class GoText {
     }
     BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
     double magnitude = Math.abs(value);
-    if (magnitude != 0 && (magnitude >= 1e21 || magnitude < 1e-4)) {
-      int exponent = decimal.precision() - decimal.scale() - 1;
+    int exponent = decimal.precision() - decimal.scale() - 1;
+    if (magnitude != 0 && (exponent < -4 || exponent >= 6)) {
       String mantissa = decimal.movePointLeft(exponent).stripTrailingZeros().toPlainString();
       return mantissa + "e" + (exponent < 0 ? "-" : "+") + "%02d".formatted(Math.abs(exponent));
     }
@@ -55,7 +56,7 @@ final class GoText {
 
   /** A JSON number as Go's unstructured decoding holds it: integers whole, others as float64. */
   static String number(JsonNode value) {
-    return value.isIntegralNumber() ? value.bigIntegerValue().toString() : number(value.doubleValue());
+    return value.isIntegralNumber() && value.canConvertToLong() ? Long.toString(value.longValue()) : number(value.doubleValue());
   }
 
   /**
