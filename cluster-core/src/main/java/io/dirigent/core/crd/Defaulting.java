@@ -35,7 +35,7 @@ final class Defaulting {
     }
     if (value instanceof ObjectNode object) {
       List<String> drop = new ArrayList<>();
-      object.fields().forEachRemaining(field -> {
+      object.properties().forEach(field -> {
         StructuralSchema fieldSchema = schema.fieldSchema(field.getKey());
         if (nonNullableNull(field.getValue(), fieldSchema) && fieldSchema.defaultValue == null) {
           drop.add(field.getKey());

@@ -36,7 +36,7 @@ final class EmbeddedResources {
       if (schema.embeddedResource && nested) {
         checkResource(value, path, errors);
       }
-      value.fields().forEachRemaining(field -> {
+      value.properties().forEach(field -> {
         String key = field.getKey();
         StructuralSchema property = schema.properties.get(key);
         if (property != null) {

@@ -40,7 +40,7 @@ final class ListTypes {
       return;
     }
     StructuralSchema values = schema.additionalSchema();
-    object.fields().forEachRemaining(field -> {
+    object.properties().forEach(field -> {
       if (values != null) {
         walk(field.getValue(), values, path + "[" + field.getKey() + "]", errors);
       }
@@ -113,7 +113,7 @@ final class ListTypes {
   private static String canonical(JsonNode value) {
     if (value.isObject()) {
       Map<String, JsonNode> sorted = new TreeMap<>();
-      value.fields().forEachRemaining(field -> sorted.put(field.getKey(), field.getValue()));
+      value.properties().forEach(field -> sorted.put(field.getKey(), field.getValue()));
       StringBuilder out = new StringBuilder("{");
       sorted.forEach((key, item) -> {
         out.append(out.length() > 1 ? "," : "").append(JsonNodeFactory.instance.textNode(key)).append(':')

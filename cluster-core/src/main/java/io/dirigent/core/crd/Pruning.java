@@ -62,7 +62,7 @@ final class Pruning {
       skipPrune(object, schema, resource, path, pruned);
       return;
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String key = field.getKey();
@@ -85,7 +85,7 @@ final class Pruning {
   /** Below a node that preserves unknown fields, only the fields it does specify are pruned into. */
   private static void skipPrune(JsonNode value, StructuralSchema schema, boolean resource, String path, List<String> pruned) {
     if (value instanceof ObjectNode object) {
-      object.fields().forEachRemaining(field -> {
+      object.properties().forEach(field -> {
         String key = field.getKey();
         if (resource && META_FIELDS.contains(key)) {
           return;

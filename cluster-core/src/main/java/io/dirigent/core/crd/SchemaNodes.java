@@ -51,7 +51,7 @@ final class SchemaNodes {
     Map<String, JsonNode> out = new TreeMap<>();
     JsonNode value = node.get(keyword);
     if (value != null && value.isObject()) {
-      value.fields().forEachRemaining(field -> {
+      value.properties().forEach(field -> {
         if (field.getValue().isObject()) {
           out.put(field.getKey(), field.getValue());
         }

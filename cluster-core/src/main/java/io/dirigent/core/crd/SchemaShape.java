@@ -61,7 +61,7 @@ final class SchemaShape {
   }
 
   private static void walk(JsonNode s, String path, List<FieldError> errors) {
-    s.fields().forEachRemaining(field -> {
+    s.properties().forEach(field -> {
       Kind kind = KEYWORDS.get(field.getKey());
       JsonNode value = field.getValue();
       if (kind == null || value.isNull()) {
@@ -87,7 +87,7 @@ final class SchemaShape {
             walk(value.get(i), at + "[" + i + "]", errors);
           }
         }
-        case SCHEMA_MAP -> value.fields().forEachRemaining(entry -> walk(entry.getValue(), at + "[" + entry.getKey() + "]", errors));
+        case SCHEMA_MAP -> value.properties().forEach(entry -> walk(entry.getValue(), at + "[" + entry.getKey() + "]", errors));
         default -> { }
       }
     });

@@ -136,7 +136,7 @@ final class StructuralRules {
     Set<String> names = schemas(s, "properties").keySet();
     boolean onlyNames = !names.isEmpty() && Set.of("name", "generateName").containsAll(names);
     boolean restricts = false;
-    for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) s::fields) {
+    for (Map.Entry<String, JsonNode> field : s.properties()) {
       String keyword = field.getKey();
       if (!STRUCTURAL_KEYWORDS.contains(keyword) || keyword.equals("type") || (keyword.equals("properties") && onlyNames)) {
         continue;

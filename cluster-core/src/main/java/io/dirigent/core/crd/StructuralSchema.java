@@ -248,7 +248,7 @@ public final class StructuralSchema {
       return Map.of();
     }
     Map<String, StructuralSchema> out = new TreeMap<>();
-    node.fields().forEachRemaining(field -> {
+    node.properties().forEach(field -> {
       if (field.getValue().isObject()) {
         out.put(field.getKey(), new StructuralSchema(field.getValue(), depth + 1));
       }

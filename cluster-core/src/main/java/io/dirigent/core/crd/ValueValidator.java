@@ -359,7 +359,7 @@ final class ValueValidator {
           "%s in %s should have at most %d properties".formatted(name, IN, schema.maxProperties)));
     }
     StructuralSchema.AdditionalProperties additional = schema.additionalProperties;
-    for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) object::fields) {
+    for (Map.Entry<String, JsonNode> entry : object.properties()) {
       String key = entry.getKey();
       if (schema.properties.containsKey(key) || additional == null) {
         continue;
