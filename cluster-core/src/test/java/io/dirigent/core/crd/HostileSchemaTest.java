@@ -105,6 +105,13 @@ class HostileSchemaTest {
   }
 
   @Test
+  void aLongValueWithAnOrdinaryPatternIsNotCutShort() {
+    StructuralSchema schema = StructuralSchema.of(json("{'type':'object','properties':{'a':{'type':'string','pattern':'[a-z]{5}x'}}}"));
+    String text = "a".repeat(1_000_000) + "aaaaax";
+    assertThat(schema.validate(JsonNodeFactory.instance.objectNode().put("a", text))).isEmpty();
+  }
+
+  @Test
   void theSamePatternStillMatchesOrdinaryValues() {
     StructuralSchema schema = StructuralSchema.of(json("{'type':'object','properties':{'a':{'type':'string','pattern':'(.*a){12}$'}}}"));
     assertThat(schema.validate(json("{'a':'aaaaaaaaaaaa'}"))).isEmpty();
