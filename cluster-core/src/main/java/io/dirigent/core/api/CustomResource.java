@@ -33,11 +33,12 @@ public record CustomResource(String definition, String uid, List<Version> versio
    *
    * @param name e.g. {@code v1beta1}
    * @param schema its {@code openAPIV3Schema} (frozen), or null when it has none
+   * @param checks what its objects are pruned to, defaulted with and validated by; null when it has no schema
    * @param printerColumns its {@code additionalPrinterColumns} (frozen array), empty when none
    * @param status whether the status subresource is served
    * @param scale the scale subresource's paths, or null when it is not served
    */
-  public record Version(String name, JsonNode schema, JsonNode printerColumns, boolean status, Scale scale) {}
+  public record Version(String name, JsonNode schema, ObjectSchema checks, JsonNode printerColumns, boolean status, Scale scale) {}
 
   /** Where the scale subresource reads and writes, as JSON paths such as {@code .spec.replicas}. */
   public record Scale(String specReplicasPath, String statusReplicasPath, String labelSelectorPath) {}

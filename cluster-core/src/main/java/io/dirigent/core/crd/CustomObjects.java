@@ -5,7 +5,6 @@ import io.dirigent.core.api.CustomResource;
 import io.dirigent.core.api.FrozenJson;
 import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.validation.FieldError;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,17 +40,22 @@ public final class CustomObjects {
    * as Kubernetes prunes them, and answers their paths.
    */
   public static List<String> prune(ResourceType type, ObjectNode object) {
-    return List.of();
+    CustomResource.Version version = type.custom().version(type.version()).orElseThrow();
+    return version.checks() == null ? List.of() : version.checks().prune(object);
   }
 
   /**
    * Prunes, defaults and validates {@code object} in place against the schema of the version
-   * {@code type} is served at (the object's apiVersion must name it: ObjectValidator checks);
-   * every problem found.
+   * {@code type} is served at (the object's apiVersion must name it: ObjectValidator checks), in
+   * Kubernetes' order; every problem found.
    */
   public static List<FieldError> prepare(ResourceType type, ObjectNode object) {
-    List<FieldError> errors = new ArrayList<>();
     CustomResource.Version version = type.custom().version(type.version()).orElseThrow();
-    return errors;
+    if (version.checks() == null) {
+      return List.of();
+    }
+    version.checks().prune(object);
+    version.checks().applyDefaults(object);
+    return version.checks().validate(object);
   }
 }

@@ -26,6 +26,8 @@ public final class CustomResources {
   /** Held on a definition until its objects are deleted, as Kubernetes' own. */
   public static final String CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CustomResources.class);
+
   private CustomResources() {}
 
   /**
@@ -33,6 +35,16 @@ public final class CustomResources {
    * (its names not accepted), or without a served version.
    */
   public static Optional<ResourceType> typeOf(JsonNode definition) {
+    try {
+      return served(definition);
+    } catch (IllegalArgumentException e) {
+      // A schema that cannot be read (admission refuses one; this is the second line) serves nothing.
+      LOG.warn("customresourcedefinition={} serves nothing: {}", KubeJson.name(definition), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<ResourceType> served(JsonNode definition) {
     if (!condition(definition, "Established")) {
       return Optional.empty();
     }
@@ -75,6 +87,7 @@ public final class CustomResources {
     JsonNode columns = version.path("additionalPrinterColumns");
     return new CustomResource.Version(version.path("name").asText(),
         schema.isObject() ? FrozenJson.freezeNode(schema.deepCopy()) : null,
+        schema.isObject() ? StructuralSchema.of(schema) : null,
         FrozenJson.freezeNode(columns.isArray() ? columns.deepCopy() : KubeJson.MAPPER.createArrayNode()),
         subresources.has("status"),
         scale.isObject() ? new CustomResource.Scale(scale.path("specReplicasPath").asText(".spec.replicas"),

@@ -1,5 +1,6 @@
 package io.dirigent.core.crd;
 
+import io.dirigent.core.api.ObjectSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.validation.FieldError;
@@ -27,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  * <p>The value validations under {@code allOf}, {@code anyOf}, {@code oneOf} and {@code not} are
  * read into the same type; they only ever validate, never prune or default.
  */
-public final class StructuralSchema {
+public final class StructuralSchema implements ObjectSchema {
 
   /** The deepest nesting of schemas read; deeper ones are refused rather than recursed into. */
   public static final int MAX_DEPTH = 64;
@@ -144,6 +145,7 @@ public final class StructuralSchema {
    * resources, and the uniqueness that {@code x-kubernetes-list-type} set and map demand. Paths are
    * relative to the object, e.g. {@code spec.replicas}.
    */
+  @Override
   public List<FieldError> validate(JsonNode object) {
     List<FieldError> errors = new ArrayList<>(ValueValidator.validate(this, object));
     errors.addAll(EmbeddedResources.validate(this, object));
@@ -157,6 +159,7 @@ public final class StructuralSchema {
    * {@code x-kubernetes-preserve-unknown-fields} — and answers the removed fields' paths, sorted,
    * e.g. {@code spec.foo} (for a warning {@code unknown field "spec.foo"}).
    */
+  @Override
   public List<String> prune(ObjectNode object) {
     return Pruning.prune(object, this);
   }
@@ -166,6 +169,7 @@ public final class StructuralSchema {
    * of a present object gets its default (parents are never created), and so does a null where the
    * schema is not nullable; a null without a default where null is not allowed is dropped.
    */
+  @Override
   public void applyDefaults(ObjectNode object) {
     Defaulting.apply(object, this);
   }
