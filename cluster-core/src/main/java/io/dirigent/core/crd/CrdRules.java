@@ -1,0 +1,321 @@
+package io.dirigent.core.crd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.validation.FieldError;
+import io.dirigent.core.validation.NameRules;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A CustomResourceDefinition ({@code apiextensions.k8s.io/v1}, defaulted by {@link CrdDefaults})
+ * checked as Kubernetes checks it on create and update ({@code ValidateCustomResourceDefinition}
+ * and {@code ...Update}), with Kubernetes' field paths and messages. The object's metadata in
+ * general (labels, annotations, the name being a DNS subdomain) is the generic metadata rules'
+ * business; here is only what is particular to CRDs.
+ *
+ * <p>Kubernetes validates its internal form, in which a schema, subresources or printer columns
+ * that are the same in every version sit once at the top of the spec; its errors then name {@code
+ * spec.validation}, {@code spec.subresources} or {@code spec.additionalPrinterColumns[i]}. The
+ * same parts are reported at the same paths here, so messages match an API server's word for word.
+ *
+ * <p>Two things are checked as Kubernetes' registry sees them after its own preparation: the
+ * stored versions are the old ones (none on create) plus the storage version, whatever the client
+ * sent in {@code status}.
+ */
+public final class CrdRules {
+
+  static final String NAMESPACED = "Namespaced";
+  static final String CLUSTER = "Cluster";
+  static final String APPROVAL_ANNOTATION = "api-approved.kubernetes.io";
+  private static final List<String> SCOPES = List.of(CLUSTER, NAMESPACED);
+  private static final String IMMUTABLE = "field is immutable";
+
+  private CrdRules() {}
+
+  /** Every problem with {@code crd}; {@code old} is the stored CRD on update, null on create. */
+  public static List<FieldError> validate(ObjectNode crd, ObjectNode old) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonNode spec = crd.path("spec");
+    JsonNode names = spec.path("names");
+    String group = spec.path("group").asText("");
+    String name = crd.path("metadata").path("name").asText("");
+    if (!name.isEmpty() && !name.equals(names.path("plural").asText("") + "." + group)) {
+      errors.add(FieldError.invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
+    }
+    spec(spec, old == null ? null : old.path("spec"), errors);
+    if (old != null) {
+      immutable(spec, old, errors);
+    }
+    storedVersions(spec, old, errors);
+    apiApproval(crd, old, errors);
+    if (spec.path("preserveUnknownFields").asBoolean(false)
+        && (old == null || !old.path("spec").path("preserveUnknownFields").asBoolean(false))) {
+      errors.add(FieldError.invalid("spec.preserveUnknownFields", "true",
+          "cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead"));
+    }
+    return List.copyOf(errors);
+  }
+
+  private static void spec(JsonNode spec, JsonNode oldSpec, List<FieldError> errors) {
+    String group = spec.path("group").asText("");
+    if (group.isEmpty()) {
+      errors.add(FieldError.required("spec.group", ""));
+    } else if (!NameRules.dns1123Subdomain(group).isEmpty()) {
+      errors.add(FieldError.invalid("spec.group", group, String.join(",", NameRules.dns1123Subdomain(group))));
+    } else if (!group.contains(".")) {
+      errors.add(FieldError.invalid("spec.group", group, "should be a domain with at least one dot"));
+    }
+    String scope = spec.path("scope").asText("");
+    if (scope.isEmpty()) {
+      errors.add(FieldError.required("spec.scope", ""));
+    } else if (!SCOPES.contains(scope)) {
+      errors.add(FieldError.notSupported("spec.scope", scope, SCOPES));
+    }
+
+    JsonNode versions = spec.path("versions");
+    SharedParts shared = SharedParts.of(versions);
+    boolean requireSchemas = oldSpec == null || allVersionsHaveSchemas(oldSpec.path("versions"));
+    boolean preserveUnknown = spec.path("preserveUnknownFields").asBoolean(false);
+    if (!shared.schema().path("openAPIV3Schema").isObject() && (requireSchemas || !preserveUnknown)) {
+      for (int i = 0; i < versions.size(); i++) {
+        JsonNode version = versions.get(i);
+        if (version.path("schema").path("openAPIV3Schema").isObject()) {
+          continue;
+        }
+        String path = "spec.versions[" + i + "].schema.openAPIV3Schema";
+        if (requireSchemas) {
+          errors.add(FieldError.required(path, "schemas are required"));
+        } else if (version.path("served").asBoolean(false)) {
+          errors.add(FieldError.required(path, "because otherwise all fields are pruned"));
+        }
+      }
+    }
+
+    int storageVersions = 0;
+    Set<String> seen = new HashSet<>();
+    boolean unique = true;
+    for (int i = 0; i < versions.size(); i++) {
+      JsonNode version = versions.get(i);
+      String path = "spec.versions[" + i + "]";
+      String versionName = version.path("name").asText("");
+      storageVersions += version.path("storage").asBoolean(false) ? 1 : 0;
+      unique &= seen.add(versionName);
+      List<String> problems = NameRules.dns1035Label(versionName);
+      if (!problems.isEmpty()) {
+        errors.add(FieldError.invalid(path + ".name", versionName, String.join(",", problems)));
+      }
+      CrdVersionRules.deprecation(version, path, errors);
+      if (!shared.schemaShared()) {
+        schema(version.path("schema"), path + ".schema", errors);
+      }
+      if (!shared.subresourcesShared()) {
+        CrdVersionRules.subresources(version.path("subresources"), path + ".subresources", errors);
+      }
+      if (!shared.columnsShared()) {
+        CrdVersionRules.columns(version.path("additionalPrinterColumns"),
+            path + ".additionalPrinterColumns", errors);
+      }
+    }
+    if (!unique) {
+      errors.add(FieldError.invalid("spec.versions", versions.toString(), "must contain unique version names"));
+    }
+    if (storageVersions != 1) {
+      errors.add(FieldError.invalid("spec.versions", versions.toString(),
+          "must have exactly one version marked as storage version"));
+    }
+    if (!versions.isEmpty()) {
+      // Kubernetes' internal spec.version is the first version's name, and is checked again.
+      String first = versions.get(0).path("name").asText("");
+      List<String> problems = NameRules.dns1035Label(first);
+      if (!first.isEmpty() && !problems.isEmpty()) {
+        errors.add(FieldError.invalid("spec.version", first, String.join(",", problems)));
+      }
+    }
+
+    JsonNode names = spec.path("names");
+    for (String required : List.of("plural", "singular", "kind", "listKind")) {
+      if (names.path(required).asText("").isEmpty()) {
+        errors.add(FieldError.required("spec.names." + required, ""));
+      }
+    }
+    names(names, "spec.names", errors);
+    schema(shared.schema(), "spec.validation", errors);
+    CrdVersionRules.subresources(shared.subresources(), "spec.subresources", errors);
+    CrdVersionRules.columns(shared.columns(), "spec.additionalPrinterColumns", errors);
+    CrdConversionRules.conversion(spec,
+        oldSpec == null || CrdConversionRules.hasRecognizedReviewVersionOrNone(oldSpec), errors);
+  }
+
+  /**
+   * A version's (or the shared) {@code schema}. Its structure — a structural schema, valid
+   * defaults, an object at the root when the status subresource is on — is StructuralSchema's
+   * to check, not this class's.
+   */
+  private static void schema(JsonNode schema, String path, List<FieldError> errors) {
+    if (!schema.path("openAPIV3Schema").isObject()) {
+      return;
+    }
+    // CALL SITE: the schema structure of <path>.openAPIV3Schema is checked here by
+    // io.dirigent.core.crd.StructuralSchema (wired in at merge), adding its errors to `errors`.
+  }
+
+  /** Kubernetes' {@code ValidateCustomResourceDefinitionNames}, for spec or accepted names. */
+  static void names(JsonNode names, String path, List<FieldError> errors) {
+    for (String field : List.of("plural", "singular")) {
+      String value = names.path(field).asText("");
+      List<String> problems = NameRules.dns1035Label(value);
+      if (!value.isEmpty() && !problems.isEmpty()) {
+        errors.add(FieldError.invalid(path + "." + field, value, String.join(",", problems)));
+      }
+    }
+    for (String field : List.of("kind", "listKind")) {
+      String value = names.path(field).asText("");
+      List<String> problems = NameRules.dns1035Label(value.toLowerCase(Locale.ROOT));
+      if (!value.isEmpty() && !problems.isEmpty()) {
+        errors.add(FieldError.invalid(path + "." + field, value,
+            "may have mixed case, but should otherwise match: " + String.join(",", problems)));
+      }
+    }
+    labels(names.path("shortNames"), path + ".shortNames", errors);
+    String kind = names.path("kind").asText("");
+    if (!kind.isEmpty() && kind.equals(names.path("listKind").asText(""))) {
+      errors.add(FieldError.invalid(path + ".listKind", kind, "kind and listKind may not be the same"));
+    }
+    labels(names.path("categories"), path + ".categories", errors);
+  }
+
+  private static void labels(JsonNode values, String path, List<FieldError> errors) {
+    for (int i = 0; i < values.size(); i++) {
+      String value = values.get(i).asText("");
+      List<String> problems = NameRules.dns1035Label(value);
+      if (!problems.isEmpty()) {
+        errors.add(FieldError.invalid(path + "[" + i + "]", value, String.join(",", problems)));
+      }
+    }
+  }
+
+  /**
+   * What an update may not change: the group and plural, which make the CRD's name, and — once
+   * the CRD is established, and its objects stored under them — the scope and kind.
+   */
+  private static void immutable(JsonNode spec, ObjectNode old, List<FieldError> errors) {
+    JsonNode oldSpec = old.path("spec");
+    if (CrdNames.isEstablished(old)) {
+      unchanged(spec.path("scope"), oldSpec.path("scope"), "spec.scope", errors);
+      unchanged(spec.path("names").path("kind"), oldSpec.path("names").path("kind"), "spec.names.kind", errors);
+    }
+    unchanged(spec.path("group"), oldSpec.path("group"), "spec.group", errors);
+    unchanged(spec.path("names").path("plural"), oldSpec.path("names").path("plural"),
+        "spec.names.plural", errors);
+  }
+
+  private static void unchanged(JsonNode value, JsonNode old, String path, List<FieldError> errors) {
+    if (!value.asText("").equals(old.asText(""))) {
+      errors.add(FieldError.invalid(path, value.asText(""), IMMUTABLE));
+    }
+  }
+
+  /**
+   * The stored versions as Kubernetes' registry leaves them (the old ones plus the storage
+   * version) must name only versions still in the spec: objects stored in a version are
+   * readable only while it is listed.
+   */
+  private static void storedVersions(JsonNode spec, ObjectNode old, List<FieldError> errors) {
+    Set<String> stored = new LinkedHashSet<>();
+    if (old != null) {
+      old.path("status").path("storedVersions").forEach(version -> stored.add(version.asText()));
+    }
+    String storage = storageVersion(spec);
+    if (storage != null) {
+      stored.add(storage);
+    }
+    if (stored.isEmpty()) {
+      errors.add(FieldError.invalid("status.storedVersions", "[]", "must have at least one stored version"));
+      return;
+    }
+    Set<String> listed = new HashSet<>();
+    spec.path("versions").forEach(version -> listed.add(version.path("name").asText("")));
+    int i = 0;
+    for (String version : stored) {
+      if (!listed.contains(version)) {
+        errors.add(FieldError.invalid("status.storedVersions[" + i + "]", version, ("missing from spec.versions;"
+            + " %1$s was previously a storage version, and must remain in spec.versions until a storage"
+            + " migration ensures no data remains persisted in %1$s and removes %1$s from"
+            + " status.storedVersions").formatted(version)));
+      }
+      i++;
+    }
+  }
+
+  /** Groups Kubernetes keeps for its own APIs need an approval annotation, as Kubernetes asks. */
+  private static void apiApproval(ObjectNode crd, ObjectNode old, List<FieldError> errors) {
+    String group = crd.path("spec").path("group").asText("");
+    if (!group.equals("k8s.io") && !group.endsWith(".k8s.io")
+        && !group.equals("kubernetes.io") && !group.endsWith(".kubernetes.io")) {
+      return;
+    }
+    ApprovalState state = ApprovalState.of(crd);
+    if (old != null && ApprovalState.of(old) == state) {
+      return;
+    }
+    String path = "metadata.annotations[" + APPROVAL_ANNOTATION + "]";
+    String see = ", see https://github.com/kubernetes/enhancements/pull/1111";
+    switch (state) {
+      case MISSING -> errors.add(FieldError.required(path,
+          "protected groups must have approval annotation \"" + APPROVAL_ANNOTATION + "\"" + see));
+      case INVALID -> errors.add(FieldError.invalid(path,
+          crd.path("metadata").path("annotations").path(APPROVAL_ANNOTATION).asText(),
+          "protected groups must have approval annotation \"" + APPROVAL_ANNOTATION
+              + "\" with either a URL or a reason starting with \"unapproved\"" + see));
+      default -> { }
+    }
+  }
+
+  private enum ApprovalState {
+    MISSING, INVALID, APPROVED, BYPASSED;
+
+    static ApprovalState of(JsonNode crd) {
+      JsonNode annotation = crd.path("metadata").path("annotations").path(APPROVAL_ANNOTATION);
+      if (!annotation.isTextual()) {
+        return MISSING;
+      }
+      String value = annotation.asText();
+      if (value.startsWith("unapproved")) {
+        return BYPASSED;
+      }
+      try {
+        // Go's url.ParseRequestURI: an absolute URL, or an absolute path.
+        URI uri = new URI(value);
+        return uri.isAbsolute() || value.startsWith("/") ? APPROVED : INVALID;
+      } catch (URISyntaxException e) {
+        return INVALID;
+      }
+    }
+  }
+
+  /** The name of the version marked {@code storage: true} first, or null. */
+  static String storageVersion(JsonNode spec) {
+    for (JsonNode version : spec.path("versions")) {
+      if (version.path("storage").asBoolean(false)) {
+        return version.path("name").asText("");
+      }
+    }
+    return null;
+  }
+
+  private static boolean allVersionsHaveSchemas(JsonNode versions) {
+    for (JsonNode version : versions) {
+      if (!version.path("schema").path("openAPIV3Schema").isObject()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
