@@ -63,6 +63,16 @@ public final class CrdRules {
     return List.copyOf(errors);
   }
 
+  /**
+   * Every problem with a status update of {@code crd} ({@code ValidateUpdateCustomResourceDefinitionStatus}):
+   * its accepted names follow the same rules as requested ones.
+   */
+  public static List<FieldError> validateStatus(ObjectNode crd) {
+    List<FieldError> errors = new ArrayList<>();
+    names(crd.path("status").path("acceptedNames"), "status.acceptedNames", errors);
+    return List.copyOf(errors);
+  }
+
   private static void spec(JsonNode spec, JsonNode oldSpec, List<FieldError> errors) {
     String group = spec.path("group").asText("");
     if (group.isEmpty()) {
@@ -282,18 +292,17 @@ public final class CrdRules {
     MISSING, INVALID, APPROVED, BYPASSED;
 
     static ApprovalState of(JsonNode crd) {
-      JsonNode annotation = crd.path("metadata").path("annotations").path(APPROVAL_ANNOTATION);
-      if (!annotation.isTextual()) {
+      String value = crd.path("metadata").path("annotations").path(APPROVAL_ANNOTATION).asText("");
+      if (value.isEmpty()) {
         return MISSING;
       }
-      String value = annotation.asText();
       if (value.startsWith("unapproved")) {
         return BYPASSED;
       }
       try {
-        // Go's url.ParseRequestURI: an absolute URL, or an absolute path.
+        // As Kubernetes: a URL that parses as a request URI and names a scheme and a host.
         URI uri = new URI(value);
-        return uri.isAbsolute() || value.startsWith("/") ? APPROVED : INVALID;
+        return uri.getScheme() != null && uri.getHost() != null ? APPROVED : INVALID;
       } catch (URISyntaxException e) {
         return INVALID;
       }

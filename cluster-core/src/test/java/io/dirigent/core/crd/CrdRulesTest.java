@@ -154,6 +154,18 @@ class CrdRulesTest {
           ((ObjectNode) crd.path("metadata")).put("name", "crontabs.widgets.k8s.io");
         }, "metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have"
             + " approval annotation \"api-approved.kubernetes.io\", see https://github.com/kubernetes/enhancements/pull/1111"),
+        creating("an approval annotation is a URL or a reason starting with unapproved", crd -> {
+          spec(crd).put("group", "widgets.k8s.io");
+          ((ObjectNode) crd.path("metadata")).put("name", "crontabs.widgets.k8s.io")
+              .putObject("annotations").put("api-approved.kubernetes.io", "bad value");
+        }, "metadata.annotations[api-approved.kubernetes.io]: Invalid value: \"bad value\": protected groups must"
+            + " have approval annotation \"api-approved.kubernetes.io\" with either a URL or a reason starting"
+            + " with \"unapproved\", see https://github.com/kubernetes/enhancements/pull/1111"),
+        creating("an unapproved group is let through as Kubernetes does", crd -> {
+          spec(crd).put("group", "widgets.k8s.io");
+          ((ObjectNode) crd.path("metadata")).put("name", "crontabs.widgets.k8s.io")
+              .putObject("annotations").put("api-approved.kubernetes.io", "unapproved, experimental");
+        }),
         creating("an approval annotation links to the approval", crd -> {
           spec(crd).put("group", "widgets.k8s.io");
           ((ObjectNode) crd.path("metadata")).put("name", "crontabs.widgets.k8s.io")
@@ -202,6 +214,13 @@ class CrdRulesTest {
         updating("a CRD stored without schemas may stay so, but served versions prune everything",
             old -> version(old, 0).remove("schema"), crd -> version(crd, 0).remove("schema"),
             "spec.versions[0].schema.openAPIV3Schema: Required value: because otherwise all fields are pruned"),
+        updating("an approval annotation already invalid is not held against an update",
+            old -> {
+              spec(old).put("group", "widgets.k8s.io");
+              ((ObjectNode) old.path("metadata")).put("name", "crontabs.widgets.k8s.io")
+                  .putObject("annotations").put("api-approved.kubernetes.io", "bad value");
+            },
+            crd -> names(crd).putArray("categories").add("all")),
         updating("a webhook conversion stays refused on update", old -> { },
             crd -> spec(crd).set("conversion", json("""
                 {'strategy':'Webhook','webhook':{'clientConfig':{'url':'https://convert.example.com'},
@@ -220,6 +239,15 @@ class CrdRulesTest {
     change.accept(crd);
     assertThat(CrdRules.validate(crd, old)).map(CrdRulesTest::describe)
         .containsExactlyInAnyOrderElementsOf(messages);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStatusUpdateChecksTheAcceptedNames() {
+    ObjectNode crd = cronTab();
+    crd.putObject("status").set("acceptedNames", json("{'plural':'Crontabs','kind':'CronTab','listKind':'CronTab'}"));
+    assertThat(CrdRules.validateStatus(crd)).map(FieldError::message).containsExactly(
+        "status.acceptedNames.plural: Invalid value: \"Crontabs\": " + DNS1035,
+        "status.acceptedNames.listKind: Invalid value: \"CronTab\": kind and listKind may not be the same");
   }
 
   /** The message, without the whole versions list Kubernetes repeats as the bad value. */
