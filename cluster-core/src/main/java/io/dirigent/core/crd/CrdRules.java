@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.NameRules;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -33,7 +31,6 @@ public final class CrdRules {
 
   static final String NAMESPACED = "Namespaced";
   static final String CLUSTER = "Cluster";
-  static final String APPROVAL_ANNOTATION = "api-approved.kubernetes.io";
   private static final List<String> SCOPES = List.of(CLUSTER, NAMESPACED);
   private static final String IMMUTABLE = "field is immutable";
 
@@ -54,7 +51,7 @@ public final class CrdRules {
       immutable(spec, old, errors);
     }
     storedVersions(spec, old, errors);
-    apiApproval(crd, old, errors);
+    CrdApproval.validate(crd, old, errors);
     if (spec.path("preserveUnknownFields").asBoolean(false)
         && (old == null || !old.path("spec").path("preserveUnknownFields").asBoolean(false))) {
       errors.add(FieldError.invalid("spec.preserveUnknownFields", "true",
@@ -261,51 +258,6 @@ public final class CrdRules {
             + " status.storedVersions").formatted(version)));
       }
       i++;
-    }
-  }
-
-  /** Groups Kubernetes keeps for its own APIs need an approval annotation, as Kubernetes asks. */
-  private static void apiApproval(ObjectNode crd, ObjectNode old, List<FieldError> errors) {
-    String group = crd.path("spec").path("group").asText("");
-    if (!group.equals("k8s.io") && !group.endsWith(".k8s.io")
-        && !group.equals("kubernetes.io") && !group.endsWith(".kubernetes.io")) {
-      return;
-    }
-    ApprovalState state = ApprovalState.of(crd);
-    if (old != null && ApprovalState.of(old) == state) {
-      return;
-    }
-    String path = "metadata.annotations[" + APPROVAL_ANNOTATION + "]";
-    String see = ", see https://github.com/kubernetes/enhancements/pull/1111";
-    switch (state) {
-      case MISSING -> errors.add(FieldError.required(path,
-          "protected groups must have approval annotation \"" + APPROVAL_ANNOTATION + "\"" + see));
-      case INVALID -> errors.add(FieldError.invalid(path,
-          crd.path("metadata").path("annotations").path(APPROVAL_ANNOTATION).asText(),
-          "protected groups must have approval annotation \"" + APPROVAL_ANNOTATION
-              + "\" with either a URL or a reason starting with \"unapproved\"" + see));
-      default -> { }
-    }
-  }
-
-  private enum ApprovalState {
-    MISSING, INVALID, APPROVED, BYPASSED;
-
-    static ApprovalState of(JsonNode crd) {
-      String value = crd.path("metadata").path("annotations").path(APPROVAL_ANNOTATION).asText("");
-      if (value.isEmpty()) {
-        return MISSING;
-      }
-      if (value.startsWith("unapproved")) {
-        return BYPASSED;
-      }
-      try {
-        // As Kubernetes: a URL that parses as a request URI and names a scheme and a host.
-        URI uri = new URI(value);
-        return uri.getScheme() != null && uri.getHost() != null ? APPROVED : INVALID;
-      } catch (URISyntaxException e) {
-        return INVALID;
-      }
     }
   }
 
