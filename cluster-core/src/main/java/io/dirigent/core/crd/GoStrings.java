@@ -69,11 +69,11 @@ final class GoStrings {
           }
         }
         default -> {
-          if (e < '0' || e > '7' || i + 2 > s.length()) {
+          if (i + 2 > s.length() || !s.substring(i - 1, i + 2).chars().allMatch(d -> d >= '0' && d <= '7')) {
             throw syntax(quoted);
           }
           int value = Integer.parseInt(s.substring(i - 1, i + 2), 8);
-          if (value > 255 || !s.substring(i, i + 2).chars().allMatch(d -> d >= '0' && d <= '7')) {
+          if (value > 255) {
             throw syntax(quoted);
           }
           i += 2;
@@ -177,11 +177,10 @@ final class GoStrings {
   }
 
   private static int hex(String digits, String quoted) throws JsonPathException {
-    try {
-      return Integer.parseUnsignedInt(digits, 16);
-    } catch (NumberFormatException e) {
+    if (!digits.chars().allMatch(d -> Character.digit(d, 16) >= 0 && d < 0x80)) {
       throw syntax(quoted);
     }
+    return Integer.parseUnsignedInt(digits, 16);
   }
 
   private static JsonPathException syntax(String quoted) {

@@ -190,6 +190,9 @@ public final class JsonPath {
         }
         for (long i = from; i < to; i += step) {
           add(results, value.get((int) i));
+          if (step >= to - i) {
+            break; // the next index is past the end; adding the step could overflow
+          }
         }
       }
       return results;

@@ -170,6 +170,10 @@ final class JsonPathParser {
       }
     }
     String value = consumeText();
+    if (!value.chars().allMatch(c -> c < 0x80)) {
+      // Java would read other scripts' digits; Go's strconv does not.
+      throw new JsonPathException("cannot parse number " + value);
+    }
     try {
       cur.add(new IntLiteral(Long.parseLong(value)));
     } catch (NumberFormatException notInteger) {

@@ -55,6 +55,7 @@ class JsonPathTest {
         arguments("a star selects every element", ".spec.ports[*].name", "http https"),
         arguments("a slice selects a range", ".spec.ports[0:1].name", "http"),
         arguments("a slice with a step skips elements", ".spec.ports[0:2:2].name", "http"),
+        arguments("a huge step takes the first element and stops", ".spec.ports[1:2:9223372036854775807].name", "https"),
         arguments("a union selects several indexes", ".spec.ports[1,0].port", "443 80"),
         arguments("a filter compares with a double-quoted string",
             ".status.conditions[?(@.type==\"Ready\")].status", "True"),
@@ -148,6 +149,47 @@ class JsonPathTest {
         .isInstanceOf(JsonPathException.class)
         .hasMessage("jsonpath selects more than 100000 values");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  /**
+   * Random paths from the characters that mean something to the parser: each either parses or
+   * fails with a JsonPathException, and each parsed one evaluates or fails the same way.
+   */
+  @Test
+  void anyPathEndsInAResultOrAJsonPathExceptionNeverAnotherException() {
+    String alphabet = ".[]?()@$'\"\\*,:-+0123456789=<>!{}abc \t\n\u0663\u00e9";
+    java.util.Random random = new java.util.Random(20261207);
+    for (int run = 0; run < 20_000; run++) {
+      StringBuilder path = new StringBuilder();
+      int length = 1 + random.nextInt(24);
+      for (int i = 0; i < length; i++) {
+        path.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      endsCleanly(path.toString());
+    }
+    List<String> tokens = List.of(".spec", ".ports", ".metadata", ".labels", ".status", ".conditions",
+        ".nothing", ".port", ".replicas", "[0]", "[*]", "[-1]", "[1:2]", "[:0]", "[2:1]", "[0:5:2]", "..", ".*",
+        "[?(@.port>80)]", "[?(@.name)]", "['tier']", "[0,1]", "[?(@.type==\"Ready\")]", "[?(@.port==1.5)]",
+        "[?(@.status<'x')]", " ", "{", "}");
+    for (int run = 0; run < 20_000; run++) {
+      StringBuilder path = new StringBuilder();
+      int length = 1 + random.nextInt(8);
+      for (int i = 0; i < length; i++) {
+        path.append(tokens.get(random.nextInt(tokens.size())));
+      }
+      endsCleanly(path.toString());
+    }
+  }
+
+  private static void endsCleanly(String path) {
+    try {
+      JsonPath.printerColumn(path).findResults(WIDGET);
+      JsonPath.parse(path).findResults(WIDGET);
+    } catch (JsonPathException expected) {
+      // a clear error is fine
+    } catch (RuntimeException e) {
+      throw new AssertionError("path " + path + " threw " + e, e);
+    }
   }
 
   @Test
