@@ -51,7 +51,7 @@ final class CrdConversionRules {
     }
     JsonNode webhook = conversion.path("webhook");
     JsonNode clientConfig = webhook.path("clientConfig");
-    JsonNode reviewVersions = webhook.path("conversionReviewVersions");
+    JsonNode reviewVersions = CrdRules.list(webhook.path("conversionReviewVersions"));
     if (strategy.equals(WEBHOOK_CONVERTER)) {
       if (!clientConfig.isObject()) {
         errors.add(FieldError.required("spec.conversion.webhookClientConfig",

@@ -23,17 +23,23 @@ public final class CrdDefaults {
 
   /** Defaults {@code crd} in place, as Kubernetes' {@code SetDefaults_CustomResourceDefinition}. */
   public static void apply(ObjectNode crd) {
+    // A part of the wrong JSON type is left alone, for the type check to report.
+    if (!usable(crd.path("spec"))) {
+      return;
+    }
     ObjectNode spec = object(crd, "spec");
-    ObjectNode names = object(spec, "names");
-    String kind = names.path("kind").asText("");
-    if (names.path("singular").asText("").isEmpty()) {
-      // Go's strings.ToLower of an empty kind is empty, and Kubernetes sets it all the same.
-      names.put("singular", kind.toLowerCase(Locale.ROOT));
+    if (usable(spec.path("names"))) {
+      ObjectNode names = object(spec, "names");
+      String kind = names.path("kind").asText("");
+      if (names.path("singular").asText("").isEmpty()) {
+        // Go's strings.ToLower of an empty kind is empty, and Kubernetes sets it all the same.
+        names.put("singular", kind.toLowerCase(Locale.ROOT));
+      }
+      if (names.path("listKind").asText("").isEmpty() && !kind.isEmpty()) {
+        names.put("listKind", kind + "List");
+      }
     }
-    if (names.path("listKind").asText("").isEmpty() && !kind.isEmpty()) {
-      names.put("listKind", kind + "List");
-    }
-    if (!spec.path("conversion").isObject()) {
+    if (spec.path("conversion").isMissingNode() || spec.path("conversion").isNull()) {
       spec.putObject("conversion").put("strategy", NONE_CONVERTER);
     }
     JsonNode service = spec.path("conversion").path("webhook").path("clientConfig").path("service");
@@ -41,14 +47,20 @@ public final class CrdDefaults {
       ((ObjectNode) service).put("port", 443);
     }
     JsonNode stored = crd.path("status").path("storedVersions");
-    if (!stored.isArray() || stored.isEmpty()) {
-      for (JsonNode version : spec.path("versions")) {
+    boolean noneStored = stored.isMissingNode() || stored.isNull() || (stored.isArray() && stored.isEmpty());
+    if (usable(crd.path("status")) && noneStored) {
+      for (JsonNode version : CrdRules.list(spec.path("versions"))) {
         if (version.path("storage").asBoolean(false)) {
           object(crd, "status").putArray("storedVersions").add(version.path("name").asText(""));
           break;
         }
       }
     }
+  }
+
+  /** An object, or nothing yet (absent or null) that defaulting may make one. */
+  private static boolean usable(JsonNode value) {
+    return value.isObject() || value.isMissingNode() || value.isNull();
   }
 
   /** The object under {@code field}, made when absent (or null, as Go decodes a null struct). */

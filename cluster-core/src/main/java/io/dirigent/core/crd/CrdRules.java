@@ -1,6 +1,7 @@
 package io.dirigent.core.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.validation.FieldError;
 import io.dirigent.core.validation.NameRules;
@@ -86,7 +87,7 @@ public final class CrdRules {
       errors.add(FieldError.notSupported("spec.scope", scope, SCOPES));
     }
 
-    JsonNode versions = spec.path("versions");
+    JsonNode versions = list(spec.path("versions"));
     SharedParts shared = SharedParts.of(versions);
     boolean requireSchemas = oldSpec == null || allVersionsHaveSchemas(oldSpec.path("versions"));
     boolean preserveUnknown = spec.path("preserveUnknownFields").asBoolean(false);
@@ -198,7 +199,8 @@ public final class CrdRules {
     labels(names.path("categories"), path + ".categories", errors);
   }
 
-  private static void labels(JsonNode values, String path, List<FieldError> errors) {
+  private static void labels(JsonNode list, String path, List<FieldError> errors) {
+    JsonNode values = list(list);
     for (int i = 0; i < values.size(); i++) {
       String value = values.get(i).asText("");
       List<String> problems = NameRules.dns1035Label(value);
@@ -261,9 +263,17 @@ public final class CrdRules {
     }
   }
 
+  /**
+   * {@code value} when it is an array, else nothing: a list of the wrong JSON type is the type
+   * check's to report, and must not break the rules here.
+   */
+  static JsonNode list(JsonNode value) {
+    return value.isArray() ? value : MissingNode.getInstance();
+  }
+
   /** The name of the version marked {@code storage: true} first, or null. */
   static String storageVersion(JsonNode spec) {
-    for (JsonNode version : spec.path("versions")) {
+    for (JsonNode version : list(spec.path("versions"))) {
       if (version.path("storage").asBoolean(false)) {
         return version.path("name").asText("");
       }

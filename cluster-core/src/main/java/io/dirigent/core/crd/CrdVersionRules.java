@@ -87,7 +87,8 @@ final class CrdVersionRules {
   }
 
   /** {@code additionalPrinterColumns} reported as {@code path[i]}. */
-  static void columns(JsonNode columns, String path, List<FieldError> errors) {
+  static void columns(JsonNode list, String path, List<FieldError> errors) {
+    JsonNode columns = CrdRules.list(list);
     for (int i = 0; i < columns.size(); i++) {
       column(columns.get(i), path + "[" + i + "]", errors);
     }

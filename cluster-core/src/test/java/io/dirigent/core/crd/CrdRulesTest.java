@@ -250,6 +250,25 @@ class CrdRulesTest {
         "status.acceptedNames.listKind: Invalid value: \"CronTab\": kind and listKind may not be the same");
   }
 
+  @ParameterizedTest(name = "a CRD with {0} is reported, not thrown on")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      a spec that is a string                | {'spec':'x'}
+      versions that are an object            | {'spec':{'versions':{'name':'v1'}}}
+      versions that are strings              | {'spec':{'versions':['v1',3,null]}}
+      names that are a list                  | {'spec':{'names':['a']}}
+      short names and categories as objects  | {'spec':{'names':{'shortNames':{'a':1},'categories':'x'}}}
+      columns, scale and conversion mistyped | {'spec':{'versions':[{'name':'v1','storage':true,'additionalPrinterColumns':{'a':1},'subresources':{'scale':'x'}}],'conversion':{'strategy':'Webhook','webhook':{'conversionReviewVersions':{'a':1}}}}}
+      a status that is a number              | {'spec':{},'status':7}
+      """)
+  void mistypedPartsNeverBreakDefaultingValidationOrNaming(String sentence, String crdJson) {
+    ObjectNode crd = json(crdJson);
+    CrdDefaults.apply(crd);
+    assertThat(CrdRules.validate(crd, null)).isNotEmpty();
+    assertThat(CrdRules.validate(crd, crd.deepCopy())).isNotEmpty();
+    CrdRules.validateStatus(crd);
+    assertThat(CrdNames.status(crd, List.of(crd), java.util.Set.of(), java.time.Instant.EPOCH)).isNotNull();
+  }
+
   /** The message, without the whole versions list Kubernetes repeats as the bad value. */
   private static String describe(FieldError error) {
     return error.field().equals("spec.versions") ? error.field() + ": " + error.detail() : error.message();
