@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -24,9 +23,9 @@ import java.util.Set;
  * spec.validation}, {@code spec.subresources} or {@code spec.additionalPrinterColumns[i]}. The
  * same parts are reported at the same paths here, so messages match an API server's word for word.
  *
- * <p>Two things are checked as Kubernetes' registry sees them after its own preparation: the
- * stored versions are the old ones (none on create) plus the storage version, whatever the client
- * sent in {@code status}.
+ * <p>Stored versions are checked as Kubernetes' registry leaves them after its own preparation:
+ * the old ones (none on create) plus the storage version, whatever the client sent in {@code
+ * status}.
  */
 public final class CrdRules {
 
@@ -67,16 +66,17 @@ public final class CrdRules {
    */
   public static List<FieldError> validateStatus(ObjectNode crd) {
     List<FieldError> errors = new ArrayList<>();
-    names(crd.path("status").path("acceptedNames"), "status.acceptedNames", errors);
+    CrdNameRules.names(crd.path("status").path("acceptedNames"), "status.acceptedNames", errors);
     return List.copyOf(errors);
   }
 
   private static void spec(JsonNode spec, JsonNode oldSpec, List<FieldError> errors) {
     String group = spec.path("group").asText("");
+    List<String> groupProblems = NameRules.dns1123Subdomain(group);
     if (group.isEmpty()) {
       errors.add(FieldError.required("spec.group", ""));
-    } else if (!NameRules.dns1123Subdomain(group).isEmpty()) {
-      errors.add(FieldError.invalid("spec.group", group, String.join(",", NameRules.dns1123Subdomain(group))));
+    } else if (!groupProblems.isEmpty()) {
+      errors.add(FieldError.invalid("spec.group", group, String.join(",", groupProblems)));
     } else if (!group.contains(".")) {
       errors.add(FieldError.invalid("spec.group", group, "should be a domain with at least one dot"));
     }
@@ -86,26 +86,52 @@ public final class CrdRules {
     } else if (!SCOPES.contains(scope)) {
       errors.add(FieldError.notSupported("spec.scope", scope, SCOPES));
     }
-
     JsonNode versions = list(spec.path("versions"));
     SharedParts shared = SharedParts.of(versions);
-    boolean requireSchemas = oldSpec == null || allVersionsHaveSchemas(oldSpec.path("versions"));
-    boolean preserveUnknown = spec.path("preserveUnknownFields").asBoolean(false);
-    if (!shared.schema().path("openAPIV3Schema").isObject() && (requireSchemas || !preserveUnknown)) {
-      for (int i = 0; i < versions.size(); i++) {
-        JsonNode version = versions.get(i);
-        if (version.path("schema").path("openAPIV3Schema").isObject()) {
-          continue;
-        }
-        String path = "spec.versions[" + i + "].schema.openAPIV3Schema";
-        if (requireSchemas) {
-          errors.add(FieldError.required(path, "schemas are required"));
-        } else if (version.path("served").asBoolean(false)) {
-          errors.add(FieldError.required(path, "because otherwise all fields are pruned"));
-        }
+    requiredSchemas(spec, versions, shared, oldSpec, errors);
+    versions(versions, shared, errors);
+
+    JsonNode names = spec.path("names");
+    for (String required : List.of("plural", "singular", "kind", "listKind")) {
+      if (names.path(required).asText("").isEmpty()) {
+        errors.add(FieldError.required("spec.names." + required, ""));
       }
     }
+    CrdNameRules.names(names, "spec.names", errors);
+    schema(shared.schema(), "spec.validation", anyStatus(shared, versions), errors);
+    CrdVersionRules.subresources(shared.subresources(), "spec.subresources", errors);
+    CrdVersionRules.columns(shared.columns(), "spec.additionalPrinterColumns", errors);
+    CrdConversionRules.conversion(spec,
+        oldSpec == null || CrdConversionRules.hasRecognizedReviewVersionOrNone(oldSpec), errors);
+  }
 
+  /**
+   * Every version needs a schema — unless the stored CRD already lacked one, when only served
+   * versions need one, lest all their fields be pruned.
+   */
+  private static void requiredSchemas(JsonNode spec, JsonNode versions, SharedParts shared,
+      JsonNode oldSpec, List<FieldError> errors) {
+    boolean requireSchemas = oldSpec == null || allVersionsHaveSchemas(oldSpec.path("versions"));
+    boolean preserveUnknown = spec.path("preserveUnknownFields").asBoolean(false);
+    if (shared.schema().path("openAPIV3Schema").isObject() || (!requireSchemas && preserveUnknown)) {
+      return;
+    }
+    for (int i = 0; i < versions.size(); i++) {
+      JsonNode version = versions.get(i);
+      if (version.path("schema").path("openAPIV3Schema").isObject()) {
+        continue;
+      }
+      String path = "spec.versions[" + i + "].schema.openAPIV3Schema";
+      if (requireSchemas) {
+        errors.add(FieldError.required(path, "schemas are required"));
+      } else if (version.path("served").asBoolean(false)) {
+        errors.add(FieldError.required(path, "because otherwise all fields are pruned"));
+      }
+    }
+  }
+
+  /** Each version's name and own parts, then the rules across versions. */
+  private static void versions(JsonNode versions, SharedParts shared, List<FieldError> errors) {
     int storageVersions = 0;
     Set<String> seen = new HashSet<>();
     boolean unique = true;
@@ -121,7 +147,8 @@ public final class CrdRules {
       }
       CrdVersionRules.deprecation(version, path, errors);
       if (!shared.schemaShared()) {
-        schema(version.path("schema"), path + ".schema", errors);
+        JsonNode subresources = shared.subresourcesShared() ? shared.subresources() : version.path("subresources");
+        schema(version.path("schema"), path + ".schema", subresources.path("status").isObject(), errors);
       }
       if (!shared.subresourcesShared()) {
         CrdVersionRules.subresources(version.path("subresources"), path + ".subresources", errors);
@@ -146,68 +173,36 @@ public final class CrdRules {
         errors.add(FieldError.invalid("spec.version", first, String.join(",", problems)));
       }
     }
-
-    JsonNode names = spec.path("names");
-    for (String required : List.of("plural", "singular", "kind", "listKind")) {
-      if (names.path(required).asText("").isEmpty()) {
-        errors.add(FieldError.required("spec.names." + required, ""));
-      }
-    }
-    names(names, "spec.names", errors);
-    schema(shared.schema(), "spec.validation", errors);
-    CrdVersionRules.subresources(shared.subresources(), "spec.subresources", errors);
-    CrdVersionRules.columns(shared.columns(), "spec.additionalPrinterColumns", errors);
-    CrdConversionRules.conversion(spec,
-        oldSpec == null || CrdConversionRules.hasRecognizedReviewVersionOrNone(oldSpec), errors);
   }
 
   /**
    * A version's (or the shared) {@code schema}. Its structure — a structural schema, valid
-   * defaults, an object at the root when the status subresource is on — is StructuralSchema's
+   * defaults, only an object at the root when the status subresource is on — is StructuralSchema's
    * to check, not this class's.
+   *
+   * @param statusEnabled whether the status subresource is on for the version(s) the schema is for
    */
-  private static void schema(JsonNode schema, String path, List<FieldError> errors) {
+  private static void schema(JsonNode schema, String path, boolean statusEnabled,
+      List<FieldError> errors) {
     if (!schema.path("openAPIV3Schema").isObject()) {
       return;
     }
     // CALL SITE: the schema structure of <path>.openAPIV3Schema is checked here by
-    // io.dirigent.core.crd.StructuralSchema (wired in at merge), adding its errors to `errors`.
+    // io.dirigent.core.crd.StructuralSchema (wired in at merge), given statusEnabled, adding its
+    // errors to `errors` under <path>.openAPIV3Schema.
   }
 
-  /** Kubernetes' {@code ValidateCustomResourceDefinitionNames}, for spec or accepted names. */
-  static void names(JsonNode names, String path, List<FieldError> errors) {
-    for (String field : List.of("plural", "singular")) {
-      String value = names.path(field).asText("");
-      List<String> problems = NameRules.dns1035Label(value);
-      if (!value.isEmpty() && !problems.isEmpty()) {
-        errors.add(FieldError.invalid(path + "." + field, value, String.join(",", problems)));
+  /** Kubernetes' {@code hasAnyStatusEnabled}: the status subresource on for any version. */
+  private static boolean anyStatus(SharedParts shared, JsonNode versions) {
+    if (shared.subresources().path("status").isObject()) {
+      return true;
+    }
+    for (JsonNode version : versions) {
+      if (version.path("subresources").path("status").isObject()) {
+        return true;
       }
     }
-    for (String field : List.of("kind", "listKind")) {
-      String value = names.path(field).asText("");
-      List<String> problems = NameRules.dns1035Label(value.toLowerCase(Locale.ROOT));
-      if (!value.isEmpty() && !problems.isEmpty()) {
-        errors.add(FieldError.invalid(path + "." + field, value,
-            "may have mixed case, but should otherwise match: " + String.join(",", problems)));
-      }
-    }
-    labels(names.path("shortNames"), path + ".shortNames", errors);
-    String kind = names.path("kind").asText("");
-    if (!kind.isEmpty() && kind.equals(names.path("listKind").asText(""))) {
-      errors.add(FieldError.invalid(path + ".listKind", kind, "kind and listKind may not be the same"));
-    }
-    labels(names.path("categories"), path + ".categories", errors);
-  }
-
-  private static void labels(JsonNode list, String path, List<FieldError> errors) {
-    JsonNode values = list(list);
-    for (int i = 0; i < values.size(); i++) {
-      String value = values.get(i).asText("");
-      List<String> problems = NameRules.dns1035Label(value);
-      if (!problems.isEmpty()) {
-        errors.add(FieldError.invalid(path + "[" + i + "]", value, String.join(",", problems)));
-      }
-    }
+    return false;
   }
 
   /**
