@@ -121,6 +121,10 @@ class CrdRulesTest {
         }, "spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".status.replicas\": should be a json path under .spec"),
         creating("a column's type is one of five", crd -> column(crd).put("type", "int"),
             "spec.additionalPrinterColumns[0].type: Invalid value: \"int\": must be one of boolean,date,integer,number,string"),
+        creating("columns differing between versions are reported per version", crd -> {
+          addVersion(crd).remove("additionalPrinterColumns");
+          column(crd).put("type", "int");
+        }, "spec.versions[0].additionalPrinterColumns[0].type: Invalid value: \"int\": must be one of boolean,date,integer,number,string"),
         creating("a column's format is an OpenAPI format", crd -> column(crd).put("format", "uuid"),
             "spec.additionalPrinterColumns[0].format: Invalid value: \"uuid\": must be one of byte,date,date-time,double,float,int32,int64,password"),
         creating("a column's path starts with a dot", crd -> column(crd).put("jsonPath", "spec.replicas"),
