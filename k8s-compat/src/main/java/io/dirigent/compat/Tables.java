@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The tables kubectl prints, as Kubernetes' server-side printers make them: per kind the columns
@@ -57,8 +58,20 @@ public final class Tables {
     }
   }
 
-  /** One column: {@code priority} 0 always shows, 1 only with {@code -o wide}. */
-  public record Column(String name, String type, String format, int priority) {
+  /**
+   * One column: {@code priority} 0 always shows, 1 only with {@code -o wide}. Built-in kinds'
+   * columns have no description; a custom resource's carry the one its CRD gives.
+   */
+  public record Column(String name, String type, String format, int priority, String description) {
+    public Column {
+      description = description == null ? "" : description;
+    }
+
+    /** A column without a description, as every built-in kind's. */
+    public Column(String name, String type, String format, int priority) {
+      this(name, type, format, priority, "");
+    }
+
     static Column of(String name) {
       return new Column(name, "string", "", 0);
     }
@@ -231,6 +244,17 @@ public final class Tables {
    */
   public static ObjectNode table(ResourceType type, Version version, List<? extends JsonNode> objects, IncludeObject include,
       Instant now, String resourceVersion, String continueToken, long remaining) {
+    return table(columns(type), object -> cells(type, object, now), version, objects, include, resourceVersion,
+        continueToken, remaining);
+  }
+
+  /**
+   * A Table of {@code objects} with the given columns, each row's cells made by {@code cells}: a
+   * String, a Long, a Double, a Boolean or null each.
+   */
+  static ObjectNode table(List<Column> columns, Function<JsonNode, List<Object>> cells, Version version,
+      List<? extends JsonNode> objects, IncludeObject include, String resourceVersion, String continueToken,
+      long remaining) {
     ObjectNode table = JsonNodeFactory.instance.objectNode().put("kind", "Table").put("apiVersion", version.apiVersion);
     ObjectNode metadata = table.putObject("metadata");
     if (resourceVersion != null) {
@@ -243,19 +267,25 @@ public final class Tables {
       }
     }
     ArrayNode definitions = table.putArray("columnDefinitions");
-    for (Column column : columns(type)) {
+    for (Column column : columns) {
       definitions.addObject().put("name", column.name()).put("type", column.type()).put("format", column.format())
-          .put("description", "").put("priority", column.priority());
+          .put("description", column.description()).put("priority", column.priority());
     }
     ArrayNode rows = table.putArray("rows");
     for (JsonNode object : objects) {
       ObjectNode row = rows.addObject();
-      ArrayNode cells = row.putArray("cells");
-      for (Object cell : cells(type, object, now)) {
-        if (cell instanceof Long number) {
-          cells.add(number);
+      ArrayNode rowCells = row.putArray("cells");
+      for (Object cell : cells.apply(object)) {
+        if (cell == null) {
+          rowCells.addNull();
+        } else if (cell instanceof Long number) {
+          rowCells.add(number);
+        } else if (cell instanceof Double number) {
+          rowCells.add(number);
+        } else if (cell instanceof Boolean bool) {
+          rowCells.add(bool);
         } else {
-          cells.add(String.valueOf(cell));
+          rowCells.add(String.valueOf(cell));
         }
       }
       switch (include) {

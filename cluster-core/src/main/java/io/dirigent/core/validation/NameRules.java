@@ -57,6 +57,7 @@ public final class NameRules {
   // The formats are quoted in messages exactly as Kubernetes quotes them. Matching uses an
   // equivalent pattern that cannot backtrack, because names arrive from clients at any length.
   private static final String DNS1123_LABEL_FORMAT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+  private static final String DNS1035_LABEL_FORMAT = "[a-z]([-a-z0-9]*[a-z0-9])?";
   private static final String DNS1123_SUBDOMAIN_FORMAT =
       DNS1123_LABEL_FORMAT + "(\\." + DNS1123_LABEL_FORMAT + ")*";
   private static final String QUALIFIED_NAME_FORMAT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
@@ -64,6 +65,7 @@ public final class NameRules {
 
   private static final String LABEL_MATCHER = "[a-z0-9](?:-*+[a-z0-9])*+";
   private static final Pattern LABEL_PATTERN = Pattern.compile(LABEL_MATCHER);
+  private static final Pattern DNS1035_LABEL_PATTERN = Pattern.compile("[a-z](?:-*+[a-z0-9])*+");
   private static final Pattern SUBDOMAIN_PATTERN =
       Pattern.compile(LABEL_MATCHER + "(?:\\." + LABEL_MATCHER + ")*+");
   private static final Pattern QUALIFIED_NAME_PATTERN =
@@ -75,6 +77,9 @@ public final class NameRules {
   private static final String DNS1123_SUBDOMAIN_MESSAGE =
       "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or"
           + " '.', and must start and end with an alphanumeric character";
+  private static final String DNS1035_LABEL_MESSAGE =
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an"
+          + " alphabetic character, and end with an alphanumeric character";
   private static final String QUALIFIED_NAME_MESSAGE =
       "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an"
           + " alphanumeric character";
@@ -111,6 +116,21 @@ public final class NameRules {
         problems.add(
             regexError(DNS1123_LABEL_MESSAGE, DNS1123_LABEL_FORMAT, "my-name", "123-abc"));
       }
+    }
+    return List.copyOf(problems);
+  }
+
+  /**
+   * A DNS-1035 label: a DNS-1123 label that starts with a letter, the form of names that become
+   * identifiers, such as a custom resource's plural or an API version.
+   */
+  public static List<String> dns1035Label(String value) {
+    List<String> problems = new ArrayList<>();
+    if (byteLength(value) > DNS1123_LABEL_MAX_LENGTH) {
+      problems.add(maxLengthError(DNS1123_LABEL_MAX_LENGTH));
+    }
+    if (!DNS1035_LABEL_PATTERN.matcher(value).matches()) {
+      problems.add(regexError(DNS1035_LABEL_MESSAGE, DNS1035_LABEL_FORMAT, "my-name", "abc-123"));
     }
     return List.copyOf(problems);
   }

@@ -83,6 +83,29 @@ class NameRulesTest {
     assertThat(NameRules.dns1123Label(value)).isEqualTo(problems);
   }
 
+  static final String DNS1035_RULE =
+      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an"
+          + " alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or"
+          + " 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+  static Stream<Arguments> dns1035Labels() {
+    return Stream.of(
+        arguments("a plural of letters is a label", "crontabs", List.of()),
+        arguments("a version with digits after a letter is a label", "v1beta1", List.of()),
+        arguments("a leading digit is refused", "1v", List.of(DNS1035_RULE)),
+        arguments("a trailing dash is refused", "v1-", List.of(DNS1035_RULE)),
+        arguments("upper case is refused", "CronTab", List.of(DNS1035_RULE)),
+        arguments("the empty string is refused", "", List.of(DNS1035_RULE)),
+        arguments("64 characters are too many", "a".repeat(64),
+            List.of("must be no more than 63 characters")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dns1035Labels")
+  void checksDns1035Labels(String sentence, String value, List<String> problems) {
+    assertThat(NameRules.dns1035Label(value)).isEqualTo(problems);
+  }
+
   static Stream<Arguments> pathSegments() {
     return Stream.of(
         arguments("anything else is a path segment", "Any Thing_at.all", List.of()),
