@@ -79,7 +79,7 @@ class CustomResourceCleanupTest {
     result(store.update(widgets, ns, held, WriteOptions.DEFAULT));
 
     Await.until("the definition is gone", WAIT, () -> gone(definitions, "widgets.cleanup.example.com"));
-    assertThat(store.registry().byResource("widgets.cleanup.example.com")).isEmpty();
+    Await.until("its resource is no longer served", WAIT, () -> store.registry().byResource("widgets.cleanup.example.com").isEmpty());
   }
 
   @Test

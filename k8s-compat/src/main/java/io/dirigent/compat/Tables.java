@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceType;
+import io.dirigent.core.crd.PrinterColumn;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -244,6 +246,12 @@ public final class Tables {
    */
   public static ObjectNode table(ResourceType type, Version version, List<? extends JsonNode> objects, IncludeObject include,
       Instant now, String resourceVersion, String continueToken, long remaining) {
+    if (type.isCustom()) {
+      // The printer columns of the version asked for, as its definition declares them.
+      var columns = PrinterColumn.of(KubeJson.MAPPER.createObjectNode()
+          .set("additionalPrinterColumns", type.custom().version(type.version()).orElseThrow().printerColumns()));
+      return CustomTables.table(columns, version, objects, include, now, resourceVersion, continueToken, remaining);
+    }
     return table(columns(type), object -> cells(type, object, now), version, objects, include, resourceVersion,
         continueToken, remaining);
   }

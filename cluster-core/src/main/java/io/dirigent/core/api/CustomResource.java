@@ -13,11 +13,12 @@ import java.util.Optional;
  *
  * @param definition the name of the CustomResourceDefinition, {@code PLURAL.GROUP}
  * @param uid the definition's uid: a definition deleted and made again is another resource
+ * @param definitionVersion the resourceVersion of the definition it was made from
  * @param versions the served versions, storage version first
  * @param categories the categories it is listed in ({@code kubectl get all} reads {@code all})
  * @param listKind the kind of its lists
  */
-public record CustomResource(String definition, String uid, List<Version> versions, List<String> categories, String listKind) {
+public record CustomResource(String definition, String uid, String definitionVersion, List<Version> versions, List<String> categories, String listKind) {
 
   public CustomResource {
     Objects.requireNonNull(definition, "definition");

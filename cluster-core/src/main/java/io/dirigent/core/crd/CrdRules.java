@@ -176,9 +176,8 @@ public final class CrdRules {
   }
 
   /**
-   * A version's (or the shared) {@code schema}. Its structure — a structural schema, valid
-   * defaults, only an object at the root when the status subresource is on — is StructuralSchema's
-   * to check, not this class's.
+   * A version's (or the shared) {@code schema}: a structural schema with valid defaults, as
+   * {@link SchemaCheck} checks it.
    *
    * @param statusEnabled whether the status subresource is on for the version(s) the schema is for
    */
@@ -187,9 +186,7 @@ public final class CrdRules {
     if (!schema.path("openAPIV3Schema").isObject()) {
       return;
     }
-    // CALL SITE: the schema structure of <path>.openAPIV3Schema is checked here by
-    // io.dirigent.core.crd.StructuralSchema (wired in at merge), given statusEnabled, adding its
-    // errors to `errors` under <path>.openAPIV3Schema.
+    errors.addAll(SchemaCheck.structuralErrors(schema.path("openAPIV3Schema"), path + ".openAPIV3Schema"));
   }
 
   /** Kubernetes' {@code hasAnyStatusEnabled}: the status subresource on for any version. */

@@ -72,7 +72,7 @@ public final class CustomResources {
       return Optional.empty();
     }
     CustomResource.Version storage = versions.get(0);
-    var custom = new CustomResource(KubeJson.name(definition), KubeJson.uid(definition), versions, strings(names.path("categories")),
+    var custom = new CustomResource(KubeJson.name(definition), KubeJson.uid(definition), KubeJson.meta(definition, "resourceVersion"), versions, strings(names.path("categories")),
         names.path("listKind").asText(kind + "List"));
     String singular = names.path("singular").asText("");
     return Optional.of(new ResourceType(group, storage.name(), kind, plural, singular.isEmpty() ? kind.toLowerCase() : singular,
@@ -92,6 +92,24 @@ public final class CustomResources {
         subresources.has("status"),
         scale.isObject() ? new CustomResource.Scale(scale.path("specReplicasPath").asText(".spec.replicas"),
             scale.path("statusReplicasPath").asText(".status.replicas"), scale.path("labelSelectorPath").asText(null)) : null);
+  }
+
+  /**
+   * Whether {@code served} was made from this version of the definition or a newer one: the
+   * writer's answer may come before the watch event of an older write.
+   */
+  private static boolean sameDefinition(CustomResource served, JsonNode definition) {
+    String version = KubeJson.meta(definition, "resourceVersion");
+    return !version.isEmpty() && served.uid().equals(KubeJson.uid(definition))
+        && KubeJson.resourceVersion(definition) <= parse(served.definitionVersion());
+  }
+
+  private static long parse(String resourceVersion) {
+    try {
+      return Long.parseLong(resourceVersion);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Whether the definition's condition {@code type} is True. */
@@ -115,11 +133,12 @@ public final class CustomResources {
       return;
     }
     String resource = KubeJson.name(definition);
-    Optional<ResourceType> type = deleted ? Optional.empty() : typeOf(definition);
     Optional<ResourceType> current = registry.byResource(resource);
-    if (current.isPresent() && !current.get().isCustom()) {
+    if (current.isPresent() && (!current.get().isCustom() || !deleted && sameDefinition(current.get().custom(), definition))) {
+      // A built-in resource, or this very version of the definition already served (its writer and its watch both tell).
       return;
     }
+    Optional<ResourceType> type = deleted ? Optional.empty() : typeOf(definition);
     if (type.isPresent() && type.get().resource().equals(resource)) {
       registry.define(type.get());
     } else if (current.isPresent() && (!deleted || KubeJson.uid(definition).equals(current.get().custom().uid()))) {
