@@ -273,6 +273,93 @@ class KubectlIT {
   }
 
   @Test
+  void aCustomResourceDefinitionIsServedValidatedScaledAndWatchedAsOnKubernetes() throws Exception {
+    // The definition of Kubernetes' own walkthrough, with columns, scale and status.
+    Path definition = manifest("crontabs", """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: crontabs.stable.example.com}
+        spec:
+          group: stable.example.com
+          scope: Namespaced
+          names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct]}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      cronSpec: {type: string, pattern: '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$'}
+                      image: {type: string}
+                      replicas: {type: integer, minimum: 1, maximum: 10, default: 1}
+                  status:
+                    type: object
+                    properties:
+                      replicas: {type: integer}
+                      labelSelector: {type: string}
+            subresources:
+              status: {}
+              scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas, labelSelectorPath: .status.labelSelector}
+            additionalPrinterColumns:
+            - {name: Spec, type: string, jsonPath: .spec.cronSpec}
+            - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+            - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+        """);
+    assertThat(ok("apply", "-f", definition.toString()).out()).isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
+    ok("wait", "--for=condition=established", "--timeout=60s", "crd/crontabs.stable.example.com");
+    awaitOutput("kubectl finding the new resource", out -> out.lines().anyMatch(line -> line.matches("crontabs\\s+ct\\s+stable.example.com/v1\\s+true\\s+CronTab")),
+        "api-resources", "--api-group=stable.example.com");
+
+    Path object = manifest("crontab", """
+        apiVersion: stable.example.com/v1
+        kind: CronTab
+        metadata: {name: my-new-cron-object}
+        spec: {cronSpec: "* * * * */5", image: my-awesome-cron-image}
+        """);
+    assertThat(ok("apply", "-f", object.toString()).out()).isEqualTo("crontab.stable.example.com/my-new-cron-object created\n");
+    assertThat(ok("get", "ct").out()).containsPattern("(?m)^NAME\\s+SPEC\\s+REPLICAS\\s+AGE$")
+        .containsPattern("(?m)^my-new-cron-object\\s+\\* \\* \\* \\* \\*/5\\s+1\\s+\\d+s$");
+
+    Kubectl.Run invalid = fails("apply", "-f", manifest("crontab-bad", """
+        apiVersion: stable.example.com/v1
+        kind: CronTab
+        metadata: {name: bad}
+        spec: {cronSpec: "every minute", replicas: 20}
+        """).toString());
+    assertThat(invalid.err()).contains("The CronTab \"bad\" is invalid")
+        .contains("spec.replicas: Invalid value").contains("spec.replicas in body should be less than or equal to 10")
+        .contains("spec.cronSpec in body should match");
+    Kubectl.Run unknown = fails("apply", "-f", manifest("crontab-extra", """
+        apiVersion: stable.example.com/v1
+        kind: CronTab
+        metadata: {name: extra}
+        spec: {cronSpec: "* * * * *", colour: blue}
+        """).toString());
+    assertThat(unknown.err()).contains("unknown field \"spec.colour\"");
+
+    Path watched = home.resolve("crontab-watch-" + suffix + ".log");
+    Process watch = kubectl.start(watched, "get", "crontabs", "-w", "--output-watch-events");
+    try {
+      Await.until("the watch's first listing", WAIT, () -> readQuietly(watched).contains("my-new-cron-object"));
+      assertThat(ok("scale", "crontab", "my-new-cron-object", "--replicas=3").out()).isEqualTo("crontab.stable.example.com/my-new-cron-object scaled\n");
+      Await.until("the watch printing the scaled object", WAIT, () -> readQuietly(watched).lines()
+          .anyMatch(line -> line.matches("MODIFIED\\s+my-new-cron-object\\s+.*\\s+3\\s+\\d+s")));
+    } finally {
+      watch.destroy();
+    }
+
+    assertThat(ok("delete", "crd", "crontabs.stable.example.com").out()).isEqualTo("customresourcedefinition.apiextensions.k8s.io \"crontabs.stable.example.com\" deleted\n");
+    // Whether kubectl's discovery cache still names the resource or not, it is gone.
+    assertThat(fails("get", "crontabs").err()).containsAnyOf("the server doesn't have a resource type \"crontabs\"",
+        "the server could not find the requested resource");
+  }
+
+  @Test
   void aServiceGetsEndpointSlicesKubectlListsAsOnKubernetes() throws Exception {
     ok("create", "deployment", "sliced", "--image=dirigent/httpenv:1", "--replicas=2", "--port=8888");
     ok("expose", "deployment", "sliced", "--port=80", "--target-port=8888");

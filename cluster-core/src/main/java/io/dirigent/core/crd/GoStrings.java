@@ -84,30 +84,6 @@ final class GoStrings {
     return out.toString();
   }
 
-  /** Go's {@code fmt.Print} of a float64: the shortest digits, {@code %g} style (1e+06). */
-  static String formatFloat(double value) {
-    if (Double.isNaN(value)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(value)) {
-      return value > 0 ? "+Inf" : "-Inf";
-    }
-    if (value == 0) {
-      return 1 / value < 0 ? "-0" : "0";
-    }
-    BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-    String digits = decimal.unscaledValue().abs().toString();
-    int exponent = digits.length() - decimal.scale() - 1;
-    String sign = value < 0 ? "-" : "";
-    // %v is %g with the shortest digits, which switches to an exponent below 1e-4 and from 1e6.
-    if (exponent < -4 || exponent >= 6) {
-      String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-      String exp = Integer.toString(Math.abs(exponent));
-      return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (exp.length() < 2 ? "0" + exp : exp);
-    }
-    return sign + decimal.abs().toPlainString();
-  }
-
   /** Go's {@code json.Marshal} of decoded JSON: compact, object keys sorted, HTML-safe. */
   static String marshal(JsonNode value) {
     StringBuilder out = new StringBuilder();
@@ -149,7 +125,7 @@ final class GoStrings {
   private static String jsonFloat(double value) {
     double magnitude = Math.abs(value);
     if (magnitude != 0 && (magnitude < 1e-6 || magnitude >= 1e21)) {
-      return formatFloat(value).replaceFirst("e([-+])0(\\d)$", "e$1$2");
+      return GoText.number(value).replaceFirst("e([-+])0(\\d)$", "e$1$2");
     }
     return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
   }

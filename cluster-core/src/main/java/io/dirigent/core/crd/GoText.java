@@ -44,6 +44,9 @@ final class GoText {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return Double.isNaN(value) ? "NaN" : (value > 0 ? "+Inf" : "-Inf");
     }
+    if (value == 0) {
+      return 1 / value < 0 ? "-0" : "0";
+    }
     BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
     double magnitude = Math.abs(value);
     int exponent = decimal.precision() - decimal.scale() - 1;

@@ -85,7 +85,7 @@ public final class JsonPath {
       return "<no value>";
     }
     if (value.isFloatingPointNumber()) {
-      return GoStrings.formatFloat(value.asDouble());
+      return GoText.number(value.asDouble());
     }
     return value.asText();
   }

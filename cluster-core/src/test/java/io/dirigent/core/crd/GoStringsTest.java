@@ -22,7 +22,7 @@ class GoStringsTest {
       0.0,        0
       """)
   void formatsFloatsAsGosPrint(double value, String printed) {
-    assertThat(GoStrings.formatFloat(value)).isEqualTo(printed);
+    assertThat(GoText.number(value)).isEqualTo(printed);
   }
 
   @ParameterizedTest(name = "json.Marshal gives {1}")
