@@ -1,6 +1,7 @@
 package io.dirigent.controllers;
 
 import io.dirigent.core.api.KubeJson;
+import io.dirigent.core.api.ResourceType;
 import io.dirigent.core.informer.InformerStore;
 import io.dirigent.core.informer.Index;
 import io.dirigent.core.store.DeleteOptions;
@@ -141,24 +142,29 @@ final class GarbageCollector implements Controller {
     return collectIfOrphaned(object, cache);
   }
 
-  /** Deletes the object when every owner it names is gone. */
+  /**
+   * Deletes the object when every owner it names is gone. An owner of a custom resource (an
+   * operator's object owning Deployments or pods) is followed by no informer here: it is asked of
+   * the store at the resync, so its dependents go within a resync interval of it.
+   */
   private CompletionStage<?> collectIfOrphaned(HasMetadata object, Cache cache) {
-    List<OwnerReference> owners = references(object).stream().filter(o -> KINDS.containsKey(o.getKind())).toList();
+    List<OwnerReference> owners = references(object).stream().filter(o -> KINDS.containsKey(o.getKind()) || custom(o).isPresent()).toList();
     if (owners.isEmpty() || owners.size() != references(object).size() || object.getMetadata().getDeletionTimestamp() != null) {
       return CompletableFuture.completedFuture(null);
     }
     for (OwnerReference owner : owners) {
-      Optional<? extends HasMetadata> cached = cache.get(KINDS.get(owner.getKind()), InformerStore.key(object.getMetadata().getNamespace(), owner.getName()));
+      Optional<? extends HasMetadata> cached = KINDS.containsKey(owner.getKind())
+          ? cache.get(KINDS.get(owner.getKind()), InformerStore.key(object.getMetadata().getNamespace(), owner.getName())) : Optional.empty();
       if (cached.isPresent() && cached.get().getMetadata().getUid().equals(owner.getUid())) {
         return CompletableFuture.completedFuture(null);
       }
     }
     // The cache says every owner is gone; make sure with the store itself before deleting.
-    List<CompletableFuture<Boolean>> gone = owners.stream().map(owner -> store.get(KINDS.get(owner.getKind()), object.getMetadata().getNamespace(), owner.getName())
+    List<CompletableFuture<Boolean>> gone = owners.stream().map(owner -> ownerUid(owner, object.getMetadata().getNamespace())
         .toCompletableFuture()
-        .handle((live, failure) -> {
+        .handle((uid, failure) -> {
           if (failure == null) {
-            return !live.getMetadata().getUid().equals(owner.getUid());
+            return !uid.equals(owner.getUid());
           }
           if (StoreException.is(failure, StoreError.Reason.NOT_FOUND)) {
             return true;
@@ -175,6 +181,20 @@ final class GarbageCollector implements Controller {
       log.debug("deleting object={} in the background: every owner is gone owners={}", key, named);
       return delete(object, DeleteOptions.Propagation.BACKGROUND);
     });
+  }
+
+  /** The custom resource an owner reference names, if it names one this member serves. */
+  private Optional<ResourceType> custom(OwnerReference owner) {
+    return store.registry().byKind(owner.getApiVersion() == null ? "" : owner.getApiVersion(), owner.getKind()).filter(ResourceType::isCustom);
+  }
+
+  /** The uid of the object an owner reference names, as the store has it now. */
+  private CompletionStage<String> ownerUid(OwnerReference owner, String namespace) {
+    if (KINDS.containsKey(owner.getKind())) {
+      return store.get(KINDS.get(owner.getKind()), namespace, owner.getName()).thenApply(live -> live.getMetadata().getUid());
+    }
+    ResourceType type = custom(owner).orElseThrow();
+    return store.get(type, namespace, owner.getName()).thenApply(KubeJson::uid);
   }
 
   private CompletionStage<?> foreground(HasMetadata owner, Cache cache) {

@@ -95,4 +95,25 @@ class CustomResourceCleanupTest {
     Await.until("the namespace is gone", WAIT, () -> gone(namespaces, ns));
     assertThat(count(gadgets)).isZero();
   }
+
+  @Test
+  void aPodOwnedByADeletedCustomObjectIsCollected() {
+    Store store = cluster.store();
+    ResourceType owners = define("owners.example.com", "operators", "Operator");
+    String ns = cluster.namespace("c");
+    object(owners, ns, "op", null);
+    String uid = KubeJson.uid(result(store.get(owners, ns, "op")));
+    io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("owned").withNamespace(ns)
+        .addNewOwnerReference().withApiVersion(owners.apiVersion()).withKind("Operator").withName("op").withUid(uid).endOwnerReference()
+        .endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build();
+    result(store.create(pod));
+
+    result(store.delete(owners, ns, "op", DeleteOptions.defaults(), WriteOptions.DEFAULT));
+
+    ResourceType pods = store.registry().byResource("pods").orElseThrow();
+    Await.until("the owned pod is collected", Duration.ofSeconds(40), () -> cluster.store().get(pods, ns, "owned")
+        .handle((found, failure) -> failure != null && StoreException.is(failure, StoreError.Reason.NOT_FOUND)).toCompletableFuture().join());
+  }
 }

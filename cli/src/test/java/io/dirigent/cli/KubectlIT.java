@@ -312,6 +312,8 @@ class KubectlIT {
         """);
     assertThat(ok("apply", "-f", definition.toString()).out()).isEqualTo("customresourcedefinition.apiextensions.k8s.io/crontabs.stable.example.com created\n");
     ok("wait", "--for=condition=established", "--timeout=60s", "crd/crontabs.stable.example.com");
+    assertThat(ok("get", "crd", "crontabs.stable.example.com").out()).containsPattern("(?m)^NAME\\s+CREATED AT$")
+        .containsPattern("(?m)^crontabs.stable.example.com\\s+\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$");
     awaitOutput("kubectl finding the new resource", out -> out.lines().anyMatch(line -> line.matches("crontabs\\s+ct\\s+stable.example.com/v1\\s+true\\s+CronTab")),
         "api-resources", "--api-group=stable.example.com");
 

@@ -140,7 +140,7 @@ public final class Tables {
       case "endpointslices.discovery.k8s.io" -> List.of(NAME, Column.of("AddressType"), Column.of("Ports"), Column.of("Endpoints"), AGE);
       case "leases.coordination.k8s.io" -> List.of(NAME, Column.of("Holder"), AGE);
       case "resourcequotas" -> List.of(NAME, AGE, Column.of("Request"), Column.of("Limit"));
-      case "limitranges" -> List.of(NAME, Column.of("Created At"));
+      case "limitranges", "customresourcedefinitions.apiextensions.k8s.io" -> List.of(NAME, Column.of("Created At"));
       case "apiservices.apiregistration.k8s.io" -> List.of(NAME, Column.of("Service"), Column.of("Available"), AGE);
       case "priorityclasses.scheduling.k8s.io" -> List.of(NAME, Column.integer("Value"), Column.of("Global-Default"), AGE,
           Column.of("PreemptionPolicy"));
@@ -197,7 +197,7 @@ public final class Tables {
           firstThree(object.path("endpoints"), endpoint -> endpoint.path("addresses").path(0).asText()), age);
       case "leases.coordination.k8s.io" -> List.of(name, spec.path("holderIdentity").asText(NONE), age);
       case "resourcequotas" -> List.of(name, age, quotaUsage(status, false), quotaUsage(status, true));
-      case "limitranges" -> List.of(name, metadata.path("creationTimestamp").asText(""));
+      case "limitranges", "customresourcedefinitions.apiextensions.k8s.io" -> List.of(name, metadata.path("creationTimestamp").asText(""));
       case "apiservices.apiregistration.k8s.io" -> List.of(name, apiServiceBackend(spec), apiServiceAvailable(status), age);
       case "priorityclasses.scheduling.k8s.io" -> List.of(name, object.path("value").asLong(), String.valueOf(object.path("globalDefault").asBoolean(false)),
           age, object.path("preemptionPolicy").asText("PreemptLowerPriority"));

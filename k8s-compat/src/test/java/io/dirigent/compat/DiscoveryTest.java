@@ -70,7 +70,7 @@ class DiscoveryTest {
     assertThat(texts(discovery.coreVersions("127.0.0.1:6443").path("versions"))).containsExactly("v1");
     List<String> groups = new ArrayList<>();
     discovery.groups().path("groups").forEach(g -> groups.add(g.path("preferredVersion").path("groupVersion").asText()));
-    assertThat(groups).containsExactly("apps/v1", "apiregistration.k8s.io/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
+    assertThat(groups).containsExactly("apps/v1", "apiextensions.k8s.io/v1", "apiregistration.k8s.io/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
         "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1");
 
     JsonNode apps = discovery.resources("apps/v1").orElseThrow();

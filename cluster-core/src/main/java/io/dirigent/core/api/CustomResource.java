@@ -17,8 +17,10 @@ import java.util.Optional;
  * @param versions the served versions, storage version first
  * @param categories the categories it is listed in ({@code kubectl get all} reads {@code all})
  * @param listKind the kind of its lists
+ * @param terminating whether the definition is being deleted: its objects are, and no new one is made
  */
-public record CustomResource(String definition, String uid, String definitionVersion, List<Version> versions, List<String> categories, String listKind) {
+public record CustomResource(String definition, String uid, String definitionVersion, List<Version> versions, List<String> categories, String listKind,
+    boolean terminating) {
 
   public CustomResource {
     Objects.requireNonNull(definition, "definition");

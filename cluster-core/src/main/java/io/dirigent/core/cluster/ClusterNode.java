@@ -48,6 +48,8 @@ public final class ClusterNode implements AutoCloseable {
   private final Store store;
   private final CompletionStage<Void> ready;
   private final Quorum quorum;
+  /** Completes once the member has listed the CustomResourceDefinitions (at once on a worker, which serves none). */
+  private volatile CompletionStage<Void> definitionsListed = CompletableFuture.completedFuture(null);
   /** On a control-plane member, once its store's schema is there. */
   private volatile JournalProbe journal;
 
@@ -98,7 +100,7 @@ public final class ClusterNode implements AutoCloseable {
         .thenRun(() -> ClusterFormation.recordMember(dataDir(system)))
         .thenRun(() -> {
           if (controlPlane) {
-            CustomResourceWatcher.start(system, store, settings.definitionsRelistDelay());
+            definitionsListed = CustomResourceWatcher.start(system, store, settings.definitionsRelistDelay());
           }
         })
         .thenCompose(up -> controlPlane ? retrying("the system namespaces", () -> SystemNamespaces.ensure(store)) : CompletableFuture.completedFuture(null))
@@ -107,7 +109,9 @@ public final class ClusterNode implements AutoCloseable {
         .thenCompose(classes -> controlPlane ? retrying("the local APIServices", () -> LocalApiServices.ensure(store, java.time.Clock.systemUTC()))
             : CompletableFuture.completedFuture(null))
         .thenCompose(policy -> controlPlane ? retrying("the kubernetes Service", () -> KubernetesService.ensure(system, store)) : CompletableFuture.completedFuture(null))
-        .thenCompose(service -> controlPlane ? retrying("the default StorageClass", () -> DefaultStorageClass.ensure(store)) : CompletableFuture.completedFuture(null));
+        .thenCompose(service -> controlPlane ? retrying("the default StorageClass", () -> DefaultStorageClass.ensure(store)) : CompletableFuture.completedFuture(null))
+        // Ready once it serves every custom resource there is, not only the built-in kinds.
+        .thenCompose(storageClass -> definitionsListed);
   }
 
   /** Starts a member with the given overrides on top of Dirigent's configuration. */

@@ -10,6 +10,8 @@ import io.dirigent.core.store.Store;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
@@ -25,9 +27,13 @@ public final class CustomResourceWatcher {
 
   private CustomResourceWatcher() {}
 
-  /** Starts following the definitions of {@code store} into its registry. */
-  public static void start(ActorSystem<?> system, Store store, Duration relistDelay) {
+  /**
+   * Starts following the definitions of {@code store} into its registry; completes once they have
+   * been listed the first time (the member serves every custom resource there is).
+   */
+  public static CompletionStage<Void> start(ActorSystem<?> system, Store store, Duration relistDelay) {
     ResourceRegistry registry = store.registry();
+    CompletableFuture<Void> synced = new CompletableFuture<>();
     ResourceType definitions = registry.byResource(CustomResources.DEFINITIONS).orElseThrow();
     system.systemActorOf(Behaviors.<Informer.Event>setup(context -> {
       context.spawn(Informer.create(store, definitions, ObjectFilter.ALL, context.getSelf(), relistDelay), "informer");
@@ -36,12 +42,14 @@ public final class CustomResourceWatcher {
           CustomResources.learn(registry, upserted.object(), false);
         } else if (event instanceof Informer.Deleted deleted) {
           CustomResources.learn(registry, deleted.object(), true);
-        } else if (event instanceof Informer.Synced synced) {
-          resync(registry, synced);
+        } else if (event instanceof Informer.Synced listed) {
+          resync(registry, listed);
+          synced.complete(null);
         }
         return Behaviors.same();
       });
     }), "custom-resources", Props.empty());
+    return synced;
   }
 
   /** A full listing: what it holds is learned, custom resources of definitions no longer there are forgotten. */

@@ -73,7 +73,7 @@ public final class CustomResources {
     }
     CustomResource.Version storage = versions.get(0);
     var custom = new CustomResource(KubeJson.name(definition), KubeJson.uid(definition), KubeJson.meta(definition, "resourceVersion"), versions, strings(names.path("categories")),
-        names.path("listKind").asText(kind + "List"));
+        names.path("listKind").asText(kind + "List"), definition.path("metadata").hasNonNull("deletionTimestamp"));
     String singular = names.path("singular").asText("");
     return Optional.of(new ResourceType(group, storage.name(), kind, plural, singular.isEmpty() ? kind.toLowerCase() : singular,
         strings(names.path("shortNames")), !"Cluster".equals(spec.path("scope").asText("Namespaced")), storage.status(), storage.scale() != null,

@@ -117,6 +117,11 @@ public final class Store {
    * {@code metadata.generateName} without a name gets a unique generated name.
    */
   public CompletionStage<ObjectNode> create(ResourceType type, String namespace, ObjectNode object, WriteOptions options) {
+    if (type.isCustom() && type.custom().terminating()) {
+      // As Kubernetes: the objects of a definition being deleted are going, and no new one comes.
+      return CompletableFuture.failedFuture(StoreError.of(StoreError.Reason.METHOD_NOT_ALLOWED,
+          "create is not supported on resources of kind \"%s\"".formatted(type.resource())).toException());
+    }
     boolean generated = object != null && KubeJson.name(object).isEmpty() && !KubeJson.meta(object, "generateName").isEmpty();
     ObjectNode body;
     try {

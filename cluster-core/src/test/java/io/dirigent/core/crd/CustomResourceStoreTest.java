@@ -134,12 +134,15 @@ class CustomResourceStoreTest {
   }
 
   @Test
-  void aDeletedDefinitionIsServedUntilItsObjectsAreGoneThenForgotten() {
+  void aDeletedDefinitionTakesNoNewObjectsAndIsForgottenOnceItGoes() {
     result(store.create(definitions, "", definition("gone.example.com", "relics", "Relic", "Cluster"), WriteOptions.DEFAULT));
 
     var marked = result(store.delete(definitions, "", "relics.gone.example.com", DeleteOptions.defaults(), WriteOptions.DEFAULT));
     assertThat(marked.deleted()).as("held by the cleanup finalizer").isFalse();
-    assertThat(store.registry().byResource("relics.gone.example.com")).isPresent();
+    ResourceType relics = store.registry().byResource("relics.gone.example.com").orElseThrow();
+    StoreError refused = error(store.create(relics, "", object("gone.example.com/v1", "Relic", "", "late"), WriteOptions.DEFAULT));
+    assertThat(refused.reason()).isEqualTo(StoreError.Reason.METHOD_NOT_ALLOWED);
+    assertThat(refused.message()).isEqualTo("create is not supported on resources of kind \"relics.gone.example.com\"");
 
     ObjectNode held = marked.object().deepCopy();
     KubeJson.metadata(held).remove("finalizers");
