@@ -128,6 +128,32 @@ class CustomResourcesApiTest {
     assertThat(updated.path("spec").path("color").asText()).isEqualTo("red");
   }
 
+  @Test
+  void serverSideApplyCreatesThenMergesACustomObject() {
+    api.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", definition("apply.example.com", "stacks", "Stack"));
+    String ns = api.namespace("crd");
+    String object = "/apis/apply.example.com/v1/namespaces/" + ns + "/stacks/s?fieldManager=test";
+    ApiClient.Reply created = api.send("PATCH", object, "application/apply-patch+yaml",
+        "{\"apiVersion\":\"apply.example.com/v1\",\"kind\":\"Stack\",\"metadata\":{\"name\":\"s\"},\"spec\":{\"replicas\":1}}");
+    assertThat(created.code()).as(created.body()).isEqualTo(201);
+    ApiClient.Reply merged = api.send("PATCH", object, "application/apply-patch+yaml",
+        "{\"apiVersion\":\"apply.example.com/v1\",\"kind\":\"Stack\",\"metadata\":{\"name\":\"s\"},\"spec\":{\"color\":\"blue\"}}");
+    assertThat(merged.code()).as(merged.body()).isEqualTo(200);
+    assertThat(merged.json().path("spec").path("color").asText()).isEqualTo("blue");
+    assertThat(merged.json().path("spec").path("replicas").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void anObjectTheSchemaRefusesIsA422WithKubernetesMessage() {
+    api.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", definition("invalid.example.com", "bolts", "Bolt"));
+    String ns = api.namespace("crd");
+    ApiClient.Reply refused = api.send("POST", "/apis/invalid.example.com/v1/namespaces/" + ns + "/bolts",
+        "{\"apiVersion\":\"invalid.example.com/v1\",\"kind\":\"Bolt\",\"metadata\":{\"name\":\"b\"},\"spec\":{\"replicas\":\"two\"}}");
+    assertThat(refused.code()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.json().path("message").asText()).startsWith("Bolt.invalid.example.com \"b\" is invalid: spec.replicas: Invalid value: \"string\"");
+    assertThat(api.send("GET", "/apis/invalid.example.com/v1/namespaces/" + ns + "/bolts/b", null).code()).as("nothing written").isEqualTo(404);
+  }
+
   private static JsonNode groupNamed(JsonNode groups, String name) {
     for (JsonNode group : groups.path("groups")) {
       if (group.path("name").asText().equals(name)) {

@@ -45,7 +45,8 @@ public final class ApiClient {
     return send("PATCH", path, "application/merge-patch+json", patch);
   }
 
-  private Reply send(String method, String path, String contentType, String body) {
+  /** {@code method path} with a {@code body} of {@code contentType}. */
+  public Reply send(String method, String path, String contentType, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
     request = body == null ? request.method(method, BodyPublishers.noBody())
         : request.header("Content-Type", contentType).method(method, BodyPublishers.ofString(body));
