@@ -1,12 +1,14 @@
 package io.dirigent.compat;
 
+import io.dirigent.core.crd.jsonpath.JsonPath;
+import io.dirigent.core.crd.jsonpath.JsonPathException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.compat.Tables.Column;
 import io.dirigent.compat.Tables.IncludeObject;
 import io.dirigent.compat.Tables.Version;
-import io.dirigent.core.crd.JsonPath;
-import io.dirigent.core.crd.JsonPathException;
+import io.dirigent.core.crd.jsonpath.JsonPath;
+import io.dirigent.core.crd.jsonpath.JsonPathException;
 import io.dirigent.core.crd.PrinterColumn;
 import java.time.Instant;
 import java.util.ArrayList;

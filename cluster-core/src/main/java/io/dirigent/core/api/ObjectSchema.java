@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The schema a custom resource's version checks its objects against, as its definition's
  * {@code openAPIV3Schema} does in Kubernetes: what an object written at that version is pruned
- * to, defaulted with and validated by ({@code io.dirigent.core.crd.StructuralSchema}).
+ * to, defaulted with and validated by ({@code io.dirigent.core.crd.schema.StructuralSchema}).
  */
 public interface ObjectSchema {
 

@@ -1,5 +1,6 @@
 package io.dirigent.core.crd;
 
+import io.dirigent.core.crd.schema.SchemaCheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

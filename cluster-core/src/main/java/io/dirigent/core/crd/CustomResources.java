@@ -1,5 +1,6 @@
 package io.dirigent.core.crd;
 
+import io.dirigent.core.crd.schema.StructuralSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.core.api.CustomResource;
 import io.dirigent.core.api.FrozenJson;

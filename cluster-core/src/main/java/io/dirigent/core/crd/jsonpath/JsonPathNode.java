@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.jsonpath;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.jsonpath;
 
+import io.dirigent.core.crd.schema.GoText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

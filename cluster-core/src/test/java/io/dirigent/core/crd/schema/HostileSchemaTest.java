@@ -1,6 +1,6 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
-import static io.dirigent.core.crd.SchemaCheckTest.json;
+import static io.dirigent.core.crd.schema.SchemaCheckTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.jsonpath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.core.validation.FieldError;

@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.jsonpath;
 
 /**
  * A JSONPath template that cannot be parsed, or cannot be evaluated on an object, with client-go's

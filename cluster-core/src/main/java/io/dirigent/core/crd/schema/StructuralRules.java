@@ -1,12 +1,12 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
-import static io.dirigent.core.crd.SchemaNodes.flag;
-import static io.dirigent.core.crd.SchemaNodes.list;
-import static io.dirigent.core.crd.SchemaNodes.nonEmpty;
-import static io.dirigent.core.crd.SchemaNodes.present;
-import static io.dirigent.core.crd.SchemaNodes.schema;
-import static io.dirigent.core.crd.SchemaNodes.schemas;
-import static io.dirigent.core.crd.SchemaNodes.text;
+import static io.dirigent.core.crd.schema.SchemaNodes.flag;
+import static io.dirigent.core.crd.schema.SchemaNodes.list;
+import static io.dirigent.core.crd.schema.SchemaNodes.nonEmpty;
+import static io.dirigent.core.crd.schema.SchemaNodes.present;
+import static io.dirigent.core.crd.schema.SchemaNodes.schema;
+import static io.dirigent.core.crd.schema.SchemaNodes.schemas;
+import static io.dirigent.core.crd.schema.SchemaNodes.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

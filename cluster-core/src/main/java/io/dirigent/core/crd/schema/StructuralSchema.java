@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
 import io.dirigent.core.api.ObjectSchema;
 import com.fasterxml.jackson.databind.JsonNode;

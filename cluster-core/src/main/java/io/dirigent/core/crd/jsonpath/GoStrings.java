@@ -1,5 +1,6 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.jsonpath;
 
+import io.dirigent.core.crd.schema.GoText;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;

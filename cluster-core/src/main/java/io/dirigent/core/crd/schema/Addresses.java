@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
 import io.dirigent.core.net.Ipv4;
 

@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -8,7 +8,7 @@ import java.math.BigDecimal;
  * error reads as the API server's does: {@code %q} for paths, {@code %v} for numbers, and JSON
  * for a bad value that is not a string.
  */
-final class GoText {
+public final class GoText {
 
   private GoText() {}
 
@@ -40,7 +40,7 @@ final class GoText {
    * and the exponent form once the decimal exponent is below -4 or at least 6 ({@code 1e+06},
    * {@code 1.5e-05}).
    */
-  static String number(double value) {
+  public static String number(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       return Double.isNaN(value) ? "NaN" : (value > 0 ? "+Inf" : "-Inf");
     }
@@ -58,7 +58,7 @@ final class GoText {
   }
 
   /** A JSON number as Go's unstructured decoding holds it: integers whole, others as float64. */
-  static String number(JsonNode value) {
+  public static String number(JsonNode value) {
     return value.isIntegralNumber() && value.canConvertToLong() ? Long.toString(value.longValue()) : number(value.doubleValue());
   }
 
