@@ -47,8 +47,8 @@ final class AutoscalingRules {
 
   /** {@code ValidateCrossVersionObjectReference}: a kind and a name, each a path segment. */
   private static void reference(JsonNode reference, String at, List<FieldError> errors) {
-    NetworkingRules.pathSegment(reference, "kind", at, errors);
-    NetworkingRules.pathSegment(reference, "name", at, errors);
+    ObjectReferences.pathSegment(reference, "kind", at, errors);
+    ObjectReferences.pathSegment(reference, "name", at, errors);
   }
 
   /** {@code validateMetricSpec}: a known type, the one source it names filled in, and no other. */

@@ -16,13 +16,13 @@ import java.util.regex.Pattern;
  * @param width 32 for IPv4, 128 for IPv6
  * @param prefix the prefix length
  */
-record IpBlocks(BigInteger bits, int width, int prefix) {
+record IpBlock(BigInteger bits, int width, int prefix) {
 
   private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
   private static final Pattern GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
 
   /** The block {@code text} names, or empty when it is no CIDR of either family. */
-  static Optional<IpBlocks> parse(String text) {
+  static Optional<IpBlock> parse(String text) {
     int slash = text.indexOf('/');
     if (slash < 0 || !PREFIX.matcher(text.substring(slash + 1)).matches()) {
       return Optional.empty();
@@ -31,11 +31,11 @@ record IpBlocks(BigInteger bits, int width, int prefix) {
     int prefix = Integer.parseInt(text.substring(slash + 1));
     Optional<BigInteger> bits = address.contains(":") ? ipv6(address) : ipv4(address);
     int width = address.contains(":") ? 128 : 32;
-    return bits.filter(b -> prefix <= width).map(b -> new IpBlocks(b, width, prefix));
+    return bits.filter(b -> prefix <= width).map(b -> new IpBlock(b, width, prefix));
   }
 
   /** Whether {@code other} lies inside this block and is smaller than it. */
-  boolean strictlyContains(IpBlocks other) {
+  boolean strictlyContains(IpBlock other) {
     return other.width == width && other.prefix > prefix && network().equals(other.bits.shiftRight(width - prefix));
   }
 

@@ -1,134 +1,24 @@
 package io.dirigent.core.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dirigent.core.api.KubeJson;
-import io.dirigent.core.selector.LabelSelector;
 import java.util.List;
 
 /**
- * NetworkPolicies, Ingresses and IngressClasses ({@code networking.k8s.io/v1}) as Kubernetes'
- * {@code pkg/apis/networking/validation} checks them. Dirigent stores these objects and enforces
- * none of them yet, so their rules are the API's contract only: a manifest Kubernetes accepts is
- * accepted, one it refuses is refused with its words.
+ * Ingresses and IngressClasses ({@code networking.k8s.io/v1}) as Kubernetes'
+ * {@code pkg/apis/networking/validation} checks them (NetworkPolicies: {@link NetworkPolicyRules}).
+ * No ingress controller reads them yet, so their rules are the API's contract only: a manifest
+ * Kubernetes accepts is accepted, one it refuses is refused with its words.
  */
-final class NetworkingRules {
+final class IngressRules {
 
-  static final List<String> POLICY_TYPES = List.of("Ingress", "Egress");
   static final List<String> PATH_TYPES = List.of("Exact", "ImplementationSpecific", "Prefix");
   private static final List<String> PARAMETER_SCOPES = List.of("Cluster", "Namespace");
-  private static final List<String> PORT_PROTOCOLS = List.of("TCP", "UDP", "SCTP");
   private static final List<String> INVALID_PATH_SEQUENCES = List.of("//", "/./", "/../", "%2f", "%2F");
   private static final List<String> INVALID_PATH_SUFFIXES = List.of("/..", "/.");
   private static final int MAX_CONTROLLER_LENGTH = 250;
   static final String INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
-  private NetworkingRules() {}
-
-  // ---- NetworkPolicy ----
-
-  /** {@code ValidateNetworkPolicySpec}: the pod selector, each rule's ports and peers, the policy types. */
-  static void networkPolicy(JsonNode spec, List<FieldError> errors) {
-    selector(spec.path("podSelector"), "spec.podSelector", errors);
-    for (String direction : List.of("ingress", "egress")) {
-      String peers = direction.equals("ingress") ? "from" : "to";
-      JsonNode rules = spec.path(direction);
-      for (int r = 0; r < rules.size(); r++) {
-        String at = "spec." + direction + "[" + r + "]";
-        JsonNode ports = rules.get(r).path("ports");
-        for (int p = 0; p < ports.size(); p++) {
-          policyPort(ports.get(p), at + ".ports[" + p + "]", errors);
-        }
-        JsonNode list = rules.get(r).path(peers);
-        for (int p = 0; p < list.size(); p++) {
-          peer(list.get(p), at + "." + peers + "[" + p + "]", errors);
-        }
-      }
-    }
-    JsonNode types = spec.path("policyTypes");
-    if (types.size() > POLICY_TYPES.size()) {
-      errors.add(FieldError.invalid("spec.policyTypes", types.toString(), "may not specify more than two policyTypes"));
-      return;
-    }
-    for (int i = 0; i < types.size(); i++) {
-      if (!POLICY_TYPES.contains(types.get(i).asText())) {
-        errors.add(FieldError.notSupported("spec.policyTypes[" + i + "]", types.get(i).asText(), POLICY_TYPES));
-      }
-    }
-  }
-
-  /** A port a rule allows: a number (with an optional {@code endPort} for a range) or a named container port. */
-  private static void policyPort(JsonNode port, String at, List<FieldError> errors) {
-    JsonNode protocol = port.path("protocol");
-    if (present(protocol) && !PORT_PROTOCOLS.contains(protocol.asText())) {
-      errors.add(FieldError.notSupported(at + ".protocol", protocol.asText(), PORT_PROTOCOLS));
-    }
-    JsonNode number = port.path("port");
-    JsonNode endPort = port.path("endPort");
-    if (!present(number)) {
-      if (present(endPort)) {
-        errors.add(FieldError.invalid(at + ".endPort", endPort.asText(), "may not be specified when `port` is not specified"));
-      }
-      return;
-    }
-    if (number.isTextual()) {
-      if (present(endPort)) {
-        errors.add(FieldError.invalid(at + ".endPort", endPort.asText(), "may not be specified when `port` is non-numeric"));
-      }
-      NameRules.ianaServiceName(number.asText()).forEach(problem -> errors.add(FieldError.invalid(at + ".port", number.asText(), problem)));
-      return;
-    }
-    NetworkRules.portNumber(number, at + ".port", false, errors);
-    if (present(endPort)) {
-      if (endPort.asLong() < number.asLong()) {
-        errors.add(FieldError.invalid(at + ".endPort", endPort.asText(), "must be greater than or equal to `port`"));
-      }
-      NetworkRules.portNumber(endPort, at + ".endPort", false, errors);
-    }
-  }
-
-  /** A peer: pods, namespaces, or an address block — and a block only on its own. */
-  private static void peer(JsonNode peer, String at, List<FieldError> errors) {
-    int kinds = 0;
-    for (String selector : List.of("podSelector", "namespaceSelector")) {
-      if (peer.path(selector).isObject()) {
-        kinds++;
-        selector(peer.path(selector), at + "." + selector, errors);
-      }
-    }
-    JsonNode block = peer.path("ipBlock");
-    if (block.isObject()) {
-      kinds++;
-      ipBlock(block, at + ".ipBlock", errors);
-    }
-    if (kinds == 0) {
-      errors.add(FieldError.required(at, "must specify a peer"));
-    } else if (kinds > 1 && block.isObject()) {
-      errors.add(FieldError.forbidden(at, "may not specify both ipBlock and another peer"));
-    }
-  }
-
-  private static void ipBlock(JsonNode block, String at, List<FieldError> errors) {
-    String cidr = block.path("cidr").asText("");
-    if (cidr.isEmpty()) {
-      errors.add(FieldError.required(at + ".cidr", ""));
-      return;
-    }
-    var parsed = IpBlocks.parse(cidr);
-    if (parsed.isEmpty()) {
-      errors.add(FieldError.invalid(at + ".cidr", cidr, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
-      return;
-    }
-    JsonNode except = block.path("except");
-    for (int i = 0; i < except.size(); i++) {
-      String text = except.get(i).asText("");
-      var inner = IpBlocks.parse(text);
-      if (inner.isEmpty()) {
-        errors.add(FieldError.invalid(at + ".except[" + i + "]", text, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
-      } else if (!parsed.get().strictlyContains(inner.get())) {
-        errors.add(FieldError.invalid(at + ".except[" + i + "]", text, "must be a strict subset of `cidr`"));
-      }
-    }
-  }
+  private IngressRules() {}
 
   // ---- Ingress ----
 
@@ -193,7 +83,7 @@ final class NetworkingRules {
   }
 
   private static void host(String host, String at, List<FieldError> errors) {
-    if (IpBlocks.parse(host + (host.contains(":") ? "/128" : "/32")).isPresent()) {
+    if (IpBlock.parse(host + (host.contains(":") ? "/128" : "/32")).isPresent()) {
       errors.add(FieldError.invalid(at, host, "must be a DNS name, not an IP address"));
     }
     List<String> problems = host.contains("*") ? NameRules.wildcardDns1123Subdomain(host) : NameRules.dns1123Subdomain(host);
@@ -246,8 +136,8 @@ final class NetworkingRules {
       if (apiGroup.isTextual()) {
         NameRules.dns1123Subdomain(apiGroup.asText()).forEach(problem -> errors.add(FieldError.invalid(at + ".resource.apiGroup", apiGroup.asText(), problem)));
       }
-      pathSegment(reference, "kind", at + ".resource", errors);
-      pathSegment(reference, "name", at + ".resource", errors);
+      ObjectReferences.pathSegment(reference, "kind", at + ".resource", errors);
+      ObjectReferences.pathSegment(reference, "name", at + ".resource", errors);
     } else if (service) {
       JsonNode target = backend.path("service");
       String name = target.path("name").asText("");
@@ -296,8 +186,8 @@ final class NetworkingRules {
     if (apiGroup.isTextual()) {
       NameRules.dns1123Subdomain(apiGroup.asText()).forEach(problem -> errors.add(FieldError.invalid(at + ".apiGroup", apiGroup.asText(), problem)));
     }
-    pathSegment(parameters, "kind", at, errors);
-    pathSegment(parameters, "name", at, errors);
+    ObjectReferences.pathSegment(parameters, "kind", at, errors);
+    ObjectReferences.pathSegment(parameters, "name", at, errors);
     JsonNode scope = parameters.path("scope");
     if (!present(scope)) {
       errors.add(FieldError.required(at + ".scope", ""));
@@ -333,30 +223,6 @@ final class NetworkingRules {
     String path = value.substring(slash + 1);
     if (!path.matches("[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+")) {
       errors.add(FieldError.invalid(at, path, "Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')"));
-    }
-  }
-
-  // ---- shared ----
-
-  /** A required reference part that must be a URL path segment ({@code IsValidPathSegmentName}). */
-  static void pathSegment(JsonNode reference, String field, String at, List<FieldError> errors) {
-    String value = reference.path(field).asText("");
-    if (value.isEmpty()) {
-      errors.add(FieldError.required(at + "." + field, ""));
-    } else {
-      NameRules.pathSegmentName(value).forEach(problem -> errors.add(FieldError.invalid(at + "." + field, value, problem)));
-    }
-  }
-
-  /** A LabelSelector whose operators, keys and values Kubernetes accepts. */
-  static void selector(JsonNode selector, String at, List<FieldError> errors) {
-    if (!selector.isObject()) {
-      return;
-    }
-    try {
-      LabelSelector.of(KubeJson.toTyped(selector, io.fabric8.kubernetes.api.model.LabelSelector.class));
-    } catch (IllegalArgumentException e) {
-      errors.add(FieldError.invalid(at, selector.toString(), e.getMessage()));
     }
   }
 
