@@ -29,7 +29,8 @@ public final class Discovery {
   private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   /** The resources kubectl's {@code get all} shows (those of them Dirigent serves). */
   private static final Set<String> ALL = Set.of("pods", "replicationcontrollers", "services", "deployments.apps", "replicasets.apps", "daemonsets.apps",
-      "statefulsets.apps", "jobs.batch", "cronjobs.batch");
+      "statefulsets.apps", "jobs.batch", "cronjobs.batch",
+      "horizontalpodautoscalers.autoscaling");
 
   /** Which aggregated discovery version a client asked for. */
   public enum Aggregated {

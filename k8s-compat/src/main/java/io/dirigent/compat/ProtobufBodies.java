@@ -18,6 +18,8 @@ import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Coordination;
+import io.kubernetes.client.proto.V1Networking;
+import io.kubernetes.client.proto.V1Node;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V2Autoscaling;
 import java.io.IOException;
@@ -57,6 +59,8 @@ public final class ProtobufBodies {
       "autoscaling/v1", V1Autoscaling.getDescriptor(),
       "autoscaling/v2", V2Autoscaling.getDescriptor(),
       "coordination.k8s.io/v1", V1Coordination.getDescriptor(),
+      "networking.k8s.io/v1", V1Networking.getDescriptor(),
+      "node.k8s.io/v1", V1Node.getDescriptor(),
       "policy/v1", V1Policy.getDescriptor());
 
   /** Pointer fields in Kubernetes' Go types: a zero there was set on purpose and is kept. */
@@ -66,7 +70,8 @@ public final class ProtobufBodies {
       "progressDeadlineSeconds", "minReplicas", "targetCPUUtilizationPercentage", "automountServiceAccountToken",
       "suspend", "immutable", "successfulJobsHistoryLimit", "failedJobsHistoryLimit", "startingDeadlineSeconds",
       "priority", "enableServiceLinks", "shareProcessNamespace", "hostUsers", "runAsUser", "runAsGroup", "runAsNonRoot",
-      "privileged", "readOnlyRootFilesystem", "allowPrivilegeEscalation", "optional", "defaultMode", "mode");
+      "privileged", "readOnlyRootFilesystem", "allowPrivilegeEscalation", "optional", "defaultMode", "mode",
+      "stabilizationWindowSeconds");
 
   private static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
   private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";

@@ -152,6 +152,9 @@ public final class Tables {
       case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageTables.columns(type.resource());
       case "statefulsets.apps" -> List.of(NAME, Column.of("Ready"), AGE, Column.wide("Containers"), Column.wide("Images"));
       case "controllerrevisions.apps" -> List.of(NAME, Column.of("Controller"), Column.integer("Revision"), AGE);
+      case "networkpolicies.networking.k8s.io", "ingresses.networking.k8s.io", "ingressclasses.networking.k8s.io", "runtimeclasses.node.k8s.io" ->
+          NetworkingTables.columns(type.resource());
+      case "horizontalpodautoscalers.autoscaling" -> AutoscalingTables.columns(AGE);
       default -> List.of(NAME, AGE);
     };
   }
@@ -208,6 +211,9 @@ public final class Tables {
       case "statefulsets.apps" -> List.of(name, status.path("readyReplicas").asLong() + "/" + spec.path("replicas").asLong(1), age,
           containers(spec, "name"), containers(spec, "image"));
       case "controllerrevisions.apps" -> List.of(name, controller(metadata), object.path("revision").asLong(), age);
+      case "networkpolicies.networking.k8s.io", "ingresses.networking.k8s.io", "ingressclasses.networking.k8s.io", "runtimeclasses.node.k8s.io" ->
+          NetworkingTables.cells(type.resource(), object, age);
+      case "horizontalpodautoscalers.autoscaling" -> AutoscalingTables.cells(object, age);
       default -> List.of(name, age);
     };
   }
@@ -415,7 +421,7 @@ public final class Tables {
   }
 
   /** A LabelSelector as kubectl prints it: {@code app=web,tier in (a,b)}. */
-  private static String selector(JsonNode selector) {
+  static String selector(JsonNode selector) {
     List<String> parts = new ArrayList<>();
     new TreeMap<>(stringMap(selector.path("matchLabels"))).forEach((key, value) -> parts.add(key + "=" + value));
     for (JsonNode expression : selector.path("matchExpressions")) {

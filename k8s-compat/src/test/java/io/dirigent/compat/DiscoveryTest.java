@@ -62,7 +62,8 @@ class DiscoveryTest {
         }
       }
     }
-    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs", "jobs");
+    assertThat(all).containsExactly("pods", "replicationcontrollers", "services", "daemonsets", "deployments", "replicasets", "statefulsets",
+        "horizontalpodautoscalers", "cronjobs", "jobs");
   }
 
   @Test
@@ -70,8 +71,8 @@ class DiscoveryTest {
     assertThat(texts(discovery.coreVersions("127.0.0.1:6443").path("versions"))).containsExactly("v1");
     List<String> groups = new ArrayList<>();
     discovery.groups().path("groups").forEach(g -> groups.add(g.path("preferredVersion").path("groupVersion").asText()));
-    assertThat(groups).containsExactly("apps/v1", "apiextensions.k8s.io/v1", "apiregistration.k8s.io/v1", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1", "policy/v1",
-        "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1");
+    assertThat(groups).containsExactly("apps/v1", "apiextensions.k8s.io/v1", "apiregistration.k8s.io/v1", "autoscaling/v2", "batch/v1", "coordination.k8s.io/v1", "discovery.k8s.io/v1",
+        "networking.k8s.io/v1", "node.k8s.io/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "scheduling.k8s.io/v1", "storage.k8s.io/v1");
 
     JsonNode apps = discovery.resources("apps/v1").orElseThrow();
     List<String> names = new ArrayList<>();
@@ -84,7 +85,13 @@ class DiscoveryTest {
       }
     }
     assertThat(scale.path("group").asText()).isEqualTo("autoscaling");
-    assertThat(discovery.resources("autoscaling/v2")).isEmpty();
+    assertThat(discovery.resources("autoscaling/v1")).isEmpty();
+    List<String> autoscaling = new ArrayList<>();
+    discovery.resources("autoscaling/v2").orElseThrow().path("resources").forEach(r -> autoscaling.add(r.path("name").asText()));
+    assertThat(autoscaling).containsExactly("horizontalpodautoscalers", "horizontalpodautoscalers/status");
+    List<String> networking = new ArrayList<>();
+    discovery.resources("networking.k8s.io/v1").orElseThrow().path("resources").forEach(r -> networking.add(r.path("name").asText()));
+    assertThat(networking).containsExactly("ingressclasses", "ingresses", "ingresses/status", "networkpolicies");
     List<String> batch = new ArrayList<>();
     discovery.resources("batch/v1").orElseThrow().path("resources").forEach(r -> batch.add(r.path("name").asText()));
     assertThat(batch).containsExactly("cronjobs", "cronjobs/status", "jobs", "jobs/status");

@@ -26,10 +26,15 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -107,7 +112,30 @@ final class BuiltinResources {
         .register(new ResourceType("apiregistration.k8s.io", "v1", "APIService", "apiservices", "apiservice", List.of(), false,
             true, false, NameRule.PATH_SEGMENT, io.dirigent.core.api.model.APIService.class, Map.of(), null, false))
         .register(new ResourceType("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", List.of("pc"), false,
-            false, false, NameRule.DNS1123_SUBDOMAIN, PriorityClass.class, Map.of(), null, false));
+            false, false, NameRule.DNS1123_SUBDOMAIN, PriorityClass.class, Map.of(), null, false))
+        // Stored and validated only: no network plugin enforces policies, no ingress controller routes, no autoscaler scales yet.
+        .register(networking(NetworkPolicy.class, "networkpolicies", List.of("netpol"), true, false, null))
+        .register(networking(Ingress.class, "ingresses", List.of("ing"), true, true, ingressStatus()))
+        .register(networking(IngressClass.class, "ingressclasses", List.of(), false, false, null))
+        .register(new ResourceType("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler",
+            List.of("hpa"), true, true, false, NameRule.DNS1123_SUBDOMAIN, HorizontalPodAutoscaler.class, Map.of(), EMPTY, false))
+        .register(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", List.of(), false, false, false,
+            NameRule.DNS1123_SUBDOMAIN, RuntimeClass.class, Map.of(), null, false));
+  }
+
+  /** A new Ingress's status, as Kubernetes answers it before any controller wrote one: no load balancer yet. */
+  private static ObjectNode ingressStatus() {
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
+    status.putObject("loadBalancer");
+    return status;
+  }
+
+  /** networking.k8s.io/v1: NetworkPolicy, Ingress and IngressClass. */
+  private static ResourceType networking(Class<? extends HasMetadata> type, String plural, List<String> shortNames, boolean namespaced,
+      boolean hasStatus, ObjectNode initialStatus) {
+    String kind = type.getSimpleName();
+    return new ResourceType("networking.k8s.io", "v1", kind, plural, kind.toLowerCase(), shortNames, namespaced, hasStatus, false,
+        NameRule.DNS1123_SUBDOMAIN, type, Map.of(), initialStatus, false);
   }
 
   /** A new budget's status: the counters its OpenAPI schema requires, at 0 until the disruption controller counts. */

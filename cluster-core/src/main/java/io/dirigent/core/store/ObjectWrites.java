@@ -123,6 +123,10 @@ final class ObjectWrites {
           return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name, immutable));
         }
       }
+      List<FieldError> fixed = io.dirigent.core.validation.ImmutableFields.changed(type, current, next);
+      if (!fixed.isEmpty()) {
+        return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name, fixed));
+      }
       if (current.has("roleRef") && !current.get("roleRef").equals(next.path("roleRef"))) {
         // A binding grants what its role grants: changing the role would be a new binding, so Kubernetes refuses it.
         return new Reject(StoreError.invalid(type.kind() + "." + type.group(), name,

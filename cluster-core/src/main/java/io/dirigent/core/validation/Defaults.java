@@ -92,6 +92,9 @@ public final class Defaults {
         }
       }
       case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageDefaults.apply(type, object);
+      case "networkpolicies.networking.k8s.io" -> NetworkingDefaults.networkPolicy(object);
+      case "ingressclasses.networking.k8s.io" -> NetworkingDefaults.ingressClass(object);
+      case "horizontalpodautoscalers.autoscaling" -> AutoscalingDefaults.horizontalPodAutoscaler(object);
       case "statefulsets.apps" -> {
         ObjectNode spec = child(object, "spec");
         putIfAbsent(spec, "replicas", 1);

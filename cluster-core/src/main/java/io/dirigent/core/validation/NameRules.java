@@ -77,6 +77,9 @@ public final class NameRules {
   private static final String DNS1123_SUBDOMAIN_MESSAGE =
       "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or"
           + " '.', and must start and end with an alphanumeric character";
+  private static final String WILDCARD_DNS1123_SUBDOMAIN_MESSAGE =
+      "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case"
+          + " alphanumeric characters, '-' or '.' and end with an alphanumeric character";
   private static final String DNS1035_LABEL_MESSAGE =
       "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an"
           + " alphabetic character, and end with an alphanumeric character";
@@ -98,6 +101,21 @@ public final class NameRules {
     if (!SUBDOMAIN_PATTERN.matcher(value).matches()) {
       problems.add(
           regexError(DNS1123_SUBDOMAIN_MESSAGE, DNS1123_SUBDOMAIN_FORMAT, "example.com"));
+    }
+    return List.copyOf(problems);
+  }
+
+  /**
+   * A wildcard DNS-1123 subdomain, the form of an Ingress host that matches every name one level
+   * below a domain: {@code *.} and then a DNS-1123 subdomain, at most 253 bytes in all.
+   */
+  public static List<String> wildcardDns1123Subdomain(String value) {
+    List<String> problems = new ArrayList<>();
+    if (byteLength(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) {
+      problems.add(maxLengthError(DNS1123_SUBDOMAIN_MAX_LENGTH));
+    }
+    if (!value.startsWith("*.") || !SUBDOMAIN_PATTERN.matcher(value.substring(2)).matches()) {
+      problems.add(regexError(WILDCARD_DNS1123_SUBDOMAIN_MESSAGE, "\\*\\." + DNS1123_SUBDOMAIN_FORMAT, "*.example.com"));
     }
     return List.copyOf(problems);
   }

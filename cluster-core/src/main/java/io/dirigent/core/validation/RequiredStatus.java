@@ -23,7 +23,9 @@ public final class RequiredStatus {
       "replicationcontrollers", List.of("replicas"),
       "statefulsets.apps", List.of("replicas"),
       "poddisruptionbudgets.policy", List.of("currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"),
-      "daemonsets.apps", List.of("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady"));
+      "daemonsets.apps", List.of("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady"),
+      // autoscaling/v2 requires desiredReplicas only; currentReplicas is optional there (v1 requires both).
+      "horizontalpodautoscalers.autoscaling", List.of("desiredReplicas"));
 
   private RequiredStatus() {}
 

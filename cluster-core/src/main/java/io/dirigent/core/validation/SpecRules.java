@@ -58,6 +58,11 @@ final class SpecRules {
       case "rolebindings.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io" ->
           RbacRules.binding(object, type.namespaced(), errors);
       case "persistentvolumes", "persistentvolumeclaims", "storageclasses.storage.k8s.io" -> StorageRules.validate(type, object, errors);
+      case "networkpolicies.networking.k8s.io" -> NetworkPolicyRules.networkPolicy(spec, errors);
+      case "ingresses.networking.k8s.io" -> IngressRules.ingress(object, errors);
+      case "ingressclasses.networking.k8s.io" -> IngressRules.ingressClass(spec, errors);
+      case "horizontalpodautoscalers.autoscaling" -> AutoscalingRules.horizontalPodAutoscaler(spec, errors);
+      case "runtimeclasses.node.k8s.io" -> RuntimeClassRules.validate(object, errors);
       default -> { }
     }
     return errors;

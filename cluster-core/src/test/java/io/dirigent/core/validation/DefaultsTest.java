@@ -40,7 +40,23 @@ class DefaultsTest {
       "a live claim is protected while pods use it | persistentvolumeclaims | {'metadata':{'finalizers':['a/b']},'spec':{}} | /metadata/finalizers | [\"a/b\",\"kubernetes.io/pvc-protection\"]",
       "a claim being deleted is not protected again | persistentvolumeclaims | {'metadata':{'deletionTimestamp':'2026-12-07T00:00:00Z'},'spec':{}} | /metadata/finalizers | null",
       "a storage class deletes what it provisioned | storageclasses.storage.k8s.io | {'provisioner':'x'} | /reclaimPolicy | \"Delete\"",
-      "a storage class binds at once | storageclasses.storage.k8s.io | {'provisioner':'x'} | /volumeBindingMode | \"Immediate\""})
+      "a storage class binds at once | storageclasses.storage.k8s.io | {'provisioner':'x'} | /volumeBindingMode | \"Immediate\"",
+      "a network policy without types isolates ingress | networkpolicies.networking.k8s.io | {'spec':{'podSelector':{}}} | /spec/policyTypes | [\"Ingress\"]",
+      "a network policy with egress rules isolates both ways | networkpolicies.networking.k8s.io | {'spec':{'egress':[{}]}} | /spec/policyTypes | [\"Ingress\",\"Egress\"]",
+      "a network policy's own types stay | networkpolicies.networking.k8s.io | {'spec':{'policyTypes':['Egress'],'ingress':[{}]}} | /spec/policyTypes | [\"Egress\"]",
+      "a network policy without a pod selector selects every pod | networkpolicies.networking.k8s.io | {'spec':{}} | /spec/podSelector | {}",
+      "a network policy port is TCP | networkpolicies.networking.k8s.io | {'spec':{'ingress':[{'ports':[{'port':80}]}]}} | /spec/ingress/0/ports/0 | {\"port\":80,\"protocol\":\"TCP\"}",
+      "an ingress path gets no path type | ingresses.networking.k8s.io | {'spec':{'rules':[{'http':{'paths':[{'path':'/'}]}}]}} | /spec/rules/0/http/paths/0/pathType | null",
+      "an ingress class's parameters are cluster-scoped | ingressclasses.networking.k8s.io | {'spec':{'controller':'a.io/b','parameters':{'kind':'K','name':'n'}}} | /spec/parameters/scope | \"Cluster\"",
+      "an autoscaler keeps at least one replica | horizontalpodautoscalers.autoscaling | {'spec':{'maxReplicas':3}} | /spec/minReplicas | 1",
+      "an autoscaler without metrics aims at 80% CPU | horizontalpodautoscalers.autoscaling | {'spec':{'maxReplicas':3}} | /spec/metrics | [{\"type\":\"Resource\",\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\",\"averageUtilization\":80}}}]",
+      "an autoscaler's own metrics stay | horizontalpodautoscalers.autoscaling | {'spec':{'metrics':[{'type':'Pods'}]}} | /spec/metrics | [{\"type\":\"Pods\"}]",
+      "an autoscaler without behavior gets none | horizontalpodautoscalers.autoscaling | {'spec':{}} | /spec/behavior | null",
+      "an autoscaler's behavior is filled in as the controller applies it"
+          + " | horizontalpodautoscalers.autoscaling | {'spec':{'behavior':{'scaleDown':{'stabilizationWindowSeconds':60}}}} | /spec/behavior"
+          + " | {\"scaleDown\":{\"stabilizationWindowSeconds\":60,\"selectPolicy\":\"Max\",\"policies\":[{\"type\":\"Percent\",\"value\":100,\"periodSeconds\":15}]},"
+          + "\"scaleUp\":{\"stabilizationWindowSeconds\":0,\"selectPolicy\":\"Max\",\"policies\":[{\"type\":\"Pods\",\"value\":4,\"periodSeconds\":15},{\"type\":\"Percent\",\"value\":100,\"periodSeconds\":15}]}}",
+      "an autoscaler's empty policy list stays empty, for validation to refuse | horizontalpodautoscalers.autoscaling | {'spec':{'behavior':{'scaleUp':{'policies':[]}}}} | /spec/behavior/scaleUp/policies | []"})
   void missingFieldsTakeKubernetesDefaults(String sentence, String resource, String object, String pointer, String expected) throws Exception {
     ObjectNode defaulted = defaulted(resource, object);
     if (expected.equals("null")) {
