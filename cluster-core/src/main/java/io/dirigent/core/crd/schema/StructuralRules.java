@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -220,7 +219,7 @@ final class StructuralRules {
       }
     }
     try {
-      Pattern.compile(pattern);
+      GoRegex.compile(pattern);
       return null;
     } catch (PatternSyntaxException e) {
       return "error parsing regexp: " + e.getDescription();

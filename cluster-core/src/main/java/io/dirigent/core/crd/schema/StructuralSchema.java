@@ -99,7 +99,7 @@ public final class StructuralSchema implements ObjectSchema {
     String problem = null;
     if (!pattern.isEmpty()) {
       try {
-        compiled = Pattern.compile(pattern);
+        compiled = GoRegex.compile(pattern);
       } catch (PatternSyntaxException e) {
         problem = e.getDescription();
       } catch (StackOverflowError e) {

@@ -264,7 +264,7 @@ final class ValueValidator {
       } else {
         double data = value.doubleValue();
         double multiple = factor < 1 ? 1 / factor * data : data / factor;
-        if (multiple != Math.rint(multiple)) {
+        if (!isJsonInteger(multiple)) {
           result.add(FieldError.invalid(field(name), bad,
               "%s in %s should be a multiple of %s".formatted(name, IN, GoText.number(factor))));
         }
@@ -415,4 +415,28 @@ final class ValueValidator {
     }
     return x.equals(y) ? 0 : 1;
   };
+
+  /** The largest whole number a float64 holds exactly, and JSON (ECMAScript) agrees on. */
+  private static final double MAX_JSON_INTEGER = 9007199254740991.0;
+
+  /**
+   * go-openapi's {@code swag.IsFloat64AJSONInteger} as Kubernetes vendors it (swag v0.23), which
+   * decides multipleOf for decimals: a whole number within 2^53, or one a float step above it by a
+   * relative error under 1e-9. So 0.07 is a multiple of 0.01 (100 × 0.07 is 7.000000000000001),
+   * while 0.29 is not (28.999999999999996): the tolerance looks only upward, as Go's uint64
+   * conversion truncates, and not at all below zero, where that conversion wraps.
+   */
+  static boolean isJsonInteger(double f) {
+    if (Double.isNaN(f) || Double.isInfinite(f) || Math.abs(f) > MAX_JSON_INTEGER) {
+      return false;
+    }
+    if (f == Math.rint(f)) {
+      return true;
+    }
+    double truncated = Math.floor(f);
+    if (f < 0 || truncated == 0) {
+      return false;
+    }
+    return (f - truncated) / (f + truncated) < 1e-9;
+  }
 }

@@ -155,6 +155,11 @@ class SchemaCheckTest {
         arguments("a default's fields are validated under its path",
             withA("{'type':'object','properties':{'b':{'type':'string','enum':['x']}},'default':{'b':'y'}}"),
             List.of(P + ".properties[a].default.b: Unsupported value: \"y\": supported values: \"x\"")),
+        arguments("a brace that opens no repetition is a literal, as Go reads it", withA("{'type':'string','pattern':'^{{.*}}$'}"), List.of()),
+        arguments("a brace before a comma opens no repetition either", withA("{'type':'string','pattern':'^a{,3}$'}"), List.of()),
+        arguments("a bracket inside a class is a literal, as Go reads it", withA("{'type':'string','pattern':'^[^[\\\\]]*$'}"), List.of()),
+        arguments("a POSIX class is a class, as Go reads it", withA("{'type':'string','pattern':'^[[:alnum:]_-]+$'}"), List.of()),
+        arguments("a named group in Go's spelling is accepted", withA("{'type':'string','pattern':'^(?P<word>[a-z]+)$'}"), List.of()),
         arguments("a keyword of the wrong kind is refused", withA("{'type':5}"),
             List.of(P + ".properties[a].type: Invalid value: \"5\": must be a string")),
         arguments("a schema must be an object", "[]", List.of(P + ": Invalid value: \"[]\": must be a JSON object")));
