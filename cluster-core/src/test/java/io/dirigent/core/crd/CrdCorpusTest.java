@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.dirigent.core.crd.schema.StructuralSchema;
 import io.dirigent.core.validation.FieldError;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
 import java.util.Map;
 import java.util.regex.Pattern;

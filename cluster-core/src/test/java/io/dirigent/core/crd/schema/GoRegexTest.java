@@ -1,4 +1,4 @@
-package io.dirigent.core.crd;
+package io.dirigent.core.crd.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
