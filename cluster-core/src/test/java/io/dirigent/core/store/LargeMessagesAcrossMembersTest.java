@@ -33,11 +33,15 @@ class LargeMessagesAcrossMembersTest {
 
   @BeforeAll
   static void start() throws Exception {
-    first = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory", "dirigent.cluster.roles", List.of("control-plane"))));
+    // Each member's in-memory journal is its own: a shard moved by a rebalance would find none of
+    // its objects' events, so shards stay where they are first allocated.
+    first = TestNodes.start(ConfigFactory.parseMap(Map.of("dirigent.store.plugin", "memory", "dirigent.cluster.roles", List.of("control-plane"),
+        "pekko.cluster.sharding.rebalance-interval", "1h")));
     var seed = Cluster.get(first.system()).selfMember().address();
     second = ClusterNode.start(first.system().name(), ConfigFactory.parseMap(Map.of(
             "dirigent.store.plugin", "memory",
             "dirigent.cluster.roles", List.of("control-plane"),
+            "pekko.cluster.sharding.rebalance-interval", "1h",
             "dirigent.cluster.seed-nodes", List.of(seed.host().get() + ":" + seed.port().get())))
         .withFallback(TestNodes.testSettings()));
     second.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
