@@ -20,7 +20,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
  * The review APIs, which store nothing and answer questions about identity and access:
  * SelfSubjectReview ({@code kubectl auth whoami}), SelfSubjectAccessReview and
  * SelfSubjectRulesReview ({@code kubectl auth can-i}, with {@code --list}), SubjectAccessReview
- * and LocalSubjectAccessReview (may someone else do this?).
+ * and LocalSubjectAccessReview (may someone else do this?), and TokenReview (whose is this
+ * token? — asked by webhook authenticators and proxies that check their callers).
  */
 final class AccessReviews {
 
@@ -28,10 +29,12 @@ final class AccessReviews {
   private static final String AUTHORIZATION = "/apis/authorization.k8s.io/v1/";
 
   private final Authorizer authorizer;
+  private final Authenticator authenticator;
   private final RequestBodies bodies;
 
-  AccessReviews(Authorizer authorizer, RequestBodies bodies) {
+  AccessReviews(Authorizer authorizer, Authenticator authenticator, RequestBodies bodies) {
     this.authorizer = authorizer;
+    this.authenticator = authenticator;
     this.bodies = bodies;
   }
 
@@ -45,6 +48,9 @@ final class AccessReviews {
   private static Optional<Review> review(String path) {
     if (path.equals(AUTHENTICATION + "selfsubjectreviews")) {
       return Optional.of(new Review("SelfSubjectReview", "authentication.k8s.io/v1", ""));
+    }
+    if (path.equals(AUTHENTICATION + "tokenreviews")) {
+      return Optional.of(new Review("TokenReview", "authentication.k8s.io/v1", ""));
     }
     if (!path.startsWith(AUTHORIZATION)) {
       return Optional.empty();
@@ -81,9 +87,29 @@ final class AccessReviews {
           answer.set("status", rules(policy.rules(user, spec.path("namespace").asText(""))));
           return Responses.json(201, answer);
         });
+        case "TokenReview" -> tokenReview(answer, spec);
         case "SubjectAccessReview", "LocalSubjectAccessReview" -> access(answer, spec, subject(spec), review.namespace());
         default -> access(answer, spec, user, "");
       };
+    });
+  }
+
+  /** Whose the token is, for which of the audiences asked (Kubernetes' TokenReview storage). */
+  private CompletionStage<HttpResponse> tokenReview(ObjectNode answer, ObjectNode spec) {
+    String token = spec.path("token").asText("");
+    if (token.isEmpty()) {
+      throw StoreError.of(StoreError.Reason.BAD_REQUEST, "token is required for TokenReview in authentication").toException();
+    }
+    List<String> audiences = new ArrayList<>();
+    spec.path("audiences").forEach(audience -> audiences.add(audience.asText()));
+    return authenticator.review(token, audiences).thenApply(reviewed -> {
+      ObjectNode status = answer.putObject("status").put("authenticated", reviewed.user().isPresent());
+      reviewed.user().ifPresent(user -> status.set("user", userInfo(user)));
+      if (!reviewed.audiences().isEmpty()) {
+        ArrayNode granted = status.putArray("audiences");
+        reviewed.audiences().forEach(granted::add);
+      }
+      return Responses.json(201, answer);
     });
   }
 

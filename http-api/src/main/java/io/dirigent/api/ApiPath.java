@@ -20,6 +20,14 @@ import java.util.Optional;
  */
 record ApiPath(ResourceType type, String namespace, String name, String subresource) {
 
+  /**
+   * {@code /api/v1/namespaces/NS/bindings}, which Kubernetes serves beside {@code pods/NAME/binding}
+   * (its LegacyBinding storage): parsed as the pods' binding without a name, which the Binding's
+   * own name gives. Custom schedulers written with the Python client post there
+   * ({@code create_namespaced_binding}).
+   */
+  static final String BINDINGS = "bindings";
+
   boolean collection() {
     return name == null;
   }
@@ -43,6 +51,11 @@ record ApiPath(ResourceType type, String namespace, String name, String subresou
       rest = segments.subList(3, segments.size());
     } else {
       return Optional.empty();
+    }
+    if (rest.size() == 3 && rest.get(0).equals("namespaces") && group.isEmpty() && version.equals("v1") && rest.get(2).equals(BINDINGS)) {
+      // Kubernetes' legacy bindings collection: the pods' binding, with the pod named in the body.
+      return registry.byGroupPlural("", "pods").flatMap(pods -> pods.servedAt(version))
+          .map(pods -> new ApiPath(pods, rest.get(1), null, "binding"));
     }
     if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
       // namespaces/NS/RESOURCE[/NAME[/SUBRESOURCE]], unless RESOURCE is a subresource of the

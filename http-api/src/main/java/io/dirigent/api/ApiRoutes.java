@@ -79,7 +79,8 @@ final class ApiRoutes extends AllDirectives {
         path("healthz", () -> ok),
         path("livez", () -> ok),
         path("readyz", () -> ready),
-        path("version", () -> version),
+        // The Python client asks for /version/; go-restful serves the path with and without the slash.
+        pathPrefix("version", () -> pathEndOrSingleSlash(() -> version)),
         path("metrics", () -> scrape),
         pathPrefix("api", () -> pathEndOrSingleSlash(() -> core)),
         pathPrefix("apis", () -> pathEndOrSingleSlash(() -> groups)),

@@ -83,7 +83,9 @@ public final class ApiServer implements AutoCloseable {
         new ResourceApi(node.store(), bodies, config.getDuration("watch-timeout"), metrics, limits,
             io.dirigent.core.security.PodSecurityAdmission.from(node.store(), node.system().settings().config()), authorizer),
         new DeleteApi(node.store(), bodies), new SubresourceApi(node.store(), bodies, serviceAccountTokens), node::unready);
-    AccessReviews reviews = new AccessReviews(authorizer, bodies);
+    Authenticator authenticator = new Authenticator(authority.isPresent(), staticTokens, serviceAccountTokens,
+        config.getStringList("service-account-audiences"), node.store());
+    AccessReviews reviews = new AccessReviews(authorizer, authenticator, bodies);
     // Node agents get their pods' tokens from here, through the cluster.
     node.system().systemActorOf(io.dirigent.core.auth.TokenIssuer.create(node.store(), serviceAccountTokens),
         "token-issuer-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
@@ -92,8 +94,6 @@ public final class ApiServer implements AutoCloseable {
     return ApiConnections.bind(node.system(), config.getString("host"), config.getInt("port"),
             config.getDuration("request-arrival-timeout"), tls, config.getBoolean("tls.http2"), handler)
         .thenApply(binding -> {
-          Authenticator authenticator = new Authenticator(authority.isPresent(), staticTokens, serviceAccountTokens,
-              config.getStringList("service-account-audiences"), node.store());
           ApiServer server = new ApiServer(node, resources, metrics, limits, hosts, binding, authority, authenticator, authorizer, reviews, bodies);
           // Where this API server is, for the kubernetes Service's Endpoints (and whoever balances over them).
           server.identity = node.system().systemActorOf(io.dirigent.core.cluster.HolderLease.create(node.store(),

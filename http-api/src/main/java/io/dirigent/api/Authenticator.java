@@ -77,24 +77,62 @@ final class Authenticator {
   }
 
   private CompletionStage<Result> bearer(String token) {
+    return withoutAudiences(token).orElseGet(() -> {
+      Optional<ServiceAccountTokens.Claims> claims = serviceAccountTokens.verify(token, audiences);
+      if (claims.isEmpty()) {
+        return CompletableFuture.completedFuture(Result.FAILED);
+      }
+      return stillBound(claims.get()).thenApply(bound -> bound ? Result.of(claims.get().user()) : Result.FAILED);
+    });
+  }
+
+  /**
+   * A token from the static file or a bootstrap token, which carry no audiences of their own;
+   * empty if {@code token} is neither.
+   */
+  private Optional<CompletionStage<Result>> withoutAudiences(String token) {
     UserInfo known = staticTokens.get(digest(token));
     if (known != null) {
-      return CompletableFuture.completedFuture(Result.of(known));
+      return Optional.of(CompletableFuture.completedFuture(Result.of(known)));
     }
     Optional<String[]> bootstrap = BootstrapTokens.parse(token);
     if (bootstrap.isPresent()) {
       String id = bootstrap.get()[0];
       var secrets = store.registry().byResource("secrets").orElseThrow();
-      return store.get(secrets, BootstrapTokens.NAMESPACE, BootstrapTokens.SECRET_PREFIX + id)
+      return Optional.of(store.get(secrets, BootstrapTokens.NAMESPACE, BootstrapTokens.SECRET_PREFIX + id)
           .thenApply(secret -> BootstrapTokens.authenticate(secret, id, bootstrap.get()[1], java.time.Instant.now())
               .map(Result::of).orElse(Result.FAILED))
-          .exceptionally(failure -> Result.FAILED);
+          .exceptionally(failure -> Result.FAILED));
     }
-    Optional<ServiceAccountTokens.Claims> claims = serviceAccountTokens.verify(token, audiences);
+    return Optional.empty();
+  }
+
+  /** What a TokenReview learns of a token: whose it is, and the audiences it is good for among those asked. */
+  record Reviewed(Optional<UserInfo> user, List<String> audiences) {
+    static final Reviewed NOBODY = new Reviewed(Optional.empty(), List.of());
+  }
+
+  /**
+   * A TokenReview's answer, as Kubernetes' TokenReview storage gives it: the token is
+   * authenticated for the audiences asked ({@code asked}; none asked means this API server's).
+   * A ServiceAccount token must name one of them; a token without audiences of its own (static,
+   * bootstrap) is good for this API server's audiences only, as Kubernetes' audience-agnostic
+   * authenticators are.
+   */
+  CompletionStage<Reviewed> review(String token, List<String> asked) {
+    List<String> wanted = asked.isEmpty() ? audiences : List.copyOf(asked);
+    Optional<CompletionStage<Result>> agnostic = withoutAudiences(token);
+    if (agnostic.isPresent()) {
+      List<String> ours = wanted.stream().filter(audiences::contains).toList();
+      return ours.isEmpty() ? CompletableFuture.completedFuture(Reviewed.NOBODY)
+          : agnostic.get().thenApply(result -> new Reviewed(result.user(), result.user().isPresent() ? ours : List.of()));
+    }
+    Optional<ServiceAccountTokens.Claims> claims = serviceAccountTokens.verify(token, wanted);
     if (claims.isEmpty()) {
-      return CompletableFuture.completedFuture(Result.FAILED);
+      return CompletableFuture.completedFuture(Reviewed.NOBODY);
     }
-    return stillBound(claims.get()).thenApply(bound -> bound ? Result.of(claims.get().user()) : Result.FAILED);
+    List<String> granted = claims.get().audiences().stream().filter(wanted::contains).toList();
+    return stillBound(claims.get()).thenApply(bound -> bound ? new Reviewed(Optional.of(claims.get().user()), granted) : Reviewed.NOBODY);
   }
 
   /** Whether the token's account exists with the uid it names, and so does its pod (not being deleted), if it has one. */

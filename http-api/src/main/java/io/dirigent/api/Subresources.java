@@ -178,6 +178,15 @@ final class Subresources {
           FieldError.required("target.name", ""))).toException());
     }
     String bindingName = KubeJson.name(binding);
+    if (path.name() == null) {
+      // Posted to the namespace's bindings: the Binding names its pod.
+      if (bindingName.isEmpty()) {
+        return CompletableFuture.failedFuture(StoreError.invalid("Binding", "", List.of(
+            FieldError.required("metadata.name", "name or generateName is required"))).toException());
+      }
+      return PodBindings.bind(store, path.namespace(), bindingName, KubeJson.meta(binding, "uid"), node, options)
+          .thenApply(bound -> ApiStatus.success(201));
+    }
     if (!bindingName.isEmpty() && !bindingName.equals(path.name())) {
       return CompletableFuture.failedFuture(StoreError.of(StoreError.Reason.BAD_REQUEST,
           "the name of the binding (%s) does not match the pod on the URL (%s)".formatted(bindingName, path.name())).toException());

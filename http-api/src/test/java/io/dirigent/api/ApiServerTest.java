@@ -415,6 +415,28 @@ class ApiServerTest {
         .as("a binding naming another pod").isEqualTo(400);
   }
 
+  /** Kubernetes' legacy bindings collection, where the Python client's create_namespaced_binding posts. */
+  @Test
+  void aPodIsBoundThroughItsNamespacesBindingsWithThePodNamedInTheBinding() throws Exception {
+    String ns = namespace();
+    String bindings = "/api/v1/namespaces/" + ns + "/bindings";
+    send("POST", "/api/v1/namespaces/" + ns + "/pods", pod("p").toString());
+    String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"%s\"},\"target\":{\"kind\":\"Node\",\"name\":\"%s\"}}";
+
+    Reply bound = send("POST", bindings, binding.formatted("p", "node-1"));
+    assertThat(bound.code()).as(bound.body()).isEqualTo(201);
+    assertThat(bound.json().path("status").asText()).isEqualTo("Success");
+    assertThat(send("GET", "/api/v1/namespaces/" + ns + "/pods/p", null).json().path("spec").path("nodeName").asText()).isEqualTo("node-1");
+
+    Reply again = send("POST", bindings, binding.formatted("p", "node-2"));
+    assertThat(again.code()).as("a bound pod is bound once").isEqualTo(409);
+    assertThat(send("POST", bindings, binding.formatted("missing", "node-1")).code()).as("a pod that does not exist").isEqualTo(404);
+    Reply unnamed = send("POST", bindings, "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"target\":{\"name\":\"node-1\"}}");
+    assertThat(unnamed.code()).as(unnamed.body()).isEqualTo(422);
+    assertThat(unnamed.json().path("message").asText()).contains("metadata.name: Required value");
+    assertThat(send("GET", bindings, null).code()).as("bindings are created only").isEqualTo(405);
+  }
+
   @Test
   void podLogsNeedABoundPodAKnownContainerAndAReachableNode() throws Exception {
     String ns = namespace();

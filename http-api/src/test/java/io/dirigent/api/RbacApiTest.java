@@ -286,6 +286,42 @@ class RbacApiTest {
     assertThat(sendAs(admin, "/version", "GET", null, null, "system:masters").code()).isEqualTo(400);
   }
 
+  /** A TokenReview case: the token and audiences asked, and what the review should answer. */
+  private record TokenCase(String name, String token, String audiences, boolean authenticated, String user, String granted) {}
+
+  @Test
+  void aTokenReviewSaysWhoseATokenIsForTheAudiencesAsked() throws Exception {
+    namespace("rbac-token-review");
+    create(admin, "/api/v1/namespaces/rbac-token-review/serviceaccounts", "{'metadata':{'name':'robot'}}");
+    Answer issued = send(admin, "POST", "/api/v1/namespaces/rbac-token-review/serviceaccounts/robot/token",
+        "{'spec':{'audiences':['vault'],'expirationSeconds':600}}", null);
+    assertThat(issued.code()).as(issued.body().toString()).isEqualTo(201);
+    String vault = issued.body().path("status").path("token").asText();
+    String api = "https://kubernetes.default.svc.cluster.local";
+    String robot = "system:serviceaccount:rbac-token-review:robot";
+    List<TokenCase> cases = List.of(
+        new TokenCase("a static token, for the API server's audiences when none are asked", STATIC_TOKEN, "[]", true, "bob", api),
+        new TokenCase("a static token, for an audience the API server is not", STATIC_TOKEN, "['vault']", false, "", ""),
+        new TokenCase("a ServiceAccount token, for its own audience", vault, "['vault','other']", true, robot, "vault"),
+        new TokenCase("a ServiceAccount token, for the API server's audiences it was not issued for", vault, "[]", false, "", ""),
+        new TokenCase("a token this cluster knows nothing of", "not-a-token", "[]", false, "", ""));
+    for (TokenCase c : cases) {
+      Answer review = send(admin, "POST", "/apis/authentication.k8s.io/v1/tokenreviews",
+          "{'apiVersion':'authentication.k8s.io/v1','kind':'TokenReview','spec':{'token':'" + c.token() + "','audiences':" + c.audiences() + "}}", null);
+      assertThat(review.code()).as(c.name() + ": " + review.body()).isEqualTo(201);
+      assertThat(review.body().path("kind").asText()).isEqualTo("TokenReview");
+      JsonNode status = review.body().path("status");
+      assertThat(status.path("authenticated").asBoolean()).as(c.name()).isEqualTo(c.authenticated());
+      assertThat(status.path("user").path("username").asText()).as(c.name()).isEqualTo(c.user());
+      assertThat(status.path("audiences").path(0).asText()).as(c.name()).isEqualTo(c.granted());
+    }
+    Answer noToken = send(admin, "POST", "/apis/authentication.k8s.io/v1/tokenreviews", "{'spec':{}}", null);
+    assertThat(noToken.code()).isEqualTo(400);
+    assertThat(noToken.body().path("message").asText()).isEqualTo("token is required for TokenReview in authentication");
+    Answer asBob = sendAs(admin, "/apis/authentication.k8s.io/v1/tokenreviews", "POST", "{'spec':{'token':'x'}}", "bob", null);
+    assertThat(asBob.code()).as("who may not create tokenreviews").isEqualTo(403);
+  }
+
   private Answer sendAs(HttpClient client, String path, String method, String json, String user, String group) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(10));
     if (user != null) {

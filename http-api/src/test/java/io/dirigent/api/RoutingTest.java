@@ -135,6 +135,7 @@ class RoutingTest {
         arguments("the liveness check", "GET", "/livez", "text/plain; charset=UTF-8"),
         arguments("the readiness check", "GET", "/readyz", "text/plain; charset=UTF-8"),
         arguments("the version", "GET", "/version", "application/json"),
+        arguments("the version with a trailing slash, as the Python client asks for it", "GET", "/version/", "application/json"),
         arguments("the metrics", "GET", "/metrics", "text/plain; charset=UTF-8"),
         arguments("the core group's versions", "GET", "/api", "application/json"),
         arguments("the core group's versions with a trailing slash", "GET", "/api/", "application/json"),
