@@ -327,6 +327,9 @@ class KubectlIT {
     assertThat(ok("get", "ct").out()).containsPattern("(?m)^NAME\\s+SPEC\\s+REPLICAS\\s+AGE$")
         .containsPattern("(?m)^my-new-cron-object\\s+\\* \\* \\* \\* \\*/5\\s+1\\s+\\d+s$");
 
+    assertThat(ok("describe", "crontab", "my-new-cron-object").out()).containsPattern("(?m)^Name:\\s+my-new-cron-object$")
+        .containsPattern("(?m)^API Version:\\s+stable.example.com/v1$").containsPattern("(?m)^Kind:\\s+CronTab$")
+        .containsPattern("(?m)^\\s+Cron Spec:\\s+\\* \\* \\* \\* \\*/5$");
     Kubectl.Run invalid = fails("apply", "-f", manifest("crontab-bad", """
         apiVersion: stable.example.com/v1
         kind: CronTab
