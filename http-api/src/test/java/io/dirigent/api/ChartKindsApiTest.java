@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.api.testing.ApiClient;
-import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.api.testing.ApiServerExtension;
 import io.dirigent.core.api.KubeJson;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,31 +13,19 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@code kubectl apply} of a chart's output does with the kinds beside its workloads: each
  * is discovered, dry-run created, created, and listed as a Table with kubectl's columns.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChartKindsApiTest {
 
-  private TestApiServer server;
-  private ApiClient api;
+  @RegisterExtension
+  static final ApiServerExtension SERVER = ApiServerExtension.server();
 
-  @BeforeAll
-  void start() throws Exception {
-    server = TestApiServer.start(Map.of());
-    api = new ApiClient(server);
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
+  private final ApiClient api = SERVER.api();
 
   @Test
   void eachKindIsDiscoveredDryRunCreatedAndCreated() {
@@ -75,7 +63,7 @@ class ChartKindsApiTest {
     String ns = api.namespace("hpa");
     String path = "/apis/autoscaling/v2/namespaces/" + ns + "/horizontalpodautoscalers";
     api.send("POST", path, "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":4}}");
-    var request = HttpRequest.newBuilder(URI.create(server.url() + path))
+    var request = HttpRequest.newBuilder(URI.create(SERVER.url() + path))
         .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").GET().build();
     JsonNode table = KubeJson.MAPPER.readTree(HttpClient.newHttpClient().send(request, BodyHandlers.ofString()).body());
 

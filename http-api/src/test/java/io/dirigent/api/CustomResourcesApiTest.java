@@ -4,38 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dirigent.api.testing.ApiClient;
-import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.api.testing.ApiServerExtension;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CustomResourceDefinitions over real HTTP: a definition created is served by the next request,
  * at each of its served versions, in discovery and OpenAPI, with its status and scale
  * subresources; a version it does not serve is a 404.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CustomResourcesApiTest {
 
-  private TestApiServer server;
-  private ApiClient api;
+  @RegisterExtension
+  static final ApiServerExtension SERVER = ApiServerExtension.server();
 
-  @BeforeAll
-  void start() throws Exception {
-    server = TestApiServer.start(Map.of());
-    api = new ApiClient(server);
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  private final ApiClient api = SERVER.api();
 
   /** A definition of {@code plural.group} served at v1 (storage) and v1beta1, with status and scale at v1. */
   static String definition(String group, String plural, String kind) {

@@ -5,40 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.api.testing.ApiClient;
-import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.api.testing.ApiServerExtension;
 import io.dirigent.core.api.KubeJson;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pods' {@code eviction} subresource and PodDisruptionBudgets over real HTTP, on the in-memory
  * store without controllers: each test writes the budget's status itself, as the disruption
  * controller would, and checks what an eviction does with it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvictionTest {
 
-  private TestApiServer server;
-  private ApiClient api;
+  @RegisterExtension
+  static final ApiServerExtension SERVER = ApiServerExtension.server();
 
-  @BeforeAll
-  void start() throws Exception {
-    server = TestApiServer.start(Map.of());
-    api = new ApiClient(server);
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  private final ApiClient api = SERVER.api();
 
   @Test
   void aPodNoBudgetSelectsIsEvictedAtOnce() throws Exception {

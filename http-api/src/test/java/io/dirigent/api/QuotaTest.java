@@ -5,40 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.api.testing.ApiClient;
-import io.dirigent.api.testing.TestApiServer;
+import io.dirigent.api.testing.ApiServerExtension;
 import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.testing.Await;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ResourceQuota and LimitRange admission over real HTTP, on the in-memory store without
  * controllers: each test writes a quota's status itself, as the quota controller would.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuotaTest {
 
-  private TestApiServer server;
-  private ApiClient api;
+  @RegisterExtension
+  static final ApiServerExtension SERVER = ApiServerExtension.server();
 
-  @BeforeAll
-  void start() throws Exception {
-    server = TestApiServer.start(Map.of());
-    api = new ApiClient(server);
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
+  private final ApiClient api = SERVER.api();
 
   @Test
   void aQuotaWhoseStatusIsNotCountedYetRefusesWhatItCounts() throws Exception {
