@@ -3,6 +3,7 @@ package io.dirigent.compat;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.validation.ModelFields;
@@ -59,7 +60,7 @@ final class ModelSchemas {
     String name = add(type);
     ObjectNode schema = (ObjectNode) schemas.get(name);
     JsonNode tags = schema.get("x-kubernetes-group-version-kind");
-    (tags instanceof com.fasterxml.jackson.databind.node.ArrayNode array ? array : schema.putArray("x-kubernetes-group-version-kind"))
+    (tags instanceof ArrayNode array ? array : schema.putArray("x-kubernetes-group-version-kind"))
         .addObject().put("group", group).put("kind", kind).put("version", version);
     return name;
   }

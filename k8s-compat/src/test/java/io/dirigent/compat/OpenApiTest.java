@@ -3,6 +3,7 @@ package io.dirigent.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
@@ -150,7 +151,7 @@ class OpenApiTest {
 
   /** The one schema tagged with this kind, as kubectl explain finds it. */
   private static JsonNode kindSchema(JsonNode document, String group, String version, String kind) {
-    ObjectNode tag = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("group", group).put("kind", kind).put("version", version);
+    ObjectNode tag = JsonNodeFactory.instance.objectNode().put("group", group).put("kind", kind).put("version", version);
     List<JsonNode> found = new ArrayList<>();
     document.path("components").path("schemas").forEach(schema -> schema.path("x-kubernetes-group-version-kind").forEach(t -> {
       if (t.equals(tag)) {
