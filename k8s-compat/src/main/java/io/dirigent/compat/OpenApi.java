@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ResourceRegistry;
 import io.dirigent.core.api.ResourceType;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,10 @@ import java.util.Optional;
  * to the server (which Dirigent does, {@code fieldValidation=Strict}) instead of validating
  * against schemas of its own.
  *
+ * <p>Each document also holds the schemas of its kinds and of every type they reach, named and
+ * shaped as Kubernetes' are ({@link ModelSchemas} for built-in kinds, the definition's schema for
+ * custom resources), which {@code kubectl explain} reads.
+ *
  * <p>Each document's URL in the index carries a hash of its content, as Kubernetes' do, since
  * kubectl caches documents by URL.
  */
@@ -33,6 +38,8 @@ public final class OpenApi {
 
   /** Documents by their path below {@code /openapi/v3/}: {@code api/v1}, {@code apis/apps/v1}. */
   private final Map<String, ObjectNode> documents = new LinkedHashMap<>();
+  /** The built-in kinds' schemas of each document, by the same path. */
+  private final Map<String, ModelSchemas> modelSchemas = new LinkedHashMap<>();
   private final ObjectNode index;
 
   public OpenApi(ResourceRegistry registry, String kubernetesVersion) {
@@ -40,14 +47,25 @@ public final class OpenApi {
       String path = (type.group().isEmpty() ? "api/" : "apis/") + type.apiVersion();
       ObjectNode document = documents.computeIfAbsent(path, p -> emptyDocument(kubernetesVersion));
       addPatchOperation((ObjectNode) document.path("paths"), type);
+      ObjectNode schemas = (ObjectNode) document.path("components").path("schemas");
       if (type.isCustom()) {
-        addCustomSchema((ObjectNode) document.path("components").path("schemas"), type);
+        addCustomSchema(schemas, type);
+      } else {
+        modelSchemas.computeIfAbsent(path, p -> new ModelSchemas(KubeJson.MAPPER, schemas))
+            .addKind(type.javaType(), type.group(), type.version(), type.kind());
       }
     }
     index = JsonNodeFactory.instance.objectNode();
     ObjectNode paths = index.putObject("paths");
     documents.forEach((path, document) ->
         paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash(document)));
+  }
+
+  /** The class each built-in kind's schema, or a schema it reaches, was made from, by document path and schema name. */
+  Map<String, Map<String, Class<?>>> schemaClasses() {
+    Map<String, Map<String, Class<?>>> classes = new LinkedHashMap<>();
+    modelSchemas.forEach((path, schemas) -> classes.put(path, schemas.classes()));
+    return classes;
   }
 
   /** {@code GET /openapi/v3}. */

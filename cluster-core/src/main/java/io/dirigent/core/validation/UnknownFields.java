@@ -1,13 +1,8 @@
 package io.dirigent.core.validation;
 
-import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -65,10 +60,10 @@ public final class UnknownFields {
       }
       return;
     }
-    if (!node.isObject() || !isSchemaClass(type.getRawClass())) {
+    if (!node.isObject() || !ModelFields.isModelObject(type.getRawClass())) {
       return;
     }
-    Map<String, JavaType> declared = properties.computeIfAbsent(type, this::declaredProperties);
+    Map<String, JavaType> declared = properties.computeIfAbsent(type, t -> ModelFields.declared(mapper, t));
     for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
       Map.Entry<String, JsonNode> field = fields.next();
       JavaType fieldType = declared.get(field.getKey());
@@ -82,29 +77,6 @@ public final class UnknownFields {
         walk(field.getValue(), fieldType, fieldPath, unknown, remove);
       }
     }
-  }
-
-  /**
-   * Whether a class is a schema object to look into: a fabric8 model type read field by field,
-   * not one with a deserializer of its own (IntOrString, Quantity and the like take any shape).
-   */
-  private static boolean isSchemaClass(Class<?> type) {
-    if (!KubernetesResource.class.isAssignableFrom(type)) {
-      return false;
-    }
-    JsonDeserialize custom = type.getAnnotation(JsonDeserialize.class);
-    return custom == null || custom.using() == JsonDeserializer.None.class;
-  }
-
-  private Map<String, JavaType> declaredProperties(JavaType type) {
-    BeanDescription description = mapper.getDeserializationConfig().introspect(type);
-    Map<String, JavaType> declared = new ConcurrentHashMap<>();
-    for (BeanPropertyDefinition property : description.findProperties()) {
-      if (property.hasSetter() || property.hasField() || property.hasConstructorParameter()) {
-        declared.put(property.getName(), property.getPrimaryType());
-      }
-    }
-    return Map.copyOf(declared);
   }
 
   private static String child(String path, String name) {
