@@ -126,6 +126,8 @@ class KubectlIT {
     assertThat(resources).containsPattern("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment");
     assertThat(resources).containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod");
     assertThat(resources).containsPattern("nodes\\s+no\\s+v1\\s+false\\s+Node");
+    // explain reads the kind's schema from the OpenAPI v3 document.
+    assertThat(ok("explain", "deployment.spec.replicas").out()).containsPattern("KIND:\\s+Deployment").contains("FIELD: replicas <integer>");
   }
 
   @Test
@@ -327,6 +329,7 @@ class KubectlIT {
     assertThat(ok("get", "ct").out()).containsPattern("(?m)^NAME\\s+SPEC\\s+REPLICAS\\s+AGE$")
         .containsPattern("(?m)^my-new-cron-object\\s+\\* \\* \\* \\* \\*/5\\s+1\\s+\\d+s$");
 
+    assertThat(ok("explain", "crontab.spec.cronSpec").out()).containsPattern("KIND:\\s+CronTab").contains("FIELD: cronSpec <string>");
     assertThat(ok("describe", "crontab", "my-new-cron-object").out()).containsPattern("(?m)^Name:\\s+my-new-cron-object$")
         .containsPattern("(?m)^API Version:\\s+stable.example.com/v1$").containsPattern("(?m)^Kind:\\s+CronTab$")
         .containsPattern("(?m)^\\s+Cron Spec:\\s+\\* \\* \\* \\* \\*/5$");

@@ -44,10 +44,36 @@ final class ApiRoutes extends AllDirectives {
   private static final AttributeKey<String> NAMED = AttributeKey.create("dirigent-named-resource", String.class);
 
   private final ClusterNode node;
-  /** Discovery and OpenAPI as of one generation of the registry: made again when custom resources change. */
-  private record Documents(long generation, Discovery discovery, OpenApi openApi) {}
+  /**
+   * A document derived from the registry as of one generation: made again, on first use, when
+   * custom resources have changed. Discovery and OpenAPI each on their own, since kubectl asks for
+   * discovery far more often and OpenAPI takes longer to make.
+   */
+  private static final class Derived<T> {
+    private record Made<T>(long generation, T value) {}
 
-  private final java.util.concurrent.atomic.AtomicReference<Documents> documents = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Made<T>> made = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.function.Function<io.dirigent.core.api.ResourceRegistry, T> make;
+
+    Derived(java.util.function.Function<io.dirigent.core.api.ResourceRegistry, T> make) {
+      this.make = make;
+    }
+
+    T get(io.dirigent.core.api.ResourceRegistry registry) {
+      long generation = registry.generation();
+      Made<T> current = made.get();
+      if (current == null || current.generation() != generation) {
+        // Two requests may both make it; either is right for this generation.
+        current = new Made<>(generation, make.apply(registry));
+        made.set(current);
+      }
+      return current.value();
+    }
+  }
+
+  private final Derived<Discovery> discovery = new Derived<>(Discovery::new);
+  private final Derived<OpenApi> openApi = new Derived<>(
+      registry -> new OpenApi(registry, "v" + ApiServer.KUBERNETES_MAJOR + "." + ApiServer.KUBERNETES_MINOR + ".0"));
   private final ApiMetrics metrics;
   private final String address;
   private final RejectionHandler rejections;
@@ -73,7 +99,7 @@ final class ApiRoutes extends AllDirectives {
     Route scrape = handleSync(request -> text(200, metrics.scrape()));
     Route core = handleSync(request -> discovery(request, true));
     Route groups = handleSync(request -> discovery(request, false));
-    Route openApiIndex = handleSync(request -> Responses.json(200, documents().openApi().index()));
+    Route openApiIndex = handleSync(request -> Responses.json(200, openApi().index()));
     Route unknownResource = extractRequest(request -> unknownResourceWrite(request) ? complete(Responses.status(notFound(Optional.empty()))) : reject());
     Route others = concat(reviews(reviews), memberJoins(joins), unknownResource, readOnly(concat(
         path("healthz", () -> ok),
@@ -85,23 +111,20 @@ final class ApiRoutes extends AllDirectives {
         pathPrefix("api", () -> pathEndOrSingleSlash(() -> core)),
         pathPrefix("apis", () -> pathEndOrSingleSlash(() -> groups)),
         pathPrefix(segment("openapi").slash("v3"), () -> pathEndOrSingleSlash(() -> openApiIndex)),
-        pathPrefix(segment("openapi").slash("v3").slash(), () -> extractUnmatchedPath(document -> complete(found(documents().openApi().document(document))))),
+        pathPrefix(segment("openapi").slash("v3").slash(), () -> extractUnmatchedPath(document -> complete(found(openApi().document(document))))),
         extractUri(uri -> versionDiscovery(uri.path()).map(this::complete).orElse(nothing)))));
     Route route = attribute(ApiCall.KEY, call -> call.resource().isPresent() ? resources.route() : others);
     this.handler = route.seal(rejections, failures).handler(node.system());
   }
 
-  /** The documents for the resources served now; made again after custom resources came or went. */
-  private Documents documents() {
-    long generation = node.registry().generation();
-    Documents current = documents.get();
-    if (current == null || current.generation() != generation) {
-      // Two requests may both make them; either is right for this generation.
-      current = new Documents(generation, new Discovery(node.registry()),
-          new OpenApi(node.registry(), "v" + ApiServer.KUBERNETES_MAJOR + "." + ApiServer.KUBERNETES_MINOR + ".0"));
-      documents.set(current);
-    }
-    return current;
+  /** Discovery of the resources served now. */
+  private Discovery discovery() {
+    return discovery.get(node.registry());
+  }
+
+  /** The OpenAPI documents of the resources served now. */
+  private OpenApi openApi() {
+    return openApi.get(node.registry());
   }
 
   /** The answer to a request that carries its {@link ApiCall}. */
@@ -182,23 +205,23 @@ final class ApiRoutes extends AllDirectives {
     String accept = request.getHeader("Accept").map(header -> header.value()).orElse("");
     Optional<Discovery.Aggregated> aggregated = Discovery.negotiate(accept);
     if (aggregated.isPresent()) {
-      ObjectNode document = core ? documents().discovery().aggregatedCore(aggregated.get()) : documents().discovery().aggregatedGroups(aggregated.get());
+      ObjectNode document = core ? discovery().aggregatedCore(aggregated.get()) : discovery().aggregatedGroups(aggregated.get());
       return Responses.json(200, document, aggregated.get().contentType());
     }
-    return Responses.json(200, core ? documents().discovery().coreVersions(address) : documents().discovery().groups());
+    return Responses.json(200, core ? discovery().coreVersions(address) : discovery().groups());
   }
 
   /** {@code /api/v1}, {@code /apis/GROUP} and {@code /apis/GROUP/VERSION}; empty for any other path. */
   private Optional<HttpResponse> versionDiscovery(String path) {
     String[] segments = Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toArray(String[]::new);
     if (segments.length == 2 && segments[0].equals("api")) {
-      return Optional.of(found(documents().discovery().resources(segments[1])));
+      return Optional.of(found(discovery().resources(segments[1])));
     }
     if (segments.length == 2 && segments[0].equals("apis")) {
-      return Optional.of(found(documents().discovery().group(segments[1])));
+      return Optional.of(found(discovery().group(segments[1])));
     }
     if (segments.length == 3 && segments[0].equals("apis")) {
-      return Optional.of(found(documents().discovery().resources(segments[1] + "/" + segments[2])));
+      return Optional.of(found(discovery().resources(segments[1] + "/" + segments[2])));
     }
     return Optional.empty();
   }
