@@ -31,13 +31,23 @@ class MemoryStoreTest extends StoreContract {
     return TestNodes.memory();
   }
 
+  /**
+   * Makes the next persist of ConfigMap {@code namespace/name}'s entity fail — that entity's only:
+   * the member's other journals (indexes, objects written in the background) go on persisting.
+   */
+  private void failNextPersistOf(String namespace, String name) {
+    ObjectKey key = new ObjectKey("configmaps", namespace, name);
+    PersistenceTestKit.create(node.system())
+        .failNextPersisted(org.apache.pekko.persistence.typed.PersistenceId.of(ObjectEntity.TYPE_KEY.name(), key.entityId()).id());
+  }
+
   @Test
   void aFailedPersistGivesTheCallerAClearErrorAndTheObjectRecovers() {
     String ns = namespace();
     ConfigMap created = result(store.create(configMap(ns, "a", Map.of(), "1")));
     try (WatchRecorder watch = new WatchRecorder(store.watch(ConfigMap.class,
         WatchOptions.from(ObjectFilter.inNamespace(ns), created.getMetadata().getResourceVersion())), node.system())) {
-      PersistenceTestKit.create(node.system()).failNextPersisted();
+      failNextPersistOf(ns, "a");
 
       StoreError failed = error(store.update(new ConfigMapBuilder(created).withData(Map.of("value", "lost")).build()));
       assertThat(failed.reason()).isEqualTo(StoreError.Reason.TIMEOUT);
@@ -60,7 +70,7 @@ class MemoryStoreTest extends StoreContract {
   void writesWaitingBehindAFailedPersistGoThroughAfterTheRestart() {
     String ns = namespace();
     ConfigMap created = result(store.create(configMap(ns, "a", Map.of(), "1")));
-    PersistenceTestKit.create(node.system()).failNextPersisted();
+    failNextPersistOf(ns, "a");
 
     var failing = store.update(new ConfigMapBuilder(created).withData(Map.of("value", "lost")).build());
     var waiting = store.update(new ConfigMapBuilder(created).withData(Map.of("value", "kept")).build());
