@@ -142,7 +142,9 @@ class CliVerbsIT {
 
   @Test
   void rolloutStatusHistoryUndoRestartPauseAndResume() throws Exception {
-    apply("roll.yaml", deployment("roll", "dirigent/httpenv:1", 2));
+    // Ready only 6 s after start: long enough that the CLI starting up and applying (several seconds
+    // on a loaded machine) still finds the rollout under way.
+    apply("roll.yaml", deployment("roll", "dirigent/httpenv:1", 2).replace("initialDelaySeconds: 2", "initialDelaySeconds: 6"));
 
     Run status = dirigent("rollout", "status", "deployment/roll", "--timeout=120s");
     assertThat(status.exit()).as(status.output()).isZero();
