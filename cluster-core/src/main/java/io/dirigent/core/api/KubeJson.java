@@ -93,6 +93,19 @@ public final class KubeJson {
     return rv.isEmpty() ? 0 : Long.parseLong(rv);
   }
 
+  /** The string items of a JSON array, in order; empty for null, a missing node or anything not an array. */
+  public static java.util.List<String> strings(JsonNode array) {
+    java.util.List<String> values = new java.util.ArrayList<>();
+    if (array != null && array.isArray()) {
+      array.forEach(item -> {
+        if (item.isTextual()) {
+          values.add(item.textValue());
+        }
+      });
+    }
+    return values;
+  }
+
   /** A string map under metadata (labels, annotations); empty when absent. */
   public static Map<String, String> stringMap(JsonNode object, String field) {
     JsonNode node = object.path("metadata").path(field);

@@ -73,11 +73,11 @@ public final class CustomResources {
       return Optional.empty();
     }
     CustomResource.Version storage = versions.get(0);
-    var custom = new CustomResource(KubeJson.name(definition), KubeJson.uid(definition), KubeJson.meta(definition, "resourceVersion"), versions, strings(names.path("categories")),
+    var custom = new CustomResource(KubeJson.name(definition), KubeJson.uid(definition), KubeJson.meta(definition, "resourceVersion"), versions, KubeJson.strings(names.path("categories")),
         names.path("listKind").asText(kind + "List"), definition.path("metadata").hasNonNull("deletionTimestamp"));
     String singular = names.path("singular").asText("");
     return Optional.of(new ResourceType(group, storage.name(), kind, plural, singular.isEmpty() ? kind.toLowerCase() : singular,
-        strings(names.path("shortNames")), !"Cluster".equals(spec.path("scope").asText("Namespaced")), storage.status(), storage.scale() != null,
+        KubeJson.strings(names.path("shortNames")), !"Cluster".equals(spec.path("scope").asText("Namespaced")), storage.status(), storage.scale() != null,
         NameRule.DNS1123_SUBDOMAIN, GenericKubernetesResource.class, Map.of(), null, false, custom));
   }
 
@@ -146,11 +146,5 @@ public final class CustomResources {
       // A deleted definition's resource is forgotten unless a newer definition of that name serves it already.
       registry.forget(resource);
     }
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> values = new ArrayList<>();
-    array.forEach(value -> values.add(value.asText()));
-    return values;
   }
 }

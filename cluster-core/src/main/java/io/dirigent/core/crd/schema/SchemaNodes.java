@@ -1,6 +1,7 @@
 package io.dirigent.core.crd.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dirigent.core.api.KubeJson;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -75,17 +76,9 @@ final class SchemaNodes {
   }
 
   static List<String> strings(JsonNode node, String keyword) {
-    List<String> out = new ArrayList<>();
-    JsonNode value = node.get(keyword);
-    if (value != null && value.isArray()) {
-      value.forEach(item -> {
-        if (item.isTextual()) {
-          out.add(item.textValue());
-        }
-      });
-    }
-    return out;
+    return KubeJson.strings(node.get(keyword));
   }
+
 
   /** Whether the keyword holds a non-empty array or object. */
   static boolean nonEmpty(JsonNode node, String keyword) {

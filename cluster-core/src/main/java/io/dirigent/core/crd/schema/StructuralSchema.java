@@ -1,5 +1,6 @@
 package io.dirigent.core.crd.schema;
 
+import io.dirigent.core.api.KubeJson;
 import io.dirigent.core.api.ObjectSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,7 +86,7 @@ public final class StructuralSchema implements ObjectSchema {
     JsonNode itemsNode = node.get("items");
     items = itemsNode != null && itemsNode.isObject() ? new StructuralSchema(itemsNode, depth + 1) : null;
     additionalProperties = additional(node.get("additionalProperties"), depth);
-    required = strings(node.get("required"));
+    required = List.copyOf(KubeJson.strings(node.get("required")));
     enumValues = values(node.get("enum"));
     maximum = number(node, "maximum");
     exclusiveMaximum = flag(node, "exclusiveMaximum");
@@ -122,7 +123,7 @@ public final class StructuralSchema implements ObjectSchema {
     embeddedResource = flag(node, "x-kubernetes-embedded-resource");
     intOrString = flag(node, "x-kubernetes-int-or-string");
     listType = text(node, "x-kubernetes-list-type");
-    listMapKeys = strings(node.get("x-kubernetes-list-map-keys"));
+    listMapKeys = List.copyOf(KubeJson.strings(node.get("x-kubernetes-list-map-keys")));
     mapType = text(node, "x-kubernetes-map-type");
   }
 
@@ -223,19 +224,6 @@ public final class StructuralSchema implements ObjectSchema {
   private static Long count(JsonNode node, String keyword) {
     JsonNode value = node.get(keyword);
     return value != null && value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : null;
-  }
-
-  private static List<String> strings(JsonNode node) {
-    if (node == null || !node.isArray()) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    node.forEach(item -> {
-      if (item.isTextual()) {
-        out.add(item.textValue());
-      }
-    });
-    return List.copyOf(out);
   }
 
   private static List<JsonNode> values(JsonNode node) {
